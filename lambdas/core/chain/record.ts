@@ -1,0 +1,110 @@
+/**
+ * The ledger record: the unit that is hash-chained, stored in the ledger and archived.
+ * The chain rules themselves (hashing, linking) live in `hash.ts`; this file is the shape.
+ */
+
+/** Every kind of record a chain can hold. Nothing is updated in place: reviews, outcomes,
+ * holds and purges are new records that point at the record they concern. */
+export const RECORD_KINDS = [
+  'inference',
+  'decision',
+  'review',
+  'outcome',
+  'legal_hold',
+  'purge',
+  'rejected',
+  'checkpoint',
+] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
+
+export type PolicyDecision = 'pass' | 'flag' | 'block';
+
+/** One policy finding. Never holds the raw detected value (see the policy engine). */
+export interface Finding {
+  readonly rule_id: string;
+  readonly rule_name: string;
+  readonly detector: string;
+  readonly entity?: string;
+  readonly severity: 'low' | 'medium' | 'high' | 'critical';
+  readonly action: PolicyDecision;
+  /** Field path the finding was made in, e.g. `output.content`. */
+  readonly field?: string;
+  /** UTF-16 offsets into the field's text, end exclusive. */
+  readonly start?: number;
+  readonly end?: number;
+  /** Context around the finding with the detected value masked. */
+  readonly snippet?: string;
+  /** Keyed hash (HMAC) of the detected value, for equality look-ups without the value. */
+  readonly value_hmac?: string;
+  readonly controls: readonly string[];
+}
+
+/** What the policy engine decided, as written into every record. */
+export interface PolicyResult {
+  /** Hash of the canonical policy; `none` while no policy is configured. */
+  readonly version: string;
+  readonly decision: PolicyDecision;
+  readonly findings: readonly Finding[];
+  /** The client's own `policy_checks`, kept verbatim as client-reported, never trusted. */
+  readonly client_reported?: unknown;
+}
+
+/** Pointer to a body stored outside the record (claim check for large bodies). */
+export interface BodyRef {
+  readonly uri: string;
+  readonly size: number;
+}
+
+/** A reference from a record to another record it concerns (review, outcome, purge, hold). */
+export interface RecordRef {
+  readonly event_id?: string;
+  readonly chain?: string;
+  readonly seq?: number;
+  /** For purges: inclusive seq ranges of this chain whose bodies were removed. */
+  readonly ranges?: readonly (readonly [number, number])[];
+}
+
+/**
+ * The envelope fields: everything the record hash covers.
+ * `body`, `body_salt` and `body_ref` are committed only through `body_hash`, so a body can
+ * be purged after its retention and the chain still verifies.
+ */
+export interface RecordEnvelope {
+  readonly chain: string;
+  readonly seq: number;
+  readonly kind: RecordKind;
+  readonly event_id: string;
+  /** ISO 8601 UTC, set by the processor. */
+  readonly ingested_at: string;
+  /** Client-supplied timestamp of the event, when given. */
+  readonly occurred_at?: string;
+  /** Hex SHA-256 commitment to the salted canonical body (see hash.ts). */
+  readonly body_hash: string;
+  readonly policy: PolicyResult;
+  readonly ref?: RecordRef;
+  /** Hex hash of the previous record of this chain; GENESIS_PREV for seq 0. */
+  readonly prev: string;
+}
+
+export interface LedgerRecord extends RecordEnvelope {
+  /** Hex SHA-256 over the domain tag and the canonical envelope. */
+  readonly hash: string;
+  /** The event body; absent once purged, or when stored by reference. */
+  readonly body?: unknown;
+  /** Random per-record salt (hex) mixed into body_hash so a purged low-entropy body cannot
+   * be confirmed by guessing. Purged together with the body. */
+  readonly body_salt?: string;
+  readonly body_ref?: BodyRef;
+}
+
+/** 32 zero bytes, hex: the `prev` of every chain's first record. */
+export const GENESIS_PREV = '0'.repeat(64);
+
+/** The last record of a chain as the ledger knows it. */
+export interface ChainHead {
+  readonly chain: string;
+  /** Seq of the last record; -1 for an empty chain. */
+  readonly seq: number;
+  /** Hash of the last record; GENESIS_PREV for an empty chain. */
+  readonly hash: string;
+}

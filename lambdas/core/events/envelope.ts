@@ -1,0 +1,17 @@
+/**
+ * What travels on the stream (Kinesis in AWS, the in-process stream locally): the request
+ * as received plus intake facts. The processor normalises it, so API Gateway can put it on
+ * Kinesis directly with a mapping template and no Lambda in the ingest path.
+ */
+export interface IntakeEnvelope {
+  readonly v: 1;
+  /** Which route accepted it: `audit_event`, `decision_log`, `log`, `guardrail`, … */
+  readonly route: string;
+  /** Unique per accepted event (API Gateway request id, `:<index>` for batch items);
+   * the event id when the payload carries none, so redelivery stays idempotent. */
+  readonly request_id: string;
+  /** ISO 8601 UTC, when the API accepted it. */
+  readonly received_at: string;
+  /** The parsed JSON payload as received. */
+  readonly payload: unknown;
+}

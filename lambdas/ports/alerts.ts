@@ -1,0 +1,18 @@
+import type { Finding, PolicyDecision } from '#core/chain/record.ts';
+
+/** Emitted for every record whose policy decision is flag or block. Holds no raw PII. */
+export interface PolicyViolationAlert {
+  readonly type: 'PolicyViolation';
+  readonly event_id: string;
+  readonly chain: string;
+  readonly seq: number;
+  readonly kind: string;
+  readonly decision: PolicyDecision;
+  readonly policy_version: string;
+  readonly findings: readonly Finding[];
+  readonly at: string;
+}
+
+export interface AlertsPort {
+  publish(alerts: readonly PolicyViolationAlert[]): Promise<void>;
+}

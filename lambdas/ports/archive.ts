@@ -1,0 +1,27 @@
+/** Raised when a write-once key already holds different bytes. */
+export class ArchiveConflictError extends Error {
+  override readonly name = 'ArchiveConflictError';
+  constructor(readonly key: string) {
+    super(`archive object ${key} exists with different content`);
+  }
+}
+
+export interface PutOptions {
+  readonly contentType?: string;
+  /** Object Lock retain-until date (AWS); the local archive keeps files read-only. */
+  readonly retainUntil?: Date;
+}
+
+/**
+ * The write-once (WORM) archive. Keys are `/`-separated and laid out by core/archive/layout.ts.
+ * `put` never overwrites: identical bytes at an existing key answer `exists` (a retry);
+ * different bytes throw ArchiveConflictError.
+ */
+export interface ArchivePort {
+  put(key: string, bytes: Uint8Array, options?: PutOptions): Promise<'created' | 'exists'>;
+  get(key: string): Promise<Uint8Array | undefined>;
+  /** Keys under a prefix in lexicographic order. */
+  list(prefix: string): AsyncIterable<string>;
+  /** The object's bytes as a stream, for readers that must keep memory flat. */
+  stream(key: string): AsyncIterable<Uint8Array>;
+}
