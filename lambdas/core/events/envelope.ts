@@ -12,6 +12,9 @@ export interface IntakeEnvelope {
   readonly request_id: string;
   /** ISO 8601 UTC, when the API accepted it. */
   readonly received_at: string;
-  /** The parsed JSON payload as received. */
+  /** The parsed JSON payload as received; a string when the bytes were not JSON (the
+   * processor then writes a `rejected` record and quarantines them). */
   readonly payload: unknown;
+  /** Lane of a hot chain key (its own chain `<key>#<lane>`); absent for one lane. */
+  readonly lane?: string;
 }

@@ -1,0 +1,134 @@
+import type { z } from 'zod';
+import type { RecordKind } from '#core/chain/record.ts';
+import { chainKeyOf } from '#core/events/chain-key.ts';
+import type { IntakeEnvelope } from '#core/events/envelope.ts';
+import type { NormalisedEvent } from '#core/events/event.ts';
+import { problemsFromIssues } from '#core/events/issues.ts';
+import { checkDepth, MAX_DEPTH } from '#core/events/limits.ts';
+import { type Problem, typeOf } from '#core/events/problem.ts';
+import {
+  auditEventSchema,
+  completionEventSchema,
+  decisionLogSchema,
+  decisionOutcomeSchema,
+} from '#core/events/schema.ts';
+import { collectTexts } from '#core/events/texts.ts';
+
+/** What `normalise` answers: the internal event, or every problem found. */
+export type NormaliseResult =
+  | { readonly ok: true; readonly event: NormalisedEvent }
+  | { readonly ok: false; readonly problems: Problem[] };
+
+/** One accepted payload shape: the schema that checks it, its source name and its kind. */
+export interface IntakeShape {
+  readonly source: 'audit_event' | 'decision_log';
+  readonly kind: Extract<RecordKind, 'inference' | 'decision'>;
+  readonly schema: z.ZodType;
+}
+
+const SHAPES = {
+  messages: { source: 'audit_event', kind: 'inference', schema: auditEventSchema },
+  completion: { source: 'audit_event', kind: 'inference', schema: completionEventSchema },
+  decisionId: { source: 'decision_log', kind: 'decision', schema: decisionLogSchema },
+  outcome: { source: 'decision_log', kind: 'decision', schema: decisionOutcomeSchema },
+} as const satisfies Record<string, IntakeShape>;
+
+/** The fields that decide the kind, as a client is told when a payload has none of them. */
+export const KIND_FIELDS = 'input.messages | output.content | decision_id | output.decision';
+
+/**
+ * Picks the shape a payload claims by its kind-determining fields: `input.messages` or
+ * `output.content` mean an inference, `decision_id` or `output.decision` a decision. Any
+ * route accepts any shape; only when a payload has both does the route break the tie
+ * (`audit_event` → inference, every other route → decision).
+ */
+export function selectShape(
+  payload: Readonly<Record<string, unknown>>,
+  route: string,
+): IntakeShape | undefined {
+  const input = payload.input;
+  const output = payload.output;
+  const messages = isRecord(input) && Object.hasOwn(input, 'messages');
+  const content = isRecord(output) && Object.hasOwn(output, 'content');
+  const decisionId = Object.hasOwn(payload, 'decision_id');
+  const outcome = isRecord(output) && Object.hasOwn(output, 'decision');
+  const inference = messages || content;
+  const decision = decisionId || outcome;
+  if (inference && (!decision || route === 'audit_event')) {
+    return messages ? SHAPES.messages : SHAPES.completion;
+  }
+  if (decision) return decisionId ? SHAPES.decisionId : SHAPES.outcome;
+  return undefined;
+}
+
+/**
+ * Validates an intake envelope's payload and normalises it into the one internal event:
+ * kind, event id (the payload's `event_id`/`decision_id`, else the request id), chain key,
+ * client timestamp, use case, the texts to inspect, and the body exactly as received.
+ */
+export function normalise(envelope: IntakeEnvelope): NormaliseResult {
+  const { payload } = envelope;
+  if (!checkDepth(payload)) {
+    return fail({
+      path: '',
+      message: `nests arrays/objects deeper than ${MAX_DEPTH} levels`,
+      expected: `at most ${MAX_DEPTH} levels of nesting`,
+    });
+  }
+  if (!isRecord(payload)) {
+    return fail({
+      path: '',
+      message: 'an event must be a JSON object',
+      expected: 'object',
+      received: typeOf(payload),
+    });
+  }
+  const shape = selectShape(payload, envelope.route);
+  if (shape === undefined) {
+    return fail({
+      path: '',
+      message:
+        'cannot tell the kind of event: send input.messages or output.content for an inference, decision_id or output.decision for a decision',
+      expected: KIND_FIELDS,
+      received: 'none of them',
+    });
+  }
+  const parsed = shape.schema.safeParse(payload);
+  if (!parsed.success)
+    return { ok: false, problems: problemsFromIssues(parsed.error.issues, payload) };
+
+  const eventId = stringAt(payload, 'event_id') ?? stringAt(payload, 'decision_id');
+  const occurredAt = stringAt(payload, 'timestamp');
+  const metadata = isRecord(payload.metadata) ? payload.metadata : {};
+  const useCase =
+    stringAt(payload, 'use_case') ??
+    stringAt(metadata, 'use_case') ??
+    stringAt(payload, 'decision_type');
+  const event: NormalisedEvent = {
+    event_id: eventId ?? envelope.request_id,
+    kind: shape.kind,
+    chain_key: chainKeyOf(payload),
+    source: shape.source,
+    body: payload,
+    texts: collectTexts(payload),
+    ...(occurredAt === undefined ? {} : { occurred_at: occurredAt }),
+    ...(Object.hasOwn(payload, 'policy_checks')
+      ? { client_policy_checks: payload.policy_checks }
+      : {}),
+    ...(useCase === undefined ? {} : { use_case: useCase }),
+  };
+  return { ok: true, event };
+}
+
+function fail(problem: Problem): NormaliseResult {
+  return { ok: false, problems: [problem] };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stringAt(record: Readonly<Record<string, unknown>>, key: string): string | undefined {
+  const value = record[key];
+  return typeof value === 'string' ? value : undefined;
+}
