@@ -1,8 +1,10 @@
 /** Raised when a write-once key already holds different bytes. */
 export class ArchiveConflictError extends Error {
   override readonly name = 'ArchiveConflictError';
-  constructor(readonly key: string) {
+  readonly key: string;
+  constructor(key: string) {
     super(`archive object ${key} exists with different content`);
+    this.key = key;
   }
 }
 

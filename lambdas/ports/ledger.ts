@@ -3,19 +3,22 @@ import type { ChainHead, LedgerRecord } from '#core/chain/record.ts';
 /** Raised when a conditional append finds the chain head moved (another writer won). */
 export class ChainConflictError extends Error {
   override readonly name = 'ChainConflictError';
-  constructor(
-    readonly chain: string,
-    readonly expectedSeq: number,
-  ) {
+  readonly chain: string;
+  readonly expectedSeq: number;
+  constructor(chain: string, expectedSeq: number) {
     super(`chain ${chain} moved past seq ${expectedSeq}`);
+    this.chain = chain;
+    this.expectedSeq = expectedSeq;
   }
 }
 
 /** Raised when an append carries an event_id that is already recorded. */
 export class DuplicateEventError extends Error {
   override readonly name = 'DuplicateEventError';
-  constructor(readonly eventIds: readonly string[]) {
+  readonly eventIds: readonly string[];
+  constructor(eventIds: readonly string[]) {
     super(`already recorded: ${eventIds.join(', ')}`);
+    this.eventIds = eventIds;
   }
 }
 
@@ -31,6 +34,9 @@ export interface ChainMeta {
   readonly archived_through: number;
   /** Tree size of the latest signed checkpoint; 0 if none. */
   readonly checkpoint_size: number;
+  /** Merkle compact range (hex subtree roots, left to right) at checkpoint_size, so the next
+   * checkpoint only hashes the records appended since. */
+  readonly checkpoint_frontier: readonly string[];
 }
 
 /**
@@ -50,6 +56,8 @@ export interface LedgerPort {
   range(chain: string, fromSeq: number, toSeq: number): AsyncIterable<LedgerRecord>;
   chains(): AsyncIterable<string>;
   meta(chain: string): Promise<ChainMeta>;
-  /** Bookkeeping only ever moves forward; implementations keep the max. */
+  /** Bookkeeping only moves forward: a write whose archived_through or checkpoint_size is
+   * lower than the stored one is ignored for that field (checkpoint_frontier goes with
+   * checkpoint_size). */
   setMeta(chain: string, meta: Partial<ChainMeta>): Promise<void>;
 }

@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { chmod, link, mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { ArchiveConflictError, type ArchivePort, type PutOptions } from '#ports/archive.ts';
+import { fsyncDir } from './fsync-dir.ts';
+
+/** Raised for a key that could escape the archive directory or is not a plain relative path. */
+export class InvalidArchiveKeyError extends Error {
+  override readonly name = 'InvalidArchiveKeyError';
+  readonly key: string;
+  constructor(key: string, reason: string) {
+    super(`invalid archive key ${JSON.stringify(key)}: ${reason}`);
+    this.key = key;
+  }
+}
+
+/** Raised when streaming a key that holds no object. */
+export class ArchiveObjectMissingError extends Error {
+  override readonly name = 'ArchiveObjectMissingError';
+  readonly key: string;
+  constructor(key: string) {
+    super(`archive object ${key} does not exist`);
+    this.key = key;
+  }
+}
+
+/** The local write-once archive: one read-only file per key under `dir`. */
+export interface FileArchive extends ArchivePort {
+  readonly dir: string;
+}
+
+/** Temp files live next to their final key until linked; `list` never shows them. */
+const TEMP_PREFIX = '.tmp-';
+
+const checkKey = (key: string): void => {
+  if (key === '') throw new InvalidArchiveKeyError(key, 'empty');
+  if (key.startsWith('/')) throw new InvalidArchiveKeyError(key, 'absolute');
+  if (key.includes('\\') || key.includes('\0')) {
+    throw new InvalidArchiveKeyError(key, 'backslash or NUL');
+  }
+  for (const segment of key.split('/')) {
+    if (segment === '') throw new InvalidArchiveKeyError(key, 'empty segment');
+    if (segment === '.' || segment === '..') throw new InvalidArchiveKeyError(key, 'dot segment');
+    if (segment.startsWith(TEMP_PREFIX)) throw new InvalidArchiveKeyError(key, 'reserved name');
+  }
+};
+
+/** Prefixes may end mid-segment (`chains/a/segments/0000`), or in `/`, or be empty. */
+const checkPrefix = (prefix: string): void => {
+  if (prefix === '') return;
+  checkKey(prefix.endsWith('/') ? prefix.slice(0, -1) : prefix);
+};
+
+const isCode = (error: unknown, code: string): boolean =>
+  error instanceof Error && (error as NodeJS.ErrnoException).code === code;
+
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a).equals(b);
+
+/**
+ * Opens (creating if needed) a write-once archive directory.
+ * An object appears at its key only complete and fsynced: it is written to a temp file and
+ * hard-linked into place, and linking never replaces an existing file.
+ */
+export const openFileArchive = (dir: string): FileArchive => {
+  const pathOf = (key: string): string => join(dir, ...key.split('/'));
+
+  const compareExisting = async (key: string, bytes: Uint8Array): Promise<'exists'> => {
+    const existing = await readFile(pathOf(key));
+    if (!sameBytes(existing, bytes)) throw new ArchiveConflictError(key);
+    return 'exists';
+  };
+
+  const ensureParent = async (path: string): Promise<void> => {
+    const parent = dirname(path);
+    const firstCreated = await mkdir(parent, { recursive: true });
+    if (firstCreated === undefined) return;
+    // Each new directory must itself be a durable entry of its parent.
+    const parents: string[] = [];
+    for (let d = parent; d.length >= firstCreated.length; d = dirname(d)) parents.push(dirname(d));
+    for (const d of parents.reverse()) await fsyncDir(d);
+  };
+
+  const put = async (
+    key: string,
+    bytes: Uint8Array,
+    _options?: PutOptions,
+  ): Promise<'created' | 'exists'> => {
+    checkKey(key);
+    const path = pathOf(key);
+    await ensureParent(path);
+    const temp = join(dirname(path), `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
+    const handle = await open(temp, 'wx', 0o644);
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      await chmod(temp, 0o444);
+      await link(temp, path);
+    } catch (error) {
+      if (isCode(error, 'EEXIST')) return await compareExisting(key, bytes);
+      throw error;
+    } finally {
+      await unlink(temp).catch(() => undefined);
+    }
+    await fsyncDir(dirname(path));
+    return 'created';
+  };
+
+  const get = async (key: string): Promise<Uint8Array | undefined> => {
+    checkKey(key);
+    try {
+      return await readFile(pathOf(key));
+    } catch (error) {
+      if (isCode(error, 'ENOENT') || isCode(error, 'ENOTDIR')) return undefined;
+      throw error;
+    }
+  };
+
+  /** Entries sorted so that the full keys come out in lexicographic order: a directory
+   * `a` sorts as `a/`, so `a.txt` comes before `a/x`. */
+  async function* walk(relDir: string): AsyncGenerator<string> {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await readdir(relDir === '' ? dir : pathOf(relDir), { withFileTypes: true });
+    } catch (error) {
+      if (isCode(error, 'ENOENT') || isCode(error, 'ENOTDIR')) return;
+      throw error;
+    }
+    const named = entries
+      .filter((e) => !e.name.startsWith(TEMP_PREFIX) && (e.isDirectory() || e.isFile()))
+      .map((e) => ({ sortKey: e.isDirectory() ? `${e.name}/` : e.name, entry: e }))
+      .sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
+    for (const { entry } of named) {
+      const rel = relDir === '' ? entry.name : `${relDir}/${entry.name}`;
+      if (entry.isDirectory()) yield* walk(rel);
+      else yield rel;
+    }
+  }
+
+  async function* list(prefix: string): AsyncGenerator<string> {
+    checkPrefix(prefix);
+    const slash = prefix.lastIndexOf('/');
+    const startDir = slash < 0 ? '' : prefix.slice(0, slash);
+    for await (const key of walk(startDir)) {
+      if (key.startsWith(prefix)) yield key;
+    }
+  }
+
+  async function* stream(key: string): AsyncGenerator<Uint8Array> {
+    checkKey(key);
+    try {
+      for await (const chunk of createReadStream(pathOf(key))) yield chunk as Buffer;
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) throw new ArchiveObjectMissingError(key);
+      throw error;
+    }
+  }
+
+  return { dir, put, get, list, stream };
+};

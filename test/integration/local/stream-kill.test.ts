@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDurableStream } from '#adapters/local/durable-stream.ts';
+import {
+  memoryLog,
+  partitionOf,
+  recorded,
+  until,
+} from '#test/unit/adapters/local/stream-envelopes.ts';
+
+const HELPER = join(import.meta.dirname, 'helpers', 'publish-until-killed.ts');
+
+const linesOf = async (path: string): Promise<string[]> => {
+  try {
+    return (await readFile(path, 'utf8')).split('\n').filter((line) => line !== '');
+  } catch {
+    return [];
+  }
+};
+
+describe('durable stream under kill -9', () => {
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'stream-kill-'));
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('delivers every acknowledged envelope after the publisher is killed mid-way', async () => {
+    // Prepare
+    const streamDir = join(dir, 'stream');
+    const total = 20_000;
+    const child = spawn(process.execPath, [HELPER, streamDir, dir, String(total)], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    let acked: string[] = [];
+    const poll = setInterval(async () => {
+      acked = await linesOf(join(dir, 'acked'));
+    }, 10);
+    await until(() => acked.length >= 1_500, 20_000);
+    clearInterval(poll);
+
+    // Act
+    child.kill('SIGKILL');
+    await exited;
+    const ackedIds = await linesOf(join(dir, 'acked'));
+    const doneInChild = new Set(await linesOf(join(dir, 'done')));
+    const delivered = new Set<string>();
+    const stream = await openDurableStream(streamDir, {
+      consumer: async (batch) => {
+        for (const e of batch) delivered.add(e.request_id);
+        return batch.map(recorded);
+      },
+      partitionKeyOf: partitionOf,
+      log: memoryLog(),
+    });
+    await stream.drain();
+    await stream.close();
+
+    // Assess
+    expect(ackedIds.length).toBeLessThan(total);
+    const lost = ackedIds.filter((id) => !doneInChild.has(id) && !delivered.has(id));
+    expect(lost).toEqual([]);
+    expect(delivered.size).toBeGreaterThan(0);
+  });
+});

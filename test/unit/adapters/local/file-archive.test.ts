@@ -1,0 +1,167 @@
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  ArchiveObjectMissingError,
+  type FileArchive,
+  InvalidArchiveKeyError,
+  openFileArchive,
+} from '#adapters/local/file-archive.ts';
+import { ArchiveConflictError } from '#ports/archive.ts';
+
+const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+const text = (data: Uint8Array | undefined): string | undefined =>
+  data === undefined ? undefined : new TextDecoder().decode(data);
+
+const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+};
+
+describe('file archive', () => {
+  let dir: string;
+  let archive: FileArchive;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'file-archive-'));
+    archive = openFileArchive(dir);
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('creates an object once and reads it back', async () => {
+    // Prepare
+    const key = 'chains/app/segments/000000000000-000000000009.jsonl';
+
+    // Act
+    const result = await archive.put(key, bytes('{"seq":0}\n'));
+
+    // Assess
+    expect(result).toBe('created');
+    expect(text(await archive.get(key))).toBe('{"seq":0}\n');
+  });
+
+  it('answers exists for an identical retry and conflicts on different bytes', async () => {
+    // Prepare
+    const key = 'keys/audit-trail.local.vkey';
+    await archive.put(key, bytes('key-1'));
+
+    // Act
+    const retry = await archive.put(key, bytes('key-1'));
+    const conflict = archive.put(key, bytes('key-2'));
+
+    // Assess
+    expect(retry).toBe('exists');
+    await expect(conflict).rejects.toBeInstanceOf(ArchiveConflictError);
+    expect(text(await archive.get(key))).toBe('key-1');
+  });
+
+  it('makes objects read-only and leaves no temp files behind', async () => {
+    // Prepare
+    const key = 'quarantine/2025-01-01/evt.bin';
+
+    // Act
+    await archive.put(key, bytes('raw'));
+    await archive.put(key, bytes('raw'));
+    await archive.put(key, bytes('other')).catch(() => undefined);
+
+    // Assess
+    const mode = (await stat(join(dir, 'quarantine', '2025-01-01', 'evt.bin'))).mode & 0o777;
+    expect(mode).toBe(0o444);
+    expect(await readdir(join(dir, 'quarantine', '2025-01-01'))).toEqual(['evt.bin']);
+  });
+
+  it('lets only one of many concurrent different writers win', async () => {
+    // Prepare
+    const key = 'chains/a/checkpoints/000000000001.ckpt';
+    const contents = Array.from({ length: 8 }, (_, i) => `content-${i}`);
+
+    // Act
+    const results = await Promise.allSettled(contents.map((c) => archive.put(key, bytes(c))));
+
+    // Assess
+    const created = results.filter((r) => r.status === 'fulfilled');
+    expect(created).toHaveLength(1);
+    expect(contents).toContain(text(await archive.get(key)));
+  });
+
+  it.each([
+    ['../escape'],
+    ['a/../../escape'],
+    ['/etc/passwd'],
+    ['a//b'],
+    ['a/./b'],
+    [''],
+    ['a/b/'],
+    ['a\\b'],
+  ])('refuses the key %j', async (key) => {
+    // Act
+    const put = archive.put(key, bytes('x'));
+    const get = archive.get(key);
+
+    // Assess
+    await expect(put).rejects.toBeInstanceOf(InvalidArchiveKeyError);
+    await expect(get).rejects.toBeInstanceOf(InvalidArchiveKeyError);
+  });
+
+  it('answers undefined for a missing key and a named error when streaming it', async () => {
+    // Act
+    const missing = await archive.get('chains/none/segments/x.jsonl');
+    const streamed = collect(archive.stream('chains/none/segments/x.jsonl'));
+
+    // Assess
+    expect(missing).toBeUndefined();
+    await expect(streamed).rejects.toBeInstanceOf(ArchiveObjectMissingError);
+  });
+
+  it('streams an object in chunks whose concatenation is the object', async () => {
+    // Prepare
+    const key = 'chains/big/segments/000000000000-000000099999.jsonl';
+    const big = Buffer.alloc(300_000, 'x');
+    await archive.put(key, big);
+
+    // Act
+    const chunks = await collect(archive.stream(key));
+
+    // Assess
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(Buffer.concat(chunks).equals(big)).toBe(true);
+  });
+
+  it('lists keys under a prefix in lexicographic order, skipping temp files', async () => {
+    // Prepare
+    const keys = [
+      'chains/b/segments/000000000010-000000000019.jsonl',
+      'chains/a.x/segments/000000000000-000000000009.jsonl',
+      'chains/a/segments/000000000010-000000000019.jsonl',
+      'chains/a/segments/000000000000-000000000009.jsonl',
+      'chains/a/checkpoints/000000000020.ckpt',
+      'keys/local.vkey',
+    ];
+    for (const key of keys) await archive.put(key, bytes(key));
+    await writeFile(join(dir, 'chains', 'a', 'segments', '.tmp-deadbeef'), 'partial');
+
+    // Act
+    const all = await collect(archive.list(''));
+    const chains = await collect(archive.list('chains/'));
+    const segmentsOfA = await collect(archive.list('chains/a/segments/00000000001'));
+
+    // Assess
+    const sorted = [...keys].sort();
+    expect(all).toEqual(sorted);
+    expect(chains).toEqual(sorted.filter((k) => k.startsWith('chains/')));
+    expect(segmentsOfA).toEqual(['chains/a/segments/000000000010-000000000019.jsonl']);
+  });
+
+  it('lists nothing under a prefix that does not exist', async () => {
+    // Act
+    const keys = await collect(archive.list('chains/nobody/'));
+
+    // Assess
+    expect(keys).toEqual([]);
+  });
+});
