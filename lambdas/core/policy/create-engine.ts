@@ -1,0 +1,270 @@
+import { createHmac } from 'node:crypto';
+import type { Finding, PolicyDecision, PolicyResult } from '#core/chain/record.ts';
+import type { NormalisedEvent } from '#core/events/event.ts';
+import type { AnyDetector } from './detector.ts';
+import { DETECTORS, MANAGED_DETECTOR_IDS, type ManagedDetectorId } from './detectors/registry.ts';
+import type { PolicyEngine, PolicyEvaluation } from './engine.ts';
+import {
+  MANAGED_PARAMS,
+  type ManagedDetector,
+  type ManagedDetectors,
+  ManagedDetectorUnavailableError,
+  type ManagedMatch,
+} from './managed.ts';
+import { applyMasks, type Mask, maskedSnippet } from './mask.ts';
+import { fieldMatcher } from './paths.ts';
+import { type Replacement, redactBody, replaceDeep } from './redact-body.ts';
+import type { Policy, PolicyRule } from './schema.ts';
+import { policyVersion } from './version.ts';
+
+/** Options of createPolicyEngine. */
+export interface PolicyEngineOptions {
+  /** Key of the keyed hash written as `value_hmac`; findings carry no hash without it. */
+  readonly hmacKey?: Uint8Array;
+  /** Managed detectors the deployment provides (AWS only). */
+  readonly managed?: ManagedDetectors;
+}
+
+/** What the policy found in one event's texts and body, before a body is built. */
+export interface Inspection {
+  readonly decision: PolicyDecision;
+  readonly findings: readonly Finding[];
+  /** Each inspected field's text with redacting detectors' spans replaced by `[ENTITY]`. */
+  readonly redacted: ReadonlyMap<string, { readonly original: string; readonly redacted: string }>;
+  /** Detected values with their labels, for replacing copies elsewhere in the body. */
+  readonly replacements: readonly Replacement[];
+}
+
+/** The policy engine: the processor's hook plus the lower-level inspection the guardrail uses. */
+export interface RuntimePolicyEngine extends PolicyEngine {
+  readonly policy: Policy;
+  /** Synchronous unless the policy selects managed detectors. */
+  inspect(event: NormalisedEvent): Inspection | Promise<Inspection>;
+}
+
+interface CompiledRule {
+  readonly rule: PolicyRule;
+  readonly params: unknown;
+  readonly detector:
+    | AnyDetector
+    | { readonly target: 'managed'; readonly service: ManagedDetector };
+  readonly fields: ((field: string) => boolean) | undefined;
+  readonly redacts: boolean;
+}
+
+/** A span found by one rule in one field. */
+interface Hit {
+  readonly rule: CompiledRule;
+  readonly field: string;
+  readonly text: string;
+  readonly match: ManagedMatch & { readonly canonical?: string };
+}
+
+const STRENGTH: Readonly<Record<PolicyDecision, number>> = { pass: 0, flag: 1, block: 2 };
+
+/** The strongest of the actions (block > flag > pass); pass when there are none. */
+export const strongestAction = (actions: Iterable<PolicyDecision>): PolicyDecision => {
+  let best: PolicyDecision = 'pass';
+  for (const a of actions) if (STRENGTH[a] > STRENGTH[best]) best = a;
+  return best;
+};
+
+const compile = (rule: PolicyRule, managed: ManagedDetectors): CompiledRule => {
+  const fields =
+    rule.applies_to.fields === undefined ? undefined : rule.applies_to.fields.map(fieldMatcher);
+  const matchesField = fields === undefined ? undefined : (f: string) => fields.some((m) => m(f));
+  if ((MANAGED_DETECTOR_IDS as readonly string[]).includes(rule.detector)) {
+    const id = rule.detector as ManagedDetectorId;
+    const service = managed[id];
+    if (service === undefined) throw new ManagedDetectorUnavailableError(id, rule.id);
+    const params = MANAGED_PARAMS[id].parse(rule.params);
+    return {
+      rule,
+      params,
+      detector: { target: 'managed', service },
+      fields: matchesField,
+      redacts: rule.redact ?? true,
+    };
+  }
+  const detector = DETECTORS.get(rule.detector);
+  if (detector === undefined)
+    throw new Error(`unknown detector ${rule.detector}: load policies with loadPolicy`);
+  const params = detector.params.parse(rule.params);
+  const redacts = rule.redact ?? (detector.target === 'text' && detector.redacts);
+  return { rule, params, detector, fields: matchesField, redacts };
+};
+
+const applies = (c: CompiledRule, event: NormalisedEvent): boolean => {
+  const { kinds, use_cases } = c.rule.applies_to;
+  if (kinds !== undefined && !kinds.includes(event.kind)) return false;
+  return (
+    use_cases === undefined || (event.use_case !== undefined && use_cases.includes(event.use_case))
+  );
+};
+
+const directionOf = (field: string): 'input' | 'output' =>
+  field.startsWith('input') ? 'input' : 'output';
+
+/**
+ * Builds the policy engine for a validated policy (see loadPolicy). Rules are compiled
+ * once; evaluation runs every applicable rule over the event's texts and body, writes one
+ * finding per detected span (masked snippet, keyed hash, no raw value), decides by the
+ * strongest action, and with `store: redacted` returns a de-identified copy of the body.
+ * Throws ManagedDetectorUnavailableError if a rule selects a managed detector not given.
+ */
+export const createPolicyEngine = (
+  policy: Policy,
+  options: PolicyEngineOptions = {},
+): RuntimePolicyEngine => {
+  const version = policyVersion(policy);
+  const rules = policy.rules.filter((r) => r.enabled).map((r) => compile(r, options.managed ?? {}));
+  const context = policy.options.snippet_context;
+  const hmac = (value: string): string | undefined =>
+    options.hmacKey === undefined
+      ? undefined
+      : createHmac('sha256', options.hmacKey).update(value).digest('hex');
+
+  const scan = (
+    event: NormalisedEvent,
+    applicable: readonly CompiledRule[],
+  ): { hits: Hit[]; pending: Promise<Hit[]>[] } => {
+    const hits: Hit[] = [];
+    const pending: Promise<Hit[]>[] = [];
+    for (const { field, text } of event.texts) {
+      for (const rule of applicable) {
+        if (rule.fields !== undefined && !rule.fields(field)) continue;
+        const d = rule.detector;
+        if (d.target === 'text') {
+          for (const match of d.detect(text, rule.params)) hits.push({ rule, field, text, match });
+        } else if (d.target === 'managed') {
+          pending.push(
+            d.service
+              .detect(text, rule.params as Record<string, unknown>, directionOf(field))
+              .then((ms) => ms.map((match) => ({ rule, field, text, match }))),
+          );
+        }
+      }
+    }
+    return { hits, pending };
+  };
+
+  const report = (
+    event: NormalisedEvent,
+    applicable: readonly CompiledRule[],
+    hits: readonly Hit[],
+  ): Inspection => {
+    const masksByField = new Map<string, Mask[]>();
+    for (const h of hits) {
+      if (!h.rule.redacts || h.match.start === undefined || h.match.end === undefined) continue;
+      const list = masksByField.get(h.field) ?? [];
+      list.push({ start: h.match.start, end: h.match.end, entity: h.match.entity });
+      masksByField.set(h.field, list);
+    }
+    const findings: Finding[] = [];
+    const replacements = new Map<string, string>();
+    for (const h of hits) {
+      const { rule } = h.rule;
+      const { start, end, entity } = h.match;
+      const spanned = start !== undefined && end !== undefined;
+      const value = spanned ? h.text.slice(start, end) : '';
+      if (spanned && h.rule.redacts) replacements.set(value, `[${entity}]`);
+      const valueHmac = spanned ? hmac(h.match.canonical ?? value) : undefined;
+      findings.push({
+        rule_id: rule.id,
+        rule_name: rule.name,
+        detector: rule.detector,
+        entity,
+        severity: rule.severity,
+        action: rule.action,
+        field: h.field,
+        ...(spanned
+          ? {
+              start,
+              end,
+              snippet: maskedSnippet(
+                h.text,
+                { start, end, entity },
+                masksByField.get(h.field) ?? [],
+                context,
+              ),
+            }
+          : {}),
+        ...(valueHmac === undefined ? {} : { value_hmac: valueHmac }),
+        controls: rule.controls,
+      });
+    }
+    for (const rule of applicable) {
+      const d = rule.detector;
+      if (d.target !== 'body') continue;
+      for (const m of d.check(event.body, rule.params)) {
+        const { rule: r } = rule;
+        findings.push({
+          rule_id: r.id,
+          rule_name: r.name,
+          detector: r.detector,
+          entity: m.entity,
+          severity: r.severity,
+          action: r.action,
+          field: m.field,
+          snippet: m.note,
+          controls: r.controls,
+        });
+      }
+    }
+    const redacted = new Map<string, { original: string; redacted: string }>();
+    for (const { field, text } of event.texts) {
+      const masks = masksByField.get(field);
+      if (masks !== undefined)
+        redacted.set(field, { original: text, redacted: applyMasks(text, masks) });
+    }
+    return {
+      decision: strongestAction(findings.map((f) => f.action)),
+      findings,
+      redacted,
+      replacements: [...replacements].map(([value, label]) => ({ value, label })),
+    };
+  };
+
+  const inspect = (event: NormalisedEvent): Inspection | Promise<Inspection> => {
+    const applicable = rules.filter((r) => applies(r, event));
+    const { hits, pending } = scan(event, applicable);
+    if (pending.length === 0) return report(event, applicable, hits);
+    return Promise.all(pending).then((more) =>
+      report(event, applicable, [...hits, ...more.flat()]),
+    );
+  };
+
+  const toEvaluation = (event: NormalisedEvent, inspection: Inspection): PolicyEvaluation => {
+    const redact = policy.options.store === 'redacted';
+    const clientReported =
+      event.client_policy_checks === undefined
+        ? {}
+        : {
+            client_reported: redact
+              ? replaceDeep(event.client_policy_checks, inspection.replacements)
+              : event.client_policy_checks,
+          };
+    const result: PolicyResult = {
+      version,
+      decision: inspection.decision,
+      findings: inspection.findings,
+      ...clientReported,
+    };
+    const body = redact
+      ? redactBody(event.body, inspection.redacted, inspection.replacements)
+      : event.body;
+    return { result, body };
+  };
+
+  return {
+    version,
+    policy,
+    inspect,
+    evaluate: (event) => {
+      const inspection = inspect(event);
+      return inspection instanceof Promise
+        ? inspection.then((i) => toEvaluation(event, i))
+        : toEvaluation(event, inspection);
+    },
+  };
+};

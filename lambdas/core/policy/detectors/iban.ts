@@ -1,0 +1,48 @@
+import { isValidIBAN } from 'ibantools';
+import * as z from 'zod';
+import { type Match, textDetector } from '../detector.ts';
+
+/** Parameters of the `iban` detector. */
+export const ibanParams = z.strictObject({});
+export type IbanParams = z.infer<typeof ibanParams>;
+
+// Country code, check digits, then up to 30 alphanumerics, in groups of four or run together.
+const CANDIDATE = /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{1,4}){3,8}(?![A-Za-z0-9])/g;
+
+/**
+ * Finds IBANs in electronic (`DE89370400440532013000`) or print (`DE89 3704 …`) format,
+ * validated by ibantools: country, length and BBAN format of that country, and mod-97.
+ * A trailing word in capitals (`EUR`) is dropped group by group until the IBAN checks.
+ */
+export const detectIban = (text: string, _params: IbanParams): Match[] => {
+  const matches: Match[] = [];
+  for (const m of text.matchAll(CANDIDATE)) {
+    let candidate = m[0];
+    for (;;) {
+      const electronic = candidate.replaceAll(' ', '');
+      if (electronic.length < 15) break;
+      if (isValidIBAN(electronic)) {
+        matches.push({
+          entity: 'IBAN_CODE',
+          start: m.index,
+          end: m.index + candidate.length,
+          canonical: electronic,
+        });
+        break;
+      }
+      const cut = candidate.lastIndexOf(' ');
+      if (cut <= 0) break;
+      candidate = candidate.slice(0, cut);
+    }
+  }
+  return matches;
+};
+
+/** Registry entry of the `iban` detector. */
+export const iban = textDetector({
+  id: 'iban',
+  target: 'text',
+  params: ibanParams,
+  redacts: true,
+  detect: detectIban,
+});

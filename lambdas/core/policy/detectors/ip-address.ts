@@ -1,0 +1,94 @@
+import * as z from 'zod';
+import { type Match, textDetector } from '../detector.ts';
+
+/** Parameters of the `ip-address` detector. */
+export const ipAddressParams = z.strictObject({
+  /** Report IPv4 loopback, private and link-local addresses too. */
+  include_private: z.boolean().default(true),
+});
+export type IpAddressParams = z.infer<typeof ipAddressParams>;
+
+const V4 = /(?<![\w.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\w]|\.\d)/g;
+const V6 =
+  /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])/g;
+// Four dotted numbers after these words are versions or builds, not addresses.
+const VERSION_CONTEXT =
+  /(?:\bv|\bversion|\bver\.?|\bbuild|\brelease|\bfirmware|\bsdk|\bchrome|\bapi)\s*:?\s*$/i;
+const OCTET = /^(?:0|[1-9]\d{0,2})$/;
+
+const isOctet = (s: string): boolean => OCTET.test(s) && Number(s) <= 255;
+
+/** Whether a dotted quad is a valid IPv4 address (no leading zeros, octets ≤ 255). */
+export const isIpv4 = (s: string): boolean => {
+  const parts = s.split('.');
+  return parts.length === 4 && parts.every(isOctet);
+};
+
+const isPrivateV4 = (a: number, b: number): boolean =>
+  a === 10 ||
+  a === 127 ||
+  (a === 172 && b >= 16 && b <= 31) ||
+  (a === 192 && b === 168) ||
+  (a === 169 && b === 254);
+
+/** Whether a string is a valid IPv6 address (RFC 4291 text form, optional IPv4 tail). */
+export const isIpv6 = (s: string): boolean => {
+  const halves = s.split('::');
+  if (halves.length > 2) return false;
+  const groupsOf = (h: string | undefined): string[] =>
+    h === undefined || h === '' ? [] : h.split(':');
+  const head = groupsOf(halves[0]);
+  const tail = groupsOf(halves[1]);
+  const all = [...head, ...tail];
+  let count = all.length;
+  const last = all[all.length - 1];
+  if (last?.includes('.')) {
+    if (!isIpv4(last)) return false;
+    all.pop();
+    count += 1; // an IPv4 tail fills two groups
+  }
+  if (!all.every((g) => /^[0-9A-Fa-f]{1,4}$/.test(g))) return false;
+  if (halves.length === 2) return count <= 7;
+  return count === 8;
+};
+
+/**
+ * Finds IPv4 and IPv6 addresses, validated octet by octet and group by group (times such
+ * as `10:30:00` and MAC addresses fail the IPv6 grammar). Four dotted numbers right after
+ * `version`, `v`, `build` and the like are taken as versions.
+ */
+export const detectIpAddress = (text: string, params: IpAddressParams): Match[] => {
+  const matches: Match[] = [];
+  for (const m of text.matchAll(V4)) {
+    const [, a = '', b = '', c = '', d = ''] = m;
+    if (!(isOctet(a) && isOctet(b) && isOctet(c) && isOctet(d))) continue;
+    if (VERSION_CONTEXT.test(text.slice(Math.max(0, m.index - 12), m.index))) continue;
+    if (!params.include_private && isPrivateV4(Number(a), Number(b))) continue;
+    matches.push({ entity: 'IP_ADDRESS', start: m.index, end: m.index + m[0].length });
+  }
+  if (text.includes(':')) {
+    for (const m of text.matchAll(V6)) {
+      if (m[0].includes('::') || m[0].split(':').length >= 8 || m[0].includes('.')) {
+        if (isIpv6(m[0])) {
+          const canonical = m[0].toLowerCase();
+          matches.push({
+            entity: 'IP_ADDRESS',
+            start: m.index,
+            end: m.index + m[0].length,
+            canonical,
+          });
+        }
+      }
+    }
+  }
+  return matches;
+};
+
+/** Registry entry of the `ip-address` detector. */
+export const ipAddress = textDetector({
+  id: 'ip-address',
+  target: 'text',
+  params: ipAddressParams,
+  redacts: true,
+  detect: detectIpAddress,
+});

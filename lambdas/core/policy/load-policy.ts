@@ -1,0 +1,108 @@
+import { parse, YAMLParseError } from 'yaml';
+import type { z } from 'zod';
+import { DETECTORS, MANAGED_DETECTOR_IDS, type ManagedDetectorId } from './detectors/registry.ts';
+import { MANAGED_PARAMS } from './managed.ts';
+import { type Policy, policySchema } from './schema.ts';
+
+/** One problem found while loading a policy. */
+export interface PolicyIssue {
+  /** The rule's id, when the problem is inside a rule that has one. */
+  readonly rule_id?: string;
+  /** Dotted path of the offending field, relative to the rule when `rule_id` is set. */
+  readonly field: string;
+  readonly reason: string;
+}
+
+/** Raised by loadPolicy; the message names the file, rule, field and reason of each issue. */
+export class PolicyLoadError extends Error {
+  override readonly name = 'PolicyLoadError';
+  readonly source: string;
+  readonly issues: readonly PolicyIssue[];
+  constructor(source: string, issues: readonly PolicyIssue[]) {
+    super(
+      `invalid policy ${source}:\n${issues
+        .map(
+          (i) =>
+            `  ${i.rule_id === undefined ? '' : `rule ${i.rule_id}: `}${i.field || '(root)'}: ${i.reason}`,
+        )
+        .join('\n')}`,
+    );
+    this.source = source;
+    this.issues = issues;
+  }
+}
+
+const dotted = (path: readonly PropertyKey[]): string =>
+  path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
+    .join('');
+
+/** The id of `rules[index]` in the raw document, if it has one. */
+const ruleIdAt = (doc: unknown, index: number): string => {
+  const rules = (doc as { rules?: unknown } | null)?.rules;
+  const id = Array.isArray(rules) ? (rules[index] as { id?: unknown } | undefined)?.id : undefined;
+  return typeof id === 'string' ? id : `#${index}`;
+};
+
+const issuesOf = (
+  error: z.ZodError,
+  doc: unknown,
+  prefix: readonly PropertyKey[] = [],
+): PolicyIssue[] =>
+  error.issues.map((issue) => {
+    const path = [...prefix, ...issue.path];
+    if (path[0] === 'rules' && typeof path[1] === 'number') {
+      return {
+        rule_id: ruleIdAt(doc, path[1]),
+        field: dotted(path.slice(2)),
+        reason: issue.message,
+      };
+    }
+    return { field: dotted(path), reason: issue.message };
+  });
+
+const paramsSchemaOf = (detector: string): z.ZodType<unknown> | undefined =>
+  DETECTORS.get(detector)?.params ??
+  ((MANAGED_DETECTOR_IDS as readonly string[]).includes(detector)
+    ? MANAGED_PARAMS[detector as ManagedDetectorId]
+    : undefined);
+
+/**
+ * Parses a policy file (YAML or JSON) and validates it: the document's shape, unique rule
+ * ids, known detectors and each rule's `params` against its detector's schema. Throws
+ * PolicyLoadError listing every problem, each with rule id, field and reason.
+ */
+export const loadPolicy = (text: string, source: string): Policy => {
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (e) {
+    const where = e instanceof YAMLParseError && e.linePos?.[0] ? `line ${e.linePos[0].line}` : '';
+    throw new PolicyLoadError(source, [
+      { field: where, reason: `not YAML or JSON: ${(e as Error).message.split('\n')[0]}` },
+    ]);
+  }
+  const parsed = policySchema.safeParse(doc);
+  if (!parsed.success) throw new PolicyLoadError(source, issuesOf(parsed.error, doc));
+  const issues: PolicyIssue[] = [];
+  const seen = new Set<string>();
+  parsed.data.rules.forEach((rule, i) => {
+    if (seen.has(rule.id))
+      issues.push({ rule_id: rule.id, field: 'id', reason: 'duplicate rule id' });
+    seen.add(rule.id);
+    const schema = paramsSchemaOf(rule.detector);
+    if (schema === undefined) {
+      const known = [...DETECTORS.keys(), ...MANAGED_DETECTOR_IDS].join(', ');
+      issues.push({
+        rule_id: rule.id,
+        field: 'detector',
+        reason: `unknown detector ${rule.detector} (known: ${known})`,
+      });
+      return;
+    }
+    const params = schema.safeParse(rule.params);
+    if (!params.success) issues.push(...issuesOf(params.error, doc, ['rules', i, 'params']));
+  });
+  if (issues.length > 0) throw new PolicyLoadError(source, issues);
+  return parsed.data;
+};
