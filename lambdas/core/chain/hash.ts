@@ -1,0 +1,160 @@
+/**
+ * The chain rules, all in one place.
+ *
+ *   body_hash = SHA-256(BODY_TAG ‖ salt (16 bytes) ‖ JCS(body))
+ *   hash      = SHA-256(RECORD_TAG ‖ JCS(envelope))
+ *   envelope  = the record without hash, body, body_salt and body_ref
+ *   prev      = hash of the record before (GENESIS_PREV for seq 0)
+ *   Merkle leaf data = the 32 raw bytes of `hash` (see merkle.ts)
+ *
+ * Domain tags keep a record hash from ever being confused with a body hash, and either with
+ * a Merkle node. The body is committed only through body_hash, so purging body and salt
+ * leaves every record hash, link and checkpoint valid.
+ */
+import { createHash, hash as digest, randomBytes } from 'node:crypto';
+import { CanonicalizationError, canonicalJson } from '#core/chain/canonical.ts';
+import type { LedgerRecord, RecordEnvelope } from '#core/chain/record.ts';
+
+/** Domain tag prepended to the canonical envelope before hashing. */
+export const RECORD_TAG = 'ai-audit-trail/record/v1\n';
+/** Domain tag prepended to salt and canonical body before hashing. */
+export const BODY_TAG = 'ai-audit-trail/body/v1\n';
+/** Salt length in bytes. */
+export const SALT_BYTES = 16;
+
+const SALT_RE = /^[0-9a-f]{32}$/;
+const HASH_RE = /^[0-9a-f]{64}$/;
+
+/** Raised for a salt that is not 16 bytes of lowercase hex. */
+export class InvalidSaltError extends Error {
+  override readonly name = 'InvalidSaltError';
+}
+
+/** Raised for a record hash that is not 32 bytes of lowercase hex. */
+export class InvalidHashError extends Error {
+  override readonly name = 'InvalidHashError';
+}
+
+/** A fresh random salt: 16 bytes, lowercase hex. */
+export const newSalt = (): string => randomBytes(SALT_BYTES).toString('hex');
+
+const bodyTagBytes = Buffer.from(BODY_TAG, 'utf8');
+const bodyTextStart = bodyTagBytes.length + SALT_BYTES;
+/** Bodies up to this many UTF-16 units hash from one reused buffer with no allocation. */
+const SCRATCH_CHARS = 64 * 1024;
+const scratch = Buffer.allocUnsafe(bodyTextStart + SCRATCH_CHARS * 3);
+bodyTagBytes.copy(scratch);
+
+/** SHA-256(BODY_TAG ‖ salt ‖ text) for a valid salt. */
+const digestBody = (saltHex: string, text: string): string => {
+  if (text.length > SCRATCH_CHARS) {
+    return createHash('sha256')
+      .update(bodyTagBytes)
+      .update(Buffer.from(saltHex, 'hex'))
+      .update(text, 'utf8')
+      .digest('hex');
+  }
+  scratch.write(saltHex, bodyTagBytes.length, 'hex');
+  const length = scratch.write(text, bodyTextStart, 'utf8');
+  return digest('sha256', scratch.subarray(0, bodyTextStart + length), 'hex');
+};
+
+/** Hex SHA-256(BODY_TAG ‖ salt bytes ‖ canonical body UTF-8). Throws InvalidSaltError,
+ * CanonicalizationError. */
+export const bodyHash = (body: unknown, saltHex: string): string => {
+  if (!SALT_RE.test(saltHex)) throw new InvalidSaltError('body salt must be 32 lowercase hex');
+  return digestBody(saltHex, canonicalJson(body));
+};
+
+const OUTSIDE_ENVELOPE: ReadonlySet<string> = new Set(['hash', 'body', 'body_salt', 'body_ref']);
+
+/** The envelope of a record: everything but hash, body, body_salt and body_ref (and
+ * members set to undefined). Every other field, including ones added later, is covered. */
+export const envelopeOf = (record: LedgerRecord | RecordEnvelope): RecordEnvelope => {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(record)) {
+    const value = (record as unknown as Record<string, unknown>)[key];
+    if (value !== undefined && !OUTSIDE_ENVELOPE.has(key)) out[key] = value;
+  }
+  return out as unknown as RecordEnvelope;
+};
+
+const digestEnvelope = (text: string): string => digest('sha256', RECORD_TAG + text, 'hex');
+
+/** Hex SHA-256(RECORD_TAG ‖ canonical envelope). Accepts a whole record: the fields outside
+ * the envelope are left out. Throws CanonicalizationError. */
+export const recordHash = (envelope: RecordEnvelope | LedgerRecord): string =>
+  digestEnvelope(canonicalJson(envelopeOf(envelope)));
+
+/**
+ * Seals a record: commits the body through a salted body_hash (a fresh salt unless one is
+ * given) and hashes the envelope. The caller sets `prev` and `seq` (see GENESIS_PREV).
+ * The result is plain JSON data with every object's keys in canonical order: the body is
+ * exactly the committed JSON value, and a record stored as JSON.stringify prints verifies
+ * on checkRecord's fast path.
+ */
+export const sealRecord = (
+  envelope: Omit<RecordEnvelope, 'body_hash'>,
+  body: unknown,
+  salt: string = newSalt(),
+): LedgerRecord => {
+  const sealed: RecordEnvelope = { ...envelope, body_hash: bodyHash(body, salt) };
+  const record = { ...sealed, hash: recordHash(sealed), body, body_salt: salt };
+  return JSON.parse(canonicalJson(record)) as LedgerRecord;
+};
+
+/** How a record's body checks out: `by_ref` when stored outside the record, `absent` when
+ * neither body nor pointer is there (purged, or removed: the verifier decides which). */
+export type BodyCheck = 'ok' | 'mismatch' | 'absent' | 'by_ref';
+
+/** The result of checking one record on its own (links between records are the
+ * verifier's business). */
+export interface RecordCheck {
+  readonly hash: boolean;
+  readonly body: BodyCheck;
+}
+
+/**
+ * Whether `value` is the JSON data committed by `expected`. JSON.stringify prints a stored
+ * record's objects in the order they were written; when that is canonical order (as
+ * sealRecord leaves it) the digest matches at once. A match is proof enough: equal digests
+ * mean equal bytes, the committed canonical text. Otherwise the canonical form decides, and
+ * a value JCS cannot represent (only a tampered record holds one) is a mismatch.
+ */
+const commits = (expected: string, value: unknown, hashText: (text: string) => string): boolean => {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value) as string | undefined;
+  } catch {
+    // BigInt or a cycle: leave it to the canonical form below.
+  }
+  if (text !== undefined && hashText(text) === expected) return true;
+  try {
+    return hashText(canonicalJson(value)) === expected;
+  } catch (error) {
+    if (error instanceof CanonicalizationError) return false;
+    throw error;
+  }
+};
+
+/** Recomputes a record's hash and, when the body is present, its body hash. Never throws
+ * for a tampered record: unrepresentable values or a bad salt count as mismatches. */
+export const checkRecord = (record: LedgerRecord): RecordCheck => {
+  const hashOk = commits(record.hash, envelopeOf(record), digestEnvelope);
+  if (record.body === undefined) {
+    return { hash: hashOk, body: record.body_ref === undefined ? 'absent' : 'by_ref' };
+  }
+  const salt = record.body_salt;
+  const bodyOk =
+    typeof salt === 'string' &&
+    SALT_RE.test(salt) &&
+    commits(record.body_hash, record.body, (text) => digestBody(salt, text));
+  return { hash: hashOk, body: bodyOk ? 'ok' : 'mismatch' };
+};
+
+/** The Merkle leaf data of a record: the 32 raw bytes of its hex `hash`. Throws
+ * InvalidHashError for anything that is not 64 lowercase hex digits. */
+export const leafData = (record: Pick<LedgerRecord, 'hash'>): Uint8Array => {
+  if (!HASH_RE.test(record.hash)) throw new InvalidHashError('record hash must be 64 hex');
+  return Buffer.from(record.hash, 'hex');
+};
