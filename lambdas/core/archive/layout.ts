@@ -3,11 +3,15 @@
  * bucket use the same keys, so the verifier reads either the same way.
  *
  *   keys/<key name>.vkey                              signer's public (verifier) key
- *   chains/<chain>/segments/<from>-<to>.jsonl         records from..to, one JSON a line
+ *   chains/<chain>/segments/<from>.jsonl              records from..(next segment's from - 1),
+ *                                                     one JSON a line
  *   chains/<chain>/checkpoints/<tree size>.ckpt       C2SP signed checkpoint
  *   quarantine/<yyyy-mm-dd>/<event id>.bin            raw bytes of rejected input
  *
  * Numbers are zero-padded to 12 digits so lexicographic order is numeric order.
+ * A segment is named by its first seq only: the write-once put of that key is what claims
+ * the range, so two archivers racing on one chain can never write overlapping segments
+ * (the loser finds the key taken and continues after the winner's last record).
  */
 
 const PAD = 12;
@@ -22,8 +26,8 @@ export const keyFile = (keyName: string): string => `keys/${encodeURIComponent(k
 export const chainsPrefix = 'chains/';
 export const segmentsPrefix = (chain: string): string =>
   `chains/${encodeChain(chain)}/segments/`;
-export const segmentKey = (chain: string, from: number, to: number): string =>
-  `${segmentsPrefix(chain)}${pad(from)}-${pad(to)}.jsonl`;
+export const segmentKey = (chain: string, from: number): string =>
+  `${segmentsPrefix(chain)}${pad(from)}.jsonl`;
 export const checkpointsPrefix = (chain: string): string =>
   `chains/${encodeChain(chain)}/checkpoints/`;
 export const checkpointKey = (chain: string, size: number): string =>
@@ -31,26 +35,18 @@ export const checkpointKey = (chain: string, size: number): string =>
 export const quarantineKey = (day: string, eventId: string): string =>
   `quarantine/${day}/${encodeURIComponent(eventId)}.bin`;
 
-const SEGMENT_RE = /^chains\/([^/]+)\/segments\/(\d{12})-(\d{12})\.jsonl$/;
+const SEGMENT_RE = /^chains\/([^/]+)\/segments\/(\d{12})\.jsonl$/;
 const CHECKPOINT_RE = /^chains\/([^/]+)\/checkpoints\/(\d{12})\.ckpt$/;
 
-export interface ParsedKey {
-  readonly type: 'segment' | 'checkpoint';
-  readonly chain: string;
-  readonly from: number;
-  readonly to: number;
-}
+export type ParsedKey =
+  | { readonly type: 'segment'; readonly chain: string; readonly from: number }
+  | { readonly type: 'checkpoint'; readonly chain: string; readonly size: number };
 
 /** Parses a segment or checkpoint key; undefined for anything else. */
 export const parseKey = (key: string): ParsedKey | undefined => {
   const s = SEGMENT_RE.exec(key);
-  if (s?.[1] && s[2] && s[3]) {
-    return { type: 'segment', chain: decodeChain(s[1]), from: Number(s[2]), to: Number(s[3]) };
-  }
+  if (s?.[1] && s[2]) return { type: 'segment', chain: decodeChain(s[1]), from: Number(s[2]) };
   const c = CHECKPOINT_RE.exec(key);
-  if (c?.[1] && c[2]) {
-    const size = Number(c[2]);
-    return { type: 'checkpoint', chain: decodeChain(c[1]), from: size, to: size };
-  }
+  if (c?.[1] && c[2]) return { type: 'checkpoint', chain: decodeChain(c[1]), size: Number(c[2]) };
   return undefined;
 };

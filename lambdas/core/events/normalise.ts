@@ -13,6 +13,7 @@ import {
   decisionOutcomeSchema,
 } from '#core/events/schema.ts';
 import { collectTexts } from '#core/events/texts.ts';
+import { GUARDRAIL_ROUTE, guardrailEvent, guardrailRequestSchema } from './guardrail-request.ts';
 
 /** What `normalise` answers: the internal event, or every problem found. */
 export type NormaliseResult =
@@ -83,6 +84,7 @@ export function normalise(envelope: IntakeEnvelope): NormaliseResult {
       received: typeOf(payload),
     });
   }
+  if (envelope.route === GUARDRAIL_ROUTE) return normaliseGuardrail(payload, envelope.request_id);
   const shape = selectShape(payload, envelope.route);
   if (shape === undefined) {
     return fail({
@@ -118,6 +120,15 @@ export function normalise(envelope: IntakeEnvelope): NormaliseResult {
     ...(useCase === undefined ? {} : { use_case: useCase }),
   };
   return { ok: true, event };
+}
+
+/** A guardrail call, chained like any other event once it was evaluated. */
+function normaliseGuardrail(payload: unknown, requestId: string): NormaliseResult {
+  const parsed = guardrailRequestSchema.safeParse(payload);
+  if (!parsed.success) {
+    return { ok: false, problems: problemsFromIssues(parsed.error.issues, payload) };
+  }
+  return { ok: true, event: guardrailEvent(parsed.data, parsed.data.event_id ?? requestId) };
 }
 
 function fail(problem: Problem): NormaliseResult {

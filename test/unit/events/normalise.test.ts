@@ -260,3 +260,20 @@ describe('normalise: texts', () => {
     expect(result.ok && result.event.texts).toEqual([{ field: 'output', text: 'approved' }]);
   });
 });
+
+describe('normalise on the guardrail route', () => {
+  const guardrail = (payload: unknown) =>
+    normalise({ v: 1, route: 'guardrail', request_id: 'r-1', received_at: 'x', payload });
+
+  it('chains an evaluated guardrail call as an inference of its application', () => {
+    const result = guardrail({ text: 'hello', direction: 'output', application: 'support' });
+    expect(result.ok && [result.event.kind, result.event.chain_key, result.event.event_id]).toEqual(
+      ['inference', 'support', 'r-1'],
+    );
+  });
+
+  it('rejects a payload that is not a guardrail request', () => {
+    const result = guardrail({ decision_id: 'd1', output: { decision: 'deny' } });
+    expect(result.ok).toBe(false);
+  });
+});

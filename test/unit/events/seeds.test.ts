@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { normalise } from '#core/events/normalise.ts';
 import { envelopeOf, loadSeed, SEED_FILES } from './seeds.ts';
 
-const ROUTES = ['audit_event', 'decision_log', 'log', 'guardrail'];
+const ROUTES = ['audit_event', 'decision_log', 'log'];
 
 describe('seed payloads', () => {
   it('covers every fixture in test/fixtures/seeds', () => {

@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { guardrailEvent, guardrailRequestSchema } from '#core/events/guardrail-request.ts';
 import { createPolicyEngine } from '#core/policy/create-engine.ts';
 import { defaultPolicy } from '#core/policy/default-policy.ts';
-import {
-  evaluateGuardrail,
-  guardrailEvent,
-  guardrailRequestSchema,
-} from '#core/policy/guardrail.ts';
+import { evaluateGuardrail } from '#core/policy/guardrail.ts';
 
 const engine = createPolicyEngine(defaultPolicy());
 const CARD = '4111 1111 1111 1111';

@@ -1,0 +1,101 @@
+import { sealRecord } from '#core/chain/hash.ts';
+import type {
+  ChainHead,
+  LedgerRecord,
+  PolicyResult,
+  RecordKind,
+  RecordRef,
+} from '#core/chain/record.ts';
+import {
+  ChainConflictError,
+  DuplicateEventError,
+  type EventLocation,
+  type LedgerPort,
+} from '#ports/ledger.ts';
+
+/** One record-to-be: everything but its place in the chain. */
+export interface PendingRecord {
+  readonly kind: RecordKind;
+  readonly event_id: string;
+  readonly occurred_at?: string;
+  readonly policy: PolicyResult;
+  readonly ref?: RecordRef;
+  readonly body: unknown;
+}
+
+/** How often an append is rebuilt on a moved head before the batch is failed and redelivered. */
+const MAX_ATTEMPTS = 10;
+
+/** Jittered exponential back-off, so racing writers stop colliding (1, 2, 4 … ms, capped). */
+const backOff = (attempt: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 ** attempt, 200)));
+
+export interface AppendResult {
+  readonly head: ChainHead;
+  /** Records written now, in seq order. */
+  readonly appended: readonly LedgerRecord[];
+  /** Pending records another writer recorded first, by event_id. */
+  readonly alreadyRecorded: ReadonlyMap<string, EventLocation>;
+}
+
+const build = (
+  head: ChainHead,
+  pending: readonly PendingRecord[],
+  ingestedAt: string,
+): LedgerRecord[] => {
+  let prev = head.hash;
+  return pending.map((p, i) => {
+    const record = sealRecord(
+      {
+        chain: head.chain,
+        seq: head.seq + 1 + i,
+        kind: p.kind,
+        event_id: p.event_id,
+        ingested_at: ingestedAt,
+        ...(p.occurred_at === undefined ? {} : { occurred_at: p.occurred_at }),
+        policy: p.policy,
+        ...(p.ref === undefined ? {} : { ref: p.ref }),
+        prev,
+      },
+      p.body,
+    );
+    prev = record.hash;
+    return record;
+  });
+};
+
+/**
+ * Appends pending records to a chain under the ledger's conditional write. When another
+ * writer moved the head or recorded some of the same events first, it drops those and
+ * rebuilds on the new head, so concurrent processors never fork or skip a seq.
+ */
+export const appendToChain = async (
+  chain: string,
+  pending: readonly PendingRecord[],
+  ledger: LedgerPort,
+  ingestedAt: string,
+): Promise<AppendResult> => {
+  const alreadyRecorded = new Map<string, EventLocation>();
+  let todo = pending;
+  for (let attempt = 1; ; attempt += 1) {
+    const head = await ledger.head(chain);
+    if (todo.length === 0) return { head, appended: [], alreadyRecorded };
+    const records = build(head, todo, ingestedAt);
+    try {
+      await ledger.append(head, records);
+      return { head: headOf(records, head), appended: records, alreadyRecorded };
+    } catch (error) {
+      const retryable = error instanceof ChainConflictError || error instanceof DuplicateEventError;
+      if (!retryable || attempt >= MAX_ATTEMPTS) throw error;
+      const found = await ledger.locate(todo.map((p) => p.event_id));
+      for (const [eventId, where] of found) alreadyRecorded.set(eventId, where);
+      todo = todo.filter((p) => !found.has(p.event_id));
+      await backOff(attempt);
+    }
+  }
+};
+
+const headOf = (records: readonly LedgerRecord[], previous: ChainHead): ChainHead => {
+  const last = records.at(-1);
+  return last ? { chain: previous.chain, seq: last.seq, hash: last.hash } : previous;
+};

@@ -1,0 +1,257 @@
+import { bodyHash } from '#core/chain/hash.ts';
+import type { LedgerRecord } from '#core/chain/record.ts';
+import type { IntakeEnvelope } from '#core/events/envelope.ts';
+import { normalise } from '#core/events/normalise.ts';
+import type { PolicyViolationAlert } from '#ports/alerts.ts';
+import type { EventLocation } from '#ports/ledger.ts';
+import { appendToChain, type PendingRecord } from './append-chain.ts';
+import { archiveChain } from './archive-segments.ts';
+import { chainOf } from './chain-of.ts';
+import type { ProcessorDeps } from './deps.ts';
+import type { EnvelopeOutcome } from './outcome.ts';
+import { quarantine, rejectedEventId } from './rejection.ts';
+
+/** One envelope on its way to a record. */
+interface Item {
+  readonly index: number;
+  readonly envelope: IntakeEnvelope;
+  readonly pending: PendingRecord;
+}
+
+const errorMessage = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+
+/**
+ * The processor: the one function the Lambda handler and the local stream both call.
+ * Per chain, in order: validate/normalise (malformed → `rejected` record + quarantined
+ * bytes), policy, dedupe by event_id, conditional append, archive segment, alerts.
+ * Outcomes come back in input order; `failed` ones must be redelivered.
+ */
+export const processBatch = async (
+  envelopes: readonly IntakeEnvelope[],
+  deps: ProcessorDeps,
+): Promise<EnvelopeOutcome[]> => {
+  const outcomes: EnvelopeOutcome[] = [];
+  const byChain = new Map<string, { index: number; envelope: IntakeEnvelope }[]>();
+  envelopes.forEach((envelope, index) => {
+    const chain = chainOf(envelope);
+    const list = byChain.get(chain) ?? [];
+    list.push({ index, envelope });
+    byChain.set(chain, list);
+  });
+  await Promise.all(
+    [...byChain].map(async ([chain, entries]) => {
+      for (const outcome of await processChain(chain, entries, deps)) {
+        outcomes[outcome.index] = outcome.outcome;
+      }
+    }),
+  );
+  const counts: Record<string, number> = {};
+  for (const o of outcomes) counts[o.status] = (counts[o.status] ?? 0) + 1;
+  deps.log.info('batch processed', {
+    envelopes: envelopes.length,
+    chains: byChain.size,
+    ...counts,
+  });
+  return outcomes;
+};
+
+const processChain = async (
+  chain: string,
+  entries: readonly { index: number; envelope: IntakeEnvelope }[],
+  deps: ProcessorDeps,
+): Promise<{ index: number; outcome: EnvelopeOutcome }[]> => {
+  const results: { index: number; outcome: EnvelopeOutcome }[] = [];
+  const settle = (index: number, outcome: EnvelopeOutcome) => results.push({ index, outcome });
+  const now = deps.clock.now();
+  const retainUntil = deps.retainUntil?.(now);
+  let items: Item[] = [];
+  try {
+    items = await prepare(entries, deps, retainUntil);
+    const fresh = dedupeWithinBatch(items, chain, settle);
+    const known = await deps.ledger.locate(fresh.map((i) => i.pending.event_id));
+    const stored = await recordsAt(known, deps);
+    const todo: Item[] = [];
+    for (const item of fresh) {
+      const where = known.get(item.pending.event_id);
+      const previous = stored.get(item.pending.event_id);
+      if (!where) todo.push(item);
+      else if (previous && reusesEventId(previous, item.pending)) {
+        todo.push(await conflictItem(item, previous, deps, retainUntil));
+      } else settle(item.index, duplicate(item, where.chain, where.seq));
+    }
+    const { head, appended, alreadyRecorded } = await appendToChain(
+      chain,
+      todo.map((i) => i.pending),
+      deps.ledger,
+      now.toISOString(),
+    );
+    await archiveChain(chain, head.seq, deps.ledger, deps.archive, retainUntil, appended);
+    const byEventId = new Map(appended.map((r) => [r.event_id, r]));
+    for (const item of todo) {
+      const record = byEventId.get(item.pending.event_id);
+      const earlier = alreadyRecorded.get(item.pending.event_id);
+      if (record) settle(item.index, recorded(item, record));
+      else if (earlier) settle(item.index, duplicate(item, earlier.chain, earlier.seq));
+    }
+    await publishAlerts([...appended, ...stored.values()], deps);
+  } catch (error) {
+    deps.log.error('chain batch failed; redelivery expected', {
+      chain,
+      envelopes: entries.length,
+      error: errorMessage(error),
+    });
+    const done = new Set(results.map((r) => r.index));
+    for (const { index, envelope } of entries) {
+      if (done.has(index)) continue;
+      settle(index, {
+        request_id: envelope.request_id,
+        status: 'failed',
+        chain,
+        error: errorMessage(error),
+      });
+    }
+  }
+  return results;
+};
+
+/** Normalises and evaluates each envelope; malformed ones become `rejected` records. */
+const prepare = async (
+  entries: readonly { index: number; envelope: IntakeEnvelope }[],
+  deps: ProcessorDeps,
+  retainUntil: Date | undefined,
+): Promise<Item[]> => {
+  const items: Item[] = [];
+  for (const { index, envelope } of entries) {
+    const result = normalise(envelope);
+    if (!result.ok) {
+      const body = await quarantine(envelope, result.problems, deps.archive, retainUntil);
+      items.push({
+        index,
+        envelope,
+        pending: {
+          kind: 'rejected',
+          event_id: rejectedEventId(envelope),
+          policy: { version: deps.policy.version, decision: 'pass', findings: [] },
+          body,
+        },
+      });
+      continue;
+    }
+    const { event } = result;
+    const evaluation = await deps.policy.evaluate(event);
+    items.push({
+      index,
+      envelope,
+      pending: {
+        kind: event.kind,
+        event_id: event.event_id,
+        ...(event.occurred_at === undefined ? {} : { occurred_at: event.occurred_at }),
+        policy: evaluation.result,
+        ...(event.ref === undefined ? {} : { ref: event.ref }),
+        body: evaluation.body,
+      },
+    });
+  }
+  return items;
+};
+
+/** The same event twice in one batch: the first is recorded, the rest are duplicates. */
+const dedupeWithinBatch = (
+  items: readonly Item[],
+  chain: string,
+  settle: (index: number, outcome: EnvelopeOutcome) => void,
+): Item[] => {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    if (!seen.has(item.pending.event_id)) {
+      seen.add(item.pending.event_id);
+      return true;
+    }
+    settle(item.index, {
+      request_id: item.envelope.request_id,
+      status: 'duplicate',
+      event_id: item.pending.event_id,
+      chain,
+    });
+    return false;
+  });
+};
+
+const recorded = (item: Item, record: LedgerRecord): EnvelopeOutcome => ({
+  request_id: item.envelope.request_id,
+  status: record.kind === 'rejected' ? 'rejected' : 'recorded',
+  event_id: record.event_id,
+  chain: record.chain,
+  seq: record.seq,
+});
+
+const duplicate = (item: Item, chain: string, seq: number): EnvelopeOutcome => ({
+  request_id: item.envelope.request_id,
+  status: item.pending.kind === 'rejected' ? 'rejected' : 'duplicate',
+  event_id: item.pending.event_id,
+  chain,
+  seq,
+});
+
+/** The stored records of events seen before. Their alerts are published again, since the
+ * delivery that wrote them may have failed before its alerts went out (alerts are
+ * at-least-once, keyed by event_id). */
+const recordsAt = async (
+  known: ReadonlyMap<string, EventLocation>,
+  deps: ProcessorDeps,
+): Promise<Map<string, LedgerRecord>> => {
+  const records = await Promise.all(
+    [...known.values()].map((where) => deps.ledger.get(where.chain, where.seq)),
+  );
+  return new Map(records.flatMap((r) => (r ? [[r.event_id, r] as const] : [])));
+};
+
+/** A client reused an event id for different content. Dropping it as a duplicate would
+ * lose it silently, so it is recorded as rejected, with its bytes in quarantine. Purged
+ * bodies cannot be compared and count as duplicates. */
+const reusesEventId = (previous: LedgerRecord, pending: PendingRecord): boolean =>
+  pending.kind !== 'rejected' &&
+  previous.body !== undefined &&
+  previous.body_salt !== undefined &&
+  bodyHash(pending.body, previous.body_salt) !== previous.body_hash;
+
+const conflictItem = async (
+  item: Item,
+  previous: LedgerRecord,
+  deps: ProcessorDeps,
+  retainUntil: Date | undefined,
+): Promise<Item> => {
+  const problem = {
+    path: 'event_id',
+    message: `event_id already recorded at ${previous.chain} seq ${previous.seq} with different content`,
+  };
+  const body = await quarantine(item.envelope, [problem], deps.archive, retainUntil);
+  return {
+    ...item,
+    pending: {
+      kind: 'rejected',
+      event_id: `conflict:${item.envelope.request_id}`,
+      policy: { version: deps.policy.version, decision: 'pass', findings: [] },
+      ref: { event_id: previous.event_id, chain: previous.chain, seq: previous.seq },
+      body,
+    },
+  };
+};
+
+const publishAlerts = async (records: readonly LedgerRecord[], deps: ProcessorDeps) => {
+  const alerts: PolicyViolationAlert[] = records
+    .filter((r) => r.policy.decision !== 'pass')
+    .map((r) => ({
+      type: 'PolicyViolation',
+      event_id: r.event_id,
+      chain: r.chain,
+      seq: r.seq,
+      kind: r.kind,
+      decision: r.policy.decision,
+      policy_version: r.policy.version,
+      findings: r.policy.findings,
+      at: r.ingested_at,
+    }));
+  if (alerts.length > 0) await deps.alerts.publish(alerts);
+};

@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import { quarantineKey } from '#core/archive/layout.ts';
+import type { IntakeEnvelope } from '#core/events/envelope.ts';
+import type { Problem } from '#core/events/problem.ts';
+import type { ArchivePort } from '#ports/archive.ts';
+
+/** The body of a `rejected` record: why, and where the raw bytes are kept. */
+export interface RejectionBody {
+  readonly route: string;
+  readonly request_id: string;
+  readonly problems: readonly Problem[];
+  readonly quarantine_key: string;
+  readonly raw_sha256: string;
+  readonly raw_size: number;
+}
+
+/** Rejected records get their own id space, so a later valid resend of the same event id
+ * is still recorded rather than taken for a duplicate. */
+export const rejectedEventId = (envelope: IntakeEnvelope): string =>
+  `rejected:${envelope.request_id}`;
+
+const encoder = new TextEncoder();
+const rawBytes = (payload: unknown): Uint8Array =>
+  encoder.encode(typeof payload === 'string' ? payload : (JSON.stringify(payload) ?? ''));
+
+/** Writes the raw input to quarantine (write-once, so a retry finds it there) and returns
+ * the body of the rejected record that points at it. */
+export const quarantine = async (
+  envelope: IntakeEnvelope,
+  problems: readonly Problem[],
+  archive: ArchivePort,
+  retainUntil: Date | undefined,
+): Promise<RejectionBody> => {
+  const bytes = rawBytes(envelope.payload);
+  const key = quarantineKey(envelope.received_at.slice(0, 10), envelope.request_id);
+  await archive.put(key, bytes, {
+    contentType: 'application/octet-stream',
+    ...(retainUntil ? { retainUntil } : {}),
+  });
+  return {
+    route: envelope.route,
+    request_id: envelope.request_id,
+    problems,
+    quarantine_key: key,
+    raw_sha256: createHash('sha256').update(bytes).digest('hex'),
+    raw_size: bytes.length,
+  };
+};

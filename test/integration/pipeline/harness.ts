@@ -1,0 +1,70 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { IntakeEnvelope } from '#core/events/envelope.ts';
+import type { PolicyEngine } from '#core/policy/engine.ts';
+import { passThroughPolicy } from '#core/policy/engine.ts';
+import type { ProcessorDeps } from '#core/pipeline/deps.ts';
+import { openFileArchive } from '#adapters/local/file-archive.ts';
+import { openFileLedger } from '#adapters/local/file-ledger.ts';
+import type { PolicyViolationAlert } from '#ports/alerts.ts';
+
+/** Collects what the processor logs and alerts, for assertions. */
+export interface Harness {
+  readonly dir: string;
+  readonly deps: ProcessorDeps;
+  readonly alerts: PolicyViolationAlert[];
+  close(): Promise<void>;
+}
+
+const quietLog = { info: () => {}, warn: () => {}, error: () => {} };
+
+/** The processor on the real local adapters in a temp dir. */
+export const openHarness = async (policy: PolicyEngine = passThroughPolicy): Promise<Harness> => {
+  const dir = await mkdtemp(join(tmpdir(), 'pipeline-'));
+  const ledger = await openFileLedger(join(dir, 'ledger'));
+  const archive = openFileArchive(join(dir, 'archive'));
+  const alerts: PolicyViolationAlert[] = [];
+  return {
+    dir,
+    alerts,
+    deps: {
+      ledger,
+      archive,
+      policy,
+      alerts: { publish: async (batch) => void alerts.push(...batch) },
+      clock: { now: () => new Date('2026-11-23T12:00:00Z') },
+      log: quietLog,
+    },
+    close: async () => {
+      await ledger.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+};
+
+let counter = 0;
+
+/** An envelope as the API would put it on the stream. */
+export const envelope = (payload: unknown, requestId = `req-${++counter}`): IntakeEnvelope => ({
+  v: 1,
+  route: 'decision_log',
+  request_id: requestId,
+  received_at: '2026-11-23T11:59:59.000Z',
+  payload,
+});
+
+/** A minimal valid decision log for an application. */
+export const decision = (application: string, id: string, decisionText = 'approve') => ({
+  application_id: application,
+  decision_id: id,
+  timestamp: '2026-11-23T11:59:00Z',
+  model: 'gpt-4-turbo',
+  output: { decision: decisionText, reason: 'within policy' },
+});
+
+export const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+};
