@@ -35,8 +35,21 @@ export class InvalidHashError extends Error {
   override readonly name = 'InvalidHashError';
 }
 
+/** Salts are cut from a pool of random bytes: one CSPRNG call per 256 records instead of
+ * one per record (it showed up at ~9% of the append profile). */
+const SALT_POOL = 256;
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+
 /** A fresh random salt: 16 bytes, lowercase hex. */
-export const newSalt = (): string => randomBytes(SALT_BYTES).toString('hex');
+export const newSalt = (): string => {
+  if (poolAt >= pool.length) {
+    pool = randomBytes(SALT_BYTES * SALT_POOL);
+    poolAt = 0;
+  }
+  poolAt += SALT_BYTES;
+  return pool.toString('hex', poolAt - SALT_BYTES, poolAt);
+};
 
 const bodyTagBytes = Buffer.from(BODY_TAG, 'utf8');
 const bodyTextStart = bodyTagBytes.length + SALT_BYTES;

@@ -1,12 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { IntakeEnvelope } from '#core/events/envelope.ts';
-import type { PolicyEngine } from '#core/policy/engine.ts';
-import { passThroughPolicy } from '#core/policy/engine.ts';
-import type { ProcessorDeps } from '#core/pipeline/deps.ts';
 import { openFileArchive } from '#adapters/local/file-archive.ts';
 import { openFileLedger } from '#adapters/local/file-ledger.ts';
+import type { IntakeEnvelope } from '#core/events/envelope.ts';
+import type { ProcessorDeps } from '#core/pipeline/deps.ts';
+import type { PolicyEngine } from '#core/policy/engine.ts';
+import { passThroughPolicy } from '#core/policy/engine.ts';
 import type { PolicyViolationAlert } from '#ports/alerts.ts';
 
 /** Collects what the processor logs and alerts, for assertions. */

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseKey } from '#core/archive/layout.ts';
 import { checkRecord } from '#core/chain/hash.ts';
 import { GENESIS_PREV, type LedgerRecord } from '#core/chain/record.ts';
-import type { PolicyEngine } from '#core/policy/engine.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
+import type { PolicyEngine } from '#core/policy/engine.ts';
 import type { ArchivePort } from '#ports/archive.ts';
 import { collect, decision, envelope, type Harness, openHarness } from './harness.ts';
 
@@ -22,7 +22,12 @@ const archived = async (archive: ArchivePort, chain: string): Promise<LedgerReco
     const parsed = parseKey(key);
     expect(parsed?.type === 'segment' && parsed.from).toBe(out.length);
     const text = new TextDecoder().decode(await archive.get(key));
-    out.push(...text.trimEnd().split('\n').map((l) => JSON.parse(l) as LedgerRecord));
+    out.push(
+      ...text
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as LedgerRecord),
+    );
   }
   return out;
 };

@@ -1,0 +1,87 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadOrCreateEd25519Signer } from '#adapters/local/ed25519-signer.ts';
+import { checkpointKey, keyFile } from '#core/archive/layout.ts';
+import { parseCheckpoint } from '#core/chain/checkpoint.ts';
+import { leafData } from '#core/chain/hash.ts';
+import { bytesEqual, leafHash, rootOf } from '#core/chain/merkle.ts';
+import { openNote } from '#core/chain/note.ts';
+import { checkpointChains } from '#core/pipeline/checkpoint.ts';
+import type { CheckpointDeps } from '#core/pipeline/deps.ts';
+import { processBatch } from '#core/pipeline/process-batch.ts';
+import { collect, decision, envelope, type Harness, openHarness } from './harness.ts';
+
+let harness: Harness;
+afterEach(async () => harness.close());
+
+const text = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes);
+
+const checkpointDeps = async (h: Harness): Promise<CheckpointDeps> => ({
+  ledger: h.deps.ledger,
+  archive: h.deps.archive,
+  signer: await loadOrCreateEd25519Signer(`${h.dir}/keys`),
+  clock: h.deps.clock,
+  log: h.deps.log,
+  logName: 'audit-trail.test',
+});
+
+const record = (chain: string, ids: string[]) =>
+  processBatch(
+    ids.map((id) => envelope(decision(chain, id))),
+    harness.deps,
+  );
+
+/** The root over every record of the chain, computed from scratch. */
+const fullRoot = async (chain: string, size: number) => {
+  const records = await collect(harness.deps.ledger.range(chain, 0, size - 1));
+  return rootOf(records.map((r) => leafHash(leafData(r))));
+};
+
+describe('checkpointChains', () => {
+  it('signs a tree head over every archived record and publishes the key', async () => {
+    // Prepare
+    harness = await openHarness();
+    const deps = await checkpointDeps(harness);
+    await record('loans', ['a', 'b', 'c']);
+    // Act
+    const written = await checkpointChains(deps);
+    // Assess
+    expect(written).toEqual([{ chain: 'loans', size: 3, key: checkpointKey('loans', 3) }]);
+    const vkey = text(await harness.deps.archive.get(keyFile(deps.signer.keyName))).trim();
+    expect(vkey).toBe(await deps.signer.verifierKey());
+    const note = openNote(text(await harness.deps.archive.get(checkpointKey('loans', 3))), vkey);
+    expect(note.verified).toBe(true);
+    const checkpoint = parseCheckpoint(note.text);
+    expect(checkpoint.origin).toBe('audit-trail.test/loans');
+    expect(bytesEqual(checkpoint.root, await fullRoot('loans', 3))).toBe(true);
+  });
+
+  it('signs nothing for a chain that did not grow, and extends the tree when it did', async () => {
+    harness = await openHarness();
+    const deps = await checkpointDeps(harness);
+    await record('loans', ['a', 'b', 'c']);
+    await checkpointChains(deps);
+
+    const idle = await checkpointChains(deps);
+    await record('loans', ['d', 'e', 'f', 'g', 'h']);
+    const grown = await checkpointChains(deps);
+
+    expect(idle).toEqual([]);
+    expect(grown.map((w) => w.size)).toEqual([8]);
+    const vkey = await deps.signer.verifierKey();
+    const note = openNote(text(await harness.deps.archive.get(checkpointKey('loans', 8))), vkey);
+    expect(bytesEqual(parseCheckpoint(note.text).root, await fullRoot('loans', 8))).toBe(true);
+  });
+
+  it('covers only what the archive holds', async () => {
+    harness = await openHarness();
+    const deps = await checkpointDeps(harness);
+    await record('loans', ['a', 'b']);
+    const failing = { ...harness.deps.archive, put: () => Promise.reject(new Error('down')) };
+    await processBatch([envelope(decision('loans', 'c'))], { ...harness.deps, archive: failing });
+
+    const written = await checkpointChains(deps);
+
+    expect((await harness.deps.ledger.head('loans')).seq).toBe(2);
+    expect(written.map((w) => w.size)).toEqual([2]);
+  });
+});
