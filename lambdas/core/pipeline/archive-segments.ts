@@ -1,4 +1,5 @@
 import { segmentKey } from '#core/archive/layout.ts';
+import { formatRecordLine } from '#core/archive/record-line.ts';
 import type { LedgerRecord } from '#core/chain/record.ts';
 import { ArchiveConflictError, type ArchivePort } from '#ports/archive.ts';
 import type { LedgerPort } from '#ports/ledger.ts';
@@ -9,8 +10,9 @@ export const MAX_SEGMENT_RECORDS = 10_000;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/** Segment lines in the archive's record-line form, which the verifier hashes as stored. */
 export const segmentBytes = (records: readonly LedgerRecord[]): Uint8Array =>
-  encoder.encode(records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  encoder.encode(records.map((r) => `${formatRecordLine(r)}\n`).join(''));
 
 /** The ledger could not produce a range it claims to hold: never archive a partial one. */
 export class LedgerGapError extends Error {

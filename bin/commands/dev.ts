@@ -1,0 +1,167 @@
+import { access, readFile } from 'node:fs/promises';
+import { type Command, InvalidArgumentError } from 'commander';
+import type { DevRuntime } from '#adapters/local/dev-runtime.ts';
+import type { RuntimePolicyEngine } from '#core/policy/create-engine.ts';
+
+/** Defaults of `audit-trail dev`; flags win over the environment, which wins over these. */
+const DEV_DEFAULTS = {
+  host: '127.0.0.1',
+  port: 8787,
+  data: './.audit-trail',
+  checkpointSeconds: 10,
+};
+
+interface DevFlags {
+  readonly port?: number;
+  readonly host: string;
+  readonly data?: string;
+  readonly policy?: string;
+  readonly checkpointInterval: number;
+}
+
+const parsePort = (text: string): number => {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new InvalidArgumentError('expected a port number, 0 to 65535');
+  }
+  return port;
+};
+
+const parseSeconds = (text: string): number => {
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw new InvalidArgumentError('expected a positive number of seconds');
+  }
+  return seconds;
+};
+
+/** What the user needs to start: where it listens, where its data is, how to call it. */
+const banner = (runtime: DevRuntime, policy: string): string => {
+  const { url, apiKey, paths } = runtime;
+  const key = apiKey.source === 'env' ? '$AUDIT_TRAIL_API_KEY' : apiKey.key;
+  const keyLine =
+    apiKey.source === 'env'
+      ? 'API key: from AUDIT_TRAIL_API_KEY'
+      : `API key: ${apiKey.key}  (${apiKey.source === 'created' ? 'created in' : 'from'} ${paths.apiKey})`;
+  return [
+    `audit-trail dev listening on ${url}`,
+    `data: ${paths.data}  (archive: ${paths.archive})`,
+    `policy: ${policy}`,
+    keyLine,
+    'try:',
+    `  curl -sS -X POST ${url}/v1/logs/decisions \\`,
+    `    -H "Authorization: Bearer ${key}" -H 'Content-Type: application/json' \\`,
+    `    -d '{"decision_id":"dec_abc123","output":{"decision":"deny"}}'`,
+    `  curl -sS ${url}/v1/events/dec_abc123 -H "Authorization: Bearer ${key}"`,
+    `  npx audit-trail verify ${paths.archive}`,
+    '',
+  ].join('\n');
+};
+
+/** The policy file `dev` picks up without `--policy` (`audit-trail policy init` writes it). */
+export const DEFAULT_POLICY_FILE = 'audit-trail.policy.yaml';
+
+const exists = (file: string): Promise<boolean> =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
+
+/**
+ * The policy engine: `--policy <file>`, else `AUDIT_TRAIL_POLICY`, else
+ * ./audit-trail.policy.yaml when present, else the built-in default policy.
+ */
+const policyEngineFrom = async (
+  file: string | undefined,
+): Promise<{ engine: RuntimePolicyEngine; source: string }> => {
+  // Loaded on demand: the detectors take most of a second to import, which every other
+  // command (verify, prove) would pay otherwise.
+  const [{ loadPolicy }, { hmacKeyFromEnv }, { createPolicyEngine }, { defaultPolicy }] =
+    await Promise.all([
+      import('#core/policy/load-policy.ts'),
+      import('#core/policy/hmac-key.ts'),
+      import('#core/policy/create-engine.ts'),
+      import('#core/policy/default-policy.ts'),
+    ]);
+  const chosen = file ?? ((await exists(DEFAULT_POLICY_FILE)) ? DEFAULT_POLICY_FILE : undefined);
+  const policy =
+    chosen === undefined ? defaultPolicy() : loadPolicy(await readFile(chosen, 'utf8'), chosen);
+  const hmacKey = hmacKeyFromEnv(policy, process.env);
+  return {
+    engine: createPolicyEngine(policy, hmacKey === undefined ? {} : { hmacKey }),
+    source: chosen ?? 'built-in default policy',
+  };
+};
+
+const runDev = async (flags: DevFlags): Promise<void> => {
+  const envPort = process.env.PORT;
+  const [{ startDevRuntime }, { callGuardrail }] = await Promise.all([
+    import('#adapters/local/dev-runtime.ts'),
+    import('#core/policy/guardrail-call.ts'),
+  ]);
+  const { engine, source } = await policyEngineFrom(flags.policy ?? process.env.AUDIT_TRAIL_POLICY);
+  const runtime = await startDevRuntime({
+    host: flags.host,
+    port: flags.port ?? (envPort ? parsePort(envPort) : DEV_DEFAULTS.port),
+    dataDir: flags.data ?? process.env.AUDIT_TRAIL_DATA ?? DEV_DEFAULTS.data,
+    checkpointIntervalMs: flags.checkpointInterval * 1000,
+    policy: engine,
+    guardrail: (payload, request) => callGuardrail(payload, request, engine),
+    ...(process.env.AUDIT_TRAIL_API_KEY ? { apiKey: process.env.AUDIT_TRAIL_API_KEY } : {}),
+  });
+  process.stdout.write(banner(runtime, `${source} (version ${engine.version.slice(0, 12)}…)`));
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      process.stderr.write(`${signal} again: exiting without finishing the drain\n`);
+      process.exit(130);
+    }
+    stopping = true;
+    process.stdout.write(`${signal}: no longer accepting; draining the stream…\n`);
+    runtime.stop().then(
+      () => {
+        process.stdout.write('stopped cleanly\n');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        process.stderr.write(`stop failed: ${error instanceof Error ? error.message : error}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', shutdown).on('SIGTERM', shutdown);
+};
+
+/** `audit-trail dev`: the whole pipeline on this machine (what `npm start` runs). */
+export const registerDev = (program: Command): void => {
+  program
+    .command('dev')
+    .description('run the audit trail on this machine: API, durable stream, processor, archive')
+    .option(
+      '--port <n>',
+      `port to listen on; 0 picks a free one (env PORT, default ${DEV_DEFAULTS.port})`,
+      parsePort,
+    )
+    .option('--host <host>', 'interface to listen on', DEV_DEFAULTS.host)
+    .option('--data <dir>', `data directory (env AUDIT_TRAIL_DATA, default ${DEV_DEFAULTS.data})`)
+    .option(
+      '--policy <file>',
+      `policy file, YAML or JSON (env AUDIT_TRAIL_POLICY; else ./${DEFAULT_POLICY_FILE} if present, else the built-in default policy)`,
+    )
+    .option(
+      '--checkpoint-interval <seconds>',
+      'seconds between signed checkpoints',
+      parseSeconds,
+      DEV_DEFAULTS.checkpointSeconds,
+    )
+    .action(async (flags: DevFlags) => {
+      try {
+        await runDev(flags);
+      } catch (error) {
+        // A bad policy, a port in use, an unreadable data dir: say what, without a stack.
+        process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      }
+    });
+};

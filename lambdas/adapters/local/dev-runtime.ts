@@ -1,0 +1,225 @@
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { IntakeEnvelope } from '#core/events/envelope.ts';
+import { chainOf } from '#core/pipeline/chain-of.ts';
+import { checkpointChains } from '#core/pipeline/checkpoint.ts';
+import type { CheckpointDeps, LogPort, ProcessorDeps } from '#core/pipeline/deps.ts';
+import { processBatch } from '#core/pipeline/process-batch.ts';
+import { type PolicyEngine, passThroughPolicy } from '#core/policy/engine.ts';
+import type { AlertsPort } from '#ports/alerts.ts';
+import { systemClock } from '#ports/clock.ts';
+import type { LedgerPort } from '#ports/ledger.ts';
+import { createConsoleLog } from './console-log.ts';
+import {
+  type DurableStreamOptions,
+  type DurableStreamStats,
+  openDurableStream,
+} from './durable-stream.ts';
+import { loadOrCreateEd25519Signer } from './ed25519-signer.ts';
+import { openFileArchive } from './file-archive.ts';
+import { openFileLedger } from './file-ledger.ts';
+import { type ResolvedApiKey, resolveApiKey } from './http/api-key.ts';
+import type { GuardrailEvaluator } from './http/guardrail.ts';
+import { startLocalApi } from './http/server.ts';
+import { createJsonlAlerts } from './jsonl-alerts.ts';
+
+/** Where a dev runtime keeps its state, under one data directory. */
+export interface DevPaths {
+  readonly data: string;
+  readonly ledger: string;
+  readonly stream: string;
+  readonly archive: string;
+  readonly keys: string;
+  readonly apiKey: string;
+  readonly alerts: string;
+  /** Holds the pid of the process running on the data dir. */
+  readonly lock: string;
+}
+
+/** The data directory's layout. */
+export const devPaths = (dataDir: string): DevPaths => {
+  const data = resolve(dataDir);
+  return {
+    data,
+    ledger: join(data, 'ledger'),
+    stream: join(data, 'stream'),
+    archive: join(data, 'archive'),
+    keys: join(data, 'keys'),
+    apiKey: join(data, 'api-key'),
+    alerts: join(data, 'alerts.jsonl'),
+    lock: join(data, 'lock'),
+  };
+};
+
+export interface DevRuntimeOptions {
+  readonly dataDir: string;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** 0 picks a free port. @default 8787 */
+  readonly port?: number;
+  /** Overrides the key file (AUDIT_TRAIL_API_KEY); not written anywhere. */
+  readonly apiKey?: string;
+  /** @default 10_000 */
+  readonly checkpointIntervalMs?: number;
+  /** @default a JSON-lines console log on stderr */
+  readonly log?: LogPort;
+  /** @default passThroughPolicy */
+  readonly policy?: PolicyEngine;
+  /** @default JSON lines in `<data>/alerts.jsonl` */
+  readonly alerts?: AlertsPort;
+  /** Adds `POST /v1/guardrails/evaluate`. */
+  readonly guardrail?: GuardrailEvaluator;
+  /** Stream tuning (batching, retry backoff). */
+  readonly stream?: Pick<DurableStreamOptions, 'batchSize' | 'batchWindowMs' | 'retry'>;
+  /** Wraps the ledger the processor writes to (tests use it to inject failures). */
+  readonly wrapLedger?: (ledger: LedgerPort) => LedgerPort;
+}
+
+export interface DevRuntime {
+  readonly url: string;
+  readonly apiKey: ResolvedApiKey;
+  readonly paths: DevPaths;
+  stats(): DurableStreamStats;
+  /** Signs checkpoints for every chain that grew (the timer does this every interval);
+   * failures are logged, not thrown. */
+  checkpoint(): Promise<void>;
+  /** Stops accepting, drains the stream, signs a final checkpoint, releases the files. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The embedded default on one machine: local API → durable stream → the processor
+ * (`processBatch`, the very function the Lambda wraps) → file ledger + write-once archive,
+ * with signed checkpoints at an interval. A restart on the same data dir resumes the
+ * chains and replays whatever was acknowledged but not yet processed.
+ */
+export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRuntime> => {
+  const paths = devPaths(options.dataDir);
+  const log = options.log ?? createConsoleLog();
+  await mkdir(paths.data, { recursive: true });
+  const unlock = await lockDataDir(paths.lock);
+  // Undone in reverse order if start fails half-way, and by stop().
+  const cleanups: (() => Promise<void>)[] = [unlock];
+  const cleanUp = async (): Promise<void> => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  };
+  try {
+    const apiKey = await resolveApiKey(paths.apiKey, options.apiKey);
+    const fileLedger = await openFileLedger(paths.ledger);
+    cleanups.push(() => fileLedger.close());
+    const ledger = options.wrapLedger?.(fileLedger) ?? fileLedger;
+    const archive = openFileArchive(paths.archive);
+    const signer = await loadOrCreateEd25519Signer(paths.keys);
+
+    const processor: ProcessorDeps = {
+      ledger,
+      archive,
+      policy: options.policy ?? passThroughPolicy,
+      alerts: options.alerts ?? createJsonlAlerts({ file: paths.alerts, log }),
+      clock: systemClock,
+      log,
+    };
+    const stream = await openDurableStream(paths.stream, {
+      consumer: (envelopes: readonly IntakeEnvelope[]) => processBatch(envelopes, processor),
+      partitionKeyOf: chainOf,
+      log,
+      ...options.stream,
+    });
+    cleanups.push(() => stream.close());
+
+    const checkpoint = serialCheckpoints(
+      { ledger: fileLedger, archive, signer, clock: systemClock, log, logName: signer.keyName },
+      log,
+    );
+    const timer = setInterval(() => void checkpoint(), options.checkpointIntervalMs ?? 10_000);
+    timer.unref();
+    cleanups.push(async () => clearInterval(timer));
+
+    const api = await startLocalApi({
+      host: options.host ?? '127.0.0.1',
+      port: options.port ?? 8787,
+      apiKey: apiKey.key,
+      stream,
+      ledger,
+      log,
+      health: () => ({ ...stream.stats() }),
+      ...(options.guardrail === undefined ? {} : { guardrail: options.guardrail }),
+    });
+
+    let stopping: Promise<void> | undefined;
+    const stop = (): Promise<void> => {
+      stopping ??= (async () => {
+        clearInterval(timer);
+        await api.close();
+        await stream.drain();
+        await checkpoint();
+        await cleanUp();
+      })();
+      return stopping;
+    };
+    log.info('dev runtime started', { url: api.url, data: paths.data });
+    return { url: api.url, apiKey, paths, stats: () => stream.stats(), checkpoint, stop };
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+};
+
+/** Checkpoint runs one at a time: a call while one runs waits for that one, then runs
+ * again, so a final checkpoint covers everything recorded before it was asked for.
+ * Failures are logged and retried at the next call. */
+const serialCheckpoints = (deps: CheckpointDeps, log: LogPort): (() => Promise<void>) => {
+  let last: Promise<void> = Promise.resolve();
+  return () => {
+    last = last.then(() =>
+      checkpointChains(deps).then(
+        () => undefined,
+        (error: unknown) => log.error('checkpoint failed; retried next time', { error }),
+      ),
+    );
+    return last;
+  };
+};
+
+/** Another live process (or this one) runs on the data directory. */
+export class DataDirInUseError extends Error {
+  override readonly name = 'DataDirInUseError';
+}
+
+const isCode = (error: unknown, code: string): boolean =>
+  error instanceof Error && (error as NodeJS.ErrnoException).code === code;
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return isCode(error, 'EPERM');
+  }
+};
+
+/**
+ * Takes the data directory for this process: two writers on one ledger would corrupt it.
+ * The lock file holds the owner's pid; a lock whose process is gone (kill -9) is taken
+ * over. Answers the function that releases it.
+ */
+const lockDataDir = async (file: string): Promise<() => Promise<void>> => {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await open(file, 'wx', 0o600);
+      await handle.writeFile(`${process.pid}\n`);
+      await handle.close();
+      return () => rm(file, { force: true });
+    } catch (error) {
+      if (!isCode(error, 'EEXIST')) throw error;
+    }
+    const owner = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+    if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
+      throw new DataDirInUseError(
+        `${dirname(file)} is in use by process ${owner} (if it is not an audit-trail, delete ${file})`,
+      );
+    }
+    await rm(file, { force: true });
+  }
+  throw new DataDirInUseError(`could not lock ${dirname(file)}`);
+};

@@ -1,0 +1,25 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+
+const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+
+/** The key a request presents: `x-api-key`, else `Authorization: Bearer <key>`. */
+export const presentedKey = (headers: IncomingHttpHeaders): string | undefined => {
+  const header = headers['x-api-key'];
+  if (typeof header === 'string' && header !== '') return header;
+  const bearer = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(headers.authorization ?? '');
+  return bearer?.[1];
+};
+
+/**
+ * Checks a request's API key against the configured one. Both sides are hashed first so the
+ * constant-time comparison also hides the key's length.
+ */
+export const createKeyCheck = (apiKey: string): ((headers: IncomingHttpHeaders) => boolean) => {
+  if (apiKey === '') throw new Error('the API key must not be empty');
+  const expected = digest(apiKey);
+  return (headers) => {
+    const key = presentedKey(headers);
+    return key !== undefined && timingSafeEqual(digest(key), expected);
+  };
+};

@@ -1,0 +1,22 @@
+import { MAX_BATCH_EVENTS, MAX_EVENT_BYTES } from '#core/events/limits.ts';
+
+/** Largest single-event request body (1 MiB, one Kinesis record). */
+export const MAX_EVENT_BODY_BYTES = MAX_EVENT_BYTES;
+
+/**
+ * Largest batch request body: 10 MiB, API Gateway's payload limit. 500 events of 1 MiB
+ * each would be 500 MiB, far more than a server should hold for one request.
+ */
+export const MAX_BATCH_BODY_BYTES = Math.min(10 * 1_048_576, MAX_BATCH_EVENTS * MAX_EVENT_BYTES);
+
+/** Time allowed for a request's headers, then for the whole request (slow clients). */
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+/** After an early refusal, at most this much of the unread body is read and dropped
+ * (within this time) before the connection is cut; see discardRest. */
+export const DISCARD_MAX_BYTES = 64 * 1_048_576;
+export const DISCARD_MAX_MS = 5_000;
+
+/** How long `close()` waits for requests in flight before cutting their connections. */
+export const CLOSE_GRACE_MS = 10_000;

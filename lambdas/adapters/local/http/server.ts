@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { LogPort } from '#core/pipeline/deps.ts';
+import { createKeyCheck } from './auth.ts';
+import { HttpError, RequestAbortedError } from './errors.ts';
+import type { GuardrailEvaluator } from './guardrail.ts';
+import type { EnvelopePublisher } from './handler.ts';
+import {
+  CLOSE_GRACE_MS,
+  DISCARD_MAX_BYTES,
+  DISCARD_MAX_MS,
+  HEADERS_TIMEOUT_MS,
+  REQUEST_TIMEOUT_MS,
+} from './limits.ts';
+import type { RecordReader } from './lookup-event.ts';
+import { discardRest } from './read-body.ts';
+import { type Answer, errorAnswer, sendAnswer } from './responses.ts';
+import { buildRoutes, matchRoute, type RouteMatch } from './routes.ts';
+
+/** What the local API is started with. */
+export interface LocalApiOptions {
+  readonly host: string;
+  /** 0 picks a free port; the chosen one is in `url`. */
+  readonly port: number;
+  readonly apiKey: string;
+  readonly stream: EnvelopePublisher;
+  readonly ledger: RecordReader;
+  readonly log: LogPort;
+  /** Extra fields for `/healthz`, e.g. the stream's stats. */
+  readonly health?: () => Readonly<Record<string, unknown>>;
+  /** Adds `POST /v1/guardrails/evaluate` when given. */
+  readonly guardrail?: GuardrailEvaluator;
+}
+
+/** A running local API. */
+export interface LocalApi {
+  /** `http://<host>:<port>` */
+  readonly url: string;
+  /** Stops accepting connections and waits for requests in flight (their 202s are durable). */
+  close(): Promise<void>;
+}
+
+/**
+ * The local stand-in for API Gateway, on node:http: same routes, API key auth, request
+ * validation and size limits; accepted events go to the durable stream.
+ */
+export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi> => {
+  const routes = buildRoutes(options);
+  const isAuthorised = createKeyCheck(options.apiKey);
+  const { log } = options;
+
+  const server = createServer(
+    { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+    (req, res) => {
+      void serve(req, res);
+    },
+  );
+
+  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = performance.now();
+    const requestId = randomUUID();
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const match = matchRoute(routes, req.method ?? '', path);
+    const name = match.type === 'found' ? match.route.name : match.type;
+    let answer: Answer;
+    try {
+      answer = await answerFor(match, req, requestId);
+    } catch (error) {
+      if (error instanceof RequestAbortedError) {
+        log.info('request aborted by client', { request_id: requestId, route: name });
+        res.destroy();
+        return;
+      }
+      answer = refusal(error, requestId, name);
+    }
+    sendAnswer(res, answer, requestId);
+    // Refused before the body was read (401, 413, 415): drop the rest, then carry on.
+    discardRest(req, DISCARD_MAX_BYTES, DISCARD_MAX_MS);
+    log.info('request', {
+      request_id: requestId,
+      method: req.method,
+      route: name,
+      status: answer.status,
+      ms: Math.round(performance.now() - started),
+    });
+  };
+
+  const answerFor = async (match: RouteMatch, req: IncomingMessage, id: string) => {
+    switch (match.type) {
+      case 'not_found':
+        return errorAnswer(404, 'not_found', 'no such route');
+      case 'bad_path':
+        return errorAnswer(400, 'invalid_request', 'malformed percent-encoding in the path');
+      case 'wrong_method': {
+        const allow = match.allow.join(', ');
+        return { ...errorAnswer(405, 'method_not_allowed', `use ${allow}`), headers: { allow } };
+      }
+      case 'found': {
+        const { route, params } = match;
+        if (route.auth && !isAuthorised(req.headers)) {
+          const message = 'send the API key in x-api-key or Authorization: Bearer <key>';
+          const headers = { 'www-authenticate': 'Bearer' };
+          return { ...errorAnswer(401, 'unauthorized', message), headers };
+        }
+        return route.handle({ req, params, requestId: id, receivedAt: new Date().toISOString() });
+      }
+    }
+  };
+
+  /** Refusals become their answer; anything else is a server fault, logged without payload. */
+  const refusal = (error: unknown, requestId: string, route: string): Answer => {
+    if (error instanceof HttpError) {
+      return errorAnswer(error.status, error.code, error.message, error.problems);
+    }
+    log.error('request failed', { request_id: requestId, route, error });
+    return errorAnswer(503, 'unavailable', 'the request could not be completed; retry later');
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= new Promise<void>((resolve, reject) => {
+      const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+      server.close((error) => {
+        clearTimeout(cut);
+        if (error === undefined) resolve();
+        else reject(error);
+      });
+      server.closeIdleConnections();
+    });
+    return closing;
+  };
+  return { url: `http://${host}:${port}`, close };
+};

@@ -1,0 +1,149 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LedgerRecord } from '#core/chain/record.ts';
+import { type DevProcess, runCli, spawnDev } from './support/dev-process.ts';
+import { bearer, call } from './support/http-client.ts';
+
+const CARD = '4111 1111 1111 1111';
+const KEY = 'policy-flow-test-key-0123456789';
+
+const postJson = (url: string, path: string, body: unknown) =>
+  call(url, path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...bearer(KEY) },
+    body: JSON.stringify(body),
+  });
+
+const waitFor = async (url: string, id: string): Promise<LedgerRecord> => {
+  for (let i = 0; i < 500; i++) {
+    const res = await call(url, `/v1/events/${id}`, { headers: bearer(KEY) });
+    if (res.status === 200) return res.json.record as LedgerRecord;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`no record for ${id}`);
+};
+
+/** Issue 3's "done when": a user edits the policy, restarts, and sees it applied. */
+describe('an edited policy file applied by `audit-trail dev`', () => {
+  let dir: string;
+  let dev: DevProcess;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'policy-flow-'));
+    const policyFile = join(dir, 'policy.yaml');
+    expect((await runCli(['policy', 'init', policyFile])).code).toBe(0);
+    // The user's edit: their own control id on the card rule.
+    const text = await readFile(policyFile, 'utf8');
+    const edited = text.replace(
+      'controls: [PCI-DSS-4.0:3.5.1,',
+      'controls: [INTERNAL:CARD-01, PCI-DSS-4.0:3.5.1,',
+    );
+    expect(edited).not.toBe(text);
+    await writeFile(policyFile, edited);
+    expect((await runCli(['policy', 'check', policyFile])).code).toBe(0);
+    dev = await spawnDev(
+      [
+        '--port',
+        '0',
+        '--data',
+        join(dir, 'data'),
+        '--policy',
+        policyFile,
+        '--checkpoint-interval',
+        '0.2',
+      ],
+      { AUDIT_TRAIL_API_KEY: KEY },
+    );
+  });
+
+  afterAll(async () => {
+    dev?.child.kill('SIGKILL');
+    await dev?.exited;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('blocks a card number and a toxic phrase, masks them, alerts, and still verifies', async () => {
+    // Act
+    const accepted = await postJson(dev.url, '/v1/audit/events', {
+      event_id: 'evt-card-toxic',
+      system: 'support_bot',
+      input: { messages: [{ role: 'user', content: 'Can you check my payment?' }] },
+      output: { content: `Sure, you idiot. Your card ${CARD} is on file.` },
+      model: { provider: 'openai', name: 'gpt-4' },
+    });
+    const record = await waitFor(dev.url, 'evt-card-toxic');
+
+    // Assess: the decision, the masked findings and the user's control id.
+    expect(accepted.status).toBe(202);
+    expect(record.policy.decision).toBe('block');
+    const card = record.policy.findings.find((f) => f.entity === 'CREDIT_CARD');
+    const toxic = record.policy.findings.find((f) => f.detector === 'toxicity');
+    expect(card?.controls).toContain('INTERNAL:CARD-01');
+    expect(card?.snippet).toBeDefined();
+    expect(card?.snippet).not.toContain('4111');
+    expect(toxic?.action).toBe('block');
+    expect(JSON.stringify(record.policy)).not.toContain(CARD);
+
+    // An alert line, without the raw value.
+    const alerts = (await readFile(join(dir, 'data', 'alerts.jsonl'), 'utf8')).trim().split('\n');
+    const alert = alerts.map((l) => JSON.parse(l)).find((a) => a.event_id === 'evt-card-toxic');
+    expect(alert?.decision).toBe('block');
+    expect(alerts.join('\n')).not.toContain(CARD);
+
+    // The archive still verifies clean once the process has drained.
+    dev.child.kill('SIGTERM');
+    expect((await dev.exited).code).toBe(0);
+    const verify = await runCli(['verify', join(dir, 'data', 'archive')]);
+    expect(verify.output).toContain('clean');
+    expect(verify.code).toBe(0);
+  });
+});
+
+describe('POST /v1/guardrails/evaluate', () => {
+  let dir: string;
+  let dev: DevProcess;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'guardrail-'));
+    dev = await spawnDev(['--port', '0', '--data', dir], { AUDIT_TRAIL_API_KEY: KEY });
+  });
+
+  afterAll(async () => {
+    dev?.child.kill('SIGKILL');
+    await dev?.exited;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('answers block with the redacted text and chains the evaluated call', async () => {
+    const res = await postJson(dev.url, '/v1/guardrails/evaluate', {
+      text: `Your card ${CARD} is approved`,
+      direction: 'output',
+      application: 'checkout_bot',
+    });
+
+    expect(res.status).toBe(200);
+    expect(res.json.decision).toBe('block');
+    expect(res.json.redacted_text).not.toContain('4111');
+    const record = await waitFor(dev.url, res.json.event_id);
+    expect([record.chain, record.kind, record.policy.decision]).toEqual([
+      'checkout_bot',
+      'inference',
+      'block',
+    ]);
+  });
+
+  it('answers 400 naming the field for a bad request, and 401 without a key', async () => {
+    const bad = await postJson(dev.url, '/v1/guardrails/evaluate', { text: 'hi', direction: 'up' });
+    const anonymous = await call(dev.url, '/v1/guardrails/evaluate', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'hi', direction: 'input' }),
+    });
+
+    expect(bad.status).toBe(400);
+    expect(bad.json.problems.map((p: { path: string }) => p.path)).toContain('direction');
+    expect(anonymous.status).toBe(401);
+  });
+});

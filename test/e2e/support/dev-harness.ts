@@ -1,0 +1,89 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type DevRuntimeOptions, devPaths, startDevRuntime } from '#adapters/local/dev-runtime.ts';
+import { openFileArchive } from '#adapters/local/file-archive.ts';
+import { openFileLedger } from '#adapters/local/file-ledger.ts';
+import type { LedgerRecord } from '#core/chain/record.ts';
+import type { LogPort } from '#core/pipeline/deps.ts';
+import type { VerifyReport } from '#core/verify/report.ts';
+import { verifyArchive } from '#core/verify/verify-archive.ts';
+import { bearer, call } from './http-client.ts';
+
+/** A log that drops everything: e2e output stays readable; errors still fail assertions. */
+export const quietLog: LogPort = { info: () => {}, warn: () => {}, error: () => {} };
+
+/** A fresh data directory under the OS temp dir; remove it with `removeDir`. */
+export const tempDataDir = (): Promise<string> => mkdtemp(join(tmpdir(), 'audit-trail-e2e-'));
+export const removeDir = (dir: string): Promise<void> => rm(dir, { recursive: true, force: true });
+
+/** Starts the dev runtime in-process on a free port, tuned for tests (fast retries). */
+export const startTestRuntime = (dataDir: string, options: Partial<DevRuntimeOptions> = {}) =>
+  startDevRuntime({
+    dataDir,
+    port: 0,
+    log: quietLog,
+    checkpointIntervalMs: 60_000,
+    stream: { retry: { baseMs: 10, maxMs: 50 } },
+    ...options,
+  });
+
+/** One seed fixture: file name, parsed payload and its verbatim text. */
+export interface Seed {
+  readonly file: string;
+  readonly text: string;
+  readonly payload: Record<string, unknown>;
+}
+
+const SEEDS_DIR = new URL('../../fixtures/seeds/', import.meta.url);
+
+/** Every seed payload in test/fixtures/seeds, in name order. */
+export const readSeeds = async (): Promise<Seed[]> => {
+  const files = (await readdir(SEEDS_DIR)).filter((f) => f.endsWith('.json')).sort();
+  return Promise.all(
+    files.map(async (file) => {
+      const text = await readFile(new URL(file, SEEDS_DIR), 'utf8');
+      return { file, text, payload: JSON.parse(text) as Record<string, unknown> };
+    }),
+  );
+};
+
+/** Polls `GET /v1/events/{id}` until the record is there (processing is asynchronous). */
+export const waitForRecord = async (
+  url: string,
+  apiKey: string,
+  eventId: string,
+  timeoutMs = 10_000,
+): Promise<LedgerRecord> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await call(url, `/v1/events/${encodeURIComponent(eventId)}`, {
+      headers: bearer(apiKey),
+    });
+    if (res.status === 200) return res.json.record as LedgerRecord;
+    if (res.status !== 404) throw new Error(`lookup of ${eventId} answered ${res.status}`);
+    if (Date.now() > deadline) throw new Error(`no record for ${eventId} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
+/** Every record of every chain, read from a stopped runtime's ledger. */
+export const readLedger = async (dataDir: string): Promise<Map<string, LedgerRecord[]>> => {
+  const ledger = await openFileLedger(devPaths(dataDir).ledger);
+  try {
+    const chains = new Map<string, LedgerRecord[]>();
+    for await (const chain of ledger.chains()) {
+      const head = await ledger.head(chain);
+      const records: LedgerRecord[] = [];
+      for await (const record of ledger.range(chain, 0, head.seq)) records.push(record);
+      chains.set(chain, records);
+    }
+    return chains;
+  } finally {
+    await ledger.close();
+  }
+};
+
+/** Verifies a data directory's archive as an auditor would. */
+export const verifyDataDir = (dataDir: string): Promise<VerifyReport> =>
+  verifyArchive(openFileArchive(devPaths(dataDir).archive));

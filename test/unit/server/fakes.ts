@@ -1,0 +1,77 @@
+import type { RecordReader } from '#adapters/local/http/lookup-event.ts';
+import { startLocalApi } from '#adapters/local/http/server.ts';
+import type { LedgerRecord } from '#core/chain/record.ts';
+import type { IntakeEnvelope } from '#core/events/envelope.ts';
+import type { LogPort } from '#core/pipeline/deps.ts';
+import type { EventLocation } from '#ports/ledger.ts';
+
+/** A stream that keeps what it is given; `hold()` makes the next publishes wait. */
+export const fakeStream = () => {
+  const published: IntakeEnvelope[] = [];
+  let gate: Promise<void> | undefined;
+  let failure: Error | undefined;
+  return {
+    published,
+    async publish(envelopes: readonly IntakeEnvelope[]): Promise<void> {
+      if (failure) throw failure;
+      await gate;
+      published.push(...envelopes);
+    },
+    /** Holds publishes until the returned release function is called. */
+    hold(): () => void {
+      let release = () => {};
+      gate = new Promise((resolve) => {
+        release = resolve;
+      });
+      return release;
+    },
+    failWith(error: Error): void {
+      failure = error;
+    },
+  };
+};
+
+/** A ledger reader over a fixed set of records. */
+export const fakeLedger = (records: readonly LedgerRecord[]): RecordReader => ({
+  async locate(eventIds) {
+    const found = new Map<string, EventLocation>();
+    for (const r of records) {
+      if (eventIds.includes(r.event_id)) found.set(r.event_id, { chain: r.chain, seq: r.seq });
+    }
+    return found;
+  },
+  async get(chain, seq) {
+    return records.find((r) => r.chain === chain && r.seq === seq);
+  },
+});
+
+/** A log that keeps its lines, to check what is (not) logged. */
+export const memoryLog = () => {
+  const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
+  const at =
+    (level: string) =>
+    (message: string, fields?: Record<string, unknown>): void => {
+      lines.push({ level, message, ...(fields === undefined ? {} : { fields }) });
+    };
+  const log: LogPort = { info: at('info'), warn: at('warn'), error: at('error') };
+  return { log, lines };
+};
+
+/** Starts the local API on an ephemeral port with fakes; stop it with `api.close()`. */
+export const startTestApi = async (
+  options: { records?: readonly LedgerRecord[]; health?: () => Record<string, unknown> } = {},
+) => {
+  const stream = fakeStream();
+  const { log, lines } = memoryLog();
+  const apiKey = 'test-key-0123456789';
+  const api = await startLocalApi({
+    host: '127.0.0.1',
+    port: 0,
+    apiKey,
+    stream,
+    ledger: fakeLedger(options.records ?? []),
+    log,
+    ...(options.health === undefined ? {} : { health: options.health }),
+  });
+  return { api, url: api.url, stream, lines, apiKey };
+};
