@@ -60,8 +60,8 @@ export function parseJsonBody(bytes: Uint8Array | string, limit: number): Parsed
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch {
-    return fail(400, syntaxProblem(text));
+  } catch (error) {
+    return fail(400, syntaxProblem(text, error instanceof Error ? error.message : ''));
   }
   if (!checkDepth(value)) {
     return fail(400, {
@@ -77,9 +77,18 @@ function fail(status: 400 | 413, problem: Problem): ParsedBody {
   return { ok: false, status, problems: [problem] };
 }
 
-function syntaxProblem(text: string): Problem {
+/** Where V8 says the error is, when it says: scanning 1 MB of `[[[[…` ourselves takes
+ * ~0.2 s, so the scanner only runs for the messages that name no position. */
+function errorPosition(text: string, message: string): number {
+  const named = /at position (\d+)/.exec(message)?.[1];
+  if (named !== undefined) return Number(named);
+  if (message.includes('end of JSON input')) return text.length;
   const found = jsonErrorOffset(text);
-  const position = found === -1 ? text.length : found;
+  return found === -1 ? text.length : found;
+}
+
+function syntaxProblem(text: string, message: string): Problem {
+  const position = errorPosition(text, message);
   const before = text.slice(0, position);
   const line = before.split('\n').length;
   const column = position - before.lastIndexOf('\n');
