@@ -4,7 +4,7 @@
  * Schema draft-04: zod emits that target (`const` as `enum`, boolean `exclusiveMinimum`);
  * this file tidies the output and refuses any keyword draft-04 lacks.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { batchSchema, eventPayloadSchema } from '#core/events/schema.ts';
 
 /** `$schema` of every generated schema. */

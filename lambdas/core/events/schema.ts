@@ -4,7 +4,7 @@
  * Lenient where real clients vary (extra fields are kept, `output` may be text or an
  * object), strict where it matters (ids are strings, kind-determining fields present).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_BATCH_EVENTS } from '#core/events/limits.ts';
 
 /** Longest accepted event/decision id. */

@@ -1,0 +1,159 @@
+/**
+ * The audit trail on AWS: one construct per concern, composed and wired here.
+ *
+ *   client → IngestApi ─PutRecord(s)→ EventStream → Processor → LedgerTable + ArchiveBucket
+ *                                                       └→ Alerts (EventBridge → SNS)
+ *   Checkpointer (schedule) → signed checkpoints → ArchiveBucket;  Monitoring → Alerts topic
+ */
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { keyFile } from '#core/archive/layout.ts';
+import { type AuditTrailConfig, logNameOf, readPolicy } from './config.ts';
+import { Alerts } from './constructs/alerts.ts';
+import { ArchiveBucket } from './constructs/archive-bucket.ts';
+import { Checkpointer } from './constructs/checkpointer.ts';
+import { EventStream } from './constructs/event-stream.ts';
+import { IngestApi } from './constructs/ingest-api.ts';
+import { LEDGER_INDEXES, LedgerTable } from './constructs/ledger-table.ts';
+import { LogsKey } from './constructs/logs-key.ts';
+import { Monitoring } from './constructs/monitoring.ts';
+import { Processor } from './constructs/processor.ts';
+
+export interface AuditTrailStackProps extends StackProps {
+  readonly config: AuditTrailConfig;
+  /** Directory config paths (policyFile) are relative to. @default process.cwd() */
+  readonly configDir?: string;
+}
+
+export class AuditTrailStack extends Stack {
+  public readonly stream: EventStream;
+  public readonly ledger: LedgerTable;
+  public readonly archive: ArchiveBucket;
+  public readonly alerts: Alerts;
+  public readonly processor: Processor;
+  public readonly checkpointer: Checkpointer;
+  public readonly ingestApi: IngestApi;
+  public readonly monitoring: Monitoring;
+  /** Checkpoint origin and signer key name. */
+  public readonly logName: string;
+
+  constructor(scope: Construct, id: string, props: AuditTrailStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const removalPolicy =
+      config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    this.logName = logNameOf(config, this.stackName);
+    const policy = readPolicy(config, props.configDir);
+
+    const logsKey = new LogsKey(this, 'LogsKey', { removalPolicy }).key;
+    this.stream = new EventStream(this, 'EventStream', {
+      mode: config.stream.mode,
+      ...(config.stream.mode === 'provisioned' ? { shardCount: config.stream.shardCount } : {}),
+      retention: Duration.hours(config.stream.retentionHours),
+      removalPolicy,
+    });
+    this.ledger = new LedgerTable(this, 'Ledger', { removalPolicy });
+    this.archive = new ArchiveBucket(this, 'Archive', {
+      retentionDays: config.archiveRetentionDays,
+      removalPolicy,
+    });
+    this.alerts = new Alerts(this, 'Alerts', {
+      removalPolicy,
+      ...(config.alarmEmail === undefined ? {} : { email: config.alarmEmail }),
+    });
+
+    const environment: Record<string, string> = {
+      LEDGER_TABLE: this.ledger.table.tableName,
+      LEDGER_CHAINS_INDEX: LEDGER_INDEXES.chains,
+      ARCHIVE_BUCKET: this.archive.bucket.bucketName,
+      ARCHIVE_RETENTION_DAYS: String(config.archiveRetentionDays),
+      LOG_NAME: this.logName,
+      ALERTS_BUS: this.alerts.bus.eventBusName,
+      ...(policy === undefined ? {} : { POLICY: policy }),
+    };
+
+    this.processor = new Processor(this, 'Processor', {
+      stream: this.stream.stream,
+      ledger: this.ledger,
+      archive: this.archive,
+      alertsBus: this.alerts.bus,
+      logsKey,
+      environment,
+      memorySize: config.processor.memoryMb,
+      batchSize: config.processor.batchSize,
+      maxBatchingWindow: Duration.seconds(config.processor.maxBatchingWindowSeconds),
+      retryAttempts: config.processor.retryAttempts,
+      maxRecordAge: Duration.hours(config.processor.maxRecordAgeHours),
+      removalPolicy,
+      ...(config.processor.reservedConcurrency === undefined
+        ? {}
+        : { reservedConcurrentExecutions: config.processor.reservedConcurrency }),
+    });
+
+    this.checkpointer = new Checkpointer(this, 'Checkpointer', {
+      ledger: this.ledger,
+      archive: this.archive,
+      logsKey,
+      schedule: config.checkpointSchedule,
+      environment,
+      removalPolicy,
+    });
+    this.checkpointer.function.addEnvironment(
+      'SIGNING_KEY_ID',
+      this.checkpointer.signingKey.keyArn,
+    );
+
+    this.ingestApi = new IngestApi(this, 'IngestApi', {
+      stream: this.stream.stream,
+      ledger: this.ledger,
+      logsKey,
+      lanesPerChain: config.lanesPerChain,
+      rateLimit: config.api.rateLimit,
+      burstLimit: config.api.burstLimit,
+      environment,
+      removalPolicy,
+    });
+
+    const functions: Record<string, typeof this.processor.function> = {
+      Processor: this.processor.function,
+      Checkpointer: this.checkpointer.function,
+      Authorizer: this.ingestApi.authorizerFunction,
+      Query: this.ingestApi.queryFunction,
+    };
+    if (this.ingestApi.guardrailFunction) functions.Guardrail = this.ingestApi.guardrailFunction;
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      topic: this.alerts.topic,
+      processor: this.processor.function,
+      functions,
+      queues: {
+        Processor: this.processor.failureQueue,
+        Checkpointer: this.checkpointer.deadLetterQueue,
+      },
+      api: this.ingestApi.api,
+      dashboardName: this.stackName,
+    });
+
+    new CfnOutput(this, 'ApiEndpoint', {
+      description: 'Base URL of the API (routes start with /v1)',
+      value: this.ingestApi.api.url,
+    });
+    new CfnOutput(this, 'ApiKeyId', {
+      description:
+        'Id of the first API key: aws apigateway get-api-key --include-value --api-key <id>',
+      value: this.ingestApi.apiKey.keyId,
+    });
+    new CfnOutput(this, 'ArchiveBucketName', {
+      description: 'S3 Object Lock archive (what auditors verify)',
+      value: this.archive.bucket.bucketName,
+    });
+    new CfnOutput(this, 'PublicKeyLocation', {
+      description: 'Checkpoint verifier key in the archive (written by the first checkpoint run)',
+      value: `s3://${this.archive.bucket.bucketName}/${keyFile(this.logName)}`,
+    });
+    new CfnOutput(this, 'LogName', { description: 'Checkpoint origin', value: this.logName });
+    new CfnOutput(this, 'LedgerTableName', { value: this.ledger.table.tableName });
+    new CfnOutput(this, 'AlertsBusName', { value: this.alerts.bus.eventBusName });
+    new CfnOutput(this, 'AlertsTopicArn', { value: this.alerts.topic.topicArn });
+    new CfnOutput(this, 'SigningKeyArn', { value: this.checkpointer.signingKey.keyArn });
+  }
+}

@@ -1,0 +1,288 @@
+/**
+ * The stack's one typed configuration, read from cdk.json context (`auditTrail`) and/or a
+ * JSON file named by context `auditTrailConfigFile` (the file's top-level keys win).
+ * Every field has a documented default; unknown or bad fields fail synth with an error
+ * that names the field.
+ */
+import { Buffer } from 'node:buffer';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import * as z from 'zod';
+import { RECORD_KINDS, type RecordKind } from '#core/chain/record.ts';
+
+/** Raised when the configuration is missing, unreadable or invalid. */
+export class AuditTrailConfigError extends Error {
+  override readonly name = 'AuditTrailConfigError';
+}
+
+/** Kinesis capacity: on-demand (pay per GB) or a fixed number of provisioned shards. */
+export type StreamConfig =
+  | {
+      readonly mode: 'on-demand';
+      /** Hours Kinesis keeps records (24..8760). @default 168 (7 days) */
+      readonly retentionHours: number;
+    }
+  | {
+      readonly mode: 'provisioned';
+      /** Number of shards (each ~1,000 records/s or 1 MB/s in). */
+      readonly shardCount: number;
+      /** Hours Kinesis keeps records (24..8760). @default 168 (7 days) */
+      readonly retentionHours: number;
+    };
+
+/** Tuning of the processor Lambda and its Kinesis event source mapping. */
+export interface ProcessorConfig {
+  /** @default 512 */
+  readonly memoryMb: number;
+  /** Records per invocation (1..10000). @default 100 */
+  readonly batchSize: number;
+  /** Seconds to gather a batch (0..300). @default 1 */
+  readonly maxBatchingWindowSeconds: number;
+  /** Retries of a failing batch before it goes to the failure queue (0..10000). @default 10 */
+  readonly retryAttempts: number;
+  /** Oldest record (hours) still processed before it goes to the failure queue (1..168,
+   * at most the stream retention). @default 24 */
+  readonly maxRecordAgeHours: number;
+  /** Reserved concurrency; none by default (Kinesis bounds it at shards × 1). */
+  readonly reservedConcurrency?: number | undefined;
+}
+
+/** Usage plan throttling of the ingest API. */
+export interface ApiConfig {
+  /** Steady requests per second per API key. @default 500 */
+  readonly rateLimit: number;
+  /** Burst requests per API key. @default 1000 */
+  readonly burstLimit: number;
+}
+
+export interface AuditTrailConfig {
+  /** Days a record's body is kept, per record kind, before the purge step may remove it
+   * (the envelope and hash stay forever). @default see DEFAULT_RETENTION_DAYS */
+  readonly retentionDays: Readonly<Record<RecordKind, number>>;
+  /** Default S3 Object Lock (COMPLIANCE) retention of every archive object, in days.
+   * Nobody, the root user included, can delete an object before it ends. @default 2557 (7 years) */
+  readonly archiveRetentionDays: number;
+  /** EventBridge schedule of the checkpointer. @default rate(5 minutes) */
+  readonly checkpointSchedule: string;
+  /** EventBridge schedule of the weekly fairness review (used by a later issue).
+   * @default cron(0 6 ? * MON *) */
+  readonly fairnessReviewSchedule: string;
+  /** Attributes the fairness review groups outcomes by. @default see DEFAULT_PROTECTED_ATTRIBUTES */
+  readonly protectedAttributes: readonly string[];
+  /** Policy file (JSON or YAML), relative to the CDK app directory; inlined into the
+   * Lambdas' POLICY variable. @default none (pass-through policy) */
+  readonly policyFile?: string | undefined;
+  /** Lanes per chain key: a hot application spreads over this many chains (`<key>#<lane>`).
+   * @default 1 */
+  readonly lanesPerChain: number;
+  /** @default { mode: 'on-demand', retentionHours: 168 } */
+  readonly stream: StreamConfig;
+  /** E-mail subscribed to alarms and policy-violation alerts. @default none */
+  readonly alarmEmail?: string | undefined;
+  /** Checkpoint origin and signer key name. @default `audit-trail.<stack name in lower case>` */
+  readonly logName?: string | undefined;
+  /** What `cdk destroy` does with the ledger, archive, keys and logs. `destroy` is for
+   * development stacks only; Object Lock still keeps archive objects until they expire.
+   * @default retain */
+  readonly removalPolicy: 'retain' | 'destroy';
+  readonly processor: ProcessorConfig;
+  readonly api: ApiConfig;
+}
+
+/** Body retention per record kind, in days. Decisions and their reviews and outcomes are
+ * kept 7 years (a common financial-services horizon); inference events a year (the EU AI
+ * Act asks deployers for at least six months of logs); rejected input 90 days. */
+export const DEFAULT_RETENTION_DAYS: Readonly<Record<RecordKind, number>> = {
+  inference: 365,
+  decision: 2557,
+  review: 2557,
+  outcome: 2557,
+  legal_hold: 3653,
+  purge: 3653,
+  rejected: 90,
+  checkpoint: 3653,
+};
+
+export const DEFAULT_PROTECTED_ATTRIBUTES: readonly string[] = [
+  'age',
+  'gender',
+  'race',
+  'ethnicity',
+  'religion',
+  'disability',
+  'sexual_orientation',
+  'national_origin',
+  'marital_status',
+];
+
+/** Longest a policy may be once inlined (Lambda allows 4 KB of environment in all). */
+export const MAX_INLINE_POLICY_BYTES = 3072;
+
+const days = z.number().int().min(1).max(36_500);
+const RATE = /^rate\((1 (minute|hour|day)|[1-9]\d* (minutes|hours|days))\)$/;
+const CRON = /^cron\(\S+( \S+){5}\)$/;
+const schedule = z.string().refine((s) => RATE.test(s) || CRON.test(s), {
+  error: 'must be an EventBridge schedule: rate(5 minutes) or cron(0 6 ? * MON *)',
+});
+const retentionHours = z.number().int().min(24).max(8760).default(168);
+
+const retentionShape = Object.fromEntries(
+  RECORD_KINDS.map((kind) => [kind, days.default(DEFAULT_RETENTION_DAYS[kind])]),
+) as Record<RecordKind, z.ZodDefault<typeof days>>;
+
+const configSchema = z
+  .strictObject({
+    retentionDays: z.strictObject(retentionShape).prefault({}),
+    archiveRetentionDays: days.default(2557),
+    checkpointSchedule: schedule.default('rate(5 minutes)'),
+    fairnessReviewSchedule: schedule.default('cron(0 6 ? * MON *)'),
+    protectedAttributes: z
+      .array(z.string().min(1).max(64))
+      .refine((list) => new Set(list).size === list.length, { error: 'must not repeat a name' })
+      .default([...DEFAULT_PROTECTED_ATTRIBUTES]),
+    policyFile: z.string().min(1).optional(),
+    lanesPerChain: z.number().int().min(1).max(64).default(1),
+    stream: z
+      .discriminatedUnion('mode', [
+        z.strictObject({ mode: z.literal('on-demand'), retentionHours }),
+        z.strictObject({
+          mode: z.literal('provisioned'),
+          shardCount: z.number().int().min(1).max(10_000),
+          retentionHours,
+        }),
+      ])
+      .prefault({ mode: 'on-demand' }),
+    alarmEmail: z.email().optional(),
+    logName: z
+      .string()
+      .min(1)
+      .max(255)
+      .regex(/^[^\s+]+$/, { error: 'must hold no spaces and no "+" (C2SP checkpoint origin)' })
+      .optional(),
+    removalPolicy: z.enum(['retain', 'destroy']).default('retain'),
+    processor: z
+      .strictObject({
+        memoryMb: z.number().int().min(128).max(10_240).default(512),
+        batchSize: z.number().int().min(1).max(10_000).default(100),
+        maxBatchingWindowSeconds: z.number().int().min(0).max(300).default(1),
+        retryAttempts: z.number().int().min(0).max(10_000).default(10),
+        maxRecordAgeHours: z.number().int().min(1).max(168).default(24),
+        reservedConcurrency: z.number().int().min(1).optional(),
+      })
+      .prefault({}),
+    api: z
+      .strictObject({
+        rateLimit: z.number().min(1).default(500),
+        burstLimit: z.number().int().min(1).default(1000),
+      })
+      .prefault({}),
+  })
+  .check((ctx) => {
+    const { processor, stream } = ctx.value;
+    if (processor.maxRecordAgeHours > stream.retentionHours) {
+      ctx.issues.push({
+        code: 'custom',
+        input: processor.maxRecordAgeHours,
+        path: ['processor', 'maxRecordAgeHours'],
+        message: `must not exceed stream.retentionHours (${stream.retentionHours})`,
+      });
+    }
+  });
+
+// The schema's output must be the documented interface.
+type SchemaMatchesInterface = z.output<typeof configSchema> extends AuditTrailConfig ? true : never;
+const schemaMatchesInterface: SchemaMatchesInterface = true;
+void schemaMatchesInterface;
+
+/** Validates raw configuration and fills in the defaults. `source` names where it came from. */
+export function parseConfig(raw: unknown, source = 'audit trail config'): AuditTrailConfig {
+  const result = configSchema.safeParse(raw ?? {});
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const field = issue.path.length > 0 ? issue.path.join('.') : '(root)';
+    return `  ${field}: ${issue.message}`;
+  });
+  throw new AuditTrailConfigError(`invalid ${source}:\n${lines.join('\n')}`);
+}
+
+/** Reads a context value that may arrive as an object (cdk.json) or a JSON string (`-c`). */
+function contextObject(value: unknown, name: string): Record<string, unknown> {
+  if (value === undefined) return {};
+  const parsed = typeof value === 'string' ? parseJson(value, `context "${name}"`) : value;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new AuditTrailConfigError(`context "${name}" must be a JSON object`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new AuditTrailConfigError(`${what} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Anything with `tryGetContext`: a construct node (`app.node`). */
+export interface ContextSource {
+  tryGetContext(key: string): unknown;
+}
+
+/**
+ * The config of a CDK app: context `auditTrail` (object or JSON string), overlaid by the
+ * JSON file named in context `auditTrailConfigFile` (relative to `cwd`).
+ */
+export function loadConfig(context: ContextSource, cwd = process.cwd()): AuditTrailConfig {
+  const inline = contextObject(context.tryGetContext('auditTrail'), 'auditTrail');
+  const file = context.tryGetContext('auditTrailConfigFile');
+  if (file === undefined) return parseConfig(inline, 'cdk.json context "auditTrail"');
+  if (typeof file !== 'string' || file === '') {
+    throw new AuditTrailConfigError('context "auditTrailConfigFile" must be a file path');
+  }
+  const path = resolve(cwd, file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new AuditTrailConfigError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  const fromFile = contextObject(parseJson(text, path), 'auditTrailConfigFile');
+  return parseConfig({ ...inline, ...fromFile }, `config (${file} over context "auditTrail")`);
+}
+
+/** The checkpoint origin / signer key name: the configured one or one from the stack name. */
+export function logNameOf(config: AuditTrailConfig, stackName: string): string {
+  return config.logName ?? `audit-trail.${stackName.toLowerCase()}`;
+}
+
+/**
+ * The policy file as compact JSON for the POLICY variable, or undefined when none is
+ * configured. YAML files (`.yaml`, `.yml`) are converted; an oversize policy fails synth.
+ */
+export function readPolicy(config: AuditTrailConfig, cwd = process.cwd()): string | undefined {
+  if (config.policyFile === undefined) return undefined;
+  const path = resolve(cwd, config.policyFile);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new AuditTrailConfigError(`policyFile: cannot read ${path}: ${(error as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
+  } catch (error) {
+    throw new AuditTrailConfigError(
+      `policyFile: ${path} does not parse: ${(error as Error).message}`,
+    );
+  }
+  const json = JSON.stringify(value);
+  const size = Buffer.byteLength(json, 'utf8');
+  if (size > MAX_INLINE_POLICY_BYTES) {
+    throw new AuditTrailConfigError(
+      `policyFile: ${path} is ${size} bytes as JSON, over the ${MAX_INLINE_POLICY_BYTES} bytes a Lambda environment can hold`,
+    );
+  }
+  return json;
+}

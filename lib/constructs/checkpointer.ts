@@ -1,0 +1,122 @@
+/**
+ * The checkpointer: on a schedule, signs a Merkle tree head of every chain that grew with a
+ * KMS asymmetric key (Ed25519, SIGN_VERIFY) and writes the C2SP checkpoint and the public
+ * verifier key (`keys/<log name>.vkey`) to the archive.
+ */
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { handlerEntry } from '#lib/paths.ts';
+import type { ArchiveBucket } from './archive-bucket.ts';
+import { AuditFunction } from './audit-function.ts';
+import type { LedgerTable } from './ledger-table.ts';
+
+export interface CheckpointerProps {
+  readonly ledger: LedgerTable;
+  readonly archive: ArchiveBucket;
+  readonly logsKey: kms.IKey;
+  /** EventBridge schedule expression, `rate(…)` or `cron(…)`. */
+  readonly schedule: string;
+  /** Extra environment (LOG_NAME etc. are set by the stack). @default {} */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** @default Duration.minutes(5) */
+  readonly timeout?: Duration;
+  /** @default 512 */
+  readonly memorySize?: number;
+  /** Of the keys, queue and log group. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+export const checkpointerDefaults = {
+  environment: {},
+  timeout: Duration.minutes(5),
+  memorySize: 512,
+  removalPolicy: RemovalPolicy.RETAIN,
+} as const;
+
+/** aws-cdk-lib 2.276 has KeySpec.ECC_NIST_EDWARDS25519 (KMS Ed25519, EdDSA signing). */
+export const signingKeyDefaults = {
+  keySpec: kms.KeySpec.ECC_NIST_EDWARDS25519,
+  keyUsage: kms.KeyUsage.SIGN_VERIFY,
+} as const;
+
+const RATE = /^rate\((1 (minute|hour|day)|[1-9]\d* (minutes|hours|days))\)$/;
+const CRON = /^cron\(\S+( \S+){5}\)$/;
+
+export class Checkpointer extends Construct {
+  public readonly function: lambda.Function;
+  public readonly signingKey: kms.Key;
+  public readonly rule: events.Rule;
+  public readonly deadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: CheckpointerProps) {
+    super(scope, id);
+    const p = { ...checkpointerDefaults, ...props };
+    if (!RATE.test(p.schedule) && !CRON.test(p.schedule)) {
+      throw new Error(`${id}: schedule must be rate(…) or cron(…), got "${p.schedule}"`);
+    }
+
+    this.signingKey = new kms.Key(this, 'SigningKey', {
+      ...signingKeyDefaults,
+      description: 'Audit trail: signs checkpoints (C2SP signed note, Ed25519)',
+      removalPolicy: p.removalPolicy,
+    });
+    Validations.of(this.signingKey).acknowledge({
+      id: 'AwsSolutions-KMS5',
+      reason:
+        'KMS cannot rotate asymmetric keys; the verifier key is published in the archive and a new key would be a new signer name.',
+    });
+
+    const queueKey = new kms.Key(this, 'QueueKey', {
+      description: 'Audit trail: checkpointer dead-letter queue encryption',
+      enableKeyRotation: true,
+      removalPolicy: p.removalPolicy,
+    });
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: queueKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: p.removalPolicy,
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the scheduled invocations.',
+    });
+
+    const fn = new AuditFunction(this, 'Handler', {
+      entry: handlerEntry('checkpointer'),
+      description: 'Audit trail: signs Merkle checkpoints of every chain (KMS Ed25519)',
+      logsKey: p.logsKey,
+      environment: p.environment,
+      timeout: p.timeout,
+      memorySize: p.memorySize,
+      // One run at a time: checkpoints of a chain must not race.
+      reservedConcurrentExecutions: 1,
+      deadLetterQueue: this.deadLetterQueue,
+      removalPolicy: p.removalPolicy,
+    });
+    this.function = fn.function;
+
+    this.rule = new events.Rule(this, 'Schedule', {
+      schedule: events.Schedule.expression(p.schedule),
+      description: 'Audit trail: sign checkpoints',
+    });
+    this.rule.addTarget(
+      new targets.LambdaFunction(this.function, {
+        deadLetterQueue: this.deadLetterQueue,
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(1),
+      }),
+    );
+
+    this.signingKey.grant(this.function, 'kms:Sign', 'kms:GetPublicKey');
+    props.ledger.grantRead(this.function);
+    props.ledger.grantBookkeeping(this.function);
+    props.archive.grantArchiveWrite(this.function);
+  }
+}

@@ -1,0 +1,423 @@
+/**
+ * The ingest API: a REST API whose ingest routes put events on Kinesis through a direct
+ * AWS integration (PutRecord / PutRecords, no Lambda in the path), after API Gateway has
+ * checked the API key (Lambda REQUEST authorizer, key source AUTHORIZER, so both
+ * `Authorization: Bearer <key>` and `x-api-key` work) and the body against JSON-schema
+ * models generated from the core intake schema. `GET /v1/events/{event_id}` reads through
+ * the query Lambda; `POST /v1/guardrails/evaluate` exists only when its handler does.
+ */
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { batchJsonSchema, requestJsonSchema } from '#core/events/json-schema.ts';
+import { handlerEntry, handlerExists } from '#lib/paths.ts';
+import { AuditFunction, acknowledgeGrantPolicy } from './audit-function.ts';
+import {
+  acceptedResponseTemplate,
+  batchResponseTemplate,
+  putRecordsTemplate,
+  putRecordTemplate,
+  streamErrorResponseTemplate,
+} from './ingest-mapping.ts';
+import type { LedgerTable } from './ledger-table.ts';
+
+/** The single-event ingest routes: path under the API root → route name in the envelope. */
+export const INGEST_ROUTES = [
+  { path: ['v1', 'audit', 'events'], route: 'audit_event' },
+  { path: ['v1', 'logs', 'decisions'], route: 'decision_log' },
+  { path: ['v1', 'logs'], route: 'log' },
+] as const;
+/** API Gateway accepts `:` in a path part, so the batch route is `/v1/events:batch` as on
+ * the local server. */
+export const BATCH_PATH = ['v1', 'events:batch'] as const;
+export const STAGE_NAME = 'prod';
+
+export interface IngestApiProps {
+  readonly stream: kinesis.IStream;
+  readonly ledger: LedgerTable;
+  readonly logsKey: kms.IKey;
+  /** Lanes per chain key (partition key `<key>#<lane>` when > 1). @default 1 */
+  readonly lanesPerChain?: number;
+  /** Usage-plan steady rate per key (requests/s). @default 500 */
+  readonly rateLimit?: number;
+  /** Usage-plan burst per key. @default 1000 */
+  readonly burstLimit?: number;
+  /**
+   * API Gateway's own authorizer cache. API Gateway caches only by identity sources that
+   * every request must carry, so a TTL > 0 caches by `Authorization` and turns `x-api-key`
+   * away; the default 0 accepts both and the authorizer caches the key list in memory.
+   * @default Duration.seconds(0)
+   */
+  readonly authorizerCacheTtl?: Duration;
+  /** Environment of the query and guardrail functions. @default {} */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** Of the log groups. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+  /** Include `POST /v1/guardrails/evaluate`. It needs a policy (environment POLICY): the
+   * guardrail answers with the policy the processor records.
+   * @default true when lambdas/handlers/guardrail.ts exists and POLICY is set */
+  readonly guardrail?: boolean;
+}
+
+export const ingestApiDefaults = {
+  lanesPerChain: 1,
+  rateLimit: 500,
+  burstLimit: 1000,
+  authorizerCacheTtl: Duration.seconds(0),
+  environment: {},
+  removalPolicy: RemovalPolicy.RETAIN,
+} as const;
+
+/** JSON bodies of API Gateway's own error answers, so clients always get JSON. */
+const GATEWAY_RESPONSES: readonly [apigw.ResponseType, string, string][] = [
+  [apigw.ResponseType.BAD_REQUEST_BODY, '400', 'invalid_request'],
+  [apigw.ResponseType.BAD_REQUEST_PARAMETERS, '400', 'invalid_request'],
+  [apigw.ResponseType.UNAUTHORIZED, '401', 'unauthorized'],
+  [apigw.ResponseType.ACCESS_DENIED, '403', 'forbidden'],
+  [apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, '404', 'not_found'],
+  [apigw.ResponseType.REQUEST_TOO_LARGE, '413', 'payload_too_large'],
+  [apigw.ResponseType.UNSUPPORTED_MEDIA_TYPE, '415', 'unsupported_media_type'],
+  [apigw.ResponseType.THROTTLED, '429', 'throttled'],
+  [apigw.ResponseType.QUOTA_EXCEEDED, '429', 'quota_exceeded'],
+  [apigw.ResponseType.DEFAULT_5XX, '503', 'unavailable'],
+];
+
+export class IngestApi extends Construct {
+  public readonly api: apigw.RestApi;
+  public readonly stage: apigw.Stage;
+  public readonly apiKey: apigw.IApiKey;
+  public readonly usagePlan: apigw.UsagePlan;
+  public readonly authorizer: apigw.RequestAuthorizer;
+  public readonly authorizerFunction: lambda.Function;
+  public readonly queryFunction: lambda.Function;
+  public readonly guardrailFunction: lambda.Function | undefined;
+  /** Role API Gateway assumes to put records: kinesis:PutRecord(s) on the stream only. */
+  public readonly integrationRole: iam.Role;
+  public readonly accessLogs: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: IngestApiProps) {
+    super(scope, id);
+    const p = { ...ingestApiDefaults, ...props };
+    if (!Number.isInteger(p.lanesPerChain) || p.lanesPerChain < 1 || p.lanesPerChain > 64) {
+      throw new Error(`${id}: lanesPerChain must be an integer 1..64, got ${p.lanesPerChain}`);
+    }
+    if (p.rateLimit <= 0 || p.burstLimit < 1) {
+      throw new Error(`${id}: rateLimit and burstLimit must be positive`);
+    }
+    const withGuardrail =
+      p.guardrail ?? (handlerExists('guardrail') && props.environment?.POLICY !== undefined);
+    if (withGuardrail && !handlerExists('guardrail')) {
+      throw new Error(`${id}: guardrail requested but ${handlerEntry('guardrail')} does not exist`);
+    }
+
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      encryptionKey: p.logsKey,
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: p.removalPolicy,
+    });
+
+    this.api = new apigw.RestApi(this, 'Api', {
+      restApiName: `${Stack.of(this).stackName}-api`,
+      description: 'Audit trail: ingest and query API',
+      endpointTypes: [apigw.EndpointType.REGIONAL],
+      apiKeySourceType: apigw.ApiKeySourceType.AUTHORIZER,
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName: STAGE_NAME,
+        accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogs),
+        accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields({
+          caller: true,
+          httpMethod: true,
+          ip: true,
+          protocol: true,
+          requestTime: true,
+          resourcePath: true,
+          responseLength: true,
+          status: true,
+          user: true,
+        }),
+        loggingLevel: apigw.MethodLoggingLevel.ERROR,
+        // Request and response bodies hold personal data: never in execution logs.
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        tracingEnabled: true,
+      },
+    });
+    const cfnApi = this.api.node.defaultChild as apigw.CfnRestApi;
+    // TLS 1.2 or 1.3 only, and only through the expected host name.
+    cfnApi.securityPolicy = 'SecurityPolicy_TLS13_1_2_PQ_2025_09';
+    cfnApi.endpointAccessMode = 'STRICT';
+    this.stage = this.api.deploymentStage;
+
+    // Execution logs: created here so they are encrypted and expire (API Gateway would
+    // otherwise create them unencrypted and kept forever).
+    const executionLogs = new logs.LogGroup(this, 'ExecutionLogs', {
+      logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${STAGE_NAME}`,
+      encryptionKey: p.logsKey,
+      retention: logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: p.removalPolicy,
+    });
+    this.stage.node.addDependency(executionLogs);
+
+    for (const [type, statusCode, error] of GATEWAY_RESPONSES) {
+      this.api.addGatewayResponse(`Gateway${type.responseType}`, {
+        type,
+        statusCode,
+        templates: {
+          'application/json': `{"error": "${error}", "message": $context.error.messageString, "detail": "$context.error.validationErrorString", "request_id": "$context.requestId"}`,
+        },
+      });
+    }
+
+    // Authorizer: REQUEST type (sees both headers), returns usageIdentifierKey.
+    const authorizerFn = new AuditFunction(this, 'Authorizer', {
+      entry: handlerEntry('authorizer'),
+      description: 'Audit trail: API key authorizer (Bearer or x-api-key)',
+      logsKey: p.logsKey,
+      memorySize: 256,
+      timeout: Duration.seconds(10),
+      environment: { API_KEY_CACHE_SECONDS: '300' },
+      removalPolicy: p.removalPolicy,
+    });
+    this.authorizerFunction = authorizerFn.function;
+    const { region, partition } = Stack.of(this);
+    authorizerFn.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['apigateway:GET'],
+        resources: [`arn:${partition}:apigateway:${region}::/apikeys`],
+      }),
+    );
+    const cached = p.authorizerCacheTtl.toSeconds() > 0;
+    this.authorizer = new apigw.RequestAuthorizer(this, 'ApiKeyAuthorizer', {
+      handler: this.authorizerFunction,
+      identitySources: cached ? [apigw.IdentitySource.header('Authorization')] : [],
+      resultsCacheTtl: p.authorizerCacheTtl,
+    });
+    if (!cached) {
+      // No identity source at all (not an empty one): API Gateway then calls the
+      // authorizer for every request, whichever key header it carries.
+      (this.authorizer.node.defaultChild as apigw.CfnAuthorizer).addPropertyDeletionOverride(
+        'IdentitySource',
+      );
+    }
+    acknowledgeSynchronous(this.authorizerFunction, 'API Gateway (authorizer)');
+
+    // Models and validator from the core schema.
+    const validator = this.api.addRequestValidator('Validator', {
+      requestValidatorName: 'body-and-parameters',
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+    const eventModel = this.api.addModel('EventModel', {
+      modelName: 'AuditTrailEvent',
+      contentType: 'application/json',
+      schema: requestJsonSchema() as apigw.JsonSchema,
+    });
+    const batchModel = this.api.addModel('BatchModel', {
+      modelName: 'AuditTrailEventBatch',
+      contentType: 'application/json',
+      schema: batchJsonSchema() as apigw.JsonSchema,
+    });
+
+    this.integrationRole = new iam.Role(this, 'KinesisIntegrationRole', {
+      assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+      description: 'Audit trail: API Gateway puts records on the event stream',
+    });
+    this.integrationRole.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['kinesis:PutRecord', 'kinesis:PutRecords'],
+        resources: [props.stream.streamArn],
+      }),
+    );
+    props.stream.encryptionKey?.grant(this.integrationRole, 'kms:GenerateDataKey');
+    acknowledgeGrantPolicy(this.integrationRole);
+
+    const methodOptions = (model: apigw.IModel): apigw.MethodOptions => ({
+      authorizer: this.authorizer,
+      authorizationType: apigw.AuthorizationType.CUSTOM,
+      apiKeyRequired: true,
+      requestValidator: validator,
+      requestModels: { 'application/json': model },
+      methodResponses: ['202', '413', '429', '503'].map((statusCode) => ({ statusCode })),
+    });
+    const kinesisIntegration = (
+      action: 'PutRecord' | 'PutRecords',
+      requestTemplate: string,
+      okTemplate: string,
+    ) =>
+      new apigw.AwsIntegration({
+        service: 'kinesis',
+        action,
+        integrationHttpMethod: 'POST',
+        options: {
+          credentialsRole: this.integrationRole,
+          passthroughBehavior: apigw.PassthroughBehavior.NEVER,
+          requestParameters: {
+            'integration.request.header.Content-Type': "'application/x-amz-json-1.1'",
+          },
+          requestTemplates: { 'application/json': requestTemplate },
+          integrationResponses: [
+            {
+              statusCode: '202',
+              responseTemplates: { 'application/json': okTemplate },
+            },
+            {
+              selectionPattern: '4\\d{2}',
+              statusCode: '503',
+              responseTemplates: { 'application/json': streamErrorResponseTemplate() },
+            },
+            {
+              selectionPattern: '5\\d{2}',
+              statusCode: '503',
+              responseTemplates: {
+                'application/json':
+                  '{"error": "stream_unavailable", "request_id": "$context.requestId"}',
+              },
+            },
+          ],
+        },
+      });
+
+    const streamName = props.stream.streamName;
+    for (const { path, route } of INGEST_ROUTES) {
+      this.api.root
+        .resourceForPath(path.join('/'))
+        .addMethod(
+          'POST',
+          kinesisIntegration(
+            'PutRecord',
+            putRecordTemplate({ streamName, route, lanes: p.lanesPerChain }),
+            acceptedResponseTemplate(),
+          ),
+          methodOptions(eventModel),
+        );
+    }
+    this.api.root
+      .resourceForPath(BATCH_PATH.join('/'))
+      .addMethod(
+        'POST',
+        kinesisIntegration(
+          'PutRecords',
+          putRecordsTemplate({ streamName, route: 'batch', lanes: p.lanesPerChain }),
+          batchResponseTemplate(),
+        ),
+        methodOptions(batchModel),
+      );
+
+    // Reads: GET /v1/events/{event_id} through the query function.
+    const queryFn = new AuditFunction(this, 'Query', {
+      entry: handlerEntry('query'),
+      description: 'Audit trail: GET /v1/events/{event_id}',
+      logsKey: p.logsKey,
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      environment: p.environment,
+      removalPolicy: p.removalPolicy,
+    });
+    this.queryFunction = queryFn.function;
+    props.ledger.grantRead(this.queryFunction);
+    acknowledgeSynchronous(this.queryFunction, 'API Gateway');
+    this.api.root
+      .resourceForPath('v1/events/{event_id}')
+      .addMethod('GET', new apigw.LambdaIntegration(this.queryFunction), {
+        authorizer: this.authorizer,
+        authorizationType: apigw.AuthorizationType.CUSTOM,
+        apiKeyRequired: true,
+        requestValidator: validator,
+        requestParameters: { 'method.request.path.event_id': true },
+      });
+
+    // The guardrail: evaluates the policy synchronously and puts the event on the stream.
+    if (withGuardrail) {
+      const guardrailFn = new AuditFunction(this, 'Guardrail', {
+        entry: handlerEntry('guardrail'),
+        description: 'Audit trail: POST /v1/guardrails/evaluate',
+        logsKey: p.logsKey,
+        memorySize: 1024,
+        timeout: Duration.seconds(10),
+        environment: { ...p.environment, EVENT_STREAM: streamName },
+        removalPolicy: p.removalPolicy,
+      });
+      this.guardrailFunction = guardrailFn.function;
+      iam.Grant.addToPrincipal({
+        grantee: this.guardrailFunction,
+        actions: ['kinesis:PutRecord', 'kinesis:PutRecords'],
+        resourceArns: [props.stream.streamArn],
+      });
+      props.stream.encryptionKey?.grant(this.guardrailFunction, 'kms:GenerateDataKey');
+      acknowledgeSynchronous(this.guardrailFunction, 'API Gateway');
+      this.api.root
+        .resourceForPath('v1/guardrails/evaluate')
+        .addMethod('POST', new apigw.LambdaIntegration(this.guardrailFunction), {
+          authorizer: this.authorizer,
+          authorizationType: apigw.AuthorizationType.CUSTOM,
+          apiKeyRequired: true,
+          requestValidator: validator,
+          requestModels: { 'application/json': eventModel },
+        });
+    } else {
+      this.guardrailFunction = undefined;
+    }
+
+    // API keys and a usage plan (the authorizer hands API Gateway the presented key).
+    this.apiKey = this.api.addApiKey('DefaultKey', {
+      description: 'Audit trail: first API key (create more in the usage plan)',
+    });
+    this.usagePlan = this.api.addUsagePlan('UsagePlan', {
+      description: 'Audit trail: per-key throttling',
+      throttle: { rateLimit: p.rateLimit, burstLimit: p.burstLimit },
+      apiStages: [{ api: this.api as apigw.IRestApi, stage: this.stage }],
+    });
+    this.usagePlan.addApiKey(this.apiKey);
+
+    acknowledgeApi(this.api);
+  }
+}
+
+/** Lambda functions API Gateway invokes synchronously: no async DLQ, no reserved concurrency. */
+function acknowledgeSynchronous(fn: lambda.Function, caller: string): void {
+  const dlq = `Invoked synchronously by ${caller}; a dead-letter queue only applies to asynchronous invocations.`;
+  const concurrency = `Invoked synchronously by ${caller}; the usage plan and stage throttling bound its concurrency.`;
+  Validations.of(fn).acknowledge(
+    { id: 'NIST.800.53.R5-LambdaDLQ', reason: dlq },
+    { id: 'HIPAA.Security-LambdaDLQ', reason: dlq },
+    { id: 'NIST.800.53.R5-LambdaConcurrency', reason: concurrency },
+    { id: 'HIPAA.Security-LambdaConcurrency', reason: concurrency },
+  );
+}
+
+function acknowledgeApi(api: apigw.RestApi): void {
+  const cloudWatchRole = api.node.tryFindChild('CloudWatchRole');
+  if (cloudWatchRole) {
+    Validations.of(cloudWatchRole).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason:
+        'The account-level role API Gateway uses to write execution and access logs; AWS documents this managed policy for it and maintains its log actions.',
+    });
+  }
+  const waf =
+    'WAF is optional and out of scope: every route needs an API key, bodies are schema-validated, and the usage plan throttles per key. Attach a web ACL per deployment if wanted.';
+  const cache =
+    'Ingest is POST and must never be answered from a cache; the only GET reads a record that must be current.';
+  const clientCert =
+    'The backends are AWS service integrations (Kinesis, Lambda) reached over AWS-signed TLS; client certificates authenticate HTTP backends only.';
+  Validations.of(api).acknowledge(
+    { id: 'AwsSolutions-APIG3', reason: waf },
+    { id: 'NIST.800.53.R5-APIGWAssociatedWithWAF', reason: waf },
+    { id: 'NIST.800.53.R5-APIGWCacheEnabledAndEncrypted', reason: cache },
+    { id: 'HIPAA.Security-APIGWCacheEnabledAndEncrypted', reason: cache },
+    { id: 'NIST.800.53.R5-APIGWSSLEnabled', reason: clientCert },
+    { id: 'HIPAA.Security-APIGWSSLEnabled', reason: clientCert },
+    {
+      id: 'AwsSolutions-COG4',
+      reason:
+        'Clients are applications authenticated by API keys (usage plans), checked by the Lambda REQUEST authorizer; there are no end-user Cognito identities.',
+    },
+  );
+}

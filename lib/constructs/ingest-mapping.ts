@@ -1,0 +1,183 @@
+/**
+ * API Gateway mapping templates (VTL) of the direct Kinesis integration: they build the
+ * IntakeEnvelope (lambdas/core/events/envelope.ts) with no Lambda in the ingest path.
+ *
+ * The partition key is the chain: the first of `CHAIN_KEY_FIELDS` (as `chainKeyOf` in
+ * lambdas/core/events/chain-key.ts; the request model has already refused bad values) else
+ * `default`, plus `#<lane>` when a key is spread over lanes. The event id echoed in the 202
+ * answer is the payload's `event_id`, else `decision_id`, else the request id, as the
+ * processor decides it (normalise.ts). Request-template values reach the response template
+ * through `$context.requestOverride.header` (the only state API Gateway carries across).
+ */
+import { CHAIN_KEY_FIELDS, DEFAULT_CHAIN_KEY } from '#core/events/chain-key.ts';
+
+export interface MappingOptions {
+  /** Kinesis stream name (a CDK token is fine). */
+  readonly streamName: string;
+  /** Route name written into the envelope (`audit_event`, `decision_log`, `log`, `batch`). */
+  readonly route: string;
+  /** Lanes per chain key, ≥ 1. */
+  readonly lanes: number;
+}
+
+/** Header names (request overrides) that carry the answer from request to response. */
+export const OVERRIDE_EVENT_ID = 'AuditTrailEventId';
+export const OVERRIDE_CHAIN = 'AuditTrailChain';
+
+/** `received_at`: ISO 8601 UTC from `$context.requestTime` (dd/MMM/yyyy:HH:mm:ss +0000,
+ * always UTC) and the milliseconds of `$context.requestTimeEpoch`. */
+const RECEIVED_AT = [
+  '#set($t = $context.requestTime)',
+  // Month number by position in one string (no map literal: fewest VTL features).
+  '#set($monthNames = "JanFebMarAprMayJunJulAugSepOctNovDec")',
+  '#set($monthName = $t.substring(3, 6))',
+  '#set($m = $monthNames.indexOf($monthName) / 3 + 1)',
+  '#if($m < 10)#set($month = "0$m")#else#set($month = "$m")#end',
+  '#set($ms = $context.requestTimeEpoch % 1000)',
+  '#if($ms < 10)#set($msText = "00$ms")#elseif($ms < 100)#set($msText = "0$ms")#else#set($msText = "$ms")#end',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: `${month}` is VTL's formal reference.
+  '#set($receivedAt = "$t.substring(7, 11)-${month}-$t.substring(0, 2)T$t.substring(12, 20).${msText}Z")',
+  // Literal pieces: a double quote and a hash, so JSON can be built inside VTL strings.
+  `#set($q = '"')`,
+  `#set($hash = '#')`,
+];
+
+/** Sets `$chain` from the map `$source`, first non-empty field wins. */
+const chainKeyLines = (source: string): string[] => [
+  '#set($chain = "")',
+  ...CHAIN_KEY_FIELDS.map(
+    (path) => `#if($chain == "")#set($chain = "$!${source}.${path.join('.')}")#end`,
+  ),
+  `#if($chain == "")#set($chain = "${DEFAULT_CHAIN_KEY}")#end`,
+];
+
+/** Sets `$eventId` from the map `$source`, else `fallback` (a VTL expression). */
+const eventIdLines = (source: string, fallback: string): string[] => [
+  `#set($eventId = "$!${source}.event_id")`,
+  `#if($eventId == "")#set($eventId = "$!${source}.decision_id")#end`,
+  `#if($eventId == "")#set($eventId = ${fallback})#end`,
+];
+
+/** Sets `$lane` (from the request time, offset by `$offset`) and `$partitionKey`. */
+const laneLines = (lanes: number, offset: string): string[] =>
+  lanes === 1
+    ? ['#set($partitionKey = $chain)']
+    : [
+        `#set($lane = ($context.requestTimeEpoch + ${offset}) % ${lanes})`,
+        '#set($partitionKey = "$chain$hash$lane")',
+      ];
+
+/** The envelope JSON text, given `$requestId` and `$payload` (JSON text). */
+const envelopeLine = (route: string, lanes: number): string => {
+  const field = (name: string, value: string) => `\${q}${name}\${q}:${value}`;
+  const text = (value: string) => `\${q}${value}\${q}`;
+  const fields = [
+    field('v', '1'),
+    field('route', text(route)),
+    field('request_id', text('$requestId')),
+    field('received_at', text('$receivedAt')),
+    field('payload', '$payload'),
+    ...(lanes === 1 ? [] : [field('lane', text('$lane'))]),
+  ];
+  return `#set($data = "{${fields.join(',')}}")`;
+};
+
+/** A string as a JSON string literal's content (escapeJavaScript, minus its `\'`). */
+const jsonText = (ref: string): string => `$util.escapeJavaScript(${ref}).replaceAll("\\\\'", "'")`;
+
+const checkOptions = (options: MappingOptions): void => {
+  if (!Number.isInteger(options.lanes) || options.lanes < 1) {
+    throw new Error(`lanes must be an integer ≥ 1, got ${options.lanes}`);
+  }
+  if (!/^[a-z_]+$/.test(options.route)) throw new Error(`bad route name "${options.route}"`);
+};
+
+/** Request template of the single-event routes: Kinesis PutRecord. */
+export function putRecordTemplate(options: MappingOptions): string {
+  checkOptions(options);
+  return [
+    ...RECEIVED_AT,
+    "#set($body = $input.path('$'))",
+    "#set($payload = $input.json('$'))",
+    '#set($requestId = $context.requestId)',
+    ...chainKeyLines('body'),
+    ...eventIdLines('body', '$context.requestId'),
+    ...laneLines(options.lanes, '0'),
+    envelopeLine(options.route, options.lanes),
+    `#set($context.requestOverride.header.${OVERRIDE_EVENT_ID} = $util.urlEncode($eventId))`,
+    `#set($context.requestOverride.header.${OVERRIDE_CHAIN} = $util.urlEncode($partitionKey))`,
+    '{',
+    `  "StreamName": "${options.streamName}",`,
+    `  "PartitionKey": "${jsonText('$partitionKey')}",`,
+    '  "Data": "$util.base64Encode($data)"',
+    '}',
+  ].join('\n');
+}
+
+/** Request template of `POST /v1/events:batch` (`{events: [...]}`): Kinesis PutRecords,
+ * item i with request id `<request id>:<i>`. */
+export function putRecordsTemplate(options: MappingOptions): string {
+  checkOptions(options);
+  return [
+    ...RECEIVED_AT,
+    "#set($events = $input.path('$.events'))",
+    '{',
+    `  "StreamName": "${options.streamName}",`,
+    '  "Records": [',
+    '#foreach($item in $events)',
+    '#set($i = $foreach.index)',
+    '#set($itemPath = "$.events[$i]")',
+    '#set($payload = $input.json($itemPath))',
+    '#set($requestId = "$context.requestId:$i")',
+    ...chainKeyLines('item'),
+    ...laneLines(options.lanes, '$i'),
+    envelopeLine(options.route, options.lanes),
+    `    {"PartitionKey": "${jsonText('$partitionKey')}", "Data": "$util.base64Encode($data)"}#if($foreach.hasNext),#end`,
+    '#end',
+    '  ]',
+    '}',
+  ].join('\n');
+}
+
+/** 202 answer of a single event: `{event_id, chain, status}`. */
+export function acceptedResponseTemplate(): string {
+  return [
+    `#set($eventId = $util.urlDecode("$!context.requestOverride.header.${OVERRIDE_EVENT_ID}"))`,
+    '#if($eventId == "")#set($eventId = $context.requestId)#end',
+    `#set($chain = $util.urlDecode("$!context.requestOverride.header.${OVERRIDE_CHAIN}"))`,
+    `{"event_id": "${jsonText('$eventId')}", "chain": "${jsonText('$chain')}", "status": "accepted"}`,
+  ].join('\n');
+}
+
+/** 202 answer of a batch, per item in request order (PutRecords answers in order). */
+export function batchResponseTemplate(): string {
+  return [
+    "#set($out = $input.path('$'))",
+    '{"request_id": "$context.requestId", "failed": $out.FailedRecordCount, "results": [',
+    '#foreach($r in $out.Records)',
+    '{"index": $foreach.index, "request_id": "$context.requestId:$foreach.index", #if("$!r.ErrorCode" == "")"status": "accepted"#else"status": "failed", "error": "' +
+      jsonText('$r.ErrorCode') +
+      '"#end}#if($foreach.hasNext),#end',
+    '#end',
+    ']}',
+  ].join('\n');
+}
+
+/** Kinesis refused the put (HTTP 4xx): 413 over the record size, 429 when throttled,
+ * else 503; the client may retry the last two. */
+export function streamErrorResponseTemplate(): string {
+  return [
+    '#set($type = "$!input.path(\'$.__type\')")',
+    '#set($message = "$!input.path(\'$.message\')")',
+    '#if($message.contains("1048576") || $message.contains("1MB") || $message.contains("1 MB"))',
+    '#set($context.responseOverride.status = 413)',
+    '#set($error = "payload_too_large")',
+    '#elseif($type.contains("ProvisionedThroughputExceeded") || $type.contains("Throttling") || $type.contains("LimitExceeded"))',
+    '#set($context.responseOverride.status = 429)',
+    '#set($error = "throttled")',
+    '#else',
+    '#set($error = "stream_unavailable")',
+    '#end',
+    `{"error": "$error", "type": "${jsonText('$type')}", "request_id": "$context.requestId"}`,
+  ].join('\n');
+}

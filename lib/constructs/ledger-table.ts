@@ -1,0 +1,191 @@
+/**
+ * The ledger: one DynamoDB table holding every chain (PK `chain` S, SK `seq` N), the event
+ * id index items and the per-chain bookkeeping items (see lambdas/adapters/aws/dynamo-ledger.ts).
+ * Records are never mutated: a resource policy denies UpdateItem on anything but bookkeeping
+ * items, and DeleteItem/BatchWriteItem altogether, to every principal except the purge role.
+ */
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { KEY_USE_ACTIONS } from './key-use.ts';
+
+/** Partition-key prefix of the mutable bookkeeping items (`meta#<chain>`, seq -1). */
+export const META_KEY_PREFIX = 'meta#';
+
+export const LEDGER_INDEXES = {
+  /** Records by event id (PK `event_id`). */
+  byEventId: 'by_event_id',
+  /** Records by user or session (PK `user_key`, SK `ingested_at`). */
+  byUser: 'by_user',
+  /** Sparse index of chain bookkeeping items (PK `registry`, SK `chain_name`). */
+  chains: 'chains',
+} as const;
+
+/** Writes that would change or remove an item; only the purge role may make them. */
+export const MUTATING_ACTIONS = [
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:PartiQLUpdate',
+  'dynamodb:PartiQLDelete',
+] as const;
+
+const READ_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+] as const;
+
+export interface LedgerTableProps {
+  /** The only principal allowed to update or delete items (it removes purged bodies).
+   * @default none: nobody may update a record or delete an item */
+  readonly purgeRole?: iam.IRole;
+  /** @default a new key with yearly rotation */
+  readonly encryptionKey?: kms.IKey;
+  /** RETAIN also turns on deletion protection. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+export const ledgerTableDefaults = {
+  removalPolicy: RemovalPolicy.RETAIN,
+  billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+  pointInTimeRecoverySpecification: {
+    pointInTimeRecoveryEnabled: true,
+    recoveryPeriodInDays: 35,
+  },
+} as const;
+
+export class LedgerTable extends Construct {
+  public readonly table: dynamodb.Table;
+  public readonly encryptionKey: kms.IKey;
+
+  constructor(scope: Construct, id: string, props: LedgerTableProps = {}) {
+    super(scope, id);
+    const p = { ...ledgerTableDefaults, ...props };
+    if (p.removalPolicy !== RemovalPolicy.RETAIN && p.removalPolicy !== RemovalPolicy.DESTROY) {
+      throw new Error(`${id}: removalPolicy must be RETAIN or DESTROY`);
+    }
+
+    this.encryptionKey =
+      p.encryptionKey ??
+      new kms.Key(this, 'Key', {
+        description: 'Audit trail: ledger table encryption',
+        enableKeyRotation: true,
+        removalPolicy: p.removalPolicy,
+      });
+
+    const exceptPurge = p.purgeRole
+      ? { ArnNotEquals: { 'aws:PrincipalArn': p.purgeRole.roleArn } }
+      : {};
+    // `*` is this table: a resource policy cannot name its own table without a cycle.
+    const resourcePolicy = new iam.PolicyDocument({
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'RecordsAreNeverUpdated',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['dynamodb:UpdateItem', 'dynamodb:PartiQLUpdate'],
+          resources: ['*'],
+          conditions: {
+            ...exceptPurge,
+            'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': [`${META_KEY_PREFIX}*`] },
+          },
+        }),
+        new iam.PolicyStatement({
+          sid: 'ItemsAreNeverDeleted',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLDelete'],
+          resources: ['*'],
+          ...(p.purgeRole ? { conditions: exceptPurge } : {}),
+        }),
+      ],
+    });
+
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: 'chain', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'seq', type: dynamodb.AttributeType.NUMBER },
+      billingMode: p.billingMode,
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.encryptionKey,
+      pointInTimeRecoverySpecification: p.pointInTimeRecoverySpecification,
+      deletionProtection: p.removalPolicy === RemovalPolicy.RETAIN,
+      removalPolicy: p.removalPolicy,
+      resourcePolicy,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: LEDGER_INDEXES.byEventId,
+      partitionKey: { name: 'event_id', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: LEDGER_INDEXES.byUser,
+      partitionKey: { name: 'user_key', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'ingested_at', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: LEDGER_INDEXES.chains,
+      partitionKey: { name: 'registry', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'chain_name', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+    });
+
+    Validations.of(this.table).acknowledge(
+      {
+        id: 'NIST.800.53.R5-DynamoDBInBackupPlan',
+        reason:
+          'Continuous backups by PITR (35 days); the authoritative copy of every record is the S3 Object Lock archive, which the verifier rebuilds the chain from.',
+      },
+      {
+        id: 'HIPAA.Security-DynamoDBInBackupPlan',
+        reason:
+          'Continuous backups by PITR (35 days); the authoritative copy of every record is the S3 Object Lock archive, which the verifier rebuilds the chain from.',
+      },
+    );
+  }
+
+  /** Read records, index items and bookkeeping (GetItem, BatchGetItem, Query, Scan), on
+   * the table and its three indexes by name. */
+  grantRead(grantee: iam.IGrantable): iam.Grant {
+    this.encryptionKey.grant(grantee, 'kms:Decrypt', 'kms:DescribeKey');
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: [...READ_ACTIONS],
+      resourceArns: [
+        this.table.tableArn,
+        ...Object.values(LEDGER_INDEXES).map((index) => `${this.table.tableArn}/index/${index}`),
+      ],
+    });
+  }
+
+  /** What the processor needs: read, put new items (records are put with
+   * attribute_not_exists, in transactions), and update bookkeeping items only. */
+  grantAppend(grantee: iam.IGrantable): iam.Grant {
+    this.grantRead(grantee);
+    this.grantBookkeeping(grantee);
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
+      resourceArns: [this.table.tableArn],
+    });
+  }
+
+  /** UpdateItem on the bookkeeping items (`meta#…`) only, e.g. for the checkpointer. */
+  grantBookkeeping(grantee: iam.IGrantable): iam.Grant {
+    this.encryptionKey.grant(grantee, ...KEY_USE_ACTIONS);
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:UpdateItem'],
+      resourceArns: [this.table.tableArn],
+      conditions: {
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${META_KEY_PREFIX}*`] },
+      },
+    });
+  }
+}

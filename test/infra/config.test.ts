@@ -1,0 +1,123 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  AuditTrailConfigError,
+  DEFAULT_RETENTION_DAYS,
+  loadConfig,
+  logNameOf,
+  parseConfig,
+  readPolicy,
+} from '#lib/config.ts';
+
+const context = (values: Record<string, unknown>) => ({
+  tryGetContext: (key: string) => values[key],
+});
+
+describe('config defaults', () => {
+  it('fills every field of an empty config', () => {
+    const config = parseConfig({});
+    expect(config).toEqual({
+      retentionDays: DEFAULT_RETENTION_DAYS,
+      archiveRetentionDays: 2557,
+      checkpointSchedule: 'rate(5 minutes)',
+      fairnessReviewSchedule: 'cron(0 6 ? * MON *)',
+      protectedAttributes: expect.arrayContaining(['age', 'gender', 'disability']),
+      lanesPerChain: 1,
+      stream: { mode: 'on-demand', retentionHours: 168 },
+      removalPolicy: 'retain',
+      processor: {
+        memoryMb: 512,
+        batchSize: 100,
+        maxBatchingWindowSeconds: 1,
+        retryAttempts: 10,
+        maxRecordAgeHours: 24,
+      },
+      api: { rateLimit: 500, burstLimit: 1000 },
+    });
+    expect(logNameOf(config, 'AuditTrail-Prod')).toBe('audit-trail.audittrail-prod');
+  });
+
+  it('keeps the defaults of the kinds a partial retention map leaves out', () => {
+    const config = parseConfig({ retentionDays: { inference: 30 } });
+    expect(config.retentionDays).toEqual({ ...DEFAULT_RETENTION_DAYS, inference: 30 });
+  });
+});
+
+describe('config validation names the field', () => {
+  it.each([
+    [{ lanesPerChain: 0 }, 'lanesPerChain'],
+    [{ archiveRetentionDays: 0 }, 'archiveRetentionDays'],
+    [{ retentionDays: { decision: 0 } }, 'retentionDays.decision'],
+    [{ retentionDays: { decisions: 10 } }, 'retentionDays'],
+    [{ checkpointSchedule: 'every 5 minutes' }, 'checkpointSchedule'],
+    [{ fairnessReviewSchedule: 'cron(0 6 * *)' }, 'fairnessReviewSchedule'],
+    [{ stream: { mode: 'provisioned' } }, 'stream.shardCount'],
+    [{ stream: { mode: 'serverless' } }, 'stream.mode'],
+    [{ alarmEmail: 'not-an-address' }, 'alarmEmail'],
+    [{ logName: 'has space' }, 'logName'],
+    [{ protectedAttributes: ['age', 'age'] }, 'protectedAttributes'],
+    [{ removalPolicy: 'snapshot' }, 'removalPolicy'],
+    [{ processor: { maxRecordAgeHours: 200 } }, 'processor.maxRecordAgeHours'],
+    [
+      { stream: { mode: 'on-demand', retentionHours: 24 }, processor: { maxRecordAgeHours: 48 } },
+      'processor.maxRecordAgeHours',
+    ],
+    [{ lanes: 2 }, '(root)'],
+  ])('%j → %s', (raw, field) => {
+    expect(() => parseConfig(raw)).toThrow(AuditTrailConfigError);
+    expect(() => parseConfig(raw)).toThrow(new RegExp(`\\n  ${field.replace(/[().]/g, '\\$&')}: `));
+  });
+});
+
+describe('loading', () => {
+  it('reads cdk.json context, as an object or a JSON string', () => {
+    expect(loadConfig(context({ auditTrail: { lanesPerChain: 3 } })).lanesPerChain).toBe(3);
+    expect(loadConfig(context({ auditTrail: '{"lanesPerChain": 2}' })).lanesPerChain).toBe(2);
+    expect(() => loadConfig(context({ auditTrail: '{lanes' }))).toThrow(/not valid JSON/);
+  });
+
+  it('overlays a config file named by context auditTrailConfigFile', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'audit-trail-config-'));
+    writeFileSync(
+      join(dir, 'prod.json'),
+      JSON.stringify({ archiveRetentionDays: 3650, lanesPerChain: 4 }),
+    );
+    const config = loadConfig(
+      context({
+        auditTrail: { lanesPerChain: 2, alarmEmail: 'ops@example.com' },
+        auditTrailConfigFile: 'prod.json',
+      }),
+      dir,
+    );
+    expect(config).toMatchObject({
+      archiveRetentionDays: 3650,
+      lanesPerChain: 4,
+      alarmEmail: 'ops@example.com',
+    });
+    expect(() => loadConfig(context({ auditTrailConfigFile: 'missing.json' }), dir)).toThrow(
+      /cannot read/,
+    );
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ lanesPerChain: -1 }));
+    expect(() => loadConfig(context({ auditTrailConfigFile: 'bad.json' }), dir)).toThrow(
+      /bad\.json.*\n {2}lanesPerChain: /,
+    );
+  });
+
+  it('inlines a JSON or YAML policy file and refuses one too big for a Lambda environment', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'audit-trail-policy-'));
+    writeFileSync(join(dir, 'p.json'), '{ "rules": [ ] }');
+    writeFileSync(join(dir, 'p.yml'), 'rules:\n  - id: pii\n');
+    writeFileSync(join(dir, 'big.json'), JSON.stringify({ rules: 'x'.repeat(4000) }));
+    expect(readPolicy(parseConfig({}), dir)).toBeUndefined();
+    expect(readPolicy(parseConfig({ policyFile: 'p.json' }), dir)).toBe('{"rules":[]}');
+    expect(readPolicy(parseConfig({ policyFile: 'p.yml' }), dir)).toBe('{"rules":[{"id":"pii"}]}');
+    expect(() => readPolicy(parseConfig({ policyFile: 'big.json' }), dir)).toThrow(
+      /over the 3072 bytes/,
+    );
+    expect(() => readPolicy(parseConfig({ policyFile: 'none.json' }), dir)).toThrow(
+      /policyFile: cannot read/,
+    );
+  });
+});

@@ -1,0 +1,543 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { AuditTrailStack } from '#lib/audit-trail-stack.ts';
+import { buildStack, logicalIds, templateOf } from '#test/infra/support.ts';
+
+/** The default stack, bundled once for the whole file (esbuild, no Docker). */
+let stack: AuditTrailStack;
+let template: Template;
+let assemblyDir: string;
+
+beforeAll(() => {
+  const built = buildStack({ bundle: true });
+  stack = built.stack;
+  template = templateOf(stack);
+  assemblyDir = built.app.synth().directory;
+});
+
+const only = (ids: string[], what: string): string => {
+  expect(ids, what).toHaveLength(1);
+  return ids[0] as string;
+};
+
+describe('encryption at rest with customer managed keys', () => {
+  it('rotates every symmetric key and makes the signing key Ed25519 SIGN_VERIFY', () => {
+    const keys = template.findResources('AWS::KMS::Key');
+    const symmetric = Object.values(keys).filter((k) => k.Properties.KeySpec === undefined);
+    expect(symmetric.length).toBeGreaterThanOrEqual(6);
+    for (const key of symmetric) expect(key.Properties.EnableKeyRotation).toBe(true);
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeySpec: 'ECC_NIST_EDWARDS25519',
+      KeyUsage: 'SIGN_VERIFY',
+    });
+  });
+
+  it('encrypts the stream with its own key', () => {
+    template.hasResourceProperties('AWS::Kinesis::Stream', {
+      StreamEncryption: {
+        EncryptionType: 'KMS',
+        KeyId: stack.resolve(stack.stream.encryptionKey.keyArn),
+      },
+      StreamModeDetails: { StreamMode: 'ON_DEMAND' },
+      RetentionPeriodHours: 168,
+    });
+  });
+
+  it('encrypts the ledger table with a customer managed key', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
+    });
+  });
+
+  it('encrypts both queues and the alert topic with KMS and allows TLS only', () => {
+    const queues = template.findResources('AWS::SQS::Queue');
+    expect(Object.keys(queues)).toHaveLength(2);
+    for (const queue of Object.values(queues)) {
+      expect(queue.Properties.KmsMasterKeyId).toBeDefined();
+    }
+    template.resourcePropertiesCountIs(
+      'AWS::SQS::QueuePolicy',
+      {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      },
+      2,
+    );
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('encrypts every log group with the logs key', () => {
+    const groups = template.findResources('AWS::Logs::LogGroup');
+    expect(Object.keys(groups).length).toBeGreaterThanOrEqual(6);
+    for (const group of Object.values(groups)) {
+      expect(group.Properties.KmsKeyId).toBeDefined();
+      expect(group.Properties.RetentionInDays).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('archive bucket', () => {
+  it('locks objects in COMPLIANCE mode for the configured days, versioned, KMS, no public access', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 2557 } },
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          {
+            BucketKeyEnabled: true,
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              KMSMasterKeyID: Match.anyValue(),
+            },
+          },
+        ],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: 'archive/' },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({
+            Status: 'Enabled',
+            Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }],
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('keeps access logs in a separate encrypted, versioned, blocked bucket that expires them', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockEnabled: Match.absent(),
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
+        ],
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      PublicAccessBlockConfiguration: Match.objectLike({
+        BlockPublicAcls: true,
+        RestrictPublicBuckets: true,
+      }),
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 400 })]),
+      },
+    });
+  });
+
+  it('denies non-TLS and pre-TLS-1.2 access to both buckets', () => {
+    template.resourcePropertiesCountIs(
+      'AWS::S3::BucketPolicy',
+      {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+            Match.objectLike({
+              Effect: 'Deny',
+              Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } },
+            }),
+          ]),
+        },
+      },
+      2,
+    );
+  });
+
+  it('never grants delete, lock changes or governance bypass on the archive', () => {
+    const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+    for (const action of [
+      's3:DeleteObject',
+      's3:DeleteObjectVersion',
+      's3:BypassGovernanceRetention',
+      's3:PutBucketObjectLockConfiguration',
+      's3:*',
+    ]) {
+      expect(policies).not.toContain(`"${action}"`);
+    }
+    expect(policies).toContain('"s3:PutObjectRetention"');
+  });
+});
+
+describe('ledger table', () => {
+  it('has PK chain/SK seq, the three GSIs, PITR and deletion protection', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'chain', KeyType: 'HASH' },
+        { AttributeName: 'seq', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+      GlobalSecondaryIndexes: Match.arrayWith([
+        Match.objectLike({
+          IndexName: 'by_event_id',
+          KeySchema: [{ AttributeName: 'event_id', KeyType: 'HASH' }],
+        }),
+        Match.objectLike({
+          IndexName: 'by_user',
+          KeySchema: [
+            { AttributeName: 'user_key', KeyType: 'HASH' },
+            { AttributeName: 'ingested_at', KeyType: 'RANGE' },
+          ],
+        }),
+        Match.objectLike({ IndexName: 'chains' }),
+      ]),
+    });
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
+  });
+
+  it('denies UpdateItem on records and DeleteItem/BatchWriteItem to every principal', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      ResourcePolicy: {
+        PolicyDocument: {
+          Statement: [
+            {
+              Sid: 'RecordsAreNeverUpdated',
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: ['dynamodb:PartiQLUpdate', 'dynamodb:UpdateItem'],
+              Resource: '*',
+              Condition: { 'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': ['meta#*'] } },
+            },
+            {
+              Sid: 'ItemsAreNeverDeleted',
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PartiQLDelete'],
+              Resource: '*',
+            },
+          ],
+        },
+      },
+    });
+  });
+
+  it('lets the processor update bookkeeping items only', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'dynamodb:UpdateItem',
+            Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['meta#*'] } },
+          }),
+        ]),
+      },
+    });
+    const policies = template.findResources('AWS::IAM::Policy');
+    for (const policy of Object.values(policies)) {
+      for (const statement of policy.Properties.PolicyDocument.Statement) {
+        const actions = [statement.Action].flat();
+        if (actions.includes('dynamodb:UpdateItem')) {
+          expect(statement.Condition, 'UpdateItem without the meta# condition').toBeDefined();
+        }
+        expect(actions).not.toContain('dynamodb:DeleteItem');
+        expect(actions).not.toContain('dynamodb:*');
+      }
+    }
+  });
+});
+
+describe('processor', () => {
+  it('runs Node.js 22 on ARM64 with tracing and Powertools settings (every function)', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    expect(Object.keys(functions)).toHaveLength(4);
+    for (const fn of Object.values(functions)) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        Environment: {
+          Variables: expect.objectContaining({
+            POWERTOOLS_SERVICE_NAME: 'audit-trail',
+            LOG_LEVEL: 'INFO',
+            NODE_OPTIONS: '--enable-source-maps',
+          }),
+        },
+      });
+    }
+  });
+
+  it('gets the ledger, archive, alerts and log name from its environment', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      DeadLetterConfig: { TargetArn: Match.anyValue() },
+      Environment: {
+        Variables: Match.objectLike({
+          LEDGER_TABLE: { Ref: Match.anyValue() },
+          LEDGER_CHAINS_INDEX: 'chains',
+          ARCHIVE_BUCKET: { Ref: Match.anyValue() },
+          ARCHIVE_RETENTION_DAYS: '2557',
+          LOG_NAME: 'audit-trail.audittrail',
+          ALERTS_BUS: { Ref: Match.anyValue() },
+        }),
+      },
+    });
+  });
+
+  it('maps Kinesis with bisect, partial batch responses, bounded retries/age, order per shard and an SQS on-failure destination', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: Match.anyValue(),
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 1,
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: 10,
+      MaximumRecordAgeInSeconds: 86_400,
+      ParallelizationFactor: 1,
+      DestinationConfig: {
+        OnFailure: { Destination: stack.resolve(stack.processor.failureQueue.queueArn) },
+      },
+    });
+  });
+
+  it('bundles every handler below 1 MB (minified ESM, with a source map)', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    const sizes = Object.entries(functions).map(([id, fn]) => {
+      const hash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
+      const files = readdirSync(join(assemblyDir, `asset.${hash}`));
+      expect(files.sort(), id).toEqual(['index.mjs', 'index.mjs.map']);
+      return { id, bytes: statSync(join(assemblyDir, `asset.${hash}`, 'index.mjs')).size };
+    });
+    expect(sizes).toHaveLength(4);
+    const over = sizes.filter((s) => s.bytes > 1_048_576).map((s) => `${s.id}: ${s.bytes} bytes`);
+    expect(over, 'bundles over 1 MiB').toEqual([]);
+  });
+});
+
+describe('checkpointer', () => {
+  it('runs on the configured schedule, one at a time, with a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [
+        Match.objectLike({
+          DeadLetterConfig: { Arn: Match.anyValue() },
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      ReservedConcurrentExecutions: 1,
+      Environment: { Variables: Match.objectLike({ SIGNING_KEY_ID: Match.anyValue() }) },
+    });
+  });
+
+  it('may sign and read the public key, nothing else, with the signing key', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: ['kms:GetPublicKey', 'kms:Sign'], Effect: 'Allow' }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('ingest API', () => {
+  it('takes the API key from the authorizer, TLS 1.2+ only', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      ApiKeySourceType: 'AUTHORIZER',
+      SecurityPolicy: 'SecurityPolicy_TLS13_1_2_PQ_2025_09',
+      EndpointAccessMode: 'STRICT',
+      EndpointConfiguration: { Types: ['REGIONAL'] },
+    });
+  });
+
+  it('uses a REQUEST authorizer that sees every request (Bearer or x-api-key)', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'REQUEST',
+      AuthorizerResultTtlInSeconds: 0,
+      IdentitySource: Match.absent(),
+    });
+  });
+
+  it('validates bodies against models generated from the core schema', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RequestValidator', {
+      ValidateRequestBody: true,
+      ValidateRequestParameters: true,
+    });
+    template.hasResourceProperties('AWS::ApiGateway::Model', {
+      Name: 'AuditTrailEvent',
+      ContentType: 'application/json',
+      Schema: Match.objectLike({ $schema: 'http://json-schema.org/draft-04/schema#' }),
+    });
+    template.hasResourceProperties('AWS::ApiGateway::Model', {
+      Name: 'AuditTrailEventBatch',
+      Schema: Match.objectLike({ properties: Match.objectLike({ events: Match.anyValue() }) }),
+    });
+  });
+
+  it('has every route, with POST /v1/events:batch', () => {
+    const paths = Object.values(template.findResources('AWS::ApiGateway::Resource')).map(
+      (r) => r.Properties.PathPart,
+    );
+    expect(paths.sort()).toEqual(
+      ['audit', 'decisions', 'events', 'events', 'events:batch', 'logs', 'v1', '{event_id}'].sort(),
+    );
+  });
+
+  it('puts ingest routes on Kinesis directly (no Lambda in the ingest path), authorised and validated', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
+    const ingest = methods.filter((m) => m.Properties.HttpMethod === 'POST');
+    expect(ingest).toHaveLength(4);
+    for (const method of ingest) {
+      expect(method.Properties).toMatchObject({
+        AuthorizationType: 'CUSTOM',
+        ApiKeyRequired: true,
+        RequestValidatorId: expect.anything(),
+        RequestModels: { 'application/json': expect.anything() },
+        Integration: {
+          Type: 'AWS',
+          PassthroughBehavior: 'NEVER',
+          Credentials: expect.anything(),
+        },
+      });
+      const uri = JSON.stringify(method.Properties.Integration.Uri);
+      expect(uri).toMatch(/:kinesis:action\/PutRecords?"/);
+      expect(uri).not.toContain('lambda');
+    }
+    const actions = ingest.map(
+      (m) => JSON.stringify(m.Properties.Integration.Uri).match(/action\/(\w+)/)?.[1],
+    );
+    expect(actions.sort()).toEqual(['PutRecord', 'PutRecord', 'PutRecord', 'PutRecords']);
+  });
+
+  it('answers 202 {event_id, chain, status} from the integration response', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      Integration: {
+        IntegrationResponses: Match.arrayWith([
+          Match.objectLike({
+            StatusCode: '202',
+            ResponseTemplates: {
+              'application/json': Match.stringLikeRegexp('"status": "accepted"'),
+            },
+          }),
+          Match.objectLike({ SelectionPattern: '4\\d{2}', StatusCode: '503' }),
+        ]),
+      },
+    });
+  });
+
+  it('lets API Gateway put records on this stream only', () => {
+    const role = only(
+      logicalIds(template, 'AWS::IAM::Role').filter((id) => id.includes('KinesisIntegrationRole')),
+      'integration role',
+    );
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: role }],
+      PolicyDocument: {
+        Statement: [
+          {
+            Action: ['kinesis:PutRecord', 'kinesis:PutRecords'],
+            Effect: 'Allow',
+            Resource: stack.resolve(stack.stream.stream.streamArn),
+          },
+          { Action: 'kms:GenerateDataKey', Effect: 'Allow', Resource: Match.anyValue() },
+        ],
+      },
+    });
+  });
+
+  it('reads GET /v1/events/{event_id} through the query Lambda', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'GET',
+      AuthorizationType: 'CUSTOM',
+      ApiKeyRequired: true,
+      Integration: { Type: 'AWS_PROXY' },
+    });
+  });
+
+  it('throttles per key in a usage plan and logs access to an encrypted log group', () => {
+    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+      Throttle: { RateLimit: 500, BurstLimit: 1000 },
+    });
+    template.resourceCountIs('AWS::ApiGateway::UsagePlanKey', 1);
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'prod',
+      TracingEnabled: true,
+      AccessLogSetting: {
+        DestinationArn: Match.anyValue(),
+        Format: Match.stringLikeRegexp('requestId'),
+      },
+      MethodSettings: [Match.objectLike({ LoggingLevel: 'ERROR', DataTraceEnabled: false })],
+    });
+  });
+});
+
+describe('alerts and monitoring', () => {
+  it('routes PolicyViolation events from the alerts bus to the topic', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: Match.anyValue() },
+      EventPattern: { source: ['audit-trail'], 'detail-type': ['PolicyViolation'] },
+      Targets: [Match.objectLike({ Arn: { Ref: Match.anyValue() } })],
+    });
+  });
+
+  it('alarms on iterator age, queue depth, errors, throttles and API 5xx, to the topic', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    const metrics = alarms.map((a) => a.Properties.MetricName);
+    expect(metrics).toContain('IteratorAge');
+    expect(metrics.filter((m) => m === 'ApproximateNumberOfMessagesVisible')).toHaveLength(2);
+    expect(metrics.filter((m) => m === 'Errors')).toHaveLength(4);
+    expect(metrics.filter((m) => m === 'Throttles')).toHaveLength(4);
+    expect(metrics).toContain('5XXError');
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+});
+
+describe('outputs', () => {
+  it('names the endpoint, archive bucket, public key location, ledger table and alerts bus', () => {
+    const outputs = template.findOutputs('*');
+    for (const name of [
+      'ApiEndpoint',
+      'ArchiveBucketName',
+      'PublicKeyLocation',
+      'LedgerTableName',
+      'AlertsBusName',
+    ]) {
+      expect(outputs[name], name).toBeDefined();
+    }
+    expect(JSON.stringify(outputs.PublicKeyLocation?.Value)).toContain(
+      '/keys/audit-trail.audittrail.vkey',
+    );
+  });
+});
+
+describe('snapshot', () => {
+  it('matches the whole-stack snapshot (asset hashes normalised)', () => {
+    const json = JSON.stringify(template.toJSON(), null, 1)
+      .replace(/[0-9a-f]{64}(\.zip)?/g, '<asset-hash>$1')
+      .replace(/"S3Bucket": \{[^}]*\}/g, '"S3Bucket": "<assets-bucket>"');
+    expect(JSON.parse(json)).toMatchSnapshot();
+  });
+});

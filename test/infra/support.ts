@@ -1,0 +1,58 @@
+/** Shared set-up of the infra tests: the app as bin/app.ts builds it, with cdk.json's
+ * feature flags, a fixed account/region, and optionally no Lambda bundling (fast). */
+import { readFileSync } from 'node:fs';
+import { App, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { AuditTrailStack } from '#lib/audit-trail-stack.ts';
+import { parseConfig } from '#lib/config.ts';
+import { projectRoot } from '#lib/paths.ts';
+
+const cdkJson = JSON.parse(readFileSync(`${projectRoot}/cdk.json`, 'utf8')) as {
+  context: Record<string, unknown>;
+};
+
+export const ENV = { account: '123456789012', region: 'us-east-1' } as const;
+
+export interface BuildOptions {
+  /** Raw `auditTrail` config. @default {} */
+  readonly config?: unknown;
+  /** Bundle the Lambdas with esbuild (slow); otherwise CDK skips bundling. @default false */
+  readonly bundle?: boolean;
+  readonly configDir?: string;
+}
+
+export function buildStack(options: BuildOptions = {}): { app: App; stack: AuditTrailStack } {
+  const app = new App({
+    context: {
+      ...cdkJson.context,
+      ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
+    },
+  });
+  const stack = new AuditTrailStack(app, 'AuditTrail', {
+    config: parseConfig(options.config ?? {}),
+    env: ENV,
+    ...(options.configDir === undefined ? {} : { configDir: options.configDir }),
+  });
+  return { app, stack };
+}
+
+export const templateOf = (stack: AuditTrailStack): Template => Template.fromStack(stack);
+
+/** Every acknowledgement in the tree: construct path, rule id, reason. */
+export function acknowledgements(root: IConstruct): { path: string; id: string; reason: string }[] {
+  const found: { path: string; id: string; reason: string }[] = [];
+  for (const node of root.node.findAll()) {
+    for (const entry of node.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+      for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) {
+        found.push({ path: node.node.path, id, reason: String(reason ?? '') });
+      }
+    }
+  }
+  return found;
+}
+
+/** Logical ids of the resources of one type. */
+export const logicalIds = (template: Template, type: string): string[] =>
+  Object.keys(template.findResources(type));
