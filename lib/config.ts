@@ -71,7 +71,7 @@ export interface AuditTrailConfig {
   /** Attributes the fairness review groups outcomes by. @default see DEFAULT_PROTECTED_ATTRIBUTES */
   readonly protectedAttributes: readonly string[];
   /** Policy file (JSON or YAML), relative to the CDK app directory; inlined into the
-   * Lambdas' POLICY variable. @default none (pass-through policy) */
+   * Lambdas' POLICY variable. @default none: the built-in default policy */
   readonly policyFile?: string | undefined;
   /** Lanes per chain key: a hot application spreads over this many chains (`<key>#<lane>`).
    * @default 1 */

@@ -14,7 +14,11 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { batchJsonSchema, requestJsonSchema } from '#core/events/json-schema.ts';
+import {
+  batchJsonSchema,
+  guardrailJsonSchema,
+  requestJsonSchema,
+} from '#core/events/json-schema.ts';
 import { handlerEntry, handlerExists } from '#lib/paths.ts';
 import { AuditFunction, acknowledgeGrantPolicy } from './audit-function.ts';
 import {
@@ -58,9 +62,9 @@ export interface IngestApiProps {
   readonly environment?: Readonly<Record<string, string>>;
   /** Of the log groups. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
-  /** Include `POST /v1/guardrails/evaluate`. It needs a policy (environment POLICY): the
-   * guardrail answers with the policy the processor records.
-   * @default true when lambdas/handlers/guardrail.ts exists and POLICY is set */
+  /** Include `POST /v1/guardrails/evaluate`; it answers with the policy the processor
+   * records (POLICY, else the built-in default policy).
+   * @default true when lambdas/handlers/guardrail.ts exists */
   readonly guardrail?: boolean;
 }
 
@@ -109,8 +113,7 @@ export class IngestApi extends Construct {
     if (p.rateLimit <= 0 || p.burstLimit < 1) {
       throw new Error(`${id}: rateLimit and burstLimit must be positive`);
     }
-    const withGuardrail =
-      p.guardrail ?? (handlerExists('guardrail') && props.environment?.POLICY !== undefined);
+    const withGuardrail = p.guardrail ?? handlerExists('guardrail');
     if (withGuardrail && !handlerExists('guardrail')) {
       throw new Error(`${id}: guardrail requested but ${handlerEntry('guardrail')} does not exist`);
     }
@@ -359,7 +362,13 @@ export class IngestApi extends Construct {
           authorizationType: apigw.AuthorizationType.CUSTOM,
           apiKeyRequired: true,
           requestValidator: validator,
-          requestModels: { 'application/json': eventModel },
+          requestModels: {
+            'application/json': this.api.addModel('GuardrailModel', {
+              modelName: 'AuditTrailGuardrailRequest',
+              contentType: 'application/json',
+              schema: guardrailJsonSchema() as apigw.JsonSchema,
+            }),
+          },
         });
     } else {
       this.guardrailFunction = undefined;

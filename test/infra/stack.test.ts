@@ -269,7 +269,8 @@ describe('ledger table', () => {
 describe('processor', () => {
   it('runs Node.js 22 on ARM64 with tracing and Powertools settings (every function)', () => {
     const functions = template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(4);
+    // processor, checkpointer, query, authorizer, guardrail
+    expect(Object.keys(functions)).toHaveLength(5);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -328,7 +329,7 @@ describe('processor', () => {
       expect(files.sort(), id).toEqual(['index.mjs', 'index.mjs.map']);
       return { id, bytes: statSync(join(assemblyDir, `asset.${hash}`, 'index.mjs')).size };
     });
-    expect(sizes).toHaveLength(4);
+    expect(sizes).toHaveLength(5);
     const over = sizes.filter((s) => s.bytes > 1_048_576).map((s) => `${s.id}: ${s.bytes} bytes`);
     expect(over, 'bundles over 1 MiB').toEqual([]);
   });
@@ -401,13 +402,26 @@ describe('ingest API', () => {
       (r) => r.Properties.PathPart,
     );
     expect(paths.sort()).toEqual(
-      ['audit', 'decisions', 'events', 'events', 'events:batch', 'logs', 'v1', '{event_id}'].sort(),
+      [
+        'audit',
+        'decisions',
+        'evaluate',
+        'events',
+        'events',
+        'events:batch',
+        'guardrails',
+        'logs',
+        'v1',
+        '{event_id}',
+      ].sort(),
     );
   });
 
   it('puts ingest routes on Kinesis directly (no Lambda in the ingest path), authorised and validated', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
-    const ingest = methods.filter((m) => m.Properties.HttpMethod === 'POST');
+    const ingest = methods.filter(
+      (m) => m.Properties.HttpMethod === 'POST' && m.Properties.Integration.Type !== 'AWS_PROXY',
+    );
     expect(ingest).toHaveLength(4);
     for (const method of ingest) {
       expect(method.Properties).toMatchObject({
@@ -429,6 +443,22 @@ describe('ingest API', () => {
       (m) => JSON.stringify(m.Properties.Integration.Uri).match(/action\/(\w+)/)?.[1],
     );
     expect(actions.sort()).toEqual(['PutRecord', 'PutRecord', 'PutRecord', 'PutRecords']);
+  });
+
+  it('answers guardrail calls from a Lambda, validated against the guardrail model', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
+    const proxied = methods.filter((m) => m.Properties.Integration?.Type === 'AWS_PROXY');
+    expect(proxied.map((m) => m.Properties.HttpMethod).sort()).toEqual(['GET', 'POST']);
+    const guardrail = proxied.find((m) => m.Properties.HttpMethod === 'POST');
+    expect(guardrail?.Properties).toMatchObject({
+      AuthorizationType: 'CUSTOM',
+      ApiKeyRequired: true,
+      RequestValidatorId: expect.anything(),
+    });
+    template.hasResourceProperties('AWS::ApiGateway::Model', {
+      Name: 'AuditTrailGuardrailRequest',
+      Schema: Match.objectLike({ required: ['direction'] }),
+    });
   });
 
   it('answers 202 {event_id, chain, status} from the integration response', () => {
@@ -507,8 +537,8 @@ describe('alerts and monitoring', () => {
     const metrics = alarms.map((a) => a.Properties.MetricName);
     expect(metrics).toContain('IteratorAge');
     expect(metrics.filter((m) => m === 'ApproximateNumberOfMessagesVisible')).toHaveLength(2);
-    expect(metrics.filter((m) => m === 'Errors')).toHaveLength(4);
-    expect(metrics.filter((m) => m === 'Throttles')).toHaveLength(4);
+    expect(metrics.filter((m) => m === 'Errors')).toHaveLength(5);
+    expect(metrics.filter((m) => m === 'Throttles')).toHaveLength(5);
     expect(metrics).toContain('5XXError');
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);

@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import { batchSchema, eventPayloadSchema } from '#core/events/schema.ts';
+import { guardrailRequestSchema } from './guardrail-request.ts';
 
 /** `$schema` of every generated schema. */
 export const DRAFT_04 = 'http://json-schema.org/draft-04/schema#';
@@ -72,6 +73,12 @@ export function requestJsonSchema(): object {
 /** JSON Schema (draft-04) of `{ events: [...] }` for `/v1/events:batch`. */
 export function batchJsonSchema(): object {
   return draft04JsonSchema(batchSchema, 'AuditTrailEventBatch');
+}
+
+/** JSON Schema (draft-04) of a guardrail call, for `/v1/guardrails/evaluate`. Draft-04 cannot
+ * say "exactly one of text and messages": the handler checks that with the zod schema. */
+export function guardrailJsonSchema(): object {
+  return draft04JsonSchema(guardrailRequestSchema, 'AuditTrailGuardrailRequest');
 }
 
 /**

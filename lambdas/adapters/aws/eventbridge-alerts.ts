@@ -1,0 +1,100 @@
+import {
+  type EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsRequestEntry,
+} from '@aws-sdk/client-eventbridge';
+import type { AlertsPort, PolicyViolationAlert } from '#ports/alerts.ts';
+
+export interface EventBridgeAlertsOptions {
+  readonly client: EventBridgeClient;
+  readonly busName: string;
+  /** Event source; default `audit-trail`. */
+  readonly source?: string;
+  /** Attempts per entry before giving up; default 4. */
+  readonly maxAttempts?: number;
+  /** First backoff in ms, doubled per attempt; default 100. */
+  readonly backoffMs?: number;
+}
+
+/** Some alerts could not be published after every retry (the processor redelivers). */
+export class AlertPublishError extends Error {
+  override readonly name = 'AlertPublishError';
+  readonly eventIds: readonly string[];
+  readonly errorCodes: readonly string[];
+  constructor(eventIds: readonly string[], errorCodes: readonly string[]) {
+    super(`${eventIds.length} alert(s) not published: ${[...new Set(errorCodes)].join(', ')}`);
+    this.eventIds = eventIds;
+    this.errorCodes = errorCodes;
+  }
+}
+
+/** PutEvents takes at most 10 entries per call. */
+export const ENTRIES_PER_CALL = 10;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * PolicyViolation alerts as EventBridge events (DetailType `PolicyViolation`, the alert as
+ * detail; it holds rule ids, masked snippets and HMACs, never raw values). PutEvents can
+ * accept a call yet fail single entries (FailedEntryCount); those are retried with backoff
+ * and raised as AlertPublishError if they still fail, so the batch is redelivered and the
+ * alerts go out at least once.
+ */
+export class EventBridgeAlerts implements AlertsPort {
+  readonly #client: EventBridgeClient;
+  readonly #busName: string;
+  readonly #source: string;
+  readonly #maxAttempts: number;
+  readonly #backoffMs: number;
+
+  constructor(options: EventBridgeAlertsOptions) {
+    this.#client = options.client;
+    this.#busName = options.busName;
+    this.#source = options.source ?? 'audit-trail';
+    this.#maxAttempts = options.maxAttempts ?? 4;
+    this.#backoffMs = options.backoffMs ?? 100;
+  }
+
+  async publish(alerts: readonly PolicyViolationAlert[]): Promise<void> {
+    for (let i = 0; i < alerts.length; i += ENTRIES_PER_CALL) {
+      await this.#putChunk(alerts.slice(i, i + ENTRIES_PER_CALL));
+    }
+  }
+
+  async #putChunk(alerts: readonly PolicyViolationAlert[]): Promise<void> {
+    let pending = alerts;
+    let codes: string[] = [];
+    for (let attempt = 1; pending.length > 0; attempt += 1) {
+      if (attempt > this.#maxAttempts) {
+        throw new AlertPublishError(
+          pending.map((a) => a.event_id),
+          codes,
+        );
+      }
+      if (attempt > 1) await sleep(this.#backoffMs * 2 ** (attempt - 2));
+      const out = await this.#client.send(
+        new PutEventsCommand({ Entries: pending.map((alert) => this.#entry(alert)) }),
+      );
+      if (!out.FailedEntryCount) return;
+      const results = out.Entries ?? [];
+      codes = [];
+      pending = pending.filter((_, j) => {
+        const code = results[j]?.ErrorCode;
+        if (code) codes.push(code);
+        // A result without an EventId was not accepted, whatever its error code says.
+        return Boolean(code) || !results[j]?.EventId;
+      });
+    }
+  }
+
+  #entry(alert: PolicyViolationAlert): PutEventsRequestEntry {
+    return {
+      EventBusName: this.#busName,
+      Source: this.#source,
+      DetailType: 'PolicyViolation',
+      Detail: JSON.stringify(alert),
+      Time: new Date(alert.at),
+      Resources: [],
+    };
+  }
+}

@@ -1,0 +1,36 @@
+import { type KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
+import type { IntakeEnvelope } from '#core/events/envelope.ts';
+import { chainOf } from '#core/pipeline/chain-of.ts';
+
+export interface KinesisEnvelopesOptions {
+  readonly client: KinesisClient;
+  /** Stream name or ARN. */
+  readonly stream: string;
+}
+
+/**
+ * Puts intake envelopes on the event stream exactly as the API's direct integration does:
+ * the envelope JSON as data, the chain as partition key, so one chain stays on one shard
+ * and in order. Used by the guardrail Lambda to chain the calls it evaluated.
+ */
+export class KinesisEnvelopes {
+  readonly #client: KinesisClient;
+  readonly #stream: { StreamARN: string } | { StreamName: string };
+
+  constructor(options: KinesisEnvelopesOptions) {
+    this.#client = options.client;
+    this.#stream = options.stream.startsWith('arn:')
+      ? { StreamARN: options.stream }
+      : { StreamName: options.stream };
+  }
+
+  async put(envelope: IntakeEnvelope): Promise<void> {
+    await this.#client.send(
+      new PutRecordCommand({
+        ...this.#stream,
+        PartitionKey: chainOf(envelope),
+        Data: new TextEncoder().encode(JSON.stringify(envelope)),
+      }),
+    );
+  }
+}

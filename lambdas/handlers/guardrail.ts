@@ -1,0 +1,24 @@
+/** `POST /v1/guardrails/evaluate` → policy answer, evaluated call put on the stream.
+ * Env: POLICY (as the processor's: the guardrail answers with the policy it records),
+ * EVENT_STREAM (stream name or ARN), plus the policy's HMAC key / Bedrock variables. */
+
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import middy from '@middy/core';
+import { KinesisEnvelopes } from '#adapters/aws/kinesis-envelopes.ts';
+import { logger } from '#handlers/observability/logger.ts';
+import { tracer } from '#handlers/observability/tracer.ts';
+import { required } from '#handlers/wiring/config.ts';
+import { createGuardrail } from '#handlers/wiring/guardrail-api.ts';
+import { runtimePolicyFromEnv } from '#handlers/wiring/policy.ts';
+
+const engine = runtimePolicyFromEnv(process.env);
+const stream = new KinesisEnvelopes({
+  client: tracer.captureAWSv3Client(new KinesisClient({})),
+  stream: required(process.env, 'EVENT_STREAM'),
+});
+
+export const handler = middy(createGuardrail(engine, stream))
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger));

@@ -1,0 +1,13 @@
+/** `GET /v1/events/{event_id}` → the stored record. Env: LEDGER_TABLE (optional
+ * LEDGER_CHAINS_INDEX). */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import { logger } from '#handlers/observability/logger.ts';
+import { tracer } from '#handlers/observability/tracer.ts';
+import { ledgerFromEnv } from '#handlers/wiring/aws-deps.ts';
+import { createQuery } from '#handlers/wiring/query-api.ts';
+
+export const handler = middy(createQuery(ledgerFromEnv(process.env)))
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger));

@@ -1,0 +1,59 @@
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+
+/** Which API keys exist and are enabled (API Gateway's own keys in AWS). */
+export interface ApiKeyDirectory {
+  isEnabled(key: string): Promise<boolean>;
+}
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/** The key from `Authorization: Bearer <key>` (as the seeds send it) or `x-api-key`. */
+export const presentedKey = (
+  headers: APIGatewayRequestAuthorizerEvent['headers'],
+): string | undefined => {
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (!value) continue;
+    const lower = name.toLowerCase();
+    if (lower === 'authorization') {
+      const key = BEARER.exec(value)?.[1];
+      if (key) return key;
+    } else if (lower === 'x-api-key' && value.trim() !== '') {
+      return value.trim();
+    }
+  }
+  return undefined;
+};
+
+/**
+ * REQUEST authorizer for API key source AUTHORIZER: a valid, enabled key is allowed and
+ * handed back as `usageIdentifierKey`, so API Gateway still meters and throttles it by its
+ * usage plan. A missing or unknown key throws `Unauthorized`, which API Gateway answers
+ * with 401. The key is never logged.
+ */
+export const createAuthorizer =
+  (keys: ApiKeyDirectory) =>
+  async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+    const key = presentedKey(event.headers);
+    if (key === undefined || !(await keys.isEnabled(key))) throw new Error('Unauthorized');
+    return {
+      principalId: 'api-key',
+      usageIdentifierKey: key,
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Action: 'execute-api:Invoke',
+            Effect: 'Allow',
+            Resource: allResources(event.methodArn),
+          },
+        ],
+      },
+    };
+  };
+
+/** The authorizer result is cached per key by API Gateway, so it must allow every route of
+ * the stage, not only the method that happened to be called first. */
+const allResources = (methodArn: string): string => {
+  const [arn, stage] = methodArn.split('/');
+  return arn && stage ? `${arn}/${stage}/*` : methodArn;
+};

@@ -1,0 +1,63 @@
+/**
+ * The policy engine from the environment, once per cold start:
+ *
+ *   POLICY                     optional policy file as JSON (or YAML); the built-in default
+ *                              policy when absent, as locally
+ *   <hmac_key_env>             the HMAC key variable the policy names, if it names one
+ *   BEDROCK_GUARDRAIL_ID       required when a rule selects the bedrock-guardrail detector
+ *   BEDROCK_GUARDRAIL_VERSION  its version (default DRAFT)
+ *
+ * A policy that does not load, names a missing HMAC key or selects a managed detector
+ * without its configuration fails the cold start (PolicyLoadError, HmacKeyError,
+ * MissingConfigError), never the first event.
+ */
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { ComprehendClient } from '@aws-sdk/client-comprehend';
+import { createBedrockGuardrailDetector } from '#adapters/aws/bedrock-guardrail.ts';
+import { createComprehendPiiDetector } from '#adapters/aws/comprehend-pii.ts';
+import { createPolicyEngine, type RuntimePolicyEngine } from '#core/policy/create-engine.ts';
+import { defaultPolicy } from '#core/policy/default-policy.ts';
+import type { PolicyEngine } from '#core/policy/engine.ts';
+import { hmacKeyFromEnv } from '#core/policy/hmac-key.ts';
+import { loadPolicy } from '#core/policy/load-policy.ts';
+import type { ManagedDetectors } from '#core/policy/managed.ts';
+import type { Policy } from '#core/policy/schema.ts';
+import { tracer } from '#handlers/observability/tracer.ts';
+import { type Env, optional, required } from './config.ts';
+
+const selects = (policy: Policy, detector: string): boolean =>
+  policy.rules.some((rule) => rule.enabled && rule.detector === detector);
+
+/** Managed detectors for the rules that select them, and only those. */
+const managedFromEnv = (policy: Policy, env: Env): ManagedDetectors => ({
+  ...(selects(policy, 'comprehend-pii')
+    ? {
+        'comprehend-pii': createComprehendPiiDetector({
+          client: tracer.captureAWSv3Client(new ComprehendClient({})),
+        }),
+      }
+    : {}),
+  ...(selects(policy, 'bedrock-guardrail')
+    ? {
+        'bedrock-guardrail': createBedrockGuardrailDetector({
+          client: tracer.captureAWSv3Client(new BedrockRuntimeClient({})),
+          guardrailId: required(env, 'BEDROCK_GUARDRAIL_ID'),
+          guardrailVersion: optional(env, 'BEDROCK_GUARDRAIL_VERSION') ?? 'DRAFT',
+        }),
+      }
+    : {}),
+});
+
+/** The configured policy's engine: POLICY, else the built-in default policy. */
+export const runtimePolicyFromEnv = (env: Env): RuntimePolicyEngine => {
+  const text = optional(env, 'POLICY');
+  const policy = text === undefined ? defaultPolicy() : loadPolicy(text, 'POLICY');
+  const hmacKey = hmacKeyFromEnv(policy, env);
+  return createPolicyEngine(policy, {
+    ...(hmacKey === undefined ? {} : { hmacKey }),
+    managed: managedFromEnv(policy, env),
+  });
+};
+
+/** The processor's policy hook (the same engine the guardrail answers with). */
+export const policyFromEnv = (env: Env): PolicyEngine => runtimePolicyFromEnv(env);

@@ -1,0 +1,140 @@
+/**
+ * DynamoDB Local (the jar shipped in amplify-dynamodb-simulator) for integration tests:
+ * one in-memory instance per test file (-sharedDb: one database whatever the credentials
+ * and region), on a free port of 127.0.0.1 (it has no bind option, so clients always use
+ * 127.0.0.1).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+
+export interface DynamoDbLocal {
+  readonly endpoint: string;
+  readonly client: DynamoDBClient;
+  /** A fresh client on the same instance (e.g. one per simulated processor). */
+  newClient(): DynamoDBClient;
+  stop(): Promise<void>;
+}
+
+const emulatorDir = (): string => {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve('amplify-dynamodb-simulator/package.json')), 'emulator');
+};
+
+export const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+
+const clientFor = (endpoint: string): DynamoDBClient =>
+  new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 3,
+  });
+
+export const startDynamoDbLocal = async (): Promise<DynamoDbLocal> => {
+  const dir = emulatorDir();
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    'java',
+    [
+      `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
+      '-Xmx256m',
+      '-jar',
+      'DynamoDBLocal.jar',
+      '-inMemory',
+      '-sharedDb',
+      '-port',
+      String(port),
+    ],
+    { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = clientFor(endpoint);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      await client.send(new ListTablesCommand({}));
+      break;
+    } catch (error) {
+      if (child.exitCode !== null || Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`DynamoDB Local did not start: ${String(error)} ${stderr}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  return {
+    endpoint,
+    client,
+    newClient: () => clientFor(endpoint),
+    stop: async () => {
+      client.destroy();
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+    },
+  };
+};
+
+/** The ledger table as the CDK stack defines it: PK chain (S), SK seq (N), plus the sparse
+ * `chains` index over meta items when asked for. */
+export const createLedgerTable = async (
+  client: DynamoDBClient,
+  table: string,
+  options: { chainsIndex?: string } = {},
+): Promise<void> => {
+  await client.send(
+    new CreateTableCommand({
+      TableName: table,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'chain', AttributeType: 'S' },
+        { AttributeName: 'seq', AttributeType: 'N' },
+        ...(options.chainsIndex
+          ? [
+              { AttributeName: 'registry', AttributeType: 'S' as const },
+              { AttributeName: 'chain_name', AttributeType: 'S' as const },
+            ]
+          : []),
+      ],
+      KeySchema: [
+        { AttributeName: 'chain', KeyType: 'HASH' },
+        { AttributeName: 'seq', KeyType: 'RANGE' },
+      ],
+      ...(options.chainsIndex
+        ? {
+            GlobalSecondaryIndexes: [
+              {
+                IndexName: options.chainsIndex,
+                KeySchema: [
+                  { AttributeName: 'registry', KeyType: 'HASH' as const },
+                  { AttributeName: 'chain_name', KeyType: 'RANGE' as const },
+                ],
+                Projection: { ProjectionType: 'KEYS_ONLY' as const },
+              },
+            ],
+          }
+        : {}),
+    }),
+  );
+};
