@@ -153,7 +153,9 @@ export const openFileArchive = (dir: string): FileArchive => {
   async function* stream(key: string): AsyncGenerator<Uint8Array> {
     checkKey(key);
     try {
-      for await (const chunk of createReadStream(pathOf(key))) yield chunk as Buffer;
+      // 1 MiB reads: segments are read end to end, and 64 KiB chunks cost the verifier ~10%.
+      const stream = createReadStream(pathOf(key), { highWaterMark: 1 << 20 });
+      for await (const chunk of stream) yield chunk as Buffer;
     } catch (error) {
       if (isCode(error, 'ENOENT')) throw new ArchiveObjectMissingError(key);
       throw error;

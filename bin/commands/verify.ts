@@ -1,0 +1,182 @@
+/**
+ * `audit-trail verify <archive>`: checks an archive offline and exits 0 only when it is clean
+ * (1 with faults, 2 when it cannot be read or the usage is wrong).
+ */
+import { readFile } from 'node:fs/promises';
+import { setFlagsFromString } from 'node:v8';
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { PinnedKeyError } from '#core/verify/checkpoints.ts';
+import type { VerifyReport } from '#core/verify/report.ts';
+import { type VerifyOptions, verifyArchive } from '#core/verify/verify-archive.ts';
+import {
+  ArchiveLocationError,
+  type ArchiveLocationOptions,
+  archiveSegmentBytes,
+  openArchiveReader,
+} from './archive-location.ts';
+
+interface VerifyFlags {
+  readonly publicKey?: string;
+  readonly json?: boolean;
+  readonly endpointUrl?: string;
+  readonly region?: string;
+}
+
+export const EXIT_CLEAN = 0;
+export const EXIT_FAULTS = 1;
+export const EXIT_USAGE = 2;
+
+/** Commander's own usage errors exit with 2 as well, not its default 1. */
+export const usageExit = (error: { exitCode: number }): never =>
+  process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE);
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+const keyLine = (report: VerifyReport): string =>
+  report.pinned
+    ? `key pinned: ${report.key ?? 'none'}`
+    : `key NOT pinned: ${report.key ?? 'none'} from the archive itself; pass --public-key to pin it`;
+
+const table = (rows: readonly (readonly string[])[]): string => {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows
+    .map((r) =>
+      r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '),
+    )
+    .join('\n');
+};
+
+/** The human report. */
+export const formatReport = (report: VerifyReport): string => {
+  const counts = `${plural(report.chains, 'chain')}, ${plural(report.records, 'record')}, ${plural(report.checkpoints, 'checkpoint')} verified`;
+  const lines: string[] = [];
+  if (report.ok) lines.push(`clean: ${counts} (${keyLine(report)})`);
+  else {
+    const total = report.faults.length + report.faultsOmitted;
+    lines.push(`FAULTS: ${plural(total, 'fault')} in ${counts} (${keyLine(report)})`);
+    lines.push(
+      table([
+        ['CHAIN', 'SEQ', 'KIND', 'DETAIL'],
+        ...report.faults.map((f) => [f.chain, f.seq < 0 ? '-' : String(f.seq), f.kind, f.detail]),
+      ]),
+    );
+    if (report.faultsOmitted > 0) lines.push(`… and ${report.faultsOmitted} more not listed`);
+  }
+  if (report.purged.length > 0) {
+    lines.push('purged bodies (removed by a purge record, hashes still verified):');
+    for (const p of report.purged) {
+      const seqs = p.from === p.to ? `seq ${p.from}` : `seqs ${p.from}..${p.to}`;
+      lines.push(`  ${p.chain} ${seqs}: purged by record ${p.by}`);
+    }
+  }
+  if (report.unsigned > 0) {
+    lines.push(
+      `${plural(report.unsigned, 'record')} after the latest checkpoint: linked, not yet signed`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+};
+
+/** The JSON report: the issue's `{ok, chains, records, faults}` plus the rest. */
+export const jsonReport = (report: VerifyReport): string =>
+  `${JSON.stringify({
+    ok: report.ok,
+    chains: report.chains,
+    records: report.records,
+    checkpoints: report.checkpoints,
+    unsigned: report.unsigned,
+    pinned: report.pinned,
+    ...(report.key === undefined ? {} : { key: report.key }),
+    faults: report.faults.map(({ chain, seq, kind, detail }) => ({ chain, seq, kind, detail })),
+    faults_omitted: report.faultsOmitted,
+    purged: report.purged,
+  })}\n`;
+
+/** A bar over the archive's bytes; none when the size is unknown (an S3 archive). */
+const progressBar = async (
+  location: string,
+): Promise<{ update: (bytes: number, records: number) => void; stop: () => void } | undefined> => {
+  const total = await archiveSegmentBytes(location).catch(() => undefined);
+  if (!total) return undefined;
+  const bar = new SingleBar({
+    stream: process.stderr,
+    format: 'verifying |{bar}| {percentage}% | {records} records',
+    hideCursor: true,
+    clearOnComplete: true,
+  });
+  bar.start(total, 0, { records: 0 });
+  return {
+    update: (bytes, records) => bar.update(Math.min(bytes, total), { records }),
+    stop: () => bar.stop(),
+  };
+};
+
+/**
+ * Verifies the archive at `location` as the command does (the benchmark calls this too).
+ * Verification makes a few short-lived objects per record; V8 would grow its young
+ * generation to tens of MB for them, so it is kept at its initial size: peak RSS stays
+ * about 25 MB lower at no measurable cost in speed.
+ */
+export const verifyLocation = async (
+  location: string,
+  options: VerifyOptions & ArchiveLocationOptions = {},
+): Promise<VerifyReport> => {
+  const { endpointUrl, region, ...verifyOptions } = options;
+  const reader = await openArchiveReader(location, {
+    ...(endpointUrl === undefined ? {} : { endpointUrl }),
+    ...(region === undefined ? {} : { region }),
+  });
+  setFlagsFromString('--semi-space-growth-factor=1');
+  return verifyArchive(reader, verifyOptions);
+};
+
+const runVerify = async (location: string, flags: VerifyFlags): Promise<number> => {
+  const publicKey =
+    flags.publicKey === undefined ? undefined : await readFile(flags.publicKey, 'utf8');
+  const bar = process.stderr.isTTY && !flags.json ? await progressBar(location) : undefined;
+  try {
+    const report = await verifyLocation(location, {
+      ...(flags.endpointUrl === undefined ? {} : { endpointUrl: flags.endpointUrl }),
+      ...(flags.region === undefined ? {} : { region: flags.region }),
+      ...(publicKey === undefined ? {} : { publicKey }),
+      ...(bar ? { onProgress: (p) => bar.update(p.bytes, p.records) } : {}),
+    });
+    bar?.stop();
+    process.stdout.write(flags.json ? jsonReport(report) : formatReport(report));
+    return report.ok ? EXIT_CLEAN : EXIT_FAULTS;
+  } finally {
+    bar?.stop();
+  }
+};
+
+/** Why the command could not run at all (exit 2, never confused with faults found). */
+export const failureText = (error: unknown): string =>
+  error instanceof ArchiveLocationError || error instanceof PinnedKeyError
+    ? error.message
+    : error instanceof Error
+      ? `${error.name}: ${error.message}`
+      : String(error);
+
+/** `audit-trail verify`. */
+export const registerVerify = (program: Command): void => {
+  program
+    .command('verify')
+    .description(
+      'verify an archive offline: every hash, link, Merkle root and checkpoint signature',
+    )
+    .argument('<archive>', 'archive directory (e.g. .audit-trail/archive) or s3://bucket[/prefix]')
+    .option('--public-key <file>', "pin the signer's verifier key (the keys/*.vkey text)")
+    .option('--endpoint-url <url>', 'S3-compatible endpoint for s3:// archives')
+    .option('--region <region>', 'AWS region of an s3:// archive (default: AWS_REGION)')
+    .option('--json', 'print the report as JSON')
+    .exitOverride(usageExit)
+    .action(async (location: string, flags: VerifyFlags) => {
+      try {
+        process.exitCode = await runVerify(location, flags);
+      } catch (error) {
+        process.stderr.write(`audit-trail verify: ${failureText(error)}\n`);
+        process.exitCode = EXIT_USAGE;
+      }
+    });
+};

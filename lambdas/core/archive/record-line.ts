@@ -1,0 +1,23 @@
+/**
+ * How a record is written as one line of a segment: valid JSON whose members are
+ *
+ *   {<canonical envelope members>,"hash":"…"[,"body_ref":…][,"body_salt":"…","body":<canonical body>]}
+ *
+ * JSON.parse reads it back as the record. The layout lets the verifier hash the stored bytes
+ * as they are: the envelope is the line up to `,"hash":"` (closed with `}`) and the body is
+ * the tail, both already in RFC 8785 form, so neither needs to be parsed and re-serialized.
+ * Any other line is still verified, only more slowly.
+ */
+import { canonicalJson } from '#core/chain/canonical.ts';
+import { envelopeOf } from '#core/chain/hash.ts';
+import type { LedgerRecord } from '#core/chain/record.ts';
+
+/** The one line (without newline) that archives `record`. */
+export const formatRecordLine = (record: LedgerRecord): string => {
+  const envelope = canonicalJson(envelopeOf(record));
+  let line = `${envelope === '{}' ? '{' : `${envelope.slice(0, -1)},`}"hash":${JSON.stringify(record.hash)}`;
+  if (record.body_ref !== undefined) line += `,"body_ref":${canonicalJson(record.body_ref)}`;
+  if (record.body_salt !== undefined) line += `,"body_salt":${JSON.stringify(record.body_salt)}`;
+  if (record.body !== undefined) line += `,"body":${canonicalJson(record.body)}`;
+  return `${line}}`;
+};

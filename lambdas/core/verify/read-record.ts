@@ -1,0 +1,304 @@
+/**
+ * Reads one segment line into the facts the chain verifier needs: where the record claims to
+ * be (chain, seq, prev), its stored hash, the hash recomputed from its envelope, and how its
+ * body checks out.
+ *
+ * Lines in the layout of `formatRecordLine` are hashed straight from their bytes (the fast
+ * path). It is sound because it only ever accepts: the envelope bytes must hash to the stored
+ * hash and the body bytes to body_hash, so they are exactly the canonical texts that were
+ * sealed. Anything else, including every mismatch, goes through JSON.parse and
+ * re-canonicalization (the slow path), which alone decides what is wrong.
+ */
+import { createHash, hash as digest } from 'node:crypto';
+import { CanonicalizationError } from '#core/chain/canonical.ts';
+import {
+  BODY_TAG,
+  type BodyCheck,
+  bodyHash,
+  InvalidSaltError,
+  RECORD_TAG,
+  recordHash,
+  SALT_BYTES,
+} from '#core/chain/hash.ts';
+import type { LedgerRecord } from '#core/chain/record.ts';
+import { decodeHexBytes } from './hex.ts';
+import type { Range } from './ranges.ts';
+
+/** What one well-formed line says about its record. */
+export interface RecordFacts {
+  readonly chain: string;
+  readonly seq: number;
+  readonly prev: string;
+  /** The hash as stored in the line. */
+  readonly hash: string;
+  /** The hash recomputed from the envelope; undefined if the envelope cannot be hashed. */
+  readonly computed: string | undefined;
+  readonly body: BodyCheck;
+  /** For a purge record: the seq ranges of its chain whose bodies it removed. */
+  readonly purges: readonly Range[] | undefined;
+}
+
+/** A line that is not a record. */
+export class MalformedLine {
+  readonly reason: string;
+  /** The seq the line seems to claim, when one can be made out. */
+  readonly seq: number | undefined;
+  constructor(reason: string, seq: number | undefined) {
+    this.reason = reason;
+    this.seq = seq;
+  }
+}
+
+const QUOTE = 0x22;
+const CLOSE = 0x7d;
+const HASH_MID = Buffer.from(',"hash":"');
+const SALT_MID = Buffer.from('","body_salt":"');
+const BODY_MID = Buffer.from('","body":');
+const HEX_LEN = 64;
+const SALT_HEX_LEN = SALT_BYTES * 2;
+
+const recordTag = Buffer.from(RECORD_TAG, 'utf8');
+const bodyTag = Buffer.from(BODY_TAG, 'utf8');
+/** Reused hash inputs: most envelopes and bodies fit, larger ones are hashed in parts. */
+const SCRATCH_BYTES = 256 * 1024;
+const envelopeScratch = Buffer.allocUnsafe(SCRATCH_BYTES);
+recordTag.copy(envelopeScratch);
+const bodyScratch = Buffer.allocUnsafe(SCRATCH_BYTES);
+bodyTag.copy(bodyScratch);
+
+const envelopeHashOf = (buf: Buffer, start: number, end: number): string => {
+  const length = end - start;
+  if (recordTag.length + length + 1 > SCRATCH_BYTES) {
+    return createHash('sha256')
+      .update(recordTag)
+      .update(buf.subarray(start, end))
+      .update('}')
+      .digest('hex');
+  }
+  buf.copy(envelopeScratch, recordTag.length, start, end);
+  envelopeScratch[recordTag.length + length] = CLOSE;
+  return digest('sha256', envelopeScratch.subarray(0, recordTag.length + length + 1), 'hex');
+};
+
+/** Hex SHA-256(BODY_TAG ‖ salt ‖ body bytes) for the salt hex at `saltAt`; undefined if the
+ * salt is not 32 lowercase hex digits. */
+const bodyHashOf = (
+  buf: Buffer,
+  saltAt: number,
+  start: number,
+  end: number,
+): string | undefined => {
+  if (!decodeHexBytes(buf, saltAt, SALT_BYTES, bodyScratch, bodyTag.length)) return undefined;
+  const length = end - start;
+  const offset = bodyTag.length + SALT_BYTES;
+  if (offset + length > SCRATCH_BYTES) {
+    return createHash('sha256')
+      .update(bodyScratch.subarray(0, offset))
+      .update(buf.subarray(start, end))
+      .digest('hex');
+  }
+  buf.copy(bodyScratch, offset, start, end);
+  return digest('sha256', bodyScratch.subarray(0, offset + length), 'hex');
+};
+
+/** Whether `buf` holds the bytes of `part` at `at` (a loop beats a native call this short). */
+const bytesAt = (buf: Buffer, at: number, part: Buffer): boolean => {
+  for (let i = 0; i < part.length; i++) if (buf[at + i] !== part[i]) return false;
+  return true;
+};
+
+/** Whether `buf` holds the ASCII text `text` at `at`. */
+const asciiAt = (buf: Buffer, at: number, text: string): boolean => {
+  for (let i = 0; i < text.length; i++) if (buf[at + i] !== text.charCodeAt(i)) return false;
+  return true;
+};
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const isSeq = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/** Why a parsed value is not a record, or undefined if it has a record's shape. */
+const shapeProblem = (v: Record<string, unknown>): string | undefined => {
+  if (typeof v.chain !== 'string') return 'chain is not a string';
+  if (!isSeq(v.seq)) return 'seq is not a non-negative integer';
+  if (typeof v.kind !== 'string') return 'kind is not a string';
+  if (typeof v.prev !== 'string') return 'prev is not a string';
+  if (typeof v.body_hash !== 'string') return 'body_hash is not a string';
+  return undefined;
+};
+
+const purgesOf = (v: Record<string, unknown>): Range[] | undefined => {
+  if (v.kind !== 'purge' || !isObject(v.ref) || !Array.isArray(v.ref.ranges)) return undefined;
+  const out: Range[] = [];
+  for (const r of v.ref.ranges) {
+    if (Array.isArray(r) && isSeq(r[0]) && isSeq(r[1]) && r[0] <= r[1]) out.push([r[0], r[1]]);
+  }
+  return out;
+};
+
+const hashable = (compute: () => string): string | undefined => {
+  try {
+    return compute();
+  } catch (error) {
+    if (error instanceof CanonicalizationError || error instanceof InvalidSaltError) {
+      return undefined;
+    }
+    throw error;
+  }
+};
+
+const SEQ_GUESS = /"seq":(\d{1,15})[,}]/;
+
+/** The slow path: parse the whole line and re-canonicalize. */
+const readParsed = (text: string): RecordFacts | MalformedLine => {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    const guess = SEQ_GUESS.exec(text)?.[1];
+    return new MalformedLine('not valid JSON', guess === undefined ? undefined : Number(guess));
+  }
+  if (!isObject(value)) return new MalformedLine('not a JSON object', undefined);
+  const problem = shapeProblem(value);
+  if (problem) return new MalformedLine(problem, isSeq(value.seq) ? value.seq : undefined);
+  const record = value as unknown as LedgerRecord;
+  let body: BodyCheck;
+  if (record.body !== undefined) {
+    const salt = record.body_salt;
+    const ok =
+      typeof salt === 'string' && hashable(() => bodyHash(record.body, salt)) === record.body_hash;
+    body = ok ? 'ok' : 'mismatch';
+  } else {
+    body = record.body_ref === undefined ? 'absent' : 'by_ref';
+  }
+  return {
+    chain: record.chain,
+    seq: record.seq,
+    prev: record.prev,
+    hash: typeof value.hash === 'string' ? value.hash : '',
+    computed: hashable(() => recordHash(record)),
+    body,
+    purges: purgesOf(value),
+  };
+};
+
+/**
+ * What the chain verifier expects of the next record, when it will also compare that record
+ * with a signed checkpoint root: then a laid-out line whose envelope is exactly
+ * `{"body_hash":"…","chain":<chain>,…,"prev":"<prev>","seq":<seq>}` need not be parsed.
+ * Its bytes hash to its stored hash, and the root check ties that hash to the bytes the
+ * processor sealed (canonical JSON), so those fields can be read off by position. (Should
+ * the root check not happen after all, because a seq turns out missing, that is a fault
+ * already.)
+ */
+export interface Expectation {
+  readonly chain: string;
+  readonly seq: number;
+  readonly prev: string;
+  /** `","chain":<JSON chain>,`, the bytes after the body_hash value. */
+  readonly chainPart: Buffer;
+}
+
+/** The bytes `","chain":<JSON chain>,` an Expectation holds. */
+export const chainPartOf = (chain: string): Buffer =>
+  Buffer.from(`","chain":${JSON.stringify(chain)},`, 'utf8');
+
+const BODY_HASH_KEY = Buffer.from('{"body_hash":"');
+const BODY_HASH_END = BODY_HASH_KEY.length + HEX_LEN;
+const PREV_KEY = Buffer.from(',"prev":"');
+const SEQ_KEY = Buffer.from('","seq":');
+
+/** The body_hash, chain, prev and seq of an envelope that has the expected layout. */
+const expectedFields = (
+  buf: Buffer,
+  start: number,
+  mid: number,
+  expect: Expectation,
+): { body_hash: string; chain: string; seq: number; prev: string } | undefined => {
+  const chainEnd = start + BODY_HASH_END + expect.chainPart.length;
+  const seqText = String(expect.seq);
+  const seqAt = mid - seqText.length;
+  const prevAt = seqAt - SEQ_KEY.length - HEX_LEN;
+  if (
+    chainEnd > prevAt - PREV_KEY.length ||
+    !bytesAt(buf, start, BODY_HASH_KEY) ||
+    !bytesAt(buf, start + BODY_HASH_END, expect.chainPart) ||
+    !bytesAt(buf, prevAt - PREV_KEY.length, PREV_KEY) ||
+    !asciiAt(buf, prevAt, expect.prev) ||
+    !bytesAt(buf, seqAt - SEQ_KEY.length, SEQ_KEY) ||
+    !asciiAt(buf, seqAt, seqText)
+  ) {
+    return undefined;
+  }
+  return {
+    body_hash: buf.toString('latin1', start + BODY_HASH_KEY.length, start + BODY_HASH_END),
+    chain: expect.chain,
+    seq: expect.seq,
+    prev: expect.prev,
+  };
+};
+
+/** The fast path; undefined whenever it cannot accept the line as it is. */
+const readLaidOut = (
+  buf: Buffer,
+  start: number,
+  end: number,
+  expect: Expectation | undefined,
+): RecordFacts | undefined => {
+  const mid = buf.indexOf(HASH_MID, start);
+  const hashStart = mid + HASH_MID.length;
+  const hashEnd = hashStart + HEX_LEN;
+  if (mid < 0 || hashEnd >= end || buf[hashEnd] !== QUOTE || buf[end - 1] !== CLOSE) {
+    return undefined;
+  }
+  const hash = buf.toString('latin1', hashStart, hashEnd);
+  if (envelopeHashOf(buf, start, mid) !== hash) return undefined;
+  let envelope: Record<string, unknown> | undefined =
+    expect === undefined ? undefined : expectedFields(buf, start, mid, expect);
+  if (envelope === undefined) {
+    try {
+      const parsed: unknown = JSON.parse(`${buf.toString('utf8', start, mid)}}`);
+      envelope = isObject(parsed) && !shapeProblem(parsed) ? parsed : undefined;
+    } catch {
+      envelope = undefined;
+    }
+  }
+  if (envelope === undefined) return undefined;
+  let body: BodyCheck;
+  if (hashEnd + 2 === end) {
+    body = 'absent';
+  } else {
+    const saltStart = hashEnd + SALT_MID.length;
+    const bodyStart = saltStart + SALT_HEX_LEN + BODY_MID.length;
+    if (
+      bodyStart >= end ||
+      !bytesAt(buf, hashEnd, SALT_MID) ||
+      !bytesAt(buf, saltStart + SALT_HEX_LEN, BODY_MID) ||
+      bodyHashOf(buf, saltStart, bodyStart, end - 1) !== envelope.body_hash
+    ) {
+      return undefined;
+    }
+    body = 'ok';
+  }
+  return {
+    chain: envelope.chain as string,
+    seq: envelope.seq as number,
+    prev: envelope.prev as string,
+    hash,
+    computed: hash,
+    body,
+    purges: purgesOf(envelope),
+  };
+};
+
+/** Reads the line `buf[start, end)`. Never throws for bad input. */
+export const readRecordLine = (
+  buf: Buffer,
+  start: number,
+  end: number,
+  expect?: Expectation,
+): RecordFacts | MalformedLine => {
+  if (end <= start) return new MalformedLine('empty line', undefined);
+  return readLaidOut(buf, start, end, expect) ?? readParsed(buf.toString('utf8', start, end));
+};

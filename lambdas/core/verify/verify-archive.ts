@@ -1,0 +1,134 @@
+/**
+ * The auditor's verifier: streams an archive (a directory or a bucket, through the archive
+ * port's read side) and checks every record, link, Merkle root and checkpoint signature,
+ * trusting nothing but the archive and, when given, a pinned verifier key.
+ *
+ * Memory is flat in the number of records: segments are read line by line, and each chain
+ * keeps only its pending window, a compact Merkle frontier and ranges.
+ */
+import { chainsPrefix, parseKey } from '#core/archive/layout.ts';
+import type { ArchivePort } from '#ports/archive.ts';
+import { ChainVerifier } from './chain-verifier.ts';
+import { loadChainCheckpoints, loadTrustedKeys } from './checkpoints.ts';
+import { LineSplitter } from './line-splitter.ts';
+import { MalformedLine, readRecordLine } from './read-record.ts';
+import { FaultLog, type PurgedRange, type VerifyProgress, type VerifyReport } from './report.ts';
+
+/** The read side of the archive: all the verifier needs. */
+export type ArchiveReader = Pick<ArchivePort, 'list' | 'stream' | 'get'>;
+
+export interface VerifyOptions {
+  /** Verifier key text (C2SP vkey) the auditor trusts; without it the archive's own
+   * `keys/*.vkey` are used and the report says the key was not pinned. */
+  readonly publicKey?: string;
+  /** Archive size in bytes, when the caller knows it, for progress. */
+  readonly totalBytes?: number;
+  /** Called as segments are read, at most every PROGRESS_EVERY bytes. */
+  readonly onProgress?: (progress: VerifyProgress) => void;
+}
+
+const PROGRESS_EVERY = 1024 * 1024;
+
+/** Verifies the whole archive and reports every fault found. Throws only when the archive
+ * cannot be read (I/O errors) or the pinned key is unusable (PinnedKeyError, see
+ * checkpoints.ts). */
+export const verifyArchive = async (
+  reader: ArchiveReader,
+  options: VerifyOptions = {},
+): Promise<VerifyReport> => {
+  const faults = new FaultLog();
+  const keys = await loadTrustedKeys(reader, options.publicKey, faults);
+  const usedKeys = new Set<string>();
+  const purged: PurgedRange[] = [];
+  let chains = 0;
+  let records = 0;
+  let checkpoints = 0;
+  let unsigned = 0;
+  let bytes = 0;
+  let reported = 0;
+  const progress = (): void => {
+    options.onProgress?.({
+      records,
+      bytes,
+      ...(options.totalBytes === undefined ? {} : { totalBytes: options.totalBytes }),
+    });
+  };
+
+  let current: ChainVerifier | undefined;
+  const finishChain = (): void => {
+    if (!current) return;
+    const summary = current.finish();
+    checkpoints += summary.checkpoints;
+    unsigned += summary.unsigned;
+    for (const p of summary.purged) purged.push(p);
+    current = undefined;
+  };
+
+  for await (const key of reader.list(chainsPrefix)) {
+    let parsed: ReturnType<typeof parseKey>;
+    try {
+      parsed = parseKey(key);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed) {
+      faults.add(chainOfKey(key), -1, 'malformed', `unexpected archive key ${key}`);
+      continue;
+    }
+    if (current?.chain !== parsed.chain) {
+      finishChain();
+      chains++;
+      const loaded = await loadChainCheckpoints(reader, parsed.chain, keys, faults);
+      for (const k of loaded.keys) usedKeys.add(k);
+      current = new ChainVerifier(parsed.chain, loaded.trusted, faults);
+    }
+    if (parsed.type === 'checkpoint') continue;
+    const chain = current as ChainVerifier;
+    const splitter = new LineSplitter({
+      line: (buf, start, end) => {
+        const read = readRecordLine(buf, start, end, chain.expectation());
+        if (read instanceof MalformedLine) {
+          chain.malformed(read.seq, `${read.reason} in ${key}`);
+        } else {
+          records++;
+          chain.record(read);
+        }
+      },
+      oversize: () => chain.malformed(undefined, `line too long in ${key}`),
+    });
+    for await (const chunk of reader.stream(key)) {
+      splitter.push(chunk);
+      bytes += chunk.length;
+      if (bytes - reported >= PROGRESS_EVERY) {
+        reported = bytes;
+        progress();
+      }
+    }
+    splitter.end();
+  }
+  finishChain();
+  progress();
+
+  return {
+    ok: faults.faults.length === 0 && faults.omitted === 0,
+    chains,
+    records,
+    checkpoints,
+    unsigned,
+    bytes,
+    pinned: keys.pinned,
+    ...(usedKeys.size > 0 ? { key: [...usedKeys].sort().join(', ') } : {}),
+    purged,
+    faults: faults.faults,
+    faultsOmitted: faults.omitted,
+  };
+};
+
+const chainOfKey = (key: string): string => {
+  const segment = key.split('/')[1] ?? '';
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+};
