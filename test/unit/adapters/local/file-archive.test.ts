@@ -121,7 +121,7 @@ describe('file archive', () => {
   it('streams an object in chunks whose concatenation is the object', async () => {
     // Prepare
     const key = 'chains/big/segments/000000000000-000000099999.jsonl';
-    const big = Buffer.alloc(300_000, 'x');
+    const big = Buffer.alloc(3_000_000, 'x');
     await archive.put(key, big);
 
     // Act
