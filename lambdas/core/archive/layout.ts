@@ -24,8 +24,7 @@ export const decodeChain = (segment: string): string => decodeURIComponent(segme
 
 export const keyFile = (keyName: string): string => `keys/${encodeURIComponent(keyName)}.vkey`;
 export const chainsPrefix = 'chains/';
-export const segmentsPrefix = (chain: string): string =>
-  `chains/${encodeChain(chain)}/segments/`;
+export const segmentsPrefix = (chain: string): string => `chains/${encodeChain(chain)}/segments/`;
 export const segmentKey = (chain: string, from: number): string =>
   `${segmentsPrefix(chain)}${pad(from)}.jsonl`;
 export const checkpointsPrefix = (chain: string): string =>
