@@ -22,35 +22,11 @@ import { signNote } from '#core/chain/note.ts';
 import { GENESIS_PREV } from '#core/chain/record.ts';
 import { type LineFormat, lineOf } from '#test/helpers/archive-builder.ts';
 import { verifyLocation } from '../../bin/commands/verify.ts';
+import { sampleEvent } from './sample-event.ts';
 
 const SEGMENT_RECORDS = 10_000;
 const CHECKPOINT_EVERY = 100_000;
 const CHAIN = 'support-assistant';
-
-/** A realistic inference event of about 1 KB, different per record. */
-const bodyOf = (i: number): unknown => ({
-  event_id: `evt-${i.toString().padStart(10, '0')}`,
-  timestamp: new Date(1_735_689_600_000 + i * 1000).toISOString(),
-  system: CHAIN,
-  input: {
-    messages: [
-      { role: 'system', content: 'You are a helpful support assistant for ACME Corp. '.repeat(3) },
-      {
-        role: 'user',
-        content: `Where is my order ${i}? It was due last week and has not arrived.`,
-      },
-    ],
-  },
-  output: {
-    content: `Order ${i} shipped on Monday and should arrive within two business days. `.repeat(3),
-  },
-  model: { provider: 'openai', name: 'gpt-4o', parameters: { temperature: 0.2, max_tokens: 512 } },
-  user: { id: `user-${i % 977}` },
-  policy_checks: [
-    { name: 'pii', result: 'pass' },
-    { name: 'toxicity', result: 'pass', score: 0.013 },
-  ],
-});
 
 const build = async (dir: string, count: number, format: LineFormat): Promise<number> => {
   const archive = openFileArchive(join(dir, 'archive'));
@@ -74,7 +50,7 @@ const build = async (dir: string, count: number, format: LineFormat): Promise<nu
           policy: { version: 'none', decision: 'pass', findings: [] },
           prev,
         },
-        bodyOf(seq),
+        sampleEvent(seq, CHAIN),
       );
       prev = record.hash;
       tree.pushRecordHash(record.hash);
