@@ -16,6 +16,7 @@ interface DevFlags {
   readonly host: string;
   readonly data?: string;
   readonly policy?: string;
+  readonly alertWebhook?: string;
   readonly checkpointInterval: number;
 }
 
@@ -33,6 +34,13 @@ const parseSeconds = (text: string): number => {
     throw new InvalidArgumentError('expected a positive number of seconds');
   }
   return seconds;
+};
+
+const parseUrl = (text: string): string => {
+  if (!URL.canParse(text) || !/^https?:/.test(text)) {
+    throw new InvalidArgumentError('expected an http(s) URL');
+  }
+  return text;
 };
 
 /** What the user needs to start: where it listens, where its data is, how to call it. */
@@ -100,12 +108,15 @@ const runDev = async (flags: DevFlags): Promise<void> => {
     import('#core/policy/guardrail-call.ts'),
   ]);
   const { engine, source } = await policyEngineFrom(flags.policy ?? process.env.AUDIT_TRAIL_POLICY);
+  const envWebhook = process.env.AUDIT_TRAIL_ALERT_WEBHOOK;
+  const webhook = flags.alertWebhook ?? (envWebhook ? parseUrl(envWebhook) : undefined);
   const runtime = await startDevRuntime({
     host: flags.host,
     port: flags.port ?? (envPort ? parsePort(envPort) : DEV_DEFAULTS.port),
     dataDir: flags.data ?? process.env.AUDIT_TRAIL_DATA ?? DEV_DEFAULTS.data,
     checkpointIntervalMs: flags.checkpointInterval * 1000,
     policy: engine,
+    ...(webhook === undefined ? {} : { alertWebhook: webhook }),
     guardrail: (payload, request) => callGuardrail(payload, request, engine),
     ...(process.env.AUDIT_TRAIL_API_KEY ? { apiKey: process.env.AUDIT_TRAIL_API_KEY } : {}),
   });
@@ -148,6 +159,11 @@ export const registerDev = (program: Command): void => {
     .option(
       '--policy <file>',
       `policy file, YAML or JSON (env AUDIT_TRAIL_POLICY; else ./${DEFAULT_POLICY_FILE} if present, else the built-in default policy)`,
+    )
+    .option(
+      '--alert-webhook <url>',
+      'POST policy-violation alerts to this URL too (env AUDIT_TRAIL_ALERT_WEBHOOK)',
+      parseUrl,
     )
     .option(
       '--checkpoint-interval <seconds>',

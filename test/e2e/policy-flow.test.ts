@@ -1,4 +1,6 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,8 +31,22 @@ const waitFor = async (url: string, id: string): Promise<LedgerRecord> => {
 describe('an edited policy file applied by `audit-trail dev`', () => {
   let dir: string;
   let dev: DevProcess;
+  let webhook: Server;
+  const delivered: string[] = [];
 
   beforeAll(async () => {
+    webhook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => {
+        body += chunk.toString('utf8');
+      });
+      req.on('end', () => {
+        delivered.push(body);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((done) => webhook.listen(0, '127.0.0.1', done));
+    const hook = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/alerts`;
     dir = await mkdtemp(join(tmpdir(), 'policy-flow-'));
     const policyFile = join(dir, 'policy.yaml');
     expect((await runCli(['policy', 'init', policyFile])).code).toBe(0);
@@ -45,14 +61,8 @@ describe('an edited policy file applied by `audit-trail dev`', () => {
     expect((await runCli(['policy', 'check', policyFile])).code).toBe(0);
     dev = await spawnDev(
       [
-        '--port',
-        '0',
-        '--data',
-        join(dir, 'data'),
-        '--policy',
-        policyFile,
-        '--checkpoint-interval',
-        '0.2',
+        ...['--port', '0', '--data', join(dir, 'data'), '--policy', policyFile],
+        ...['--checkpoint-interval', '0.2', '--alert-webhook', hook],
       ],
       { AUDIT_TRAIL_API_KEY: KEY },
     );
@@ -61,6 +71,7 @@ describe('an edited policy file applied by `audit-trail dev`', () => {
   afterAll(async () => {
     dev?.child.kill('SIGKILL');
     await dev?.exited;
+    await new Promise((done) => webhook.close(done));
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -86,11 +97,17 @@ describe('an edited policy file applied by `audit-trail dev`', () => {
     expect(toxic?.action).toBe('block');
     expect(JSON.stringify(record.policy)).not.toContain(CARD);
 
-    // An alert line, without the raw value.
+    // An alert line and a webhook delivery, without the raw value (alerts follow the
+    // record by a moment: wait for the webhook, which is posted after the line is written).
+    for (let i = 0; i < 250 && !delivered.join().includes('evt-card-toxic'); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
     const alerts = (await readFile(join(dir, 'data', 'alerts.jsonl'), 'utf8')).trim().split('\n');
     const alert = alerts.map((l) => JSON.parse(l)).find((a) => a.event_id === 'evt-card-toxic');
     expect(alert?.decision).toBe('block');
     expect(alerts.join('\n')).not.toContain(CARD);
+    expect(delivered.join('\n')).toContain('evt-card-toxic');
+    expect(delivered.join('\n')).not.toContain(CARD);
 
     // The archive still verifies clean once the process has drained.
     dev.child.kill('SIGTERM');

@@ -65,8 +65,10 @@ export interface DevRuntimeOptions {
   readonly log?: LogPort;
   /** @default passThroughPolicy */
   readonly policy?: PolicyEngine;
-  /** @default JSON lines in `<data>/alerts.jsonl` */
+  /** @default JSON lines in `<data>/alerts.jsonl`, also POSTed to `alertWebhook` if given */
   readonly alerts?: AlertsPort;
+  /** URL that receives each batch of PolicyViolation alerts as a JSON POST. */
+  readonly alertWebhook?: string;
   /** Adds `POST /v1/guardrails/evaluate`. */
   readonly guardrail?: GuardrailEvaluator;
   /** Stream tuning (batching, retry backoff). */
@@ -115,7 +117,13 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
       ledger,
       archive,
       policy: options.policy ?? passThroughPolicy,
-      alerts: options.alerts ?? createJsonlAlerts({ file: paths.alerts, log }),
+      alerts:
+        options.alerts ??
+        createJsonlAlerts({
+          file: paths.alerts,
+          log,
+          ...(options.alertWebhook === undefined ? {} : { webhookUrl: options.alertWebhook }),
+        }),
       clock: systemClock,
       log,
     };
