@@ -69,7 +69,6 @@ export class AuditTrailStack extends Stack {
       ARCHIVE_RETENTION_DAYS: String(config.archiveRetentionDays),
       LOG_NAME: this.logName,
       ALERTS_BUS: this.alerts.bus.eventBusName,
-      ...(policy === undefined ? {} : { POLICY: policy }),
     };
 
     this.processor = new Processor(this, 'Processor', {
@@ -79,6 +78,7 @@ export class AuditTrailStack extends Stack {
       alertsBus: this.alerts.bus,
       logsKey,
       environment,
+      ...(policy === undefined ? {} : { policy }),
       memorySize: config.processor.memoryMb,
       batchSize: config.processor.batchSize,
       maxBatchingWindow: Duration.seconds(config.processor.maxBatchingWindowSeconds),
@@ -108,6 +108,7 @@ export class AuditTrailStack extends Stack {
       ledger: this.ledger,
       logsKey,
       lanesPerChain: config.lanesPerChain,
+      ...(policy === undefined ? {} : { policy }),
       rateLimit: config.api.rateLimit,
       burstLimit: config.api.burstLimit,
       environment,

@@ -4,12 +4,11 @@
  * Every field has a documented default; unknown or bad fields fail synth with an error
  * that names the field.
  */
-import { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
 import { RECORD_KINDS, type RecordKind } from '#core/chain/record.ts';
+import { loadPolicy } from '#core/policy/load-policy.ts';
 
 /** Raised when the configuration is missing, unreadable or invalid. */
 export class AuditTrailConfigError extends Error {
@@ -70,8 +69,8 @@ export interface AuditTrailConfig {
   readonly fairnessReviewSchedule: string;
   /** Attributes the fairness review groups outcomes by. @default see DEFAULT_PROTECTED_ATTRIBUTES */
   readonly protectedAttributes: readonly string[];
-  /** Policy file (JSON or YAML), relative to the CDK app directory; inlined into the
-   * Lambdas' POLICY variable. @default none: the built-in default policy */
+  /** Policy file (JSON or YAML), relative to the CDK app directory; compiled into the
+   * processor and guardrail bundles. @default none: the built-in default policy */
   readonly policyFile?: string | undefined;
   /** Lanes per chain key: a hot application spreads over this many chains (`<key>#<lane>`).
    * @default 1 */
@@ -115,9 +114,6 @@ export const DEFAULT_PROTECTED_ATTRIBUTES: readonly string[] = [
   'national_origin',
   'marital_status',
 ];
-
-/** Longest a policy may be once inlined (Lambda allows 4 KB of environment in all). */
-export const MAX_INLINE_POLICY_BYTES = 3072;
 
 const days = z.number().int().min(1).max(36_500);
 const RATE = /^rate\((1 (minute|hour|day)|[1-9]\d* (minutes|hours|days))\)$/;
@@ -257,8 +253,10 @@ export function logNameOf(config: AuditTrailConfig, stackName: string): string {
 }
 
 /**
- * The policy file as compact JSON for the POLICY variable, or undefined when none is
- * configured. YAML files (`.yaml`, `.yml`) are converted; an oversize policy fails synth.
+ * The policy file as compact JSON, validated by the same loader the Lambdas use (so a bad
+ * policy fails `cdk synth`, not the first event), or undefined when none is configured.
+ * It is compiled into the processor and guardrail bundles, so its size is not bounded by
+ * the 4 KB a Lambda environment holds.
  */
 export function readPolicy(config: AuditTrailConfig, cwd = process.cwd()): string | undefined {
   if (config.policyFile === undefined) return undefined;
@@ -269,20 +267,9 @@ export function readPolicy(config: AuditTrailConfig, cwd = process.cwd()): strin
   } catch (error) {
     throw new AuditTrailConfigError(`policyFile: cannot read ${path}: ${(error as Error).message}`);
   }
-  let value: unknown;
   try {
-    value = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
+    return JSON.stringify(loadPolicy(text, path));
   } catch (error) {
-    throw new AuditTrailConfigError(
-      `policyFile: ${path} does not parse: ${(error as Error).message}`,
-    );
+    throw new AuditTrailConfigError(`policyFile: ${(error as Error).message}`);
   }
-  const json = JSON.stringify(value);
-  const size = Buffer.byteLength(json, 'utf8');
-  if (size > MAX_INLINE_POLICY_BYTES) {
-    throw new AuditTrailConfigError(
-      `policyFile: ${path} is ${size} bytes as JSON, over the ${MAX_INLINE_POLICY_BYTES} bytes a Lambda environment can hold`,
-    );
-  }
-  return json;
 }

@@ -23,6 +23,10 @@ export interface AuditFunctionProps {
   readonly logsKey: kms.IKey;
   /** @default {} */
   readonly environment?: Readonly<Record<string, string>>;
+  /** Policy JSON compiled into the bundle as `process.env.AUDIT_TRAIL_POLICY` (an esbuild
+   * define), so a policy of any size deploys and changing it redeploys the code.
+   * @default none: the handler runs the built-in default policy */
+  readonly policy?: string;
   /** @default 512 */
   readonly memorySize?: number;
   /** @default Duration.seconds(30) */
@@ -105,7 +109,13 @@ export class AuditFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       tracing: lambda.Tracing.ACTIVE,
-      bundling: bundlingDefaults,
+      bundling:
+        p.policy === undefined
+          ? bundlingDefaults
+          : {
+              ...bundlingDefaults,
+              define: { 'process.env.AUDIT_TRAIL_POLICY': JSON.stringify(p.policy) },
+            },
       environment: {
         ...p.environment,
         POWERTOOLS_SERVICE_NAME: p.serviceName,

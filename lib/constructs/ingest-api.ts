@@ -60,6 +60,8 @@ export interface IngestApiProps {
   readonly authorizerCacheTtl?: Duration;
   /** Environment of the query and guardrail functions. @default {} */
   readonly environment?: Readonly<Record<string, string>>;
+  /** Policy JSON compiled into the guardrail's bundle. @default the built-in default policy */
+  readonly policy?: string;
   /** Of the log groups. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
   /** Include `POST /v1/guardrails/evaluate`; it answers with the policy the processor
@@ -345,6 +347,7 @@ export class IngestApi extends Construct {
         memorySize: 1024,
         timeout: Duration.seconds(10),
         environment: { ...p.environment, EVENT_STREAM: streamName },
+        ...(p.policy === undefined ? {} : { policy: p.policy }),
         removalPolicy: p.removalPolicy,
       });
       this.guardrailFunction = guardrailFn.function;

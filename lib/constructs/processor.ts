@@ -25,6 +25,8 @@ export interface ProcessorProps {
   readonly logsKey: kms.IKey;
   /** Extra environment (LEDGER_TABLE etc. are set by the stack). @default {} */
   readonly environment?: Readonly<Record<string, string>>;
+  /** Policy JSON compiled into the bundle. @default the built-in default policy */
+  readonly policy?: string;
   /** @default 512 */
   readonly memorySize?: number;
   /** @default Duration.seconds(120) */
@@ -109,6 +111,7 @@ export class Processor extends Construct {
       description: 'Audit trail: Kinesis to policy, hash chain (DynamoDB) and archive (S3)',
       logsKey: p.logsKey,
       environment: p.environment,
+      ...(p.policy === undefined ? {} : { policy: p.policy }),
       memorySize: p.memorySize,
       timeout: p.timeout,
       deadLetterQueue: this.failureQueue,

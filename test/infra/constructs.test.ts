@@ -16,6 +16,16 @@ import { Processor } from '#lib/constructs/processor.ts';
 import { handlerExists } from '#lib/paths.ts';
 import { buildStack, templateOf } from '#test/infra/support.ts';
 
+/** The smallest policy the loader accepts. */
+const MINIMAL_POLICY = `name: minimal
+rules:
+  - id: card
+    name: Payment card
+    detector: credit-card
+    action: block
+    severity: high
+`;
+
 const scratch = () => {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'Scratch', {
@@ -125,9 +135,9 @@ describe('configured variants of the stack', () => {
     }
   });
 
-  it('provisions shards, mails alarms, and inlines the policy file', () => {
+  it('provisions shards, mails alarms, and applies the config', () => {
     const dir = mkdtempSync(join(tmpdir(), 'audit-trail-config-'));
-    writeFileSync(join(dir, 'policy.yaml'), 'version: 1\nrules: []\n');
+    writeFileSync(join(dir, 'policy.yaml'), MINIMAL_POLICY);
     const template = templateOf(
       buildStack({
         config: {
@@ -151,7 +161,6 @@ describe('configured variants of the stack', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({
-          POLICY: '{"version":1,"rules":[]}',
           LOG_NAME: 'audit.example.com/prod',
           ARCHIVE_RETENTION_DAYS: '30',
         }),
@@ -160,7 +169,7 @@ describe('configured variants of the stack', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       ObjectLockConfiguration: { Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 30 } } },
     });
-    // With a policy, the guardrail route exists exactly when its handler does.
+    // The guardrail route exists exactly when its handler does.
     const paths = Object.values(template.findResources('AWS::ApiGateway::Resource')).map(
       (r) => r.Properties.PathPart,
     );

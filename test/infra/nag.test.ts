@@ -60,7 +60,15 @@ describe('cdk-nag on the real stack', () => {
 describe('cdk-nag on the fully configured stack (policy, guardrail, lanes, provisioned)', () => {
   it('reports no unacknowledged finding in any pack', () => {
     const dir = mkdtempSync(join(tmpdir(), 'audit-trail-nag-'));
-    writeFileSync(join(dir, 'policy.json'), '{"version":1,"rules":[]}');
+    writeFileSync(
+      join(dir, 'policy.json'),
+      JSON.stringify({
+        name: 'minimal',
+        rules: [
+          { id: 'card', name: 'Card', detector: 'credit-card', action: 'block', severity: 'high' },
+        ],
+      }),
+    );
     const { app } = buildStack({
       config: {
         policyFile: 'policy.json',

@@ -1,8 +1,9 @@
 /**
  * The policy engine from the environment, once per cold start:
  *
- *   POLICY                     optional policy file as JSON (or YAML); the built-in default
- *                              policy when absent, as locally
+ *   POLICY                     optional policy (JSON or YAML) overriding the one the stack
+ *                              compiled into the bundle; with neither, the built-in default
+ *                              policy, as locally
  *   <hmac_key_env>             the HMAC key variable the policy names, if it names one
  *   BEDROCK_GUARDRAIL_ID       required when a rule selects the bedrock-guardrail detector
  *   BEDROCK_GUARDRAIL_VERSION  its version (default DRAFT)
@@ -48,9 +49,13 @@ const managedFromEnv = (policy: Policy, env: Env): ManagedDetectors => ({
     : {}),
 });
 
-/** The configured policy's engine: POLICY, else the built-in default policy. */
+/** The stack's policy file, compiled in by esbuild (`define` in lib/constructs/audit-function.ts):
+ * the expression must stay spelled exactly like this for the replacement to happen. */
+const BUNDLED_POLICY: string | undefined = process.env.AUDIT_TRAIL_POLICY;
+
+/** The configured policy's engine: POLICY, else the bundled policy, else the default one. */
 export const runtimePolicyFromEnv = (env: Env): RuntimePolicyEngine => {
-  const text = optional(env, 'POLICY');
+  const text = optional(env, 'POLICY') ?? BUNDLED_POLICY;
   const policy = text === undefined ? defaultPolicy() : loadPolicy(text, 'POLICY');
   const hmacKey = hmacKeyFromEnv(policy, env);
   return createPolicyEngine(policy, {
