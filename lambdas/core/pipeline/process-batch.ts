@@ -65,9 +65,8 @@ const processChain = async (
   const settle = (index: number, outcome: EnvelopeOutcome) => results.push({ index, outcome });
   const now = deps.clock.now();
   const retainUntil = deps.retainUntil?.(now);
-  let items: Item[] = [];
   try {
-    items = await prepare(entries, deps, retainUntil);
+    const items = await prepare(entries, deps, retainUntil);
     const fresh = dedupeWithinBatch(items, chain, settle);
     const known = await deps.ledger.locate(fresh.map((i) => i.pending.event_id));
     const stored = await recordsAt(known, deps);
