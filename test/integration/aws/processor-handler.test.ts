@@ -18,7 +18,7 @@ import {
 import { type LocalS3, startS3rver } from '#test/helpers/s3rver.ts';
 import { lambdaContext } from '#test/unit/handlers/context.ts';
 import { kinesisEvent, kinesisRecord } from './kinesis.ts';
-import { collect, decisionEnvelope, processorDeps } from './support.ts';
+import { collect, decisionEnvelope, localEngineEnv, processorDeps } from './support.ts';
 
 // EventBridge has no local implementation: its client is mocked; DynamoDB and S3 are real.
 const eventBridge = mockClient(EventBridgeClient);
@@ -33,13 +33,7 @@ beforeAll(async () => {
   await createLedgerTable(db.client, TABLE, { chainsIndex: 'chains' });
   // The handlers read their configuration at cold start: set it before importing them.
   Object.assign(process.env, {
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
-    AWS_ENDPOINT_URL_S3: s3.endpoint,
-    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+    ...localEngineEnv(db.endpoint, s3.endpoint),
     LEDGER_TABLE: TABLE,
     LEDGER_CHAINS_INDEX: 'chains',
     ARCHIVE_BUCKET: BUCKET,

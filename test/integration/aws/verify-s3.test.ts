@@ -23,7 +23,7 @@ import { type LocalS3, startS3rver } from '#test/helpers/s3rver.ts';
 import { lambdaContext } from '#test/unit/handlers/context.ts';
 import { openArchiveReader } from '../../../bin/commands/archive-location.ts';
 import { kinesisEvent, kinesisRecord } from './kinesis.ts';
-import { decisionEnvelope } from './support.ts';
+import { decisionEnvelope, localEngineEnv } from './support.ts';
 
 // The whole AWS path on local engines: processor and checkpointer handlers write to
 // DynamoDB Local and s3rver (KMS, which has no local implementation, is mocked around a
@@ -65,13 +65,7 @@ beforeAll(async () => {
   [db, s3] = await Promise.all([startDynamoDbLocal(), startS3rver(['archive'])]);
   await createLedgerTable(db.client, 'ledger', { chainsIndex: 'chains' });
   Object.assign(process.env, {
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
-    AWS_ENDPOINT_URL_S3: s3.endpoint,
-    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+    ...localEngineEnv(db.endpoint, s3.endpoint),
     LEDGER_TABLE: 'ledger',
     LEDGER_CHAINS_INDEX: 'chains',
     ARCHIVE_BUCKET: 'archive',
