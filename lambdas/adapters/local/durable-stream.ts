@@ -121,6 +121,8 @@ export const openDurableStream = async (
   let pendingPublishes: PendingPublish[] = [];
   let flushing: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
+  /** When `timer` fires (epoch ms). */
+  let timerAt = 0;
   let committing: Promise<void> | undefined;
   let commitAgain = false;
   const batches = new Set<Promise<void>>();
@@ -229,19 +231,30 @@ export const openDurableStream = async (
   const readyPartitions = (now: number): [string, Partition][] =>
     [...partitions].filter(([, p]) => !p.busy && size(p) > 0 && p.retryAt <= now);
 
+  /** Sets the delivery timer, unless one already fires at or before `at`: a partition
+   * waiting out a retry backoff must not hold back the others. */
+  const wakeAt = (at: number, now: number): void => {
+    if (timer !== undefined) {
+      if (timerAt <= at) return;
+      clearTimeout(timer);
+    }
+    timerAt = at;
+    timer = setTimeout(tick, Math.max(0, at - now));
+  };
+
   const schedule = (): void => {
-    if (stopped || timer !== undefined || inFlight >= concurrency) return;
+    if (stopped || inFlight >= concurrency) return;
     const now = Date.now();
     const ready = readyPartitions(now);
     if (ready.length === 0) {
       const waits = [...partitions.values()]
         .filter((p) => !p.busy && size(p) > 0)
         .map((p) => p.retryAt);
-      if (waits.length > 0) timer = setTimeout(tick, Math.max(0, Math.min(...waits) - now));
+      if (waits.length > 0) wakeAt(Math.min(...waits), now);
       return;
     }
     const readyItems = ready.reduce((n, [, p]) => n + size(p), 0);
-    timer = setTimeout(tick, readyItems >= batchSize ? 0 : windowMs);
+    wakeAt(now + (readyItems >= batchSize ? 0 : windowMs), now);
   };
 
   function tick(): void {

@@ -88,9 +88,26 @@ const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b
  */
 export const openFileLedger = async (dir: string): Promise<FileLedger> => {
   await mkdir(dir, { recursive: true });
+  const opened: { close(): Promise<void> }[] = [];
+  try {
+    return await openLedgerFiles(dir, opened);
+  } catch (error) {
+    // Refused (damaged files) or failed: release what was opened before saying so.
+    for (const file of opened.reverse()) await file.close().catch(() => undefined);
+    throw error;
+  }
+};
+
+const openLedgerFiles = async (
+  dir: string,
+  opened: { close(): Promise<void> }[],
+): Promise<FileLedger> => {
   const records = await open(join(dir, RECORDS_FILE), 'a+');
+  opened.push(records);
   const bodies = await open(join(dir, BODIES_FILE), 'a+');
+  opened.push(bodies);
   const meta: MetaStore = await openMetaStore(dir);
+  opened.push(meta);
 
   const chains = new Map<string, ChainState>();
   const chainByIndex: ChainState[] = [];

@@ -1,3 +1,4 @@
+import { canonicalJson } from '#core/chain/canonical.ts';
 import { bodyHash } from '#core/chain/hash.ts';
 import type { LedgerRecord } from '#core/chain/record.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
@@ -66,34 +67,12 @@ const processChain = async (
   const now = deps.clock.now();
   const retainUntil = deps.retainUntil?.(now);
   try {
-    const items = await prepare(entries, deps, retainUntil);
-    const fresh = dedupeWithinBatch(items, chain, settle);
-    const known = await deps.ledger.locate(fresh.map((i) => i.pending.event_id));
-    const stored = await recordsAt(known, deps);
-    const todo: Item[] = [];
-    for (const item of fresh) {
-      const where = known.get(item.pending.event_id);
-      const previous = stored.get(item.pending.event_id);
-      if (!where) todo.push(item);
-      else if (previous && reusesEventId(previous, item.pending)) {
-        todo.push(await conflictItem(item, previous, deps, retainUntil));
-      } else settle(item.index, duplicate(item, where.chain, where.seq));
+    // Rounds: an event id repeated with different content, or recorded by another writer
+    // meanwhile, waits for the next round, which compares it with what was stored.
+    let round = await prepare(entries, deps, retainUntil);
+    while (round.length > 0) {
+      round = await processRound(chain, round, deps, now, retainUntil, settle);
     }
-    const { head, appended, alreadyRecorded } = await appendToChain(
-      chain,
-      todo.map((i) => i.pending),
-      deps.ledger,
-      now.toISOString(),
-    );
-    await archiveChain(chain, head.seq, deps.ledger, deps.archive, retainUntil, appended);
-    const byEventId = new Map(appended.map((r) => [r.event_id, r]));
-    for (const item of todo) {
-      const record = byEventId.get(item.pending.event_id);
-      const earlier = alreadyRecorded.get(item.pending.event_id);
-      if (record) settle(item.index, recorded(item, record));
-      else if (earlier) settle(item.index, duplicate(item, earlier.chain, earlier.seq));
-    }
-    await publishAlerts([...appended, ...stored.values()], deps);
   } catch (error) {
     deps.log.error('chain batch failed; redelivery expected', {
       chain,
@@ -112,6 +91,48 @@ const processChain = async (
     }
   }
   return results;
+};
+
+/** Records one round of a chain's items; answers the ones left for the next round. */
+const processRound = async (
+  chain: string,
+  items: readonly Item[],
+  deps: ProcessorDeps,
+  now: Date,
+  retainUntil: Date | undefined,
+  settle: (index: number, outcome: EnvelopeOutcome) => void,
+): Promise<Item[]> => {
+  const { fresh, later } = dedupeWithinBatch(items, chain, settle);
+  const known = await deps.ledger.locate(fresh.map((i) => i.pending.event_id));
+  const stored = await recordsAt(known, deps);
+  const todo: Item[] = [];
+  for (const item of fresh) {
+    const where = known.get(item.pending.event_id);
+    const previous = stored.get(item.pending.event_id);
+    if (!where) todo.push(item);
+    else if (previous && reusesEventId(previous, item.pending)) {
+      todo.push(await conflictItem(item, previous, deps, retainUntil));
+    } else settle(item.index, duplicate(item, where.chain, where.seq));
+  }
+  const { head, appended, alreadyRecorded } = await appendToChain(
+    chain,
+    todo.map((i) => i.pending),
+    deps.ledger,
+    now.toISOString(),
+  );
+  await archiveChain(chain, head.seq, deps.ledger, deps.archive, retainUntil, appended);
+  const byEventId = new Map(appended.map((r) => [r.event_id, r]));
+  for (const item of todo) {
+    const record = byEventId.get(item.pending.event_id);
+    const earlier = alreadyRecorded.get(item.pending.event_id);
+    if (record) settle(item.index, recorded(item, record));
+    // A rejected record's id names its request, so an earlier one holds the same content.
+    else if (earlier && item.pending.kind === 'rejected') {
+      settle(item.index, duplicate(item, earlier.chain, earlier.seq));
+    } else if (earlier) later.push(item);
+  }
+  await publishAlerts([...appended, ...stored.values()], deps);
+  return later.sort((a, b) => a.index - b.index);
 };
 
 /** Normalises and evaluates each envelope; malformed ones become `rejected` records. */
@@ -155,26 +176,35 @@ const prepare = async (
   return items;
 };
 
-/** The same event twice in one batch: the first is recorded, the rest are duplicates. */
+/** The same event twice in one batch: the first is recorded, identical repeats are
+ * duplicates, and a repeat with different content is left for the next round (where it is
+ * compared with the stored record and becomes a `rejected` one, never dropped). */
 const dedupeWithinBatch = (
   items: readonly Item[],
   chain: string,
   settle: (index: number, outcome: EnvelopeOutcome) => void,
-): Item[] => {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    if (!seen.has(item.pending.event_id)) {
-      seen.add(item.pending.event_id);
-      return true;
+): { fresh: Item[]; later: Item[] } => {
+  const firsts = new Map<string, Item>();
+  const fresh: Item[] = [];
+  const later: Item[] = [];
+  for (const item of items) {
+    const first = firsts.get(item.pending.event_id);
+    if (first === undefined) {
+      firsts.set(item.pending.event_id, item);
+      fresh.push(item);
+    } else if (canonicalJson(first.pending.body) !== canonicalJson(item.pending.body)) {
+      // Serialised only for repeats: the common batch has none.
+      later.push(item);
+    } else {
+      settle(item.index, {
+        request_id: item.envelope.request_id,
+        status: 'duplicate',
+        event_id: item.pending.event_id,
+        chain,
+      });
     }
-    settle(item.index, {
-      request_id: item.envelope.request_id,
-      status: 'duplicate',
-      event_id: item.pending.event_id,
-      chain,
-    });
-    return false;
-  });
+  }
+  return { fresh, later };
 };
 
 const recorded = (item: Item, record: LedgerRecord): EnvelopeOutcome => ({

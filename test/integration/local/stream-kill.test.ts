@@ -32,42 +32,50 @@ describe('durable stream under kill -9', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('delivers every acknowledged envelope after the publisher is killed mid-way', async () => {
-    // Prepare
-    const streamDir = join(dir, 'stream');
-    const total = 20_000;
-    const child = spawn(process.execPath, [HELPER, streamDir, dir, String(total)], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    let acked: string[] = [];
-    const poll = setInterval(async () => {
-      acked = await linesOf(join(dir, 'acked'));
-    }, 10);
-    await until(() => acked.length >= 1_500, 20_000);
-    clearInterval(poll);
+  it.each([
+    ['', undefined],
+    [', rotating and deleting small WAL segments all the while', 2048],
+  ])(
+    'delivers every acknowledged envelope after the publisher is killed mid-way%s',
+    async (_, segmentBytes) => {
+      // Prepare
+      const streamDir = join(dir, 'stream');
+      const total = 20_000;
+      const extra = segmentBytes === undefined ? [] : [String(segmentBytes)];
+      const child = spawn(process.execPath, [HELPER, streamDir, dir, String(total), ...extra], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      let acked: string[] = [];
+      const poll = setInterval(async () => {
+        acked = await linesOf(join(dir, 'acked'));
+      }, 10);
+      await until(() => acked.length >= 1_500, 20_000);
+      clearInterval(poll);
 
-    // Act
-    child.kill('SIGKILL');
-    await exited;
-    const ackedIds = await linesOf(join(dir, 'acked'));
-    const doneInChild = new Set(await linesOf(join(dir, 'done')));
-    const delivered = new Set<string>();
-    const stream = await openDurableStream(streamDir, {
-      consumer: async (batch) => {
-        for (const e of batch) delivered.add(e.request_id);
-        return batch.map(recorded);
-      },
-      partitionKeyOf: partitionOf,
-      log: memoryLog(),
-    });
-    await stream.drain();
-    await stream.close();
+      // Act
+      child.kill('SIGKILL');
+      await exited;
+      const ackedIds = await linesOf(join(dir, 'acked'));
+      const doneInChild = new Set(await linesOf(join(dir, 'done')));
+      const delivered = new Set<string>();
+      const stream = await openDurableStream(streamDir, {
+        consumer: async (batch) => {
+          for (const e of batch) delivered.add(e.request_id);
+          return batch.map(recorded);
+        },
+        partitionKeyOf: partitionOf,
+        log: memoryLog(),
+        ...(segmentBytes === undefined ? {} : { segmentBytes }),
+      });
+      await stream.drain();
+      await stream.close();
 
-    // Assess
-    expect(ackedIds.length).toBeLessThan(total);
-    const lost = ackedIds.filter((id) => !doneInChild.has(id) && !delivered.has(id));
-    expect(lost).toEqual([]);
-    expect(delivered.size).toBeGreaterThan(0);
-  });
+      // Assess
+      expect(ackedIds.length).toBeLessThan(total);
+      const lost = ackedIds.filter((id) => !doneInChild.has(id) && !delivered.has(id));
+      expect(lost).toEqual([]);
+      expect(delivered.size).toBeGreaterThan(0);
+    },
+  );
 });

@@ -115,6 +115,44 @@ describe('processBatch', () => {
     ]);
   });
 
+  it('rejects, never drops, an event id reused for different content within one batch', async () => {
+    harness = await openHarness();
+
+    const outcomes = await processBatch(
+      [
+        envelope(decision('loans', 'same', 'approve')),
+        envelope(decision('loans', 'same', 'approve')),
+        envelope(decision('loans', 'same', 'deny')),
+      ],
+      harness.deps,
+    );
+
+    expect(outcomes.map((o) => o.status)).toEqual(['recorded', 'duplicate', 'rejected']);
+    const records = await chainRecords('loans');
+    expect(records.map((r) => [r.kind, r.ref?.seq])).toEqual([
+      ['decision', undefined],
+      ['rejected', 0],
+    ]);
+    expectWellLinked(records);
+    expect(await archived(harness.deps.archive, 'loans')).toEqual(records);
+  });
+
+  it('rejects, never drops, an event id reused on another chain within one batch', async () => {
+    harness = await openHarness();
+
+    const outcomes = await processBatch(
+      [envelope(decision('loans', 'same')), envelope(decision('triage', 'same'))],
+      harness.deps,
+    );
+
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['recorded', 'rejected']);
+    const kinds = [
+      ...(await chainRecords('loans')).map((r) => r.kind),
+      ...(await chainRecords('triage')).map((r) => r.kind),
+    ];
+    expect(kinds.sort()).toEqual(['decision', 'rejected']);
+  });
+
   it('converges after a crash between the ledger commit and the archive write', async () => {
     harness = await openHarness();
     const archive = harness.deps.archive;

@@ -4,7 +4,7 @@
  * consumer finished to `<out>/done` (synchronous appends to regular files, so a SIGKILL loses
  * nothing already written). Runs until killed or all `total` are published.
  *
- *   node publish-until-killed.ts <stream dir> <out dir> <total>
+ *   node publish-until-killed.ts <stream dir> <out dir> <total> [WAL segment bytes]
  */
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import {
   recorded,
 } from '#test/unit/adapters/local/stream-envelopes.ts';
 
-const [streamDir, outDir, totalArg] = process.argv.slice(2);
+const [streamDir, outDir, totalArg, segmentArg] = process.argv.slice(2);
 if (streamDir === undefined || outDir === undefined)
   throw new Error('usage: <stream dir> <out dir> <total>');
 const total = Number(totalArg);
@@ -30,6 +30,7 @@ const stream = await openDurableStream(streamDir, {
   },
   partitionKeyOf: partitionOf,
   batchSize: 50,
+  ...(segmentArg === undefined ? {} : { segmentBytes: Number(segmentArg) }),
   log: memoryLog(),
 });
 

@@ -128,6 +128,22 @@ describe('durable stream', () => {
     expect(stream.stats().redeliveries).toBeGreaterThanOrEqual(3);
   });
 
+  it('keeps delivering other partitions while a failed one waits for its retry', async () => {
+    // Prepare: partition "bad" always fails, with a long backoff.
+    const c = recordingConsumer((e) => (partitionOf(e) === 'bad' ? failed(e) : recorded(e)));
+    const stream = await openStream(c.consumer, { retry: { baseMs: 3_000, maxMs: 3_000 } });
+    await stream.publish(envelopes('bad', 1));
+    await until(() => c.delivered.length === 1);
+
+    // Act: a healthy partition publishes while "bad" waits for its retry.
+    const started = Date.now();
+    await stream.publish(envelopes('good', 1));
+    await until(() => c.done.length === 1, 2_500);
+
+    // Assess: delivered within the batch window, not after the other partition's backoff.
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
   it('redelivers the whole batch after the consumer throws', async () => {
     // Prepare
     let throws = 2;

@@ -1,4 +1,13 @@
-import { appendFile, mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import {
+  appendFile,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  truncate,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -273,6 +282,29 @@ describe('file ledger', () => {
 
     // Assess
     await expect(opening).rejects.toBeInstanceOf(LedgerCorruptError);
+    ledger = await openFileLedger(join(dir, 'spare'));
+  });
+
+  it('releases its files when it refuses to open', async () => {
+    // Prepare
+    const first = recordsAfter(emptyHead('app'), 2);
+    await ledger.append(emptyHead('app'), first);
+    await ledger.append(headAfter(first), recordsAfter(headAfter(first), 2));
+    await ledger.close();
+    const path = join(dir, 'records.log');
+    const bytes = await readFile(path);
+    bytes.write('D', bytes.indexOf('"kind":"decision"') + 8);
+    await writeFile(path, bytes);
+    const openFiles = async () => (await readdir('/proc/self/fd')).length;
+    const before = await openFiles();
+
+    // Act
+    for (let i = 0; i < 5; i++) {
+      await expect(openFileLedger(dir)).rejects.toBeInstanceOf(LedgerCorruptError);
+    }
+
+    // Assess
+    expect(await openFiles()).toBe(before);
     ledger = await openFileLedger(join(dir, 'spare'));
   });
 
