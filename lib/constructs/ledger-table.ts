@@ -9,10 +9,12 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { META_KEY_PREFIX } from '#adapters/aws/dynamo-ledger.ts';
 import { KEY_USE_ACTIONS } from './key-use.ts';
 
-/** Partition-key prefix of the mutable bookkeeping items (`meta#<chain>`, seq -1). */
-export const META_KEY_PREFIX = 'meta#';
+/** Partition-key prefix of the mutable bookkeeping items (` meta#<chain>`, seq -1): it
+ * starts with a space, which no chain key can, so no record matches it. */
+export { META_KEY_PREFIX };
 
 export const LEDGER_INDEXES = {
   /** Records by event id (PK `event_id`). */
@@ -176,7 +178,7 @@ export class LedgerTable extends Construct {
     });
   }
 
-  /** UpdateItem on the bookkeeping items (`meta#…`) only, e.g. for the checkpointer. */
+  /** UpdateItem on the bookkeeping items (` meta#…`) only, e.g. for the checkpointer. */
   grantBookkeeping(grantee: iam.IGrantable): iam.Grant {
     this.encryptionKey.grant(grantee, ...KEY_USE_ACTIONS);
     return iam.Grant.addToPrincipal({

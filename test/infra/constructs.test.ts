@@ -198,7 +198,7 @@ describe('configured variants of the stack', () => {
               Effect: 'Deny',
               Condition: {
                 ...exceptPurge,
-                'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': ['meta#*'] },
+                'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': [' meta#*'] },
               },
             }),
             Match.objectLike({ Effect: 'Deny', Condition: exceptPurge }),

@@ -2,6 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { isChainKey } from '#core/events/chain-key.ts';
 import type { AuditTrailStack } from '#lib/audit-trail-stack.ts';
 import { buildStack, logicalIds, templateOf } from '#test/infra/support.ts';
 
@@ -226,7 +227,7 @@ describe('ledger table', () => {
               Principal: { AWS: '*' },
               Action: ['dynamodb:PartiQLUpdate', 'dynamodb:UpdateItem'],
               Resource: '*',
-              Condition: { 'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': ['meta#*'] } },
+              Condition: { 'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': [' meta#*'] } },
             },
             {
               Sid: 'ItemsAreNeverDeleted',
@@ -247,7 +248,7 @@ describe('ledger table', () => {
         Statement: Match.arrayWith([
           Match.objectLike({
             Action: 'dynamodb:UpdateItem',
-            Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['meta#*'] } },
+            Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [' meta#*'] } },
           }),
         ]),
       },
@@ -257,10 +258,43 @@ describe('ledger table', () => {
       for (const statement of policy.Properties.PolicyDocument.Statement) {
         const actions = [statement.Action].flat();
         if (actions.includes('dynamodb:UpdateItem')) {
-          expect(statement.Condition, 'UpdateItem without the meta# condition').toBeDefined();
+          expect(
+            statement.Condition,
+            'UpdateItem without the bookkeeping-key condition',
+          ).toBeDefined();
         }
         expect(actions).not.toContain('dynamodb:DeleteItem');
         expect(actions).not.toContain('dynamodb:*');
+      }
+    }
+  });
+
+  it('lets no UpdateItem grant or exemption reach a record, whatever the chain key', () => {
+    // The bookkeeping items are told apart only by their partition key (LeadingKeys): no
+    // chain the intake can produce (a chain key, with `#<lane>`) may match its pattern,
+    // or that chain's records could be updated.
+    const patterns = new Set<string>();
+    const collect = (condition: unknown) => {
+      for (const keys of Object.values((condition ?? {}) as Record<string, unknown>)) {
+        const leading = (keys as Record<string, unknown>)['dynamodb:LeadingKeys'];
+        for (const pattern of [leading ?? []].flat()) patterns.add(String(pattern));
+      }
+    };
+    for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
+      for (const statement of policy.Properties.PolicyDocument.Statement) {
+        if ([statement.Action].flat().includes('dynamodb:UpdateItem')) collect(statement.Condition);
+      }
+    }
+    for (const table of Object.values(template.findResources('AWS::DynamoDB::Table'))) {
+      for (const statement of table.Properties.ResourcePolicy.PolicyDocument.Statement) {
+        collect(statement.Condition);
+      }
+    }
+    expect(patterns.size).toBeGreaterThan(0);
+    for (const pattern of patterns) {
+      for (const fill of ['a', 'app#3', '0']) {
+        const partition = pattern.replaceAll('*', fill).replaceAll('?', 'x');
+        expect(isChainKey(partition), `chain key ${JSON.stringify(partition)}`).toBe(false);
       }
     }
   });

@@ -39,15 +39,18 @@ import {
  *   record        chain=<chain>          seq=0,1,2…  envelope attributes, hash, body (JSON
  *                                                    text) or body_ref, body_salt, user_key
  *   event index   chain=evt#<event_id>   seq=-1      rec_chain, rec_seq
- *   chain meta    chain=meta#<chain>     seq=-1      registry='chain', chain_name,
+ *   chain meta    chain=␠meta#<chain>    seq=-1      registry='chain', chain_name,
  *                                                    archived_through, checkpoint_size,
  *                                                    checkpoint_frontier
  *
  * Records have seq ≥ 0 and bookkeeping items seq = -1, so no chain key, whatever its
  * characters (even `evt#…`), can collide with an index or meta item; record queries always
- * bound seq ≥ 0. Bodies, policy results and refs are stored as JSON text: DynamoDB numbers
- * cannot hold every JSON number (1e300) and maps do not keep key order, and a record must
- * read back exactly as it was hashed. The text is RFC 8785 canonical JSON, so a body
+ * bound seq ≥ 0. The meta prefix starts with a space (␠), which no chain key does (the
+ * intake schema refuses leading whitespace): IAM tells the mutable meta items from records
+ * by that prefix alone (dynamodb:LeadingKeys), so `meta#…` would let the UpdateItem grant
+ * reach the records of a chain named `meta#x`. Bodies, policy results and refs are stored
+ * as JSON text: DynamoDB numbers cannot hold every JSON number (1e300) and maps do not keep
+ * key order, and a record must read back exactly as it was hashed. The text is RFC 8785 canonical JSON, so a body
  * fetched through its body_ref is byte for byte what body_hash commits to.
  *
  * Records are written only by `append` (Put with attribute_not_exists), never updated;
@@ -56,6 +59,12 @@ import {
 
 /** Bodies whose JSON text exceeds this go to the body store (claim check). */
 export const MAX_INLINE_BODY_BYTES = 256 * 1024;
+/** DynamoDB's item limit is 400 KB (attribute names and values, UTF-8); a record item whose
+ * inline body would take it past this (the policy result may carry the client's own checks
+ * verbatim) keeps its body in the body store instead. */
+export const MAX_ITEM_BYTES = 400 * 1024 - 8 * 1024;
+/** DynamoDB's limit on a GSI partition key value (by_user's `user_key`). */
+const MAX_INDEX_KEY_BYTES = 2048;
 /** TransactWriteItems takes at most 100 items: 49 records (record + event index item each)
  * plus the head condition (or, for a new chain, the meta item). */
 export const RECORDS_PER_TRANSACTION = 49;
@@ -103,7 +112,13 @@ const S = (value: string): AttributeValue => ({ S: value });
 const N = (value: number): AttributeValue => ({ N: String(value) });
 const INDEX_SEQ = -1;
 const eventKey = (eventId: string): Item => ({ chain: S(`evt#${eventId}`), seq: N(INDEX_SEQ) });
-const metaKey = (chain: string): Item => ({ chain: S(`meta#${chain}`), seq: N(INDEX_SEQ) });
+/** Partition-key prefix of the per-chain bookkeeping items, the only items anything but the
+ * purge step may update (lib/constructs/ledger-table.ts grants and denies by it). */
+export const META_KEY_PREFIX = ' meta#';
+const metaKey = (chain: string): Item => ({
+  chain: S(`${META_KEY_PREFIX}${chain}`),
+  seq: N(INDEX_SEQ),
+});
 const REGISTRY = 'chain';
 
 const encoder = new TextEncoder();
@@ -198,8 +213,32 @@ const recordItem = (record: LedgerRecord, body: string | BodyRef | undefined): I
   if (typeof body === 'string') item.body = S(body);
   else if (body !== undefined) item.body_ref = { M: { uri: S(body.uri), size: N(body.size) } };
   const userKey = userKeyOf(record.body);
-  if (userKey !== undefined) item.user_key = S(userKey);
+  // A key too long for the index would fail the whole transaction, every time: such a
+  // record is left out of the by_user index rather than never recorded.
+  if (userKey !== undefined && utf8Bytes(userKey) <= MAX_INDEX_KEY_BYTES) {
+    item.user_key = S(userKey);
+  }
   return item;
+};
+
+const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
+
+/** An item's size as DynamoDB counts it (names and values; numbers by their digits, a
+ * little over DynamoDB's own count). */
+const itemSize = (item: Item): number => {
+  const valueSize = (value: AttributeValue): number =>
+    value.S !== undefined
+      ? utf8Bytes(value.S)
+      : value.N !== undefined
+        ? value.N.length + 1
+        : value.M !== undefined
+          ? 3 + itemSize(value.M)
+          : value.L !== undefined
+            ? 3 + value.L.reduce((n, v) => n + 1 + valueSize(v), 0)
+            : 1;
+  let size = 0;
+  for (const [name, value] of Object.entries(item)) size += utf8Bytes(name) + valueSize(value);
+  return size;
 };
 
 /** Rough item size for the transaction budget: attribute names and string values. */
@@ -283,7 +322,7 @@ export class DynamoLedger implements LedgerPort {
         throw new RangeError(`event ${record.event_id} appears twice in one append`);
       }
       eventIds.add(record.event_id);
-      const item = recordItem(record, await this.#body(record));
+      const item = await this.#item(record);
       const size = itemBytes(item);
       if (
         run.length >= RECORDS_PER_TRANSACTION ||
@@ -300,18 +339,22 @@ export class DynamoLedger implements LedgerPort {
     return runs;
   }
 
-  /** The body as JSON text, or a pointer to it in the body store when it is too large. */
-  async #body(record: LedgerRecord): Promise<string | BodyRef | undefined> {
-    if (record.body === undefined) return record.body_ref;
+  /** The record's item: the body inline as JSON text, or a pointer to it in the body store
+   * when the body or the item with it would be too large. */
+  async #item(record: LedgerRecord): Promise<Item> {
+    if (record.body === undefined) return recordItem(record, record.body_ref);
     const text = canonicalJson(record.body);
     const bytes = encoder.encode(text);
-    if (bytes.length <= MAX_INLINE_BODY_BYTES) return text;
+    if (bytes.length <= MAX_INLINE_BODY_BYTES) {
+      const inline = recordItem(record, text);
+      if (itemSize(inline) <= MAX_ITEM_BYTES) return inline;
+    }
     if (!this.#bodyStore) throw new BodyTooLargeError(record.chain, record.seq, bytes.length);
     // The body hash is salted, so the key is unique to this record even when a conflicting
     // writer took the same seq; a body put for a transaction that then failed is an orphan.
     const key = `bodies/${encodeChain(record.chain)}/${pad(record.seq)}-${record.body_hash}.json`;
     await this.#bodyStore.put(key, bytes, { contentType: 'application/json' });
-    return { uri: this.#bodyStore.uriOf(key), size: bytes.length };
+    return recordItem(record, { uri: this.#bodyStore.uriOf(key), size: bytes.length });
   }
 
   async #transact(head: ChainHead, run: readonly { record: LedgerRecord; item: Item }[]) {

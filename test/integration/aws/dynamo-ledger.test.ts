@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BodyTooLargeError,
   DynamoLedger,
   MAX_INLINE_BODY_BYTES,
+  META_KEY_PREFIX,
   RECORDS_PER_TRANSACTION,
 } from '#adapters/aws/dynamo-ledger.ts';
 import { S3Archive } from '#adapters/aws/s3-archive.ts';
 import { segmentKey } from '#core/archive/layout.ts';
-import { bodyHash, checkRecord } from '#core/chain/hash.ts';
+import { bodyHash, checkRecord, sealRecord } from '#core/chain/hash.ts';
 import { GENESIS_PREV, type LedgerRecord } from '#core/chain/record.ts';
 import { appendToChain, type PendingRecord } from '#core/pipeline/append-chain.ts';
 import type { ProcessorDeps } from '#core/pipeline/deps.ts';
@@ -437,6 +438,94 @@ describe('DynamoLedger on DynamoDB Local', () => {
     expect(raw.Item?.user_key).toBeUndefined();
   });
 
+  it('claim-checks a body under 256 KB when the whole record item would pass 400 KB', async () => {
+    // Prepare: the client's policy_checks are kept verbatim in the policy result, so a
+    // 200 KB body that carries them makes a record item of ~400 KB.
+    const { ledger } = await newLedger();
+    const checks = [{ note: 'c'.repeat(200 * 1024) }];
+    const body = { policy_checks: checks, text: 'b'.repeat(50 * 1024) };
+    const head = emptyHead('fat');
+    const record = sealRecord(
+      {
+        chain: 'fat',
+        seq: 0,
+        kind: 'decision',
+        event_id: 'fat-0',
+        ingested_at: '2025-01-01T00:00:00.000Z',
+        policy: { version: 'none', decision: 'pass', findings: [], client_reported: checks },
+        prev: GENESIS_PREV,
+      },
+      body,
+    );
+    expect(new TextEncoder().encode(JSON.stringify(body)).length).toBeLessThan(
+      MAX_INLINE_BODY_BYTES,
+    );
+
+    // Act
+    await ledger.append(head, [record]);
+
+    // Assess
+    const stored = await ledger.get('fat', 0);
+    expect(stored?.body).toBeUndefined();
+    expect(stored?.body_ref?.size).toBeGreaterThan(200 * 1024);
+    expect(checkRecord(stored as LedgerRecord)).toEqual({ hash: true, body: 'by_ref' });
+  });
+
+  it('leaves out a user key too long for the by_user index instead of failing the append', async () => {
+    // Prepare: a table with the stack's by_user index (GSI partition keys ≤ 2048 bytes).
+    const table = `ledger-${randomUUID()}`;
+    await db.client.send(
+      new CreateTableCommand({
+        TableName: table,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'chain', AttributeType: 'S' },
+          { AttributeName: 'seq', AttributeType: 'N' },
+          { AttributeName: 'user_key', AttributeType: 'S' },
+          { AttributeName: 'ingested_at', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'chain', KeyType: 'HASH' },
+          { AttributeName: 'seq', KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'by_user',
+            KeySchema: [
+              { AttributeName: 'user_key', KeyType: 'HASH' },
+              { AttributeName: 'ingested_at', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'KEYS_ONLY' },
+          },
+        ],
+      }),
+    );
+    const ledger = new DynamoLedger({ client: db.client, table });
+    const bodies = [
+      { session_id: 's'.repeat(3000) },
+      { user_id: 'é'.repeat(1100) },
+      { user_id: 'u-1' },
+    ];
+    const records = sealedAfter(emptyHead('long-user'), 3, { body: (seq) => bodies[seq] });
+
+    // Act
+    await ledger.append(emptyHead('long-user'), records);
+
+    // Assess
+    expect(await collect(ledger.range('long-user', 0, 2))).toEqual(records);
+    const keys = [];
+    for (const seq of [0, 1, 2]) {
+      const out = await db.client.send(
+        new GetItemCommand({
+          TableName: table,
+          Key: { chain: { S: 'long-user' }, seq: { N: String(seq) } },
+        }),
+      );
+      keys.push(out.Item?.user_key?.S);
+    }
+    expect(keys).toEqual([undefined, undefined, 'user:u-1']);
+  });
+
   it('refuses a body over 256 KB when no body store is configured', async () => {
     // Prepare
     const { table } = await newLedger();
@@ -486,7 +575,7 @@ describe('DynamoLedger on DynamoDB Local', () => {
     ['through a sparse chains index', { chainsIndex: 'chains' }],
   ])('lists every chain %s, even chains named like bookkeeping keys', async (_, options) => {
     // Prepare
-    const { ledger } = await newLedger(options);
+    const { ledger, table } = await newLedger(options);
     const names = ['app', 'evt#app-0', 'meta#app', 'lane#2'];
     for (const name of names) {
       await ledger.append(emptyHead(name), sealedAfter(emptyHead(name), 1, { ids: [`${name}/0`] }));
@@ -499,6 +588,16 @@ describe('DynamoLedger on DynamoDB Local', () => {
     expect(chains.sort()).toEqual([...names].sort());
     for (const name of names) expect((await ledger.head(name)).seq).toBe(0);
     expect(await ledger.locate(['app-0'])).toEqual(new Map());
+    // The bookkeeping item lives under the prefix IAM lets UpdateItem reach, which the
+    // records of chain `meta#app` do not.
+    expect(META_KEY_PREFIX.startsWith(' ')).toBe(true);
+    const meta = await db.client.send(
+      new GetItemCommand({
+        TableName: table,
+        Key: { chain: { S: `${META_KEY_PREFIX}app` }, seq: { N: '-1' } },
+      }),
+    );
+    expect(meta.Item?.chain_name?.S).toBe('app');
   });
 });
 
