@@ -117,6 +117,19 @@ export class ArchiveBucket extends Construct {
       ],
     });
 
+    // Versioning would let a plain PutObject stack a new current version on top of a locked
+    // one; every writer here sends If-None-Match, so the bucket refuses any write that doesn't.
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyOverwrites',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects('*')],
+        conditions: { Null: { 's3:if-none-match': 'true' } },
+      }),
+    );
+
     const crossRegion =
       'Cross-region replication is a deployment decision (region, residency, cost); Object Lock COMPLIANCE and versioning already make objects immutable in this region.';
     Validations.of(this).acknowledge(

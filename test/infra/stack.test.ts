@@ -96,6 +96,22 @@ describe('encryption at rest with customer managed keys', () => {
 });
 
 describe('archive bucket', () => {
+  it('refuses any object write without If-None-Match, so no version can hide a locked one', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'DenyOverwrites',
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 's3:PutObject',
+            Condition: { Null: { 's3:if-none-match': 'true' } },
+          }),
+        ]),
+      },
+    });
+  });
+
   it('locks objects in COMPLIANCE mode for the configured days, versioned, KMS, no public access', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       ObjectLockEnabled: true,
