@@ -276,8 +276,9 @@ export class ChainVerifier {
     const problems: string[] = [];
     if (!ok) problems.push('the envelope does not match its hash');
     if (f.body === 'mismatch') problems.push('the body does not match body_hash');
+    if (f.problem) problems.push(f.problem);
     if (entry.note) problems.push(entry.note);
-    if (!ok || f.body === 'mismatch') this.#fault(f.seq, 'modified', problems.join('; '));
+    if (problems.length > 0) this.#fault(f.seq, 'modified', problems.join('; '));
 
     if (this.#tip !== undefined && f.prev !== this.#tip && ok && this.#tipHashOk) {
       this.#rehashedSinceAgreed = true;
@@ -318,7 +319,8 @@ export class ChainVerifier {
     this.#tipHashOk = ok;
     this.#last = f.seq;
     if (f.body === 'absent') this.#bodyless.add(f.seq);
-    if (ok && f.purges) {
+    // Only a signed purge record vouches for removed bodies (see #settlePurges).
+    if (ok && f.purges && f.seq < this.#signedSize) {
       for (const [from, to] of f.purges) this.#purges.push({ from, to, by: f.seq });
     }
     this.#checkCheckpoints();
@@ -428,11 +430,14 @@ export class ChainVerifier {
     }
   }
 
-  /** Body-less seqs are purged when a purge record names them, otherwise a fault. */
+  /** Body-less seqs are purged when a purge record names them, otherwise a fault. Only purge
+   * records under a checkpoint that agreed count: anyone can append a well-linked record
+   * after the signed tail, and one naming a signed record's body would hide its removal. */
   #settlePurges(): PurgedRange[] {
     const purged: PurgedRange[] = [];
+    const signed = this.#purges.filter((p) => p.by < this.#agreedSize);
     for (const run of this.#bodyless.runs) {
-      const { covered, uncovered } = splitByCover(run, this.#purges);
+      const { covered, uncovered } = splitByCover(run, signed);
       for (const c of covered) {
         const last = purged[purged.length - 1];
         if (last && last.by === c.by && last.to + 1 === c.from) {
@@ -445,7 +450,7 @@ export class ChainVerifier {
         this.#fault(
           from,
           'unlogged_purge',
-          `body of ${seqs(from, to)} removed without a purge record`,
+          `body of ${seqs(from, to)} removed without a signed purge record`,
         );
       }
     }

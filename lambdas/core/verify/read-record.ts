@@ -9,6 +9,7 @@
  * sealed. Anything else, including every mismatch, goes through JSON.parse and
  * re-canonicalization (the slow path), which alone decides what is wrong.
  */
+import { isUtf8 } from 'node:buffer';
 import { createHash, hash as digest } from 'node:crypto';
 import { CanonicalizationError } from '#core/chain/canonical.ts';
 import {
@@ -36,6 +37,9 @@ export interface RecordFacts {
   readonly body: BodyCheck;
   /** For a purge record: the seq ranges of its chain whose bodies it removed. */
   readonly purges: readonly Range[] | undefined;
+  /** Why the line is a changed record even if its hashes match: it says something other
+   * than what they commit to for some JSON readers (see ambiguity). */
+  readonly problem: string | undefined;
 }
 
 /** A line that is not a record. */
@@ -56,6 +60,7 @@ const SALT_MID = Buffer.from('","body_salt":"');
 const BODY_MID = Buffer.from('","body":');
 const HEX_LEN = 64;
 const SALT_HEX_LEN = SALT_BYTES * 2;
+const SALT_RE = /^[0-9a-f]{32}$/;
 
 const recordTag = Buffer.from(RECORD_TAG, 'utf8');
 const bodyTag = Buffer.from(BODY_TAG, 'utf8');
@@ -150,8 +155,62 @@ const hashable = (compute: () => string): string | undefined => {
 
 const SEQ_GUESS = /"seq":(\d{1,15})[,}]/;
 
+const isSpace = (code: number): boolean =>
+  code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
+
+/** How many member names valid JSON text holds (strings followed by a colon). */
+const countNames = (text: string): number => {
+  let count = 0;
+  for (let open = text.indexOf('"'); open >= 0; open = text.indexOf('"', open + 1)) {
+    let close = text.indexOf('"', open + 1);
+    for (;;) {
+      let b = close - 1;
+      while (text.charCodeAt(b) === 0x5c) b--;
+      if ((close - 1 - b) % 2 === 0) break;
+      close = text.indexOf('"', close + 1);
+    }
+    let after = close + 1;
+    while (isSpace(text.charCodeAt(after))) after++;
+    if (text.charCodeAt(after) === 0x3a) count++;
+    open = close;
+  }
+  return count;
+};
+
+/** How many members the objects of a parsed value hold; -1 if one is named __proto__. */
+const countMembers = (value: unknown): number => {
+  let count = 0;
+  const todo: unknown[] = [value];
+  for (let v = todo.pop(); v !== undefined; v = todo.pop()) {
+    if (Array.isArray(v)) {
+      for (const item of v) if (typeof item === 'object' && item !== null) todo.push(item);
+      continue;
+    }
+    for (const key in v as object) {
+      if (key === '__proto__') return -1;
+      count++;
+      const item = (v as Record<string, unknown>)[key];
+      if (typeof item === 'object' && item !== null) todo.push(item);
+    }
+  }
+  return count;
+};
+
+/**
+ * Why the JSON text of `value` would not read the same everywhere, or undefined: a member
+ * name twice in one object (JSON.parse keeps the last value, other readers the first), seen
+ * as fewer members than names, or `__proto__` (which copying the parsed object turns into a
+ * prototype, dropping it from the canonical form). Either lets a line show data its hashes
+ * do not commit to.
+ */
+const ambiguity = (text: string, value: unknown): string | undefined => {
+  const members = countMembers(value);
+  if (members < 0) return 'a member is named __proto__';
+  return members === countNames(text) ? undefined : 'a member name appears twice in one object';
+};
+
 /** The slow path: parse the whole line and re-canonicalize. */
-const readParsed = (text: string): RecordFacts | MalformedLine => {
+const readParsed = (text: string, lineProblem: string | undefined): RecordFacts | MalformedLine => {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -180,6 +239,7 @@ const readParsed = (text: string): RecordFacts | MalformedLine => {
     computed: hashable(() => recordHash(record)),
     body,
     purges: purgesOf(value),
+    problem: lineProblem ?? ambiguity(text, value),
   };
 };
 
@@ -289,6 +349,7 @@ const readLaidOut = (
     computed: hash,
     body,
     purges: purgesOf(envelope),
+    problem: undefined,
   };
 };
 
@@ -300,5 +361,21 @@ export const readRecordLine = (
   expect?: Expectation,
 ): RecordFacts | MalformedLine => {
   if (end <= start) return new MalformedLine('empty line', undefined);
-  return readLaidOut(buf, start, end, expect) ?? readParsed(buf.toString('utf8', start, end));
+  const laidOut = readLaidOut(buf, start, end, expect);
+  if (laidOut !== undefined) return laidOut;
+  // Invalid bytes decode to U+FFFD: they could stand in for a committed U+FFFD unnoticed.
+  const utf8 = isUtf8(buf.subarray(start, end));
+  return readParsed(buf.toString('utf8', start, end), utf8 ? undefined : 'the line is not UTF-8');
+};
+
+/** How a body stored outside its record (`bytes`, its canonical JSON text) checks out
+ * against the record's salt and body_hash. */
+export const checkBodyBytes = (bytes: Uint8Array, salt: unknown, expected: string): BodyCheck => {
+  if (typeof salt !== 'string' || !SALT_RE.test(salt)) return 'mismatch';
+  const actual = createHash('sha256')
+    .update(bodyTag)
+    .update(Buffer.from(salt, 'hex'))
+    .update(bytes)
+    .digest('hex');
+  return actual === expected ? 'ok' : 'mismatch';
 };

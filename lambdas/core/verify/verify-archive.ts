@@ -6,12 +6,12 @@
  * Memory is flat in the number of records: segments are read line by line, and each chain
  * keeps only its pending window, a compact Merkle frontier and ranges.
  */
-import { chainsPrefix, parseKey } from '#core/archive/layout.ts';
+import { chainsPrefix, encodeChain, pad, parseKey } from '#core/archive/layout.ts';
 import type { ArchivePort } from '#ports/archive.ts';
 import { ChainVerifier } from './chain-verifier.ts';
 import { loadChainCheckpoints, loadTrustedKeys } from './checkpoints.ts';
 import { LineSplitter } from './line-splitter.ts';
-import { MalformedLine, readRecordLine } from './read-record.ts';
+import { checkBodyBytes, MalformedLine, type RecordFacts, readRecordLine } from './read-record.ts';
 import { FaultLog, type PurgedRange, type VerifyProgress, type VerifyReport } from './report.ts';
 
 /** The read side of the archive: all the verifier needs. */
@@ -71,7 +71,9 @@ export const verifyArchive = async (
     } catch {
       parsed = undefined;
     }
-    if (!parsed) {
+    // An alias of the chain's directory (`app%2D1` for `app-1`) would be read as the chain
+    // again, perhaps as a second copy that verifies on its own.
+    if (!parsed || !key.startsWith(`${chainsPrefix}${encodeChain(parsed.chain)}/`)) {
       faults.add(chainOfKey(key), -1, 'malformed', `unexpected archive key ${key}`);
       continue;
     }
@@ -84,20 +86,44 @@ export const verifyArchive = async (
     }
     if (parsed.type === 'checkpoint') continue;
     const chain = current as ChainVerifier;
+    const deliver = (read: RecordFacts | MalformedLine): void => {
+      if (read instanceof MalformedLine) {
+        chain.malformed(read.seq, `${read.reason} in ${key}`);
+      } else {
+        records++;
+        chain.record(read);
+      }
+    };
+    // Lines from a body stored by reference on wait here, in order, until that body is read.
+    const held: { read: RecordFacts | MalformedLine; ref: BodyRefCheck | undefined }[] = [];
+    const release = async (): Promise<void> => {
+      for (const { read, ref } of held) {
+        if (ref === undefined || read instanceof MalformedLine) deliver(read);
+        else deliver({ ...read, body: await checkRef(reader, ref) });
+      }
+      held.length = 0;
+    };
     const splitter = new LineSplitter({
       line: (buf, start, end) => {
-        const read = readRecordLine(buf, start, end, chain.expectation());
-        if (read instanceof MalformedLine) {
-          chain.malformed(read.seq, `${read.reason} in ${key}`);
+        if (held.length === 0) {
+          const read = readRecordLine(buf, start, end, chain.expectation());
+          if (read instanceof MalformedLine || read.body !== 'by_ref') deliver(read);
+          else held.push({ read, ref: bodyRefOf(buf, start, end) });
         } else {
-          records++;
-          chain.record(read);
+          const read = readRecordLine(buf, start, end);
+          const byRef = !(read instanceof MalformedLine) && read.body === 'by_ref';
+          held.push({ read, ref: byRef ? bodyRefOf(buf, start, end) : undefined });
         }
       },
-      oversize: () => chain.malformed(undefined, `line too long in ${key}`),
+      oversize: () => {
+        const read = new MalformedLine('line too long', undefined);
+        if (held.length === 0) deliver(read);
+        else held.push({ read, ref: undefined });
+      },
     });
     for await (const chunk of reader.stream(key)) {
       splitter.push(chunk);
+      if (held.length > 0) await release();
       bytes += chunk.length;
       if (bytes - reported >= PROGRESS_EVERY) {
         reported = bytes;
@@ -105,6 +131,7 @@ export const verifyArchive = async (
       }
     }
     splitter.end();
+    if (held.length > 0) await release();
   }
   finishChain();
   progress();
@@ -122,6 +149,37 @@ export const verifyArchive = async (
     faults: faults.faults,
     faultsOmitted: faults.omitted,
   };
+};
+
+/** Where a body stored by reference must be (the key the ledger's body store writes), and
+ * what it must hash to. The record's `body_ref` itself is not committed, so it is not used. */
+interface BodyRefCheck {
+  readonly key: string;
+  readonly salt: unknown;
+  readonly bodyHash: string;
+}
+
+const bodyRefOf = (buf: Buffer, start: number, end: number): BodyRefCheck => {
+  // readRecordLine parsed this line already: it is a JSON object with a record's shape.
+  const r = JSON.parse(buf.toString('utf8', start, end)) as Record<string, unknown>;
+  const [chain, seq, bodyHash] = [r.chain as string, r.seq as number, r.body_hash as string];
+  return {
+    key: `bodies/${encodeChain(chain)}/${pad(seq)}-${bodyHash}.json`,
+    salt: r.body_salt,
+    bodyHash,
+  };
+};
+
+/** A body stored by reference that is not in the archive counts as removed. */
+const checkRef = async (
+  reader: ArchiveReader,
+  ref: BodyRefCheck,
+): Promise<'ok' | 'mismatch' | 'absent'> => {
+  // A body_hash that is no hash must not become a path (`../…`) into the archive.
+  if (!/^[0-9a-f]{64}$/.test(ref.bodyHash)) return 'mismatch';
+  const bytes = await reader.get(ref.key);
+  if (bytes === undefined) return 'absent';
+  return checkBodyBytes(bytes, ref.salt, ref.bodyHash) === 'ok' ? 'ok' : 'mismatch';
 };
 
 const chainOfKey = (key: string): string => {
