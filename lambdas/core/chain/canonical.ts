@@ -66,6 +66,17 @@ const orderedArray = (items: readonly unknown[], depth: number): unknown[] => {
   return copy ?? (items as unknown[]);
 };
 
+/** Sets a member as data: plain assignment of `__proto__` (a legal JSON member name that
+ * JSON.parse keeps) would set the prototype and drop the member from the output. */
+const put = (target: Record<string, unknown>, key: string, value: unknown): void => {
+  Object.defineProperty(target, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+};
+
 const orderedObject = (obj: Record<string, unknown>, depth: number): Record<string, unknown> => {
   const keys = Object.keys(obj);
   let inOrder = true;
@@ -86,11 +97,11 @@ const orderedObject = (obj: Record<string, unknown>, depth: number): Record<stri
     const item = obj[key];
     const next = ordered(item, depth);
     if (copy !== undefined) {
-      copy[key] = next;
+      put(copy, key, next);
     } else if (next !== item) {
       copy = {};
-      for (let j = 0; j < i; j++) copy[keys[j] as string] = obj[keys[j] as string];
-      copy[key] = next;
+      for (let j = 0; j < i; j++) put(copy, keys[j] as string, obj[keys[j] as string]);
+      put(copy, key, next);
     }
   }
   return copy ?? obj;

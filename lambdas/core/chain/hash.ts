@@ -87,7 +87,15 @@ export const envelopeOf = (record: LedgerRecord | RecordEnvelope): RecordEnvelop
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(record)) {
     const value = (record as unknown as Record<string, unknown>)[key];
-    if (value !== undefined && !OUTSIDE_ENVELOPE.has(key)) out[key] = value;
+    if (value !== undefined && !OUTSIDE_ENVELOPE.has(key)) {
+      // defineProperty, not assignment: a `__proto__` member must stay a member.
+      Object.defineProperty(out, key, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
   }
   return out as unknown as RecordEnvelope;
 };

@@ -8,6 +8,7 @@ import { openNote } from '#core/chain/note.ts';
 import { checkpointChains } from '#core/pipeline/checkpoint.ts';
 import type { CheckpointDeps } from '#core/pipeline/deps.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
+import { verifyArchive } from '#core/verify/verify-archive.ts';
 import { collect, decision, envelope, type Harness, openHarness } from './harness.ts';
 
 let harness: Harness;
@@ -83,5 +84,26 @@ describe('checkpointChains', () => {
 
     expect((await harness.deps.ledger.head('loans')).seq).toBe(2);
     expect(written.map((w) => w.size)).toEqual([2]);
+  });
+});
+
+describe('a payload with a "__proto__" member', () => {
+  it('is recorded whole, and the archive verifies clean', async () => {
+    harness = await openHarness();
+    const deps = await checkpointDeps(harness);
+    const payload = JSON.parse(
+      '{"application_id":"loans","decision_id":"p1","output":{"decision":"deny"},' +
+        '"metadata":{"__proto__":{"admin":true}},"policy_checks":{"__proto__":[1]}}',
+    ) as unknown;
+
+    await processBatch([envelope(payload)], harness.deps);
+    await checkpointChains(deps);
+    const report = await verifyArchive(harness.deps.archive);
+
+    const [stored] = await collect(harness.deps.ledger.range('loans', 0, 0));
+    expect(JSON.stringify(stored?.body)).toContain('"__proto__":{"admin":true}');
+    expect(JSON.stringify(stored?.policy.client_reported)).toContain('"__proto__":[1]');
+    expect(report.faults).toEqual([]);
+    expect(report.ok).toBe(true);
   });
 });

@@ -174,3 +174,19 @@ describe('canonicalJson', () => {
     expect(JSON.stringify(forward)).toBe(before);
   });
 });
+
+describe('canonicalJson and a "__proto__" member', () => {
+  it.each([
+    ['before other members', '{"__proto__":{"x":2},"a":1}'],
+    ['after other members, out of order', '{"a":1,"__proto__":{"x":2}}'],
+    ['nested', '{"b":{"z":1,"__proto__":[1]}}'],
+  ])('keeps it as a member when it stands %s', (_where, text) => {
+    // Prepare: JSON.parse keeps "__proto__" as an own member
+    const value = JSON.parse(text) as unknown;
+    // Act
+    const canonical = canonicalJson(value);
+    // Assess
+    expect(canonical).toContain('"__proto__":');
+    expect(JSON.parse(canonical)).toEqual(value);
+  });
+});
