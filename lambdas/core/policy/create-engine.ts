@@ -11,7 +11,7 @@ import {
   ManagedDetectorUnavailableError,
   type ManagedMatch,
 } from './managed.ts';
-import { applyMasks, type Mask, maskedSnippet } from './mask.ts';
+import { applyMasks, type Mask, maskedSnippet, mergeMasks } from './mask.ts';
 import { fieldMatcher } from './paths.ts';
 import { type Replacement, redactBody, replaceDeep } from './redact-body.ts';
 import type { Policy, PolicyRule } from './schema.ts';
@@ -102,6 +102,15 @@ const applies = (c: CompiledRule, event: NormalisedEvent): boolean => {
   );
 };
 
+const isAlnum = (c: number): boolean =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+
+/** Whether `text[start, end)` is not part of a longer run of letters and digits (`Li` in
+ * `Linux`, nine digits inside a longer number): another token, not a copy of the value. */
+const standsAlone = (text: string, start: number, end: number): boolean =>
+  !(isAlnum(text.charCodeAt(start)) && isAlnum(text.charCodeAt(start - 1))) &&
+  !(isAlnum(text.charCodeAt(end - 1)) && isAlnum(text.charCodeAt(end)));
+
 const directionOf = (field: string): 'input' | 'output' =>
   field.startsWith('input') ? 'input' : 'output';
 
@@ -153,21 +162,46 @@ export const createPolicyEngine = (
     applicable: readonly CompiledRule[],
     hits: readonly Hit[],
   ): Inspection => {
-    const masksByField = new Map<string, Mask[]>();
+    // Every redacted value (and its canonical spelling) is masked wherever it occurs in any
+    // inspected text, not only where its detector reported it: detectors that need context
+    // (nine digits after `SSN`, a phone not after `order`) miss a repeated copy, which would
+    // otherwise show in other findings' snippets and in the guardrail's redacted text.
+    const replacements = new Map<string, string>();
     for (const h of hits) {
-      if (!h.rule.redacts || h.match.start === undefined || h.match.end === undefined) continue;
+      const { start, end, entity, canonical } = h.match;
+      if (!h.rule.redacts || start === undefined || end === undefined || end <= start) continue;
+      const value = h.text.slice(start, end);
+      if (!replacements.has(value)) replacements.set(value, entity);
+      if (canonical !== undefined && canonical !== '' && !replacements.has(canonical))
+        replacements.set(canonical, entity);
+    }
+    const masksByField = new Map<string, Mask[]>();
+    if (replacements.size > 0) {
+      for (const { field, text } of event.texts) {
+        const masks: Mask[] = [];
+        for (const [value, entity] of replacements) {
+          for (let at = text.indexOf(value); at !== -1; at = text.indexOf(value, at + 1)) {
+            if (standsAlone(text, at, at + value.length))
+              masks.push({ start: at, end: at + value.length, entity });
+          }
+        }
+        if (masks.length > 0) masksByField.set(field, masks);
+      }
+    }
+    for (const h of hits) {
+      const { start, end, entity } = h.match;
+      if (!h.rule.redacts || start === undefined || end === undefined) continue;
       const list = masksByField.get(h.field) ?? [];
-      list.push({ start: h.match.start, end: h.match.end, entity: h.match.entity });
+      list.push({ start, end, entity });
       masksByField.set(h.field, list);
     }
+    for (const [field, masks] of masksByField) masksByField.set(field, mergeMasks(masks));
     const findings: Finding[] = [];
-    const replacements = new Map<string, string>();
     for (const h of hits) {
       const { rule } = h.rule;
       const { start, end, entity } = h.match;
       const spanned = start !== undefined && end !== undefined;
       const value = spanned ? h.text.slice(start, end) : '';
-      if (spanned && h.rule.redacts) replacements.set(value, `[${entity}]`);
       const valueHmac = spanned ? hmac(h.match.canonical ?? value) : undefined;
       findings.push({
         rule_id: rule.id,
@@ -221,7 +255,7 @@ export const createPolicyEngine = (
       decision: strongestAction(findings.map((f) => f.action)),
       findings,
       redacted,
-      replacements: [...replacements].map(([value, label]) => ({ value, label })),
+      replacements: [...replacements].map(([value, entity]) => ({ value, label: `[${entity}]` })),
     };
   };
 

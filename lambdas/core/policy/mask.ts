@@ -36,10 +36,26 @@ const isLowSurrogate = (text: string, i: number): boolean => {
   return c >= 0xdc00 && c <= 0xdfff;
 };
 
+/** The masks touching `[from, to)`, found by binary search in masks sorted and disjoint. */
+const touching = (masks: readonly Mask[], from: number, to: number): Mask[] => {
+  let lo = 0;
+  let hi = masks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((masks[mid]?.end ?? 0) <= from) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: Mask[] = [];
+  for (let m = masks[lo]; m !== undefined && m.start < to; m = masks[++lo]) out.push(m);
+  return out;
+};
+
 /**
  * Up to `context` characters each side of `target`, with the target and every other mask
  * touching the window replaced by its label; a mask that crosses the window's edge is
- * replaced whole, so no part of a detected value leaks into a snippet.
+ * replaced whole, so no part of a detected value leaks into a snippet. `masks` are as
+ * mergeMasks returns them (sorted and disjoint), so a text with thousands of findings
+ * does not compare every finding with every mask.
  */
 export const maskedSnippet = (
   text: string,
@@ -51,7 +67,7 @@ export const maskedSnippet = (
   let to = Math.min(text.length, target.end + context);
   if (from > 0 && isLowSurrogate(text, from)) from--;
   if (to < text.length && isLowSurrogate(text, to)) to++;
-  const inWindow = mergeMasks([target, ...masks.filter((m) => m.start < to && m.end > from)]);
+  const inWindow = mergeMasks([target, ...touching(masks, from, to)]);
   const first = inWindow[0];
   const last = inWindow[inWindow.length - 1];
   const start = Math.min(from, first?.start ?? from);

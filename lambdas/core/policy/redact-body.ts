@@ -12,14 +12,34 @@ const replaceAll = (s: string, replacements: readonly Replacement[]): string =>
     s,
   );
 
-/** Every string in a JSON value with the replacements applied (a deep copy). */
+/**
+ * Every string in a JSON value with the replacements applied (a deep copy): values, object
+ * keys (`{"jane@example.com": …}`) and numbers whose digits hold a value (a card number sent
+ * as a JSON number becomes a string). Keys that become equal are all kept, numbered.
+ */
 export const replaceDeep = (value: unknown, replacements: readonly Replacement[]): unknown => {
   if (typeof value === 'string') return replaceAll(value, replacements);
+  if (typeof value === 'number' && replacements.length > 0) {
+    const digits = String(value);
+    const replaced = replaceAll(digits, replacements);
+    return replaced === digits ? value : replaced;
+  }
   if (Array.isArray(value)) return value.map((v) => replaceDeep(v, replacements));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, replaceDeep(v, replacements)]),
-    );
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      let key = replacements.length > 0 ? replaceAll(k, replacements) : k;
+      if (key !== k)
+        for (let n = 2; Object.hasOwn(out, key) || Object.hasOwn(value, key); n++)
+          key = `${replaceAll(k, replacements)}#${n}`;
+      Object.defineProperty(out, key, {
+        value: replaceDeep(v, replacements),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return out;
   }
   return value;
 };

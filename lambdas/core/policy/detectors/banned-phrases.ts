@@ -5,7 +5,7 @@ import { type Match, textDetector } from '../detector.ts';
 export const bannedPhrasesParams = z
   .strictObject({
     /** Phrases matched case-insensitively as whole words; spaces match any whitespace. */
-    phrases: z.array(z.string().min(1)).min(1),
+    phrases: z.array(z.string().regex(/\S/, 'a phrase, not blank')).min(1),
     /** Entity name reported. */
     entity: z
       .string()

@@ -48,12 +48,20 @@ const ISSUERS: readonly {
   { from: 6759, to: 6759, lengths: [13, 16, 19] },
 ];
 
+// Each range's prefix length as a power of ten, so one 4-digit prefix serves every range:
+// this runs for every run of 13-19 digits, and a text of digit groups has many.
+const SCALED = ISSUERS.map((i) => ({ ...i, scale: 10 ** (4 - String(i.from).length) }));
+
 /** Whether the number's prefix and length belong to a known card issuer. */
-export const knownIssuer = (digits: string): boolean =>
-  ISSUERS.some((i) => {
-    const prefix = Number(digits.slice(0, String(i.from).length));
-    return prefix >= i.from && prefix <= i.to && i.lengths.includes(digits.length);
-  });
+export const knownIssuer = (digits: string): boolean => {
+  if (digits.length < 4) return false;
+  const head = Number(digits.slice(0, 4));
+  for (const i of SCALED) {
+    const prefix = Math.floor(head / i.scale);
+    if (prefix >= i.from && prefix <= i.to && i.lengths.includes(digits.length)) return true;
+  }
+  return false;
+};
 
 /**
  * Finds payment card numbers: 13–19 digits, optionally in groups separated by spaces or
@@ -71,6 +79,12 @@ export const detectCreditCard = (text: string, _params: CreditCardParams): Match
     let i = 0;
     while (i < groups.length) {
       const first = groups[i];
+      // Every issuer's numbers start with 2-6.
+      const lead = first === undefined ? 0 : text.charCodeAt(first.start);
+      if (lead < 50 || lead > 54) {
+        i++;
+        continue;
+      }
       let best: { end: number; digits: string } | undefined;
       let digits = '';
       for (let j = i; j < groups.length; j++) {

@@ -21,6 +21,8 @@ const isDomainChar = (c: number): boolean =>
 
 const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 const TLD = /^[A-Za-z]{2,24}$/;
+// Image file extensions, none of them a top-level domain: `logo@2x.png` is a retina asset.
+const IMAGE_EXTENSION = /^(?:png|jpe?g|gif|svg|webp|bmp|ico|tiff?|heic|avif)$/i;
 
 /**
  * Finds e-mail addresses. Scans for `@` and grows the local part and domain around it
@@ -50,7 +52,8 @@ export const detectEmail = (text: string, _params: EmailParams): Match[] => {
       !local.endsWith('.') &&
       labels.length >= 2 &&
       labels.every((l) => LABEL.test(l)) &&
-      TLD.test(tld)
+      TLD.test(tld) &&
+      !IMAGE_EXTENSION.test(tld)
     ) {
       matches.push({
         entity: 'EMAIL_ADDRESS',

@@ -33,15 +33,37 @@ export const shannonEntropy = (s: string): number => {
  */
 export const detectHighEntropy = (text: string, params: HighEntropyParams): Match[] => {
   const matches: Match[] = [];
+  const check = (s: string, start: number): void => {
+    if (s.length < params.min_length || UUID.test(s)) return;
+    if (!/\d/.test(s) || !/[A-Za-z]/.test(s)) return;
+    if (shannonEntropy(s) >= params.min_entropy) {
+      matches.push({ entity: 'HIGH_ENTROPY_SECRET', start, end: start + s.length });
+    }
+  };
   for (const m of text.matchAll(CANDIDATE)) {
     const s = m[0];
-    if (s.length < params.min_length || UUID.test(s)) continue;
-    if (!/\d/.test(s) || !/[A-Za-z]/.test(s)) continue;
-    if (shannonEntropy(s) >= params.min_entropy) {
-      matches.push({ entity: 'HIGH_ENTROPY_SECRET', start: m.index, end: m.index + s.length });
+    if (s.length < params.min_length) continue;
+    // Inline content (`data:image/png;base64,…`) is data, not a credential.
+    if (text.startsWith('base64,', m.index - 7)) continue;
+    if (s.includes('/') && inUrl(text, m.index)) {
+      // A URL's path (`com/api/v2/users/12345/orders`) is judged segment by segment.
+      let at = m.index;
+      for (const segment of s.split('/')) {
+        check(segment, at);
+        at += segment.length + 1;
+      }
+    } else {
+      check(s, m.index);
     }
   }
   return matches;
+};
+
+/** Whether `text[at]` is inside a URL: `://` earlier in the same whitespace-free run. */
+const inUrl = (text: string, at: number): boolean => {
+  const before = text.slice(Math.max(0, at - 256), at);
+  const scheme = before.lastIndexOf('://');
+  return scheme !== -1 && !/\s/.test(before.slice(scheme));
 };
 
 /** Registry entry of the `high-entropy` detector. */

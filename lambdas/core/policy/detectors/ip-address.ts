@@ -9,8 +9,11 @@ export const ipAddressParams = z.strictObject({
 export type IpAddressParams = z.infer<typeof ipAddressParams>;
 
 const V4 = /(?<![\w.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\w]|\.\d)/g;
+// The IPv4 tail is tried before a hex group, and no match stops before `.digit`, so
+// `::ffff:192.0.2.1` is one address, not `::ffff:192` and `192.0.2.1`.
 const V6 =
-  /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])/g;
+  /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?(?![\w:]|\.\d)/g;
+const HEX_DIGIT = /[0-9A-Fa-f]/;
 // Four dotted numbers after these words are versions or builds, not addresses.
 const VERSION_CONTEXT =
   /(?:\bv|\bversion|\bver\.?|\bbuild|\brelease|\bfirmware|\bsdk|\bchrome|\bapi)\s*:?\s*$/i;
@@ -59,25 +62,35 @@ export const isIpv6 = (s: string): boolean => {
  */
 export const detectIpAddress = (text: string, params: IpAddressParams): Match[] => {
   const matches: Match[] = [];
+  const v6 = text.includes(':') ? detectIpv6(text) : [];
+  let k = 0; // both lists are in text order: the IPv6 address that may hold this IPv4 tail
   for (const m of text.matchAll(V4)) {
     const [, a = '', b = '', c = '', d = ''] = m;
     if (!(isOctet(a) && isOctet(b) && isOctet(c) && isOctet(d))) continue;
+    while ((v6[k]?.end ?? Number.POSITIVE_INFINITY) <= m.index) k++;
+    if ((v6[k]?.start ?? Number.POSITIVE_INFINITY) <= m.index) continue; // an IPv6's tail
     if (VERSION_CONTEXT.test(text.slice(Math.max(0, m.index - 12), m.index))) continue;
     if (!params.include_private && isPrivateV4(Number(a), Number(b))) continue;
     matches.push({ entity: 'IP_ADDRESS', start: m.index, end: m.index + m[0].length });
   }
-  if (text.includes(':')) {
-    for (const m of text.matchAll(V6)) {
-      if (m[0].includes('::') || m[0].split(':').length >= 8 || m[0].includes('.')) {
-        if (isIpv6(m[0])) {
-          const canonical = m[0].toLowerCase();
-          matches.push({
-            entity: 'IP_ADDRESS',
-            start: m.index,
-            end: m.index + m[0].length,
-            canonical,
-          });
-        }
+  matches.push(...v6);
+  return matches;
+};
+
+const detectIpv6 = (text: string): Match[] => {
+  const matches: Match[] = [];
+  for (const m of text.matchAll(V6)) {
+    // `::` alone is notation (`map :: a -> b`), not an address worth reporting.
+    if (!HEX_DIGIT.test(m[0])) continue;
+    if (m[0].includes('::') || m[0].split(':').length >= 8 || m[0].includes('.')) {
+      if (isIpv6(m[0])) {
+        const canonical = m[0].toLowerCase();
+        matches.push({
+          entity: 'IP_ADDRESS',
+          start: m.index,
+          end: m.index + m[0].length,
+          canonical,
+        });
       }
     }
   }

@@ -118,7 +118,8 @@ const KNOWN_NAME = new Set<Kind | undefined>(['first', 'last', 'person']);
 
 type Hit = { readonly entity: (typeof NER_ENTITIES)[number]; readonly from: number };
 
-const classify = (tokens: readonly Token[], cued: boolean): Hit | undefined => {
+/** `cued` is asked only when needed: it runs a regular expression over the text before. */
+const classify = (tokens: readonly Token[], cued: () => boolean): Hit | undefined => {
   const first = tokens[0];
   const last = tokens[tokens.length - 1];
   if (first === undefined || last === undefined) return undefined;
@@ -140,7 +141,7 @@ const classify = (tokens: readonly Token[], cued: boolean): Hit | undefined => {
   if (tokens.length > 4 || !tokens.every(nameLike)) return undefined;
   const from = ROLE.has(first.lower) ? 1 : 0;
   if (from >= tokens.length) return undefined;
-  if (tokens.some((t) => KNOWN_NAME.has(t.kind)) || (cued && tokens.length <= 3)) {
+  if (tokens.some((t) => KNOWN_NAME.has(t.kind)) || (tokens.length <= 3 && cued())) {
     return { entity: 'PERSON', from };
   }
   return undefined;
@@ -158,9 +159,18 @@ export const detectNer = (text: string, params: NerParams): Match[] => {
   const wanted = new Set<string>(params.entities);
   const matches: Match[] = [];
   let run: Token[] = [];
+  // The cue before a run's first word, computed once per word however many runs start there.
+  let cueAt = -1;
+  let cue = false;
   const emit = (tokens: readonly Token[]): boolean => {
     const at = tokens[0]?.start ?? 0;
-    const hit = classify(tokens, PERSON_CUE.test(text.slice(Math.max(0, at - 16), at)));
+    const hit = classify(tokens, () => {
+      if (cueAt !== at) {
+        cueAt = at;
+        cue = PERSON_CUE.test(text.slice(Math.max(0, at - 16), at));
+      }
+      return cue;
+    });
     const from = hit === undefined ? undefined : tokens[hit.from];
     const to = tokens[tokens.length - 1];
     if (hit === undefined || from === undefined || to === undefined) return false;

@@ -11,10 +11,12 @@ export type PhoneParams = z.infer<typeof phoneParams>;
 
 // Cheap candidates first: a digit run with phone punctuation. libphonenumber's own
 // findNumbers is exact but scans at well under 1 MB/s; it validates candidates instead.
-const CANDIDATE = /(?<![\w+\-./(])(?:\+|\()?\d[\d \-.()]{5,20}\d(?!\w|[-./]\d)/g;
+// Not before `:digit`, so `2024-01-15 10:30` is not read as `2024-01-15 10`.
+const CANDIDATE = /(?<![\w+\-./(])(?:\+|\()?\d[\d \-.()]{5,20}\d(?!\w|[-./:]\d)/g;
 const NANP = new Set(['US', 'CA', 'PR', 'GU', 'VI', 'AS', 'MP']);
 const NANP_SHAPE = /^1?[2-9]\d{2}[2-9]\d{6}$/;
 const DATE_LIKE = /^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})$/;
+const PHONE_PUNCTUATION = /[+()\-.]/;
 const DOTTED_QUAD = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 // Identifiers introduced by these words are order numbers and the like, not phones.
 const ID_CONTEXT =
@@ -49,18 +51,32 @@ const validate = (candidate: string, regions: readonly string[]): string | undef
  */
 export const detectPhone = (text: string, params: PhoneParams): Match[] => {
   const matches: Match[] = [];
-  for (const m of text.matchAll(CANDIDATE)) {
+  CANDIDATE.lastIndex = 0;
+  for (let m = CANDIDATE.exec(text); m !== null; m = CANDIDATE.exec(text)) {
     const candidate = m[0].startsWith('(') && !m[0].includes(')') ? m[0].slice(1) : m[0];
     const start = m.index + (m[0].length - candidate.length);
     if (ID_CONTEXT.test(text.slice(Math.max(0, start - 24), start))) continue;
-    const e164 = validate(candidate, params.regions);
+    let length = candidate.length;
+    let e164 = validate(candidate, params.regions);
+    // A number and what follows it can form one run (`415-555-2671 2 times`, `(415)
+    // 555-2671 (415) 555-2672`): drop trailing groups, then scan on after the number.
+    // Only a number written as a phone (`+`, brackets, dashes, dots) is cut out of a
+    // longer run: digit groups split by spaces alone are more often a card or an account.
+    for (let cut = candidate.lastIndexOf(' '); e164 === undefined && cut > 0; ) {
+      length = candidate.slice(0, cut).replace(/[^\d)]+$/, '').length;
+      const prefix = candidate.slice(0, length);
+      if (PHONE_PUNCTUATION.test(prefix)) e164 = validate(prefix, params.regions);
+      cut = candidate.lastIndexOf(' ', length - 1);
+    }
     if (e164 !== undefined) {
-      matches.push({
-        entity: 'PHONE_NUMBER',
-        start,
-        end: start + candidate.length,
-        canonical: e164,
-      });
+      matches.push({ entity: 'PHONE_NUMBER', start, end: start + length, canonical: e164 });
+      CANDIDATE.lastIndex = start + length;
+    } else {
+      // A number may start inside a rejected run at its `(` or `+` (`Suite 200 (415)
+      // 555-2671`, `10.0.0.1 +44 20 7946 0958`): look again from there. Not from any inner
+      // digit, which would find phone-shaped tails of IBANs and card numbers.
+      const next = m[0].slice(1).search(/[(+]/);
+      if (next !== -1) CANDIDATE.lastIndex = m.index + 1 + next;
     }
   }
   return matches;

@@ -32,7 +32,9 @@ const HEURISTICS: readonly { readonly re: RegExp; readonly score: number }[] = [
   },
   { re: /\bnew\s+(?:system\s+)?instructions?\s*:/gi, score: 0.7 },
   {
-    re: /<\|(?:im_start|im_end|system|endoftext)\|>|\[\/?INST\]|<<SYS>>|^\s*#{2,}\s*(?:system|instruction)s?\s*:?\s*$/gim,
+    // `[ \t]`, not `\s`: with the m flag `^\s*` would run across every following blank
+    // line from every line start, quadratic in a run of newlines.
+    re: /<\|(?:im_start|im_end|system|endoftext)\|>|\[\/?INST\]|<<SYS>>|^[ \t]*#{2,}[ \t]*(?:system|instruction)s?[ \t]*:?[ \t]*$/gim,
     score: 0.8,
   },
   { re: /\bfrom\s+now\s+on\s+(?:you\s+(?:will|must|are)|ignore|respond\s+only)/gi, score: 0.6 },

@@ -9,7 +9,7 @@ export const regexParams = z
     /** Flags besides `g` (always set): any of `i`, `m`, `s`, `u`. */
     flags: z
       .string()
-      .regex(/^[imsu]*$/, 'only i, m, s and u')
+      .regex(/^(?!.*(.).*\1)[imsu]*$/, 'only i, m, s and u, each at most once')
       .default(''),
     /** Entity name reported, e.g. `EMPLOYEE_ID`. */
     entity: z

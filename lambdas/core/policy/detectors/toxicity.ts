@@ -245,19 +245,25 @@ export const detectToxicity = (text: string, params: ToxicityParams): Match[] =>
       else if (wanted.has(e.category)) hits.push({ start: token.start, end, category: e.category });
     }
   });
-  return hits
-    .filter((h) => !allowed.some((a) => h.start >= a.start && h.end <= a.end))
-    .filter(
-      (h, i, all) =>
-        !all.some(
-          (o, j) =>
-            j !== i &&
-            o.start <= h.start &&
-            o.end >= h.end &&
-            (o.end - o.start > h.end - h.start || j < i),
-        ),
-    )
-    .map((h) => ({ entity: h.category.toUpperCase(), start: h.start, end: h.end }));
+  // Drop hits inside an allowed phrase, then hits inside another hit (the first of equal
+  // spans stays). One sweep in start order, longest first: a text full of insults must not
+  // cost a comparison of every hit with every other.
+  const byStart = (a: { start: number; end: number }, b: { start: number; end: number }): number =>
+    a.start - b.start || b.end - a.end;
+  allowed.sort(byStart);
+  const matches: Match[] = [];
+  let next = 0;
+  let allowedEnd = -1;
+  let coveredEnd = -1;
+  for (const h of hits.sort(byStart)) {
+    for (let a = allowed[next]; a !== undefined && a.start <= h.start; a = allowed[++next]) {
+      allowedEnd = Math.max(allowedEnd, a.end);
+    }
+    if (allowedEnd >= h.end || coveredEnd >= h.end) continue;
+    coveredEnd = h.end;
+    matches.push({ entity: h.category.toUpperCase(), start: h.start, end: h.end });
+  }
+  return matches;
 };
 
 /** Registry entry of the `toxicity` detector. */
