@@ -67,14 +67,19 @@ const orderedArray = (items: readonly unknown[], depth: number): unknown[] => {
 };
 
 /** Sets a member as data: plain assignment of `__proto__` (a legal JSON member name that
- * JSON.parse keeps) would set the prototype and drop the member from the output. */
-const put = (target: Record<string, unknown>, key: string, value: unknown): void => {
-  Object.defineProperty(target, key, {
-    value,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
+ * JSON.parse keeps) would set the prototype and drop the member from the output. Only that
+ * name takes the slow path: defineProperty turns objects into slow dictionaries. */
+export const setMember = (target: Record<string, unknown>, key: string, value: unknown): void => {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else {
+    target[key] = value;
+  }
 };
 
 const orderedObject = (obj: Record<string, unknown>, depth: number): Record<string, unknown> => {
@@ -97,11 +102,11 @@ const orderedObject = (obj: Record<string, unknown>, depth: number): Record<stri
     const item = obj[key];
     const next = ordered(item, depth);
     if (copy !== undefined) {
-      put(copy, key, next);
+      setMember(copy, key, next);
     } else if (next !== item) {
       copy = {};
-      for (let j = 0; j < i; j++) put(copy, keys[j] as string, obj[keys[j] as string]);
-      put(copy, key, next);
+      for (let j = 0; j < i; j++) setMember(copy, keys[j] as string, obj[keys[j] as string]);
+      setMember(copy, key, next);
     }
   }
   return copy ?? obj;

@@ -12,7 +12,7 @@
  * leaves every record hash, link and checkpoint valid.
  */
 import { createHash, hash as digest, randomBytes } from 'node:crypto';
-import { CanonicalizationError, canonicalJson } from '#core/chain/canonical.ts';
+import { CanonicalizationError, canonicalJson, setMember } from '#core/chain/canonical.ts';
 import type { LedgerRecord, RecordEnvelope } from '#core/chain/record.ts';
 
 /** Domain tag prepended to the canonical envelope before hashing. */
@@ -87,15 +87,7 @@ export const envelopeOf = (record: LedgerRecord | RecordEnvelope): RecordEnvelop
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(record)) {
     const value = (record as unknown as Record<string, unknown>)[key];
-    if (value !== undefined && !OUTSIDE_ENVELOPE.has(key)) {
-      // defineProperty, not assignment: a `__proto__` member must stay a member.
-      Object.defineProperty(out, key, {
-        value,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    }
+    if (value !== undefined && !OUTSIDE_ENVELOPE.has(key)) setMember(out, key, value);
   }
   return out as unknown as RecordEnvelope;
 };
