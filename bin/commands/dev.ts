@@ -11,6 +11,10 @@ const DEV_DEFAULTS = {
   checkpointSeconds: 10,
 };
 
+/** The data directory: `--data`, else `AUDIT_TRAIL_DATA`, else ./.audit-trail. */
+export const dataDirOf = (flag: string | undefined): string =>
+  flag ?? process.env.AUDIT_TRAIL_DATA ?? DEV_DEFAULTS.data;
+
 interface DevFlags {
   readonly port?: number;
   readonly host: string;
@@ -113,7 +117,7 @@ const runDev = async (flags: DevFlags): Promise<void> => {
   const runtime = await startDevRuntime({
     host: flags.host,
     port: flags.port ?? (envPort ? parsePort(envPort) : DEV_DEFAULTS.port),
-    dataDir: flags.data ?? process.env.AUDIT_TRAIL_DATA ?? DEV_DEFAULTS.data,
+    dataDir: dataDirOf(flags.data),
     checkpointIntervalMs: flags.checkpointInterval * 1000,
     policy: engine,
     ...(webhook === undefined ? {} : { alertWebhook: webhook }),

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ProofError, proveEvent } from '#core/verify/proof.ts';
 import { openArchiveReader } from './archive-location.ts';
-import { EXIT_USAGE, failureText, usageExit } from './verify.ts';
+import { dataDirOf } from './dev.ts';
+import { EXIT_CLEAN, EXIT_FAULTS, runAction, usageExit } from './exit.ts';
 
 interface ProveFlags {
   readonly archive?: string;
@@ -16,8 +17,8 @@ interface ProveFlags {
 }
 
 /** The archive of `--archive`, else `<--data | $AUDIT_TRAIL_DATA | ./.audit-trail>/archive`. */
-export const defaultArchive = (flags: ProveFlags): string =>
-  flags.archive ?? join(flags.data ?? process.env.AUDIT_TRAIL_DATA ?? './.audit-trail', 'archive');
+const archiveOf = (flags: ProveFlags): string =>
+  flags.archive ?? join(dataDirOf(flags.data), 'archive');
 
 /** `audit-trail prove`. */
 export const registerProve = (program: Command): void => {
@@ -29,19 +30,23 @@ export const registerProve = (program: Command): void => {
     .option('--data <dir>', 'data directory (env AUDIT_TRAIL_DATA, default ./.audit-trail)')
     .option('--out <file>', 'write the proof to this file instead of stdout')
     .exitOverride(usageExit)
-    .action(async (eventId: string, flags: ProveFlags) => {
-      try {
-        const reader = await openArchiveReader(defaultArchive(flags));
-        const proof = `${JSON.stringify(await proveEvent(reader, eventId), null, 2)}\n`;
+    .action((eventId: string, flags: ProveFlags) =>
+      runAction('prove', async () => {
+        const reader = await openArchiveReader(archiveOf(flags));
+        let proof: string;
+        try {
+          proof = `${JSON.stringify(await proveEvent(reader, eventId), null, 2)}\n`;
+        } catch (error) {
+          if (!(error instanceof ProofError)) throw error;
+          process.stderr.write(`audit-trail prove: ${error.message}\n`);
+          return EXIT_FAULTS;
+        }
         if (flags.out === undefined) process.stdout.write(proof);
         else {
           await writeFile(flags.out, proof);
           process.stderr.write(`proof of ${eventId} written to ${flags.out}\n`);
         }
-      } catch (error) {
-        const text = error instanceof ProofError ? error.message : failureText(error);
-        process.stderr.write(`audit-trail prove: ${text}\n`);
-        process.exitCode = error instanceof ProofError ? 1 : EXIT_USAGE;
-      }
-    });
+        return EXIT_CLEAN;
+      }),
+    );
 };

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { checkProof } from '#core/verify/proof.ts';
-import { EXIT_USAGE, failureText, usageExit } from './verify.ts';
+import { EXIT_CLEAN, EXIT_FAULTS, readPublicKey, runAction, usageExit } from './exit.ts';
 
 interface VerifyProofFlags {
   readonly publicKey?: string;
@@ -22,29 +22,22 @@ export const registerVerifyProof = (program: Command): void => {
       "pin the signer's verifier key; without it the key in the proof file is used (not pinned)",
     )
     .exitOverride(usageExit)
-    .action(async (file: string, flags: VerifyProofFlags) => {
-      let proof: unknown;
-      let publicKey: string | undefined;
-      try {
-        proof = JSON.parse(await readFile(file, 'utf8'));
-        if (flags.publicKey !== undefined) publicKey = await readFile(flags.publicKey, 'utf8');
-      } catch (error) {
-        process.stderr.write(`audit-trail verify-proof: ${failureText(error)}\n`);
-        process.exitCode = EXIT_USAGE;
-        return;
-      }
-      const check = checkProof(proof, publicKey);
-      if (!check.ok) {
-        process.stdout.write(`INVALID: ${check.reason}\n`);
-        process.exitCode = 1;
-        return;
-      }
-      const { event_id, chain, seq, tree_size } = check.proof;
-      const key = check.pinned
-        ? `key pinned: ${check.key}`
-        : `key NOT pinned: ${check.key} from the proof file; pass --public-key to pin it`;
-      process.stdout.write(
-        `valid: event ${event_id} is record ${seq} of chain ${chain}, included in the checkpoint of size ${tree_size} (${key})\n`,
-      );
-    });
+    .action((file: string, flags: VerifyProofFlags) =>
+      runAction('verify-proof', async () => {
+        const proof: unknown = JSON.parse(await readFile(file, 'utf8'));
+        const check = checkProof(proof, await readPublicKey(flags.publicKey));
+        if (!check.ok) {
+          process.stdout.write(`INVALID: ${check.reason}\n`);
+          return EXIT_FAULTS;
+        }
+        const { event_id, chain, seq, tree_size } = check.proof;
+        const key = check.pinned
+          ? `key pinned: ${check.key}`
+          : `key NOT pinned: ${check.key} from the proof file; pass --public-key to pin it`;
+        process.stdout.write(
+          `valid: event ${event_id} is record ${seq} of chain ${chain}, included in the checkpoint of size ${tree_size} (${key})\n`,
+        );
+        return EXIT_CLEAN;
+      }),
+    );
 };

@@ -2,19 +2,17 @@
  * `audit-trail verify <archive>`: checks an archive offline and exits 0 only when it is clean
  * (1 with faults, 2 when it cannot be read or the usage is wrong).
  */
-import { readFile } from 'node:fs/promises';
 import { setFlagsFromString } from 'node:v8';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { PinnedKeyError } from '#core/verify/checkpoints.ts';
 import type { VerifyReport } from '#core/verify/report.ts';
 import { type VerifyOptions, verifyArchive } from '#core/verify/verify-archive.ts';
 import {
-  ArchiveLocationError,
   type ArchiveLocationOptions,
   archiveSegmentBytes,
   openArchiveReader,
 } from './archive-location.ts';
+import { EXIT_CLEAN, EXIT_FAULTS, readPublicKey, runAction, usageExit } from './exit.ts';
 
 interface VerifyFlags {
   readonly publicKey?: string;
@@ -22,14 +20,6 @@ interface VerifyFlags {
   readonly endpointUrl?: string;
   readonly region?: string;
 }
-
-export const EXIT_CLEAN = 0;
-export const EXIT_FAULTS = 1;
-export const EXIT_USAGE = 2;
-
-/** Commander's own usage errors exit with 2 as well, not its default 1. */
-export const usageExit = (error: { exitCode: number }): never =>
-  process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE);
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -48,7 +38,7 @@ const table = (rows: readonly (readonly string[])[]): string => {
 };
 
 /** The human report. */
-export const formatReport = (report: VerifyReport): string => {
+const formatReport = (report: VerifyReport): string => {
   const counts = `${plural(report.chains, 'chain')}, ${plural(report.records, 'record')}, ${plural(report.checkpoints, 'checkpoint')} verified`;
   const lines: string[] = [];
   if (report.ok) lines.push(`clean: ${counts} (${keyLine(report)})`);
@@ -79,7 +69,7 @@ export const formatReport = (report: VerifyReport): string => {
 };
 
 /** The JSON report: the issue's `{ok, chains, records, faults}` plus the rest. */
-export const jsonReport = (report: VerifyReport): string =>
+const jsonReport = (report: VerifyReport): string =>
   `${JSON.stringify({
     ok: report.ok,
     chains: report.chains,
@@ -132,8 +122,7 @@ export const verifyLocation = async (
 };
 
 const runVerify = async (location: string, flags: VerifyFlags): Promise<number> => {
-  const publicKey =
-    flags.publicKey === undefined ? undefined : await readFile(flags.publicKey, 'utf8');
+  const publicKey = await readPublicKey(flags.publicKey);
   const bar = process.stderr.isTTY && !flags.json ? await progressBar(location) : undefined;
   try {
     const report = await verifyLocation(location, {
@@ -150,14 +139,6 @@ const runVerify = async (location: string, flags: VerifyFlags): Promise<number> 
   }
 };
 
-/** Why the command could not run at all (exit 2, never confused with faults found). */
-export const failureText = (error: unknown): string =>
-  error instanceof ArchiveLocationError || error instanceof PinnedKeyError
-    ? error.message
-    : error instanceof Error
-      ? `${error.name}: ${error.message}`
-      : String(error);
-
 /** `audit-trail verify`. */
 export const registerVerify = (program: Command): void => {
   program
@@ -171,12 +152,7 @@ export const registerVerify = (program: Command): void => {
     .option('--region <region>', 'AWS region of an s3:// archive (default: AWS_REGION)')
     .option('--json', 'print the report as JSON')
     .exitOverride(usageExit)
-    .action(async (location: string, flags: VerifyFlags) => {
-      try {
-        process.exitCode = await runVerify(location, flags);
-      } catch (error) {
-        process.stderr.write(`audit-trail verify: ${failureText(error)}\n`);
-        process.exitCode = EXIT_USAGE;
-      }
-    });
+    .action((location: string, flags: VerifyFlags) =>
+      runAction('verify', () => runVerify(location, flags)),
+    );
 };

@@ -6,6 +6,7 @@
  *   chains/<chain>/segments/<from>.jsonl              records from..(next segment's from - 1),
  *                                                     one JSON a line
  *   chains/<chain>/checkpoints/<tree size>.ckpt       C2SP signed checkpoint
+ *   bodies/<chain>/<seq>-<body hash>.json             a body stored by reference
  *   quarantine/<yyyy-mm-dd>/<event id>.bin            raw bytes of rejected input
  *
  * Numbers are zero-padded to 12 digits so lexicographic order is numeric order.
@@ -22,7 +23,9 @@ export const pad = (n: number): string => n.toString().padStart(PAD, '0');
 export const encodeChain = (chain: string): string => encodeURIComponent(chain);
 export const decodeChain = (segment: string): string => decodeURIComponent(segment);
 
-export const keyFile = (keyName: string): string => `keys/${encodeURIComponent(keyName)}.vkey`;
+export const keysPrefix = 'keys/';
+export const keyFile = (keyName: string): string =>
+  `${keysPrefix}${encodeURIComponent(keyName)}.vkey`;
 export const chainsPrefix = 'chains/';
 export const segmentsPrefix = (chain: string): string => `chains/${encodeChain(chain)}/segments/`;
 export const segmentKey = (chain: string, from: number): string =>
@@ -31,6 +34,8 @@ export const checkpointsPrefix = (chain: string): string =>
   `chains/${encodeChain(chain)}/checkpoints/`;
 export const checkpointKey = (chain: string, size: number): string =>
   `${checkpointsPrefix(chain)}${pad(size)}.ckpt`;
+export const bodyKey = (chain: string, seq: number, bodyHash: string): string =>
+  `bodies/${encodeChain(chain)}/${pad(seq)}-${bodyHash}.json`;
 export const quarantineKey = (day: string, eventId: string): string =>
   `quarantine/${day}/${encodeURIComponent(eventId)}.bin`;
 

@@ -30,6 +30,10 @@ export class CheckpointFormatError extends Error {
 export const checkpointOrigin = (logName: string, chain: string): string =>
   `${logName}/${encodeURIComponent(chain)}`;
 
+/** Whether `origin` names the log of `chain`, under any log name. */
+export const isOriginOf = (origin: string, chain: string): boolean =>
+  origin.endsWith(checkpointOrigin('', chain));
+
 const checkLine = (line: string, what: string): void => {
   if (line === '' || line.includes('\n')) {
     throw new CheckpointFormatError(`${what} must be one non-empty line`);

@@ -22,8 +22,10 @@ export const BODY_TAG = 'ai-audit-trail/body/v1\n';
 /** Salt length in bytes. */
 export const SALT_BYTES = 16;
 
-const SALT_RE = /^[0-9a-f]{32}$/;
-const HASH_RE = /^[0-9a-f]{64}$/;
+/** A salt as records hold it: 16 bytes, lowercase hex. */
+export const SALT_RE = /^[0-9a-f]{32}$/;
+/** A record or body hash as records hold it: 32 bytes, lowercase hex. */
+export const HASH_RE = /^[0-9a-f]{64}$/;
 
 /** Raised for a salt that is not 16 bytes of lowercase hex. */
 export class InvalidSaltError extends Error {

@@ -7,10 +7,9 @@
  * indexes are plain numbers up to 2^53, so bit operations are written as arithmetic.
  */
 import { hash as digest } from 'node:crypto';
-import { InvalidHashError } from '#core/chain/hash.ts';
+import { HASH_RE, InvalidHashError } from '#core/chain/hash.ts';
 
 const HASH_BYTES = 32;
-const HEX_HASH_RE = /^[0-9a-f]{64}$/;
 
 /** Raised for proof requests outside the tree (index ≥ size, size1 > size2, …). */
 export class ProofRangeError extends RangeError {
@@ -114,7 +113,7 @@ export const frontierFromJson = (json: FrontierJson): Frontier => {
   return {
     size,
     hashes: hashes.map((h) => {
-      if (typeof h !== 'string' || !HEX_HASH_RE.test(h)) {
+      if (typeof h !== 'string' || !HASH_RE.test(h)) {
         throw new FrontierFormatError('frontier hashes must be 64 lowercase hex');
       }
       return new Uint8Array(Buffer.from(h, 'hex'));
@@ -164,7 +163,7 @@ export const createTreeBuilder = (from: Frontier = emptyFrontier()): TreeBuilder
       pushLeafHex(Buffer.from(leaf).toString('hex'));
     },
     pushRecordHash: (hashHex) => {
-      if (!HEX_HASH_RE.test(hashHex)) throw new InvalidHashError('record hash must be 64 hex');
+      if (!HASH_RE.test(hashHex)) throw new InvalidHashError('record hash must be 64 hex');
       input[0] = 0;
       input.write(hashHex, 1, 'hex');
       pushLeafHex(digest('sha256', leafInput, 'hex'));
@@ -201,6 +200,25 @@ const checkSize = (leaves: readonly Uint8Array[], size: number): void => {
   }
 };
 
+/** The leaf ranges [from, to) whose subtree roots form the RFC 9162 §2.1.3.1 audit path of
+ * leaf `index` in a tree of `size` leaves, in proof order (leaf side first). */
+export const auditPathRanges = (index: number, size: number): [number, number][] => {
+  const out: [number, number][] = [];
+  const walk = (m: number, from: number, to: number): void => {
+    if (to - from === 1) return;
+    const k = split(to - from);
+    if (m < k) {
+      walk(m, from, from + k);
+      out.push([from + k, to]);
+    } else {
+      walk(m - k, from + k, to);
+      out.push([from, from + k]);
+    }
+  };
+  walk(index, 0, size);
+  return out;
+};
+
 /** RFC 9162 §2.1.3.1 inclusion proof of leaf `index` in the tree of the first `size`
  * leaf hashes. Throws ProofRangeError outside the tree. */
 export const inclusionProof = (
@@ -212,14 +230,7 @@ export const inclusionProof = (
   if (!Number.isSafeInteger(index) || index < 0 || index >= size) {
     throw new ProofRangeError(`leaf index ${index} outside tree of size ${size}`);
   }
-  const path = (m: number, from: number, to: number): Uint8Array[] => {
-    if (to - from === 1) return [];
-    const k = split(to - from);
-    return m < k
-      ? [...path(m, from, from + k), subtreeRoot(leafHashes, from + k, to)]
-      : [...path(m - k, from + k, to), subtreeRoot(leafHashes, from, from + k)];
-  };
-  return path(index, 0, size);
+  return auditPathRanges(index, size).map(([from, to]) => subtreeRoot(leafHashes, from, to));
 };
 
 /** RFC 9162 §2.1.4.1 consistency proof between the trees of the first `size1` and `size2`

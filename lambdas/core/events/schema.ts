@@ -137,6 +137,3 @@ export const batchSchema = z.looseObject({
 export const batchEnvelopeSchema = z.looseObject({
   events: z.array(z.unknown()).min(1).max(MAX_BATCH_EVENTS),
 });
-
-/** A payload that passed one of the event shapes. */
-export type EventPayload = z.infer<typeof eventPayloadSchema>;

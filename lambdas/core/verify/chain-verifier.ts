@@ -20,6 +20,7 @@
  * - truncated: a signed checkpoint covers more records than the archive holds;
  * - unlogged_purge: a body removed that no purge record of the chain names.
  */
+import { HASH_RE } from '#core/chain/hash.ts';
 import { GENESIS_PREV } from '#core/chain/record.ts';
 import { Frontier } from './frontier.ts';
 import { decodeHash } from './hex.ts';
@@ -50,8 +51,6 @@ export const WINDOW = 16_384;
 const RING = WINDOW;
 /** Rival records (for seqs already taken) followed at once. */
 const MAX_RIVALS = 64;
-
-const HEX_HASH = /^[0-9a-f]{64}$/;
 
 interface Entry {
   readonly facts: RecordFacts;
@@ -270,7 +269,7 @@ export class ChainVerifier {
     let effective = f.hash;
     if (!ok && f.computed !== undefined) {
       const successorSaysComputed = after?.some((a) => a.facts.prev === f.computed) ?? false;
-      if (successorSaysComputed || !HEX_HASH.test(f.hash)) effective = f.computed;
+      if (successorSaysComputed || !HASH_RE.test(f.hash)) effective = f.computed;
     }
 
     const problems: string[] = [];

@@ -3,17 +3,14 @@
  * verifies against a trusted key, and which name this chain and their own size, are handed
  * to the chain verifier; every other one is a fault.
  */
-import { checkpointsPrefix, keyFile, parseKey } from '#core/archive/layout.ts';
-import { parseCheckpoint } from '#core/chain/checkpoint.ts';
+import { checkpointsPrefix, keysPrefix, parseKey } from '#core/archive/layout.ts';
+import { isOriginOf, parseCheckpoint } from '#core/chain/checkpoint.ts';
 import { openNote, parseVerifierKey } from '#core/chain/note.ts';
 import type { ArchivePort } from '#ports/archive.ts';
 import type { TrustedCheckpoint } from './chain-verifier.ts';
 import type { FaultLog } from './report.ts';
 
 type Reader = Pick<ArchivePort, 'list' | 'get'>;
-
-/** Where the archive publishes verifier keys (`keys/<name>.vkey`). */
-const KEYS_PREFIX = keyFile('').slice(0, keyFile('').lastIndexOf('/') + 1);
 
 /** Raised for a pinned key that is not a C2SP verifier key. */
 export class PinnedKeyError extends Error {
@@ -62,7 +59,7 @@ export const loadTrustedKeys = async (
     return { vkeys: [vkey], pinned: true };
   }
   const vkeys: string[] = [];
-  for await (const key of reader.list(KEYS_PREFIX)) {
+  for await (const key of reader.list(keysPrefix)) {
     const bytes = await reader.get(key);
     const vkey = bytes === undefined ? undefined : textOf(bytes)?.trim();
     try {
@@ -99,7 +96,6 @@ export const loadChainCheckpoints = async (
 ): Promise<{ trusted: TrustedCheckpoint[]; keys: Set<string> }> => {
   const trusted: TrustedCheckpoint[] = [];
   const used = new Set<string>();
-  const originSuffix = `/${encodeURIComponent(chain)}`;
   for await (const key of reader.list(checkpointsPrefix(chain))) {
     const parsed = parseKey(key);
     if (parsed?.type !== 'checkpoint') continue;
@@ -129,7 +125,7 @@ export const loadChainCheckpoints = async (
       faults.add(chain, at, 'malformed', `${key} is not a checkpoint: ${messageOf(error)}`);
       continue;
     }
-    if (!checkpoint.origin.endsWith(originSuffix)) {
+    if (!isOriginOf(checkpoint.origin, chain)) {
       // Validly signed, but for another chain: it proves nothing about this one.
       faults.add(
         chain,

@@ -8,10 +8,15 @@
  * flat however long the chain.
  */
 import { chainsPrefix, checkpointsPrefix, parseKey, segmentsPrefix } from '#core/archive/layout.ts';
-import { parseCheckpoint } from '#core/chain/checkpoint.ts';
-import { decodeBase64Strict } from '#core/chain/encoding.ts';
+import { isOriginOf, parseCheckpoint } from '#core/chain/checkpoint.ts';
+import { decodeBase64Strict, encodeBase64 } from '#core/chain/encoding.ts';
 import { envelopeOf, leafData, recordHash } from '#core/chain/hash.ts';
-import { createTreeBuilder, leafHash, verifyInclusion } from '#core/chain/merkle.ts';
+import {
+  auditPathRanges,
+  createTreeBuilder,
+  leafHash,
+  verifyInclusion,
+} from '#core/chain/merkle.ts';
 import { openNote } from '#core/chain/note.ts';
 import type { LedgerRecord, RecordEnvelope } from '#core/chain/record.ts';
 import { keyLabel, loadTrustedKeys } from './checkpoints.ts';
@@ -44,32 +49,6 @@ export class ProofError extends Error {
   override readonly name = 'ProofError';
 }
 
-/** The largest power of two smaller than n (n > 1). */
-const split = (n: number): number => {
-  let k = 1;
-  while (k * 2 < n) k *= 2;
-  return k;
-};
-
-/** The leaf ranges [from, to) whose subtree roots form the audit path of `index`, in proof
- * order. */
-export const auditPathRanges = (index: number, size: number): [number, number][] => {
-  const out: [number, number][] = [];
-  const walk = (m: number, from: number, to: number): void => {
-    if (to - from === 1) return;
-    const k = split(to - from);
-    if (m < k) {
-      walk(m, from, from + k);
-      out.push([from + k, to]);
-    } else {
-      walk(m - k, from + k, to);
-      out.push([from, from + k]);
-    }
-  };
-  walk(index, 0, size);
-  return out;
-};
-
 /** Streams the lines of every segment under `prefix` through `onLine`; stops early when it
  * returns false. */
 const scanSegments = async (
@@ -96,7 +75,7 @@ const scanSegments = async (
 };
 
 /** The record with this event id, found by scanning the archive. */
-export const findRecord = async (
+const findRecord = async (
   reader: ArchiveReader,
   eventId: string,
 ): Promise<LedgerRecord | undefined> => {
@@ -179,7 +158,7 @@ export const proveEvent = async (reader: ArchiveReader, eventId: string): Promis
     record: { ...envelopeOf(record), hash: record.hash },
     leaf_index: seq,
     tree_size: size,
-    proof: path.map((h) => Buffer.from(h).toString('base64')),
+    proof: path.map(encodeBase64),
     checkpoint: latest.note,
     vkey: latest.vkey,
   };
@@ -227,7 +206,7 @@ export const checkProof = (value: unknown, publicKey?: string): ProofCheck => {
   let root: Uint8Array;
   try {
     const checkpoint = parseCheckpoint(text);
-    if (!checkpoint.origin.endsWith(`/${encodeURIComponent(p.chain)}`)) {
+    if (!isOriginOf(checkpoint.origin, p.chain)) {
       return fail(`the checkpoint is for ${checkpoint.origin}, not chain ${p.chain}`);
     }
     if (checkpoint.size !== p.tree_size) return fail('tree_size is not the checkpoint size');

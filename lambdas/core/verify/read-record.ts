@@ -20,6 +20,7 @@ import {
   RECORD_TAG,
   recordHash,
   SALT_BYTES,
+  SALT_RE,
 } from '#core/chain/hash.ts';
 import type { LedgerRecord } from '#core/chain/record.ts';
 import { decodeHexBytes } from './hex.ts';
@@ -60,7 +61,6 @@ const SALT_MID = Buffer.from('","body_salt":"');
 const BODY_MID = Buffer.from('","body":');
 const HEX_LEN = 64;
 const SALT_HEX_LEN = SALT_BYTES * 2;
-const SALT_RE = /^[0-9a-f]{32}$/;
 
 const recordTag = Buffer.from(RECORD_TAG, 'utf8');
 const bodyTag = Buffer.from(BODY_TAG, 'utf8');

@@ -6,7 +6,8 @@
  * Memory is flat in the number of records: segments are read line by line, and each chain
  * keeps only its pending window, a compact Merkle frontier and ranges.
  */
-import { chainsPrefix, encodeChain, pad, parseKey } from '#core/archive/layout.ts';
+import { bodyKey, chainsPrefix, encodeChain, parseKey } from '#core/archive/layout.ts';
+import { HASH_RE } from '#core/chain/hash.ts';
 import type { ArchivePort } from '#ports/archive.ts';
 import { ChainVerifier } from './chain-verifier.ts';
 import { loadChainCheckpoints, loadTrustedKeys } from './checkpoints.ts';
@@ -162,9 +163,9 @@ interface BodyRefCheck {
 const bodyRefOf = (buf: Buffer, start: number, end: number): BodyRefCheck => {
   // readRecordLine parsed this line already: it is a JSON object with a record's shape.
   const r = JSON.parse(buf.toString('utf8', start, end)) as Record<string, unknown>;
-  const [chain, seq, bodyHash] = [r.chain as string, r.seq as number, r.body_hash as string];
+  const bodyHash = r.body_hash as string;
   return {
-    key: `bodies/${encodeChain(chain)}/${pad(seq)}-${bodyHash}.json`,
+    key: bodyKey(r.chain as string, r.seq as number, bodyHash),
     salt: r.body_salt,
     bodyHash,
   };
@@ -176,7 +177,7 @@ const checkRef = async (
   ref: BodyRefCheck,
 ): Promise<'ok' | 'mismatch' | 'absent'> => {
   // A body_hash that is no hash must not become a path (`../…`) into the archive.
-  if (!/^[0-9a-f]{64}$/.test(ref.bodyHash)) return 'mismatch';
+  if (!HASH_RE.test(ref.bodyHash)) return 'mismatch';
   const bytes = await reader.get(ref.key);
   if (bytes === undefined) return 'absent';
   return checkBodyBytes(bytes, ref.salt, ref.bodyHash) === 'ok' ? 'ok' : 'mismatch';

@@ -1,12 +1,15 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateEd25519Signer } from '#adapters/local/ed25519-signer.ts';
 import { segmentKey } from '#core/archive/layout.ts';
 import { leafData } from '#core/chain/hash.ts';
-import { createTreeBuilder, inclusionProof, leafHash } from '#core/chain/merkle.ts';
-import { auditPathRanges, checkProof, type ProofFile, proveEvent } from '#core/verify/proof.ts';
+import {
+  auditPathRanges,
+  createTreeBuilder,
+  inclusionProof,
+  leafHash,
+} from '#core/chain/merkle.ts';
+import { checkProof, type ProofFile, proveEvent } from '#core/verify/proof.ts';
 import type { SignerPort } from '#ports/signer.ts';
 import {
   buildArchive,
@@ -14,18 +17,19 @@ import {
   sealChain,
   segmentText,
 } from '#test/helpers/archive-builder.ts';
+import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 
 let dir: string;
 let signer: SignerPort;
 let stranger: SignerPort;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'verify-proof-'));
+  dir = await tempDir('verify-proof-');
   signer = await loadOrCreateEd25519Signer(join(dir, 'signer'));
   stranger = await loadOrCreateEd25519Signer(join(dir, 'stranger'));
 });
 afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  await removeDir(dir);
 });
 
 describe('auditPathRanges', () => {
