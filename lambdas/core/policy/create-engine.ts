@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { Finding, PolicyDecision, PolicyResult } from '#core/chain/record.ts';
 import type { NormalisedEvent } from '#core/events/event.ts';
 import type { AnyDetector } from './detector.ts';
-import { DETECTORS, MANAGED_DETECTOR_IDS, type ManagedDetectorId } from './detectors/registry.ts';
+import { DETECTORS, isManagedDetectorId } from './detectors/registry.ts';
 import type { PolicyEngine, PolicyEvaluation } from './engine.ts';
 import {
   MANAGED_PARAMS,
@@ -73,8 +73,8 @@ const compile = (rule: PolicyRule, managed: ManagedDetectors): CompiledRule => {
   const fields =
     rule.applies_to.fields === undefined ? undefined : rule.applies_to.fields.map(fieldMatcher);
   const matchesField = fields === undefined ? undefined : (f: string) => fields.some((m) => m(f));
-  if ((MANAGED_DETECTOR_IDS as readonly string[]).includes(rule.detector)) {
-    const id = rule.detector as ManagedDetectorId;
+  if (isManagedDetectorId(rule.detector)) {
+    const id = rule.detector;
     const service = managed[id];
     if (service === undefined) throw new ManagedDetectorUnavailableError(id, rule.id);
     const params = MANAGED_PARAMS[id].parse(rule.params);

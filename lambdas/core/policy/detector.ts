@@ -13,6 +13,15 @@ export interface Match {
   readonly canonical?: string;
 }
 
+/** Every non-empty match of a global regular expression, as spans of one entity. */
+export const regexMatches = (text: string, re: RegExp, entity: string): Match[] => {
+  const matches: Match[] = [];
+  for (const m of text.matchAll(re)) {
+    if (m[0].length > 0) matches.push({ entity, start: m.index, end: m.index + m[0].length });
+  }
+  return matches;
+};
+
 /** A finding about the event body as a whole (a missing field, a low confidence). */
 export interface BodyMatch {
   readonly entity: string;

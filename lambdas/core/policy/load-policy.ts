@@ -1,6 +1,7 @@
 import { parse, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
-import { DETECTORS, MANAGED_DETECTOR_IDS, type ManagedDetectorId } from './detectors/registry.ts';
+import { formatPath } from '#core/events/problem.ts';
+import { DETECTORS, isManagedDetectorId, MANAGED_DETECTOR_IDS } from './detectors/registry.ts';
 import { MANAGED_PARAMS } from './managed.ts';
 import { type Policy, policySchema } from './schema.ts';
 
@@ -32,11 +33,6 @@ export class PolicyLoadError extends Error {
   }
 }
 
-const dotted = (path: readonly PropertyKey[]): string =>
-  path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
-    .join('');
-
 /** The id of `rules[index]` in the raw document, if it has one. */
 const ruleIdAt = (doc: unknown, index: number): string => {
   const rules = (doc as { rules?: unknown } | null)?.rules;
@@ -54,18 +50,16 @@ const issuesOf = (
     if (path[0] === 'rules' && typeof path[1] === 'number') {
       return {
         rule_id: ruleIdAt(doc, path[1]),
-        field: dotted(path.slice(2)),
+        field: formatPath(path.slice(2)),
         reason: issue.message,
       };
     }
-    return { field: dotted(path), reason: issue.message };
+    return { field: formatPath(path), reason: issue.message };
   });
 
 const paramsSchemaOf = (detector: string): z.ZodType<unknown> | undefined =>
   DETECTORS.get(detector)?.params ??
-  ((MANAGED_DETECTOR_IDS as readonly string[]).includes(detector)
-    ? MANAGED_PARAMS[detector as ManagedDetectorId]
-    : undefined);
+  (isManagedDetectorId(detector) ? MANAGED_PARAMS[detector] : undefined);
 
 /**
  * Parses a policy file (YAML or JSON) and validates it: the document's shape, unique rule

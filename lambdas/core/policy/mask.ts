@@ -20,11 +20,12 @@ export const mergeMasks = (masks: readonly Mask[]): Mask[] => {
   return merged;
 };
 
-/** The text with every mask replaced by `[ENTITY]`. */
+/** The text with every mask replaced by `[ENTITY]`; `masks` are as mergeMasks returns them
+ * (sorted and disjoint). */
 export const applyMasks = (text: string, masks: readonly Mask[]): string => {
   let out = '';
   let at = 0;
-  for (const m of mergeMasks(masks)) {
+  for (const m of masks) {
     out += `${text.slice(at, m.start)}[${m.entity}]`;
     at = m.end;
   }

@@ -23,7 +23,8 @@ export const valueAt = (root: unknown, path: string): unknown => {
   return node;
 };
 
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The string with every regular-expression metacharacter escaped, to match it literally. */
+export const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Compiles a field pattern to a predicate. A pattern matches a field equal to it or below

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { type Match, textDetector } from '../detector.ts';
+import { type Match, regexMatches, textDetector } from '../detector.ts';
 
 /** Parameters of the `api-key` detector. */
 export const apiKeyParams = z.strictObject({});
@@ -12,11 +12,7 @@ const TOKENS =
 /** Finds API keys of well-known vendors by their documented prefixes (GitHub, GitLab,
  * Slack, OpenAI, Anthropic, Stripe, Google, SendGrid, npm). */
 export const detectApiKey = (text: string, _params: ApiKeyParams): Match[] =>
-  [...text.matchAll(TOKENS)].map((m) => ({
-    entity: 'API_KEY',
-    start: m.index,
-    end: m.index + m[0].length,
-  }));
+  regexMatches(text, TOKENS, 'API_KEY');
 
 /** Registry entry of the `api-key` detector. */
 export const apiKey = textDetector({

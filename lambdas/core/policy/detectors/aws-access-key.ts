@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { type Match, textDetector } from '../detector.ts';
+import { type Match, regexMatches, textDetector } from '../detector.ts';
 
 /** Parameters of the `aws-access-key` detector. */
 export const awsAccessKeyParams = z.strictObject({});
@@ -14,10 +14,7 @@ const SECRET =
 
 /** Finds AWS access key ids (`AKIA…`, `ASIA…`) and labelled secret access keys. */
 export const detectAwsAccessKey = (text: string, _params: AwsAccessKeyParams): Match[] => {
-  const matches: Match[] = [];
-  for (const m of text.matchAll(KEY_ID)) {
-    matches.push({ entity: 'AWS_ACCESS_KEY', start: m.index, end: m.index + m[0].length });
-  }
+  const matches = regexMatches(text, KEY_ID, 'AWS_ACCESS_KEY');
   for (const m of text.matchAll(SECRET)) {
     const secret = m[1] ?? '';
     const start = m.index + m[0].length - secret.length;

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { type Match, textDetector } from '../detector.ts';
+import { type Match, regexMatches, textDetector } from '../detector.ts';
+import { escapeRegExp } from '../paths.ts';
 
 /** Parameters of the `banned-phrases` detector. */
 export const bannedPhrasesParams = z
@@ -14,12 +15,7 @@ export const bannedPhrasesParams = z
   })
   .transform((p) => {
     const alternatives = p.phrases
-      .map((s) =>
-        s
-          .trim()
-          .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-          .replace(/\s+/g, '\\s+'),
-      )
+      .map((s) => escapeRegExp(s.trim()).replace(/\s+/g, '\\s+'))
       .sort((a, b) => b.length - a.length);
     return {
       ...p,
@@ -33,11 +29,7 @@ export type BannedPhrasesParams = z.infer<typeof bannedPhrasesParams>;
  * `age`, `marital status`) in a decision's stated reason.
  */
 export const detectBannedPhrases = (text: string, params: BannedPhrasesParams): Match[] =>
-  [...text.matchAll(params.re)].map((m) => ({
-    entity: params.entity,
-    start: m.index,
-    end: m.index + m[0].length,
-  }));
+  regexMatches(text, params.re, params.entity);
 
 /** Registry entry of the `banned-phrases` detector. */
 export const bannedPhrases = textDetector({

@@ -45,16 +45,27 @@ const validNumericDate = (m: RegExpMatchArray, iso: boolean): boolean => {
  * overlap an earlier, longer pattern's span are dropped.
  */
 export const detectDateTime = (text: string, _params: DateTimeParams): Match[] => {
+  // Kept sorted and disjoint, so one binary search tells whether a span overlaps any: a
+  // text of thousands of times must not compare every match with every other.
   const matches: Match[] = [];
-  const overlaps = (s: number, e: number): boolean => matches.some((x) => s < x.end && e > x.start);
   PATTERNS.forEach((re, p) => {
     for (const m of text.matchAll(re)) {
       if (p < 2 && !validNumericDate(m, p === 0)) continue;
-      const end = m.index + m[0].length;
-      if (!overlaps(m.index, end)) matches.push({ entity: 'DATE_TIME', start: m.index, end });
+      const start = m.index;
+      const end = start + m[0].length;
+      let lo = 0;
+      let hi = matches.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((matches[mid]?.start ?? 0) < end) lo = mid + 1;
+        else hi = mid;
+      }
+      // The last span starting before `end` has the greatest end of those that do.
+      if ((matches[lo - 1]?.end ?? 0) <= start)
+        matches.splice(lo, 0, { entity: 'DATE_TIME', start, end });
     }
   });
-  return matches.sort((a, b) => a.start - b.start);
+  return matches;
 };
 
 /** Registry entry of the `date-time` detector. */

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { type Match, textDetector } from '../detector.ts';
+import { type Match, regexMatches, textDetector } from '../detector.ts';
 
 /** Parameters of the `private-key` detector. */
 export const privateKeyParams = z.strictObject({});
@@ -12,11 +12,7 @@ const BLOCK =
 /** Finds PEM / OpenSSH / PGP private key blocks, from BEGIN to END line inclusive. */
 export const detectPrivateKey = (text: string, _params: PrivateKeyParams): Match[] => {
   if (!text.includes('-----BEGIN ')) return [];
-  return [...text.matchAll(BLOCK)].map((m) => ({
-    entity: 'PRIVATE_KEY',
-    start: m.index,
-    end: m.index + m[0].length,
-  }));
+  return regexMatches(text, BLOCK, 'PRIVATE_KEY');
 };
 
 /** Registry entry of the `private-key` detector. */

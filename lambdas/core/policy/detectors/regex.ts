@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { type Match, textDetector } from '../detector.ts';
+import { type Match, regexMatches, textDetector } from '../detector.ts';
 
 /** Parameters of the `regex` detector; the pattern is compiled at load time. */
 export const regexParams = z
@@ -32,14 +32,8 @@ export const regexParams = z
 export type RegexParams = z.infer<typeof regexParams>;
 
 /** Reports every non-empty match of the rule's regular expression. */
-export const detectRegex = (text: string, params: RegexParams): Match[] => {
-  const matches: Match[] = [];
-  for (const m of text.matchAll(params.re)) {
-    if (m[0].length > 0)
-      matches.push({ entity: params.entity, start: m.index, end: m.index + m[0].length });
-  }
-  return matches;
-};
+export const detectRegex = (text: string, params: RegexParams): Match[] =>
+  regexMatches(text, params.re, params.entity);
 
 /** Registry entry of the `regex` detector. */
 export const regex = textDetector({

@@ -51,3 +51,7 @@ export const DETECTORS: ReadonlyMap<string, AnyDetector> = new Map(
 /** Detectors provided by the deployment (AWS services), selected by rules like built-ins. */
 export const MANAGED_DETECTOR_IDS = ['comprehend-pii', 'bedrock-guardrail'] as const;
 export type ManagedDetectorId = (typeof MANAGED_DETECTOR_IDS)[number];
+
+/** Whether a rule's detector id names a managed detector. */
+export const isManagedDetectorId = (id: string): id is ManagedDetectorId =>
+  (MANAGED_DETECTOR_IDS as readonly string[]).includes(id);

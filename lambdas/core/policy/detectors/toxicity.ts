@@ -7,18 +7,28 @@ import {
   type ToxicityCategory,
 } from './toxicity-lexicon.ts';
 
-/** Parameters of the `toxicity` detector. */
-export const toxicityParams = z.strictObject({
-  /** Categories to report. */
-  categories: z
-    .array(z.enum(TOXICITY_CATEGORIES))
-    .min(1)
-    .default([...TOXICITY_CATEGORIES]),
-  /** Extra benign phrases; a match inside one is dropped (added to the built-in list). */
-  allow: z.array(z.string().min(1)).default([]),
-  /** Extra terms by category (added to the built-in lexicon). */
-  extra_terms: z.partialRecord(z.enum(TOXICITY_CATEGORIES), z.array(z.string().min(1))).default({}),
-});
+/** Parameters of the `toxicity` detector; the lexicon index is built at load time. */
+export const toxicityParams = z
+  .strictObject({
+    /** Categories to report. */
+    categories: z
+      .array(z.enum(TOXICITY_CATEGORIES))
+      .min(1)
+      .default([...TOXICITY_CATEGORIES]),
+    /** Extra benign phrases; a match inside one is dropped (added to the built-in list). */
+    allow: z.array(z.string().min(1)).default([]),
+    /** Extra terms by category (added to the built-in lexicon). */
+    extra_terms: z
+      .partialRecord(z.enum(TOXICITY_CATEGORIES), z.array(z.string().min(1)))
+      .default({}),
+  })
+  .transform((p) => ({
+    ...p,
+    index:
+      p.allow.length > 0 || Object.keys(p.extra_terms).length > 0
+        ? indexEntries(entriesOf(TOXICITY_CATEGORIES, p.extra_terms, p.allow))
+        : builtIn,
+  }));
 export type ToxicityParams = z.infer<typeof toxicityParams>;
 
 interface Token {
@@ -175,7 +185,7 @@ const indexEntries = (entries: readonly Entry[]): Map<string, Entry[]> => {
 
 const entriesOf = (
   categories: readonly ToxicityCategory[],
-  extra: ToxicityParams['extra_terms'],
+  extra: Partial<Record<ToxicityCategory, readonly string[]>>,
   allow: readonly string[],
 ): Entry[] => {
   const split = (p: string): string[] => p.toLowerCase().split(/\s+/).filter(Boolean);
@@ -207,10 +217,7 @@ const wordMatches = (token: Token | undefined, word: string, plural: boolean): b
  * allow-listed phrase (`kill the process`) are dropped.
  */
 export const detectToxicity = (text: string, params: ToxicityParams): Match[] => {
-  const custom = params.allow.length > 0 || Object.keys(params.extra_terms).length > 0;
-  const index = custom
-    ? indexEntries(entriesOf(TOXICITY_CATEGORIES, params.extra_terms, params.allow))
-    : builtIn;
+  const { index } = params;
   const wanted = new Set<string>(params.categories);
   const tokens = tokenise(text);
   const hits: { start: number; end: number; category: ToxicityCategory }[] = [];
