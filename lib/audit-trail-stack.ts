@@ -98,10 +98,6 @@ export class AuditTrailStack extends Stack {
       environment,
       removalPolicy,
     });
-    this.checkpointer.function.addEnvironment(
-      'SIGNING_KEY_ID',
-      this.checkpointer.signingKey.keyArn,
-    );
 
     this.ingestApi = new IngestApi(this, 'IngestApi', {
       stream: this.stream.stream,
@@ -111,7 +107,6 @@ export class AuditTrailStack extends Stack {
       ...(policy === undefined ? {} : { policy }),
       rateLimit: config.api.rateLimit,
       burstLimit: config.api.burstLimit,
-      environment,
       removalPolicy,
     });
 

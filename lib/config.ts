@@ -118,7 +118,9 @@ export const DEFAULT_PROTECTED_ATTRIBUTES: readonly string[] = [
 const days = z.number().int().min(1).max(36_500);
 const RATE = /^rate\((1 (minute|hour|day)|[1-9]\d* (minutes|hours|days))\)$/;
 const CRON = /^cron\(\S+( \S+){5}\)$/;
-const schedule = z.string().refine((s) => RATE.test(s) || CRON.test(s), {
+/** True for an EventBridge schedule expression: `rate(…)` or a 6-field `cron(…)`. */
+export const isSchedule = (text: string): boolean => RATE.test(text) || CRON.test(text);
+const schedule = z.string().refine(isSchedule, {
   error: 'must be an EventBridge schedule: rate(5 minutes) or cron(0 6 ? * MON *)',
 });
 const retentionHours = z.number().int().min(24).max(8760).default(168);

@@ -1,6 +1,6 @@
 /** Kinesis → processBatch → partial batch response. Env: see wiring/processor-deps.ts
  * (LEDGER_TABLE, ARCHIVE_BUCKET, ARCHIVE_RETENTION_DAYS, ALERTS_BUS, optional POLICY,
- * ARCHIVE_PREFIX, BODY_BUCKET, LEDGER_CHAINS_INDEX). */
+ * ARCHIVE_PREFIX, LEDGER_CHAINS_INDEX). */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';

@@ -7,14 +7,12 @@ import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-
-/** Source and detail type of the processor's events (lambdas/adapters/aws/eventbridge-alerts.ts). */
-export const ALERT_SOURCE = 'audit-trail';
-export const ALERT_DETAIL_TYPE = 'PolicyViolation';
+import { ALERT_DETAIL_TYPE, ALERT_SOURCE } from '#adapters/aws/eventbridge-alerts.ts';
+import { rotatingKey } from './key-use.ts';
 
 export interface AlertsProps {
   /** Subscribed to the topic by e-mail (confirmation required). @default none */
@@ -42,11 +40,12 @@ export class Alerts extends Construct {
       description: 'Audit trail: PolicyViolation events',
     });
 
-    this.encryptionKey = new kms.Key(this, 'Key', {
-      description: 'Audit trail: alert topic encryption',
-      enableKeyRotation: true,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-    });
+    this.encryptionKey = rotatingKey(
+      this,
+      'Key',
+      'Audit trail: alert topic encryption',
+      props.removalPolicy ?? RemovalPolicy.RETAIN,
+    );
     // EventBridge and CloudWatch alarms publish to the encrypted topic.
     this.encryptionKey.addToResourcePolicy(
       new iam.PolicyStatement({

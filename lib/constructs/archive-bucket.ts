@@ -6,10 +6,10 @@
  */
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { KEY_USE_ACTIONS } from './key-use.ts';
+import { KEY_USE_ACTIONS, rotatingKey } from './key-use.ts';
 
 export interface ArchiveBucketProps {
   /** Default Object Lock COMPLIANCE retention of every object (1..36500 days). */
@@ -71,11 +71,7 @@ export class ArchiveBucket extends Construct {
 
     this.encryptionKey =
       p.encryptionKey ??
-      new kms.Key(this, 'Key', {
-        description: 'Audit trail: archive bucket encryption',
-        enableKeyRotation: true,
-        removalPolicy: p.removalPolicy,
-      });
+      rotatingKey(this, 'Key', 'Audit trail: archive bucket encryption', p.removalPolicy);
 
     // Server access log delivery supports SSE-S3 targets only, not SSE-KMS.
     this.logBucket = new s3.Bucket(this, 'AccessLogs', {

@@ -8,11 +8,13 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { isSchedule } from '#lib/config.ts';
 import { handlerEntry } from '#lib/paths.ts';
 import type { ArchiveBucket } from './archive-bucket.ts';
 import { AuditFunction } from './audit-function.ts';
+import { deadLetterQueue } from './dead-letter-queue.ts';
 import type { LedgerTable } from './ledger-table.ts';
 
 export interface CheckpointerProps {
@@ -21,7 +23,8 @@ export interface CheckpointerProps {
   readonly logsKey: kms.IKey;
   /** EventBridge schedule expression, `rate(…)` or `cron(…)`. */
   readonly schedule: string;
-  /** Extra environment (LOG_NAME etc. are set by the stack). @default {} */
+  /** Extra environment (LOG_NAME etc. are set by the stack; SIGNING_KEY_ID by this
+   * construct). @default {} */
   readonly environment?: Readonly<Record<string, string>>;
   /** @default Duration.minutes(5) */
   readonly timeout?: Duration;
@@ -44,9 +47,6 @@ export const signingKeyDefaults = {
   keyUsage: kms.KeyUsage.SIGN_VERIFY,
 } as const;
 
-const RATE = /^rate\((1 (minute|hour|day)|[1-9]\d* (minutes|hours|days))\)$/;
-const CRON = /^cron\(\S+( \S+){5}\)$/;
-
 export class Checkpointer extends Construct {
   public readonly function: lambda.Function;
   public readonly signingKey: kms.Key;
@@ -56,7 +56,7 @@ export class Checkpointer extends Construct {
   constructor(scope: Construct, id: string, props: CheckpointerProps) {
     super(scope, id);
     const p = { ...checkpointerDefaults, ...props };
-    if (!RATE.test(p.schedule) && !CRON.test(p.schedule)) {
+    if (!isSchedule(p.schedule)) {
       throw new Error(`${id}: schedule must be rate(…) or cron(…), got "${p.schedule}"`);
     }
 
@@ -71,28 +71,17 @@ export class Checkpointer extends Construct {
         'KMS cannot rotate asymmetric keys; the verifier key is published in the archive and a new key would be a new signer name.',
     });
 
-    const queueKey = new kms.Key(this, 'QueueKey', {
-      description: 'Audit trail: checkpointer dead-letter queue encryption',
-      enableKeyRotation: true,
+    this.deadLetterQueue = deadLetterQueue(this, 'DeadLetterQueue', {
+      keyDescription: 'Audit trail: checkpointer dead-letter queue encryption',
+      noDlqReason: 'This queue is itself the dead-letter queue of the scheduled invocations.',
       removalPolicy: p.removalPolicy,
-    });
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: queueKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: p.removalPolicy,
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the scheduled invocations.',
     });
 
     const fn = new AuditFunction(this, 'Handler', {
       entry: handlerEntry('checkpointer'),
       description: 'Audit trail: signs Merkle checkpoints of every chain (KMS Ed25519)',
       logsKey: p.logsKey,
-      environment: p.environment,
+      environment: { ...p.environment, SIGNING_KEY_ID: this.signingKey.keyArn },
       timeout: p.timeout,
       memorySize: p.memorySize,
       // One run at a time: checkpoints of a chain must not race.

@@ -1,8 +1,9 @@
 /** The Kinesis stream between the API and the processor, encrypted with a customer key. */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { rotatingKey } from './key-use.ts';
 
 export interface EventStreamProps {
   /** @default 'on-demand' */
@@ -46,11 +47,7 @@ export class EventStream extends Construct {
 
     this.encryptionKey =
       p.encryptionKey ??
-      new kms.Key(this, 'Key', {
-        description: 'Audit trail: Kinesis event stream encryption',
-        enableKeyRotation: true,
-        removalPolicy: p.removalPolicy,
-      });
+      rotatingKey(this, 'Key', 'Audit trail: Kinesis event stream encryption', p.removalPolicy);
     this.stream = new kinesis.Stream(this, 'Stream', {
       encryption: kinesis.StreamEncryption.KMS,
       encryptionKey: this.encryptionKey,

@@ -58,7 +58,8 @@ export interface IngestApiProps {
    * @default Duration.seconds(0)
    */
   readonly authorizerCacheTtl?: Duration;
-  /** Environment of the query and guardrail functions. @default {} */
+  /** Extra environment of the query and guardrail functions (each gets what it reads:
+   * LEDGER_TABLE, EVENT_STREAM). @default {} */
   readonly environment?: Readonly<Record<string, string>>;
   /** Policy JSON compiled into the guardrail's bundle. @default the built-in default policy */
   readonly policy?: string;
@@ -234,20 +235,27 @@ export class IngestApi extends Construct {
       assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
       description: 'Audit trail: API Gateway puts records on the event stream',
     });
-    this.integrationRole.addToPolicy(
-      new iam.PolicyStatement({
+    // Put records on the stream (integration role, guardrail): those two actions, that key use.
+    const grantPutRecords = (grantee: iam.IGrantable): void => {
+      iam.Grant.addToPrincipal({
+        grantee,
         actions: ['kinesis:PutRecord', 'kinesis:PutRecords'],
-        resources: [props.stream.streamArn],
-      }),
-    );
-    props.stream.encryptionKey?.grant(this.integrationRole, 'kms:GenerateDataKey');
+        resourceArns: [props.stream.streamArn],
+      });
+      props.stream.encryptionKey?.grant(grantee, 'kms:GenerateDataKey');
+    };
+    grantPutRecords(this.integrationRole);
     acknowledgeGrantPolicy(this.integrationRole);
 
-    const methodOptions = (model: apigw.IModel): apigw.MethodOptions => ({
+    // Every route: the API key through the authorizer, and the request validator.
+    const guarded: apigw.MethodOptions = {
       authorizer: this.authorizer,
       authorizationType: apigw.AuthorizationType.CUSTOM,
       apiKeyRequired: true,
       requestValidator: validator,
+    };
+    const methodOptions = (model: apigw.IModel): apigw.MethodOptions => ({
+      ...guarded,
       requestModels: { 'application/json': model },
       methodResponses: ['202', '413', '429', '503'].map((statusCode) => ({ statusCode })),
     });
@@ -322,7 +330,7 @@ export class IngestApi extends Construct {
       logsKey: p.logsKey,
       memorySize: 512,
       timeout: Duration.seconds(10),
-      environment: p.environment,
+      environment: { ...p.environment, LEDGER_TABLE: props.ledger.table.tableName },
       removalPolicy: p.removalPolicy,
     });
     this.queryFunction = queryFn.function;
@@ -331,10 +339,7 @@ export class IngestApi extends Construct {
     this.api.root
       .resourceForPath('v1/events/{event_id}')
       .addMethod('GET', new apigw.LambdaIntegration(this.queryFunction), {
-        authorizer: this.authorizer,
-        authorizationType: apigw.AuthorizationType.CUSTOM,
-        apiKeyRequired: true,
-        requestValidator: validator,
+        ...guarded,
         requestParameters: { 'method.request.path.event_id': true },
       });
 
@@ -351,20 +356,12 @@ export class IngestApi extends Construct {
         removalPolicy: p.removalPolicy,
       });
       this.guardrailFunction = guardrailFn.function;
-      iam.Grant.addToPrincipal({
-        grantee: this.guardrailFunction,
-        actions: ['kinesis:PutRecord', 'kinesis:PutRecords'],
-        resourceArns: [props.stream.streamArn],
-      });
-      props.stream.encryptionKey?.grant(this.guardrailFunction, 'kms:GenerateDataKey');
+      grantPutRecords(this.guardrailFunction);
       acknowledgeSynchronous(this.guardrailFunction, 'API Gateway');
       this.api.root
         .resourceForPath('v1/guardrails/evaluate')
         .addMethod('POST', new apigw.LambdaIntegration(this.guardrailFunction), {
-          authorizer: this.authorizer,
-          authorizationType: apigw.AuthorizationType.CUSTOM,
-          apiKeyRequired: true,
-          requestValidator: validator,
+          ...guarded,
           requestModels: {
             'application/json': this.api.addModel('GuardrailModel', {
               modelName: 'AuditTrailGuardrailRequest',

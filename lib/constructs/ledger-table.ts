@@ -7,14 +7,10 @@
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { META_KEY_PREFIX } from '#adapters/aws/dynamo-ledger.ts';
-import { KEY_USE_ACTIONS } from './key-use.ts';
-
-/** Partition-key prefix of the mutable bookkeeping items (` meta#<chain>`, seq -1): it
- * starts with a space, which no chain key can, so no record matches it. */
-export { META_KEY_PREFIX };
+import { KEY_USE_ACTIONS, rotatingKey } from './key-use.ts';
 
 export const LEDGER_INDEXES = {
   /** Records by event id (PK `event_id`). */
@@ -24,15 +20,6 @@ export const LEDGER_INDEXES = {
   /** Sparse index of chain bookkeeping items (PK `registry`, SK `chain_name`). */
   chains: 'chains',
 } as const;
-
-/** Writes that would change or remove an item; only the purge role may make them. */
-export const MUTATING_ACTIONS = [
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:PartiQLUpdate',
-  'dynamodb:PartiQLDelete',
-] as const;
 
 const READ_ACTIONS = [
   'dynamodb:GetItem',
@@ -75,11 +62,7 @@ export class LedgerTable extends Construct {
 
     this.encryptionKey =
       p.encryptionKey ??
-      new kms.Key(this, 'Key', {
-        description: 'Audit trail: ledger table encryption',
-        enableKeyRotation: true,
-        removalPolicy: p.removalPolicy,
-      });
+      rotatingKey(this, 'Key', 'Audit trail: ledger table encryption', p.removalPolicy);
 
     const exceptPurge = p.purgeRole
       ? { ArnNotEquals: { 'aws:PrincipalArn': p.purgeRole.roleArn } }

@@ -1,8 +1,9 @@
 /** The customer managed key that encrypts every CloudWatch log group of the stack. */
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { rotatingKey } from './key-use.ts';
 
 export interface LogsKeyProps {
   /** @default RemovalPolicy.RETAIN */
@@ -15,11 +16,12 @@ export class LogsKey extends Construct {
   constructor(scope: Construct, id: string, props: LogsKeyProps = {}) {
     super(scope, id);
     const { region, account, partition } = Stack.of(this);
-    this.key = new kms.Key(this, 'Key', {
-      description: 'Audit trail: CloudWatch Logs encryption',
-      enableKeyRotation: true,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-    });
+    this.key = rotatingKey(
+      this,
+      'Key',
+      'Audit trail: CloudWatch Logs encryption',
+      props.removalPolicy ?? RemovalPolicy.RETAIN,
+    );
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'CloudWatchLogsOfThisAccount',

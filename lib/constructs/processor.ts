@@ -7,14 +7,15 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { handlerEntry } from '#lib/paths.ts';
 import type { ArchiveBucket } from './archive-bucket.ts';
 import { AuditFunction } from './audit-function.ts';
+import { deadLetterQueue } from './dead-letter-queue.ts';
 import type { LedgerTable } from './ledger-table.ts';
 
 export interface ProcessorProps {
@@ -88,22 +89,11 @@ export class Processor extends Construct {
       throw new Error(`${id}: maxRecordAge must be 1 minute..7 days, got ${age} s`);
     }
 
-    const queueKey = new kms.Key(this, 'QueueKey', {
-      description: 'Audit trail: processor failure queue encryption',
-      enableKeyRotation: true,
-      removalPolicy: p.removalPolicy,
-    });
-    this.failureQueue = new sqs.Queue(this, 'FailureQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: queueKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: p.removalPolicy,
-    });
-    Validations.of(this.failureQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
+    this.failureQueue = deadLetterQueue(this, 'FailureQueue', {
+      keyDescription: 'Audit trail: processor failure queue encryption',
+      noDlqReason:
         'This queue is itself the dead-letter destination of the event source mapping and of the function; a DLQ of a DLQ adds nothing.',
+      removalPolicy: p.removalPolicy,
     });
 
     this.auditFunction = new AuditFunction(this, 'Handler', {

@@ -305,14 +305,12 @@ export class DynamoLedger implements LedgerPort {
     }
   }
 
-  /** Stores large bodies out of line and groups the items into transactions. */
+  /** Stores large bodies out of line (concurrently: most records need no put at all) and
+   * groups the items into transactions. */
   async #runs(
     expected: ChainHead,
     records: readonly LedgerRecord[],
   ): Promise<{ record: LedgerRecord; item: Item }[][]> {
-    const runs: { record: LedgerRecord; item: Item }[][] = [];
-    let run: { record: LedgerRecord; item: Item }[] = [];
-    let bytes = 0;
     const eventIds = new Set<string>();
     for (const [i, record] of records.entries()) {
       if (record.chain !== expected.chain || record.seq !== expected.seq + 1 + i) {
@@ -322,8 +320,15 @@ export class DynamoLedger implements LedgerPort {
         throw new RangeError(`event ${record.event_id} appears twice in one append`);
       }
       eventIds.add(record.event_id);
-      const item = await this.#item(record);
-      const size = itemBytes(item);
+    }
+    const entries = await Promise.all(
+      records.map(async (record) => ({ record, item: await this.#item(record) })),
+    );
+    const runs: { record: LedgerRecord; item: Item }[][] = [];
+    let run: { record: LedgerRecord; item: Item }[] = [];
+    let bytes = 0;
+    for (const entry of entries) {
+      const size = itemBytes(entry.item);
       if (
         run.length >= RECORDS_PER_TRANSACTION ||
         (run.length > 0 && bytes + size > MAX_TRANSACTION_BYTES)
@@ -332,7 +337,7 @@ export class DynamoLedger implements LedgerPort {
         run = [];
         bytes = 0;
       }
-      run.push({ record, item });
+      run.push(entry);
       bytes += size;
     }
     if (run.length > 0) runs.push(run);

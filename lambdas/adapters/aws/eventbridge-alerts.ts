@@ -8,7 +8,7 @@ import type { AlertsPort, PolicyViolationAlert } from '#ports/alerts.ts';
 export interface EventBridgeAlertsOptions {
   readonly client: EventBridgeClient;
   readonly busName: string;
-  /** Event source; default `audit-trail`. */
+  /** Event source; default ALERT_SOURCE (`audit-trail`). */
   readonly source?: string;
   /** Attempts per entry before giving up; default 4. */
   readonly maxAttempts?: number;
@@ -27,6 +27,11 @@ export class AlertPublishError extends Error {
     this.errorCodes = errorCodes;
   }
 }
+
+/** Source and detail type of the alert events (the stack's rule matches both:
+ * lib/constructs/alerts.ts). */
+export const ALERT_SOURCE = 'audit-trail';
+export const ALERT_DETAIL_TYPE = 'PolicyViolation';
 
 /** PutEvents takes at most 10 entries per call. */
 export const ENTRIES_PER_CALL = 10;
@@ -50,7 +55,7 @@ export class EventBridgeAlerts implements AlertsPort {
   constructor(options: EventBridgeAlertsOptions) {
     this.#client = options.client;
     this.#busName = options.busName;
-    this.#source = options.source ?? 'audit-trail';
+    this.#source = options.source ?? ALERT_SOURCE;
     this.#maxAttempts = options.maxAttempts ?? 4;
     this.#backoffMs = options.backoffMs ?? 100;
   }
@@ -91,7 +96,7 @@ export class EventBridgeAlerts implements AlertsPort {
     return {
       EventBusName: this.#busName,
       Source: this.#source,
-      DetailType: 'PolicyViolation',
+      DetailType: ALERT_DETAIL_TYPE,
       Detail: JSON.stringify(alert),
       Time: new Date(alert.at),
       Resources: [],

@@ -2,6 +2,8 @@ import { type KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
 import { chainOf } from '#core/pipeline/chain-of.ts';
 
+const encoder = new TextEncoder();
+
 export interface KinesisEnvelopesOptions {
   readonly client: KinesisClient;
   /** Stream name or ARN. */
@@ -29,7 +31,7 @@ export class KinesisEnvelopes {
       new PutRecordCommand({
         ...this.#stream,
         PartitionKey: chainOf(envelope),
-        Data: new TextEncoder().encode(JSON.stringify(envelope)),
+        Data: encoder.encode(JSON.stringify(envelope)),
       }),
     );
   }

@@ -1,27 +1,22 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { presentedKey as keyFromHeaders } from '#adapters/local/http/auth.ts';
 
 /** Which API keys exist and are enabled (API Gateway's own keys in AWS). */
 export interface ApiKeyDirectory {
   isEnabled(key: string): Promise<boolean>;
 }
 
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
-
-/** The key from `Authorization: Bearer <key>` (as the seeds send it) or `x-api-key`. */
+/** The key from `Authorization: Bearer <key>` (as the seeds send it) or `x-api-key`, by the
+ * local server's rule (lambdas/adapters/local/http/auth.ts), over API Gateway's headers,
+ * whose names keep the client's case and whose values may carry spaces. */
 export const presentedKey = (
   headers: APIGatewayRequestAuthorizerEvent['headers'],
 ): string | undefined => {
+  const normalised: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
-    if (!value) continue;
-    const lower = name.toLowerCase();
-    if (lower === 'authorization') {
-      const key = BEARER.exec(value)?.[1];
-      if (key) return key;
-    } else if (lower === 'x-api-key' && value.trim() !== '') {
-      return value.trim();
-    }
+    if (value) normalised[name.toLowerCase()] = value.trim();
   }
-  return undefined;
+  return keyFromHeaders(normalised);
 };
 
 /**

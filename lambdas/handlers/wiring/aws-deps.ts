@@ -13,7 +13,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
-import { DynamoLedger } from '#adapters/aws/dynamo-ledger.ts';
+import { type BodyStore, DynamoLedger } from '#adapters/aws/dynamo-ledger.ts';
 import { KmsSigner } from '#adapters/aws/kms-signer.ts';
 import { powertoolsLog } from '#adapters/aws/powertools-log.ts';
 import { S3Archive } from '#adapters/aws/s3-archive.ts';
@@ -23,16 +23,15 @@ import { tracer } from '#handlers/observability/tracer.ts';
 import { systemClock } from '#ports/clock.ts';
 import { type Env, optional, positiveInt, required, retainFor } from './config.ts';
 
-export const s3 = (): S3Client => tracer.captureAWSv3Client(new S3Client({}));
-
 export const archiveFromEnv = (env: Env): S3Archive =>
   new S3Archive({
-    client: s3(),
+    client: tracer.captureAWSv3Client(new S3Client({})),
     bucket: required(env, 'ARCHIVE_BUCKET'),
     ...optionalProp('prefix', optional(env, 'ARCHIVE_PREFIX')),
   });
 
-export const ledgerFromEnv = (env: Env, bodies?: S3Archive): DynamoLedger =>
+/** The ledger; `bodies` (the archive) takes bodies too large for an item (claim check). */
+export const ledgerFromEnv = (env: Env, bodies?: BodyStore): DynamoLedger =>
   new DynamoLedger({
     client: tracer.captureAWSv3Client(new DynamoDBClient({})),
     table: required(env, 'LEDGER_TABLE'),

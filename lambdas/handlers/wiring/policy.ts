@@ -18,7 +18,6 @@ import { createBedrockGuardrailDetector } from '#adapters/aws/bedrock-guardrail.
 import { createComprehendPiiDetector } from '#adapters/aws/comprehend-pii.ts';
 import { createPolicyEngine, type RuntimePolicyEngine } from '#core/policy/create-engine.ts';
 import { defaultPolicy } from '#core/policy/default-policy.ts';
-import type { PolicyEngine } from '#core/policy/engine.ts';
 import { hmacKeyFromEnv } from '#core/policy/hmac-key.ts';
 import { loadPolicy } from '#core/policy/load-policy.ts';
 import type { ManagedDetectors } from '#core/policy/managed.ts';
@@ -53,7 +52,8 @@ const managedFromEnv = (policy: Policy, env: Env): ManagedDetectors => ({
  * the expression must stay spelled exactly like this for the replacement to happen. */
 const BUNDLED_POLICY: string | undefined = process.env.AUDIT_TRAIL_POLICY;
 
-/** The configured policy's engine: POLICY, else the bundled policy, else the default one. */
+/** The configured policy's engine: POLICY, else the bundled policy, else the default one.
+ * The processor records with it and the guardrail answers with it. */
 export const runtimePolicyFromEnv = (env: Env): RuntimePolicyEngine => {
   const text = optional(env, 'POLICY') ?? BUNDLED_POLICY;
   const policy = text === undefined ? defaultPolicy() : loadPolicy(text, 'POLICY');
@@ -63,6 +63,3 @@ export const runtimePolicyFromEnv = (env: Env): RuntimePolicyEngine => {
     managed: managedFromEnv(policy, env),
   });
 };
-
-/** The processor's policy hook (the same engine the guardrail answers with). */
-export const policyFromEnv = (env: Env): PolicyEngine => runtimePolicyFromEnv(env);
