@@ -17,6 +17,7 @@ import {
 } from './durable-stream.ts';
 import { loadOrCreateEd25519Signer } from './ed25519-signer.ts';
 import { openFileArchive } from './file-archive.ts';
+import { isErrnoCode } from './file-io.ts';
 import { openFileLedger } from './file-ledger.ts';
 import { type ResolvedApiKey, resolveApiKey } from './http/api-key.ts';
 import type { GuardrailEvaluator } from './http/guardrail.ts';
@@ -135,10 +136,14 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
     });
     cleanups.push(() => stream.close());
 
-    const checkpoint = serialCheckpoints(
-      { ledger: fileLedger, archive, signer, clock: systemClock, log, logName: signer.keyName },
+    const checkpoint = serialCheckpoints({
+      ledger: fileLedger,
+      archive,
+      signer,
+      clock: systemClock,
       log,
-    );
+      logName: signer.keyName,
+    });
     const timer = setInterval(() => void checkpoint(), options.checkpointIntervalMs ?? 10_000);
     timer.unref();
     cleanups.push(async () => clearInterval(timer));
@@ -176,13 +181,13 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
 /** Checkpoint runs one at a time: a call while one runs waits for that one, then runs
  * again, so a final checkpoint covers everything recorded before it was asked for.
  * Failures are logged and retried at the next call. */
-const serialCheckpoints = (deps: CheckpointDeps, log: LogPort): (() => Promise<void>) => {
+const serialCheckpoints = (deps: CheckpointDeps): (() => Promise<void>) => {
   let last: Promise<void> = Promise.resolve();
   return () => {
     last = last.then(() =>
       checkpointChains(deps).then(
         () => undefined,
-        (error: unknown) => log.error('checkpoint failed; retried next time', { error }),
+        (error: unknown) => deps.log.error('checkpoint failed; retried next time', { error }),
       ),
     );
     return last;
@@ -194,15 +199,12 @@ export class DataDirInUseError extends Error {
   override readonly name = 'DataDirInUseError';
 }
 
-const isCode = (error: unknown, code: string): boolean =>
-  error instanceof Error && (error as NodeJS.ErrnoException).code === code;
-
 const isAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    return isCode(error, 'EPERM');
+    return isErrnoCode(error, 'EPERM');
   }
 };
 
@@ -219,7 +221,7 @@ const lockDataDir = async (file: string): Promise<() => Promise<void>> => {
       await handle.close();
       return () => rm(file, { force: true });
     } catch (error) {
-      if (!isCode(error, 'EEXIST')) throw error;
+      if (!isErrnoCode(error, 'EEXIST')) throw error;
     }
     const owner = Number((await readFile(file, 'utf8').catch(() => '')).trim());
     if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {

@@ -10,11 +10,12 @@ import {
   randomUUID,
   sign,
 } from 'node:crypto';
-import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_LOG_NAME } from '#core/chain/checkpoint.ts';
 import { formatVerifierKey } from '#core/chain/note.ts';
 import type { SignerPort } from '#ports/signer.ts';
+import { isErrnoCode, writeFileSynced } from './file-io.ts';
 
 /** File name of the private key inside the signer's directory. */
 export const SIGNING_KEY_FILE = 'signing-key.pem';
@@ -23,9 +24,6 @@ export const SIGNING_KEY_FILE = 'signing-key.pem';
 export class SigningKeyError extends Error {
   override readonly name = 'SigningKeyError';
 }
-
-const hasCode = (error: unknown, code: string): boolean =>
-  error instanceof Error && 'code' in error && error.code === code;
 
 const readKey = async (path: string): Promise<KeyObject> => {
   const key = createPrivateKey(await readFile(path, 'utf8'));
@@ -46,16 +44,16 @@ const loadOrCreateKey = async (dir: string): Promise<KeyObject> => {
   try {
     return await readKey(path);
   } catch (error) {
-    if (!hasCode(error, 'ENOENT')) throw error;
+    if (!isErrnoCode(error, 'ENOENT')) throw error;
   }
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' });
   const temporary = `${path}.${randomUUID()}.tmp`;
-  await writeFile(temporary, pem, { mode: 0o600, flag: 'wx' });
+  await writeFileSynced(temporary, pem, 'wx', 0o600);
   try {
     await link(temporary, path);
   } catch (error) {
-    if (!hasCode(error, 'EEXIST')) throw error;
+    if (!isErrnoCode(error, 'EEXIST')) throw error;
   } finally {
     await rm(temporary, { force: true });
   }

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { chmod, link, mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
+import { chmod, link, mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ArchiveConflictError, type ArchivePort, type PutOptions } from '#ports/archive.ts';
-import { fsyncDir } from './fsync-dir.ts';
+import { fsyncDir, isErrnoCode, writeFileSynced } from './file-io.ts';
 
 /** Raised for a key that could escape the archive directory or is not a plain relative path. */
 export class InvalidArchiveKeyError extends Error {
@@ -52,9 +52,6 @@ const checkPrefix = (prefix: string): void => {
   checkKey(prefix.endsWith('/') ? prefix.slice(0, -1) : prefix);
 };
 
-const isCode = (error: unknown, code: string): boolean =>
-  error instanceof Error && (error as NodeJS.ErrnoException).code === code;
-
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a).equals(b);
 
 /**
@@ -90,18 +87,12 @@ export const openFileArchive = (dir: string): FileArchive => {
     const path = pathOf(key);
     await ensureParent(path);
     const temp = join(dirname(path), `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
-    const handle = await open(temp, 'wx', 0o644);
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeFileSynced(temp, bytes, 'wx', 0o644);
     try {
       await chmod(temp, 0o444);
       await link(temp, path);
     } catch (error) {
-      if (isCode(error, 'EEXIST')) return await compareExisting(key, bytes);
+      if (isErrnoCode(error, 'EEXIST')) return await compareExisting(key, bytes);
       throw error;
     } finally {
       await unlink(temp).catch(() => undefined);
@@ -115,7 +106,7 @@ export const openFileArchive = (dir: string): FileArchive => {
     try {
       return await readFile(pathOf(key));
     } catch (error) {
-      if (isCode(error, 'ENOENT') || isCode(error, 'ENOTDIR')) return undefined;
+      if (isErrnoCode(error, 'ENOENT') || isErrnoCode(error, 'ENOTDIR')) return undefined;
       throw error;
     }
   };
@@ -127,7 +118,7 @@ export const openFileArchive = (dir: string): FileArchive => {
     try {
       entries = await readdir(relDir === '' ? dir : pathOf(relDir), { withFileTypes: true });
     } catch (error) {
-      if (isCode(error, 'ENOENT') || isCode(error, 'ENOTDIR')) return;
+      if (isErrnoCode(error, 'ENOENT') || isErrnoCode(error, 'ENOTDIR')) return;
       throw error;
     }
     const named = entries
@@ -157,7 +148,7 @@ export const openFileArchive = (dir: string): FileArchive => {
       const stream = createReadStream(pathOf(key), { highWaterMark: 1 << 20 });
       for await (const chunk of stream) yield chunk as Buffer;
     } catch (error) {
-      if (isCode(error, 'ENOENT')) throw new ArchiveObjectMissingError(key);
+      if (isErrnoCode(error, 'ENOENT')) throw new ArchiveObjectMissingError(key);
       throw error;
     }
   }

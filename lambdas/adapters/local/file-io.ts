@@ -1,4 +1,8 @@
-import type { FileHandle } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
+
+/** True when `error` is a Node system error with this `code` (`ENOENT`, `EEXIST`, …). */
+export const isErrnoCode = (error: unknown, code: string): boolean =>
+  error instanceof Error && (error as NodeJS.ErrnoException).code === code;
 
 /** Writes all of `data` at `position`, looping over short writes. */
 export const writeAll = async (
@@ -27,4 +31,35 @@ export const readAt = async (
     done += bytesRead;
   }
   return done === length ? buffer : buffer.subarray(0, done);
+};
+
+/**
+ * Writes a whole file and syncs its data (fdatasync: contents and size) before resolving;
+ * the handle is closed either way.
+ * `flag` `wx` refuses an existing file (EEXIST). Making the name itself durable (rename,
+ * link, directory fsync) is the caller's part.
+ */
+export const writeFileSynced = async (
+  path: string,
+  data: string | Uint8Array,
+  flag: 'w' | 'wx',
+  mode?: number,
+): Promise<void> => {
+  const handle = await open(path, flag, mode);
+  try {
+    await handle.writeFile(data);
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+};
+
+/** Makes a directory's entries (new, renamed or removed files) durable. */
+export const fsyncDir = async (dir: string): Promise<void> => {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 };

@@ -1,4 +1,4 @@
-import { mkdir, open } from 'node:fs/promises';
+import { type FileHandle, mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ChainHead, GENESIS_PREV, type LedgerRecord } from '#core/chain/record.ts';
 import {
@@ -62,7 +62,6 @@ interface ChainState {
 }
 
 interface PendingAppend {
-  readonly chain: ChainState;
   readonly encoded: EncodedFrame;
   /** Offset of the frame in records.log. */
   readonly at: number;
@@ -79,6 +78,12 @@ const grow = <T extends Float64Array | Uint32Array>(array: T, need: number): T =
 };
 
 const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
+
+/** One write of `parts` (contiguous from `at`), then fdatasync. */
+const writeSynced = async (handle: FileHandle, parts: Buffer[], at: number): Promise<void> => {
+  await writeAll(handle, parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts), at);
+  await handle.datasync();
+};
 
 /**
  * Opens (creating if needed) a file ledger in `dir`: appends are group-committed (one write
@@ -181,14 +186,6 @@ const openLedgerFiles = async (
   const recovered = await rebuild(records, bodies, applyFrame);
   let recordsEnd = recovered.recordsEnd;
   let bodiesEnd = recovered.bodiesEnd;
-  for (const chain of chainByIndex) {
-    const last = chain.count - 1;
-    const line = await readAt(records, chain.recOff[last] ?? 0, chain.recLen[last] ?? 0);
-    const hash = (JSON.parse(line.toString('utf8')) as { hash?: unknown }).hash;
-    if (typeof hash !== 'string') throw new LedgerCorruptError(`chain ${chain.name}: no head hash`);
-    chain.headHash = hash;
-    chain.nextHash = hash;
-  }
 
   let closed = false;
   let failed: LedgerIOError | undefined;
@@ -201,13 +198,13 @@ const openLedgerFiles = async (
       queue = [];
       const first = group[0] as PendingAppend;
       try {
-        const frameBytes = Buffer.concat(group.map((p) => p.encoded.frame));
-        const bodyBytes = Buffer.concat(group.map((p) => p.encoded.bodies));
+        const frames = group.map((p) => p.encoded.frame);
+        const slots = group.map((p) => p.encoded.bodies);
+        // Each file syncs as soon as its own write is done.
         await Promise.all([
-          writeAll(records, frameBytes, first.at),
-          writeAll(bodies, bodyBytes, first.encoded.header.bo),
+          writeSynced(records, frames, first.at),
+          writeSynced(bodies, slots, first.encoded.header.bo),
         ]);
-        await Promise.all([records.datasync(), bodies.datasync()]);
       } catch (error) {
         failed = new LedgerIOError('ledger write failed; reopen the ledger', { cause: error });
         for (const p of [...group, ...queue]) p.reject(failed);
@@ -276,7 +273,7 @@ const openLedgerFiles = async (
     chain.nextHash = last.hash;
     for (const id of encoded.header.ids) pendingIds.add(id);
     return new Promise<void>((resolve, reject) => {
-      queue.push({ chain, encoded, at, lastHash: last.hash, resolve, reject });
+      queue.push({ encoded, at, lastHash: last.hash, resolve, reject });
       kick();
     });
   };
@@ -395,8 +392,8 @@ interface Rebuilt {
  * frame follows it: then the damage is not from a crash, and opening refuses.
  */
 const rebuild = async (
-  records: import('node:fs/promises').FileHandle,
-  bodies: import('node:fs/promises').FileHandle,
+  records: FileHandle,
+  bodies: FileHandle,
   apply: (header: FrameHeader, recordsStart: number, lastHash: string) => void,
 ): Promise<Rebuilt> => {
   const recordsSize = (await records.stat()).size;
@@ -463,7 +460,9 @@ const rebuild = async (
       end + header.len - (header.rl[header.rl.length - 1] ?? 0),
       end + header.len,
     );
-    const lastHash = (JSON.parse(lastLine.toString('utf8')) as { hash: string }).hash;
+    const lastHash = (JSON.parse(lastLine.toString('utf8')) as { hash?: unknown }).hash;
+    if (typeof lastHash !== 'string')
+      throw new LedgerCorruptError(`chain ${header.c}: no head hash`);
     apply(header, end, lastHash);
     at = end + header.len;
     bodiesEnd = header.bo + sum(header.bl);
@@ -479,7 +478,7 @@ const rebuild = async (
 
 /** A crash tears only the last group of appends; an intact frame after a bad one is damage. */
 const refuseIfDamaged = async (
-  records: import('node:fs/promises').FileHandle,
+  records: FileHandle,
   badAt: number,
   size: number,
   intactFrameAt: (at: number) => Promise<unknown>,

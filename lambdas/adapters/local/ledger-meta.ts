@@ -1,8 +1,7 @@
 import { type FileHandle, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChainMeta } from '#ports/ledger.ts';
-import { writeAll } from './file-io.ts';
-import { fsyncDir } from './fsync-dir.ts';
+import { fsyncDir, isErrnoCode, writeAll, writeFileSynced } from './file-io.ts';
 import { LedgerCorruptError } from './ledger-errors.ts';
 
 /** Per-chain bookkeeping of the file ledger, kept in `meta.log`. */
@@ -66,7 +65,7 @@ export const openMetaStore = async (dir: string): Promise<MetaStore> => {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if (!isErrnoCode(error, 'ENOENT')) throw error;
   }
   const lines = text.split('\n');
   lines.forEach((line, i) => {
@@ -85,11 +84,8 @@ export const openMetaStore = async (dir: string): Promise<MetaStore> => {
   let lineCount = 0;
   const compact = async (): Promise<void> => {
     const temp = `${path}.tmp`;
-    const out = await open(temp, 'w');
     const snapshot = [...metas].map(([c, m]) => `${JSON.stringify({ c, m })}\n`).join('');
-    await writeAll(out, Buffer.from(snapshot), 0);
-    await out.sync();
-    await out.close();
+    await writeFileSynced(temp, snapshot, 'w');
     await rename(temp, path);
     await fsyncDir(dir);
     size = Buffer.byteLength(snapshot);

@@ -1,8 +1,7 @@
 import { type FileHandle, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
-import { writeAll } from './file-io.ts';
-import { fsyncDir } from './fsync-dir.ts';
+import { fsyncDir, isErrnoCode, writeAll, writeFileSynced } from './file-io.ts';
 
 /** Raised at open when a WAL segment is damaged anywhere but at its torn tail. */
 export class WalCorruptError extends Error {
@@ -29,7 +28,6 @@ export interface WalRecovery {
   readonly replay: readonly WalEntry[];
   /** The ordinal the next appended entry gets. */
   readonly next: number;
-  readonly committed: number;
   /** Bytes of a torn tail cut off. */
   readonly cutBytes: number;
 }
@@ -89,7 +87,7 @@ export class Wal {
     }
     const wal = new Wal(dir, segmentBytes, segments, committed);
     await wal.#deleteCommittedSegments();
-    return { wal, recovery: { replay, next, committed, cutBytes } };
+    return { wal, recovery: { replay, next, cutBytes } };
   }
 
   /** Durable fsyncs of entries so far (group commit makes this far fewer than entries). */
@@ -117,10 +115,7 @@ export class Wal {
   async commit(position: number): Promise<void> {
     if (position <= this.#committed) return;
     const temp = join(this.#dir, `${POSITION_FILE}.tmp`);
-    const handle = await open(temp, 'w');
-    await writeAll(handle, Buffer.from(JSON.stringify({ committed: position })), 0);
-    await handle.datasync();
-    await handle.close();
+    await writeFileSynced(temp, JSON.stringify({ committed: position }), 'w');
     // No directory fsync: a rename lost in a crash only means replaying more, which the
     // processor's dedupe by event_id makes safe.
     await rename(temp, join(this.#dir, POSITION_FILE));
@@ -166,7 +161,7 @@ const readPosition = async (dir: string): Promise<number> => {
     if (Number.isSafeInteger(committed) && committed >= 0) return committed;
     throw new WalCorruptError(`${POSITION_FILE}: bad committed position`);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    if (isErrnoCode(error, 'ENOENT')) return 0;
     throw error;
   }
 };

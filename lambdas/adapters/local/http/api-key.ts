@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { isErrnoCode, writeFileSynced } from '../file-io.ts';
 
 /** The API key a dev runtime uses, and where it came from. */
 export interface ResolvedApiKey {
@@ -14,9 +15,6 @@ export interface ResolvedApiKey {
 export class InvalidApiKeyFileError extends Error {
   override readonly name = 'InvalidApiKeyFileError';
 }
-
-const isCode = (error: unknown, code: string): boolean =>
-  error instanceof Error && (error as NodeJS.ErrnoException).code === code;
 
 /** A fresh dev key: 192 random bits, URL-safe, recognisable by its prefix. */
 export const generateApiKey = (): string => `atk_${randomBytes(24).toString('base64url')}`;
@@ -33,16 +31,10 @@ export const resolveApiKey = async (
   await mkdir(dirname(file), { recursive: true });
   const key = generateApiKey();
   try {
-    const handle = await open(file, 'wx', 0o600);
-    try {
-      await handle.writeFile(`${key}\n`);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeFileSynced(file, `${key}\n`, 'wx', 0o600);
     return { key, source: 'created' };
   } catch (error) {
-    if (!isCode(error, 'EEXIST')) throw error;
+    if (!isErrnoCode(error, 'EEXIST')) throw error;
   }
   const stored = (await readFile(file, 'utf8')).trim();
   if (stored === '' || /\s/.test(stored)) {

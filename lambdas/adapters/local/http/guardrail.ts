@@ -1,6 +1,6 @@
+import { MAX_EVENT_BYTES } from '#core/events/limits.ts';
 import type { GuardrailOutcome } from '#core/policy/guardrail-call.ts';
 import type { EnvelopePublisher, Handler } from './handler.ts';
-import { MAX_EVENT_BODY_BYTES } from './limits.ts';
 import { readJson } from './read-json.ts';
 
 /**
@@ -16,7 +16,7 @@ export type GuardrailEvaluator = (
 export const guardrailRoute =
   (evaluate: GuardrailEvaluator, stream: EnvelopePublisher): Handler =>
   async ({ req, requestId, receivedAt }) => {
-    const payload = await readJson(req, MAX_EVENT_BODY_BYTES);
+    const payload = await readJson(req, MAX_EVENT_BYTES);
     const outcome = await evaluate(payload, { request_id: requestId, received_at: receivedAt });
     if (outcome.envelope !== undefined) await stream.publish([outcome.envelope]);
     return { status: outcome.status, body: outcome.body };

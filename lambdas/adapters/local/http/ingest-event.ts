@@ -1,8 +1,8 @@
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
+import { MAX_EVENT_BYTES } from '#core/events/limits.ts';
 import { normalise } from '#core/events/normalise.ts';
 import { chainOf } from '#core/pipeline/chain-of.ts';
 import type { EnvelopePublisher, Handler } from './handler.ts';
-import { MAX_EVENT_BODY_BYTES } from './limits.ts';
 import { invalidRequest, readJson } from './read-json.ts';
 
 /** The 202 answer for one accepted event. */
@@ -20,7 +20,7 @@ export interface AcceptedEvent {
 export const ingestEvent =
   (route: string, stream: EnvelopePublisher): Handler =>
   async ({ req, requestId, receivedAt }) => {
-    const payload = await readJson(req, MAX_EVENT_BODY_BYTES);
+    const payload = await readJson(req, MAX_EVENT_BYTES);
     const envelope: IntakeEnvelope = {
       v: 1,
       route,

@@ -1,11 +1,9 @@
 import { MAX_BATCH_EVENTS, MAX_EVENT_BYTES } from '#core/events/limits.ts';
 
-/** Largest single-event request body (1 MiB, one Kinesis record). */
-export const MAX_EVENT_BODY_BYTES = MAX_EVENT_BYTES;
-
 /**
  * Largest batch request body: 10 MiB, API Gateway's payload limit. 500 events of 1 MiB
- * each would be 500 MiB, far more than a server should hold for one request.
+ * each would be 500 MiB, far more than a server should hold for one request. (A single
+ * event's body is limited by MAX_EVENT_BYTES from #core/events/limits.ts.)
  */
 export const MAX_BATCH_BODY_BYTES = Math.min(10 * 1_048_576, MAX_BATCH_EVENTS * MAX_EVENT_BYTES);
 

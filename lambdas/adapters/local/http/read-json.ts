@@ -11,14 +11,12 @@ export const invalidRequest = (problems: readonly Problem[]): HttpError =>
 
 /**
  * Reads a request's JSON body the way API Gateway guards its models: JSON content type
- * (415), at most `limit` bytes (413), valid JSON of bounded depth (400).
+ * (415), at most `limit` bytes (413, from readBody, which stops reading there), valid JSON
+ * of bounded depth (400).
  */
 export const readJson = async (req: IncomingMessage, limit: number): Promise<unknown> => {
   requireJsonContent(req.headers);
   const parsed = parseJsonBody(await readBody(req, limit), limit);
   if (parsed.ok) return parsed.value;
-  if (parsed.status === 413) {
-    throw new HttpError(413, 'payload_too_large', 'request body is too large', parsed.problems);
-  }
   throw invalidRequest(parsed.problems);
 };
