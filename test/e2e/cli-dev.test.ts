@@ -1,19 +1,18 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { removeDir, tempDataDir } from './support/dev-harness.ts';
-import { type DevProcess, runCli, spawnDev } from './support/dev-process.ts';
+import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
+import { type DevProcess, killDev, runCli, spawnDev } from './support/dev-process.ts';
 import { bearer, call, postJson } from './support/http-client.ts';
 
 describe('audit-trail dev: configuration and shutdown', () => {
   let dataDir: string;
   let running: DevProcess | undefined;
   beforeEach(async () => {
-    dataDir = await tempDataDir();
+    dataDir = await tempDir('audit-trail-e2e-');
   });
   afterEach(async () => {
-    running?.child.kill('SIGKILL');
-    await running?.exited;
+    await killDev(running);
     await removeDir(dataDir);
   });
 

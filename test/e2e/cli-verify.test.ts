@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmod, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateEd25519Signer } from '#adapters/local/ed25519-signer.ts';
@@ -8,6 +7,7 @@ import { openFileArchive } from '#adapters/local/file-archive.ts';
 import { segmentKey } from '#core/archive/layout.ts';
 import type { ProofFile } from '#core/verify/proof.ts';
 import { buildArchive } from '#test/helpers/archive-builder.ts';
+import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 
 const repo = join(import.meta.dirname, '..', '..');
 let dir: string;
@@ -44,7 +44,7 @@ const tamperedCopy = async (name: string, from: string, to: string): Promise<str
 };
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cli-verify-'));
+  dir = await tempDir('cli-verify-');
   archive = join(dir, 'archive');
   const signer = await loadOrCreateEd25519Signer(join(dir, 'signer'));
   const stranger = await loadOrCreateEd25519Signer(join(dir, 'stranger'));
@@ -61,7 +61,7 @@ beforeAll(async () => {
   await writeFile(strangerFile, `${await stranger.verifierKey()}\n`);
 });
 afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  await removeDir(dir);
 });
 
 describe('audit-trail verify', () => {

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { devPaths } from '#adapters/local/dev-runtime.ts';
-import { readLedger, removeDir, tempDataDir, waitForRecord } from './support/dev-harness.ts';
-import { type DevProcess, runCli, spawnDev } from './support/dev-process.ts';
+import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
+import { readLedger, waitForRecord } from './support/dev-harness.ts';
+import { type DevProcess, killDev, runCli, spawnDev } from './support/dev-process.ts';
 import { bearer, postJson } from './support/http-client.ts';
 
 const API_KEY = 'e2e-kill-test-key';
@@ -16,11 +17,10 @@ describe('audit-trail dev as a process: kill -9 right after the 202s, then resta
   let dataDir: string;
   let running: DevProcess | undefined;
   beforeEach(async () => {
-    dataDir = await tempDataDir();
+    dataDir = await tempDir('audit-trail-e2e-');
   });
   afterEach(async () => {
-    running?.child.kill('SIGKILL');
-    await running?.exited;
+    await killDev(running);
     await removeDir(dataDir);
   });
 

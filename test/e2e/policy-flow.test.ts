@@ -1,31 +1,18 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LedgerRecord } from '#core/chain/record.ts';
-import { type DevProcess, runCli, spawnDev } from './support/dev-process.ts';
-import { bearer, call } from './support/http-client.ts';
+import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
+import { until } from '#test/helpers/until.ts';
+import { waitForRecord } from './support/dev-harness.ts';
+import { type DevProcess, killDev, runCli, spawnDev } from './support/dev-process.ts';
+import { bearer, postJson } from './support/http-client.ts';
 
 const CARD = '4111 1111 1111 1111';
 const KEY = 'policy-flow-test-key-0123456789';
 
-const postJson = (url: string, path: string, body: unknown) =>
-  call(url, path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...bearer(KEY) },
-    body: JSON.stringify(body),
-  });
-
-const waitFor = async (url: string, id: string): Promise<LedgerRecord> => {
-  for (let i = 0; i < 500; i++) {
-    const res = await call(url, `/v1/events/${id}`, { headers: bearer(KEY) });
-    if (res.status === 200) return res.json.record as LedgerRecord;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`no record for ${id}`);
-};
+const post = (url: string, path: string, body: unknown) => postJson(url, path, body, bearer(KEY));
 
 /** Issue 3's "done when": a user edits the policy, restarts, and sees it applied. */
 describe('an edited policy file applied by `audit-trail dev`', () => {
@@ -47,7 +34,7 @@ describe('an edited policy file applied by `audit-trail dev`', () => {
     });
     await new Promise<void>((done) => webhook.listen(0, '127.0.0.1', done));
     const hook = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/alerts`;
-    dir = await mkdtemp(join(tmpdir(), 'policy-flow-'));
+    dir = await tempDir('policy-flow-');
     const policyFile = join(dir, 'policy.yaml');
     expect((await runCli(['policy', 'init', policyFile])).code).toBe(0);
     // The user's edit: their own control id on the card rule.
@@ -69,22 +56,21 @@ describe('an edited policy file applied by `audit-trail dev`', () => {
   });
 
   afterAll(async () => {
-    dev?.child.kill('SIGKILL');
-    await dev?.exited;
+    await killDev(dev);
     await new Promise((done) => webhook.close(done));
-    await rm(dir, { recursive: true, force: true });
+    await removeDir(dir);
   });
 
   it('blocks a card number and a toxic phrase, masks them, alerts, and still verifies', async () => {
     // Act
-    const accepted = await postJson(dev.url, '/v1/audit/events', {
+    const accepted = await post(dev.url, '/v1/audit/events', {
       event_id: 'evt-card-toxic',
       system: 'support_bot',
       input: { messages: [{ role: 'user', content: 'Can you check my payment?' }] },
       output: { content: `Sure, you idiot. Your card ${CARD} is on file.` },
       model: { provider: 'openai', name: 'gpt-4' },
     });
-    const record = await waitFor(dev.url, 'evt-card-toxic');
+    const record = await waitForRecord(dev.url, KEY, 'evt-card-toxic');
 
     // Assess: the decision, the masked findings and the user's control id.
     expect(accepted.status).toBe(202);
@@ -99,9 +85,7 @@ describe('an edited policy file applied by `audit-trail dev`', () => {
 
     // An alert line and a webhook delivery, without the raw value (alerts follow the
     // record by a moment: wait for the webhook, which is posted after the line is written).
-    for (let i = 0; i < 250 && !delivered.join().includes('evt-card-toxic'); i++) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await until(() => delivered.join().includes('evt-card-toxic'), 5_000, 20);
     const alerts = (await readFile(join(dir, 'data', 'alerts.jsonl'), 'utf8')).trim().split('\n');
     const alert = alerts.map((l) => JSON.parse(l)).find((a) => a.event_id === 'evt-card-toxic');
     expect(alert?.decision).toBe('block');
@@ -123,18 +107,17 @@ describe('POST /v1/guardrails/evaluate', () => {
   let dev: DevProcess;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'guardrail-'));
+    dir = await tempDir('guardrail-');
     dev = await spawnDev(['--port', '0', '--data', dir], { AUDIT_TRAIL_API_KEY: KEY });
   });
 
   afterAll(async () => {
-    dev?.child.kill('SIGKILL');
-    await dev?.exited;
-    await rm(dir, { recursive: true, force: true });
+    await killDev(dev);
+    await removeDir(dir);
   });
 
   it('answers block with the redacted text and chains the evaluated call', async () => {
-    const res = await postJson(dev.url, '/v1/guardrails/evaluate', {
+    const res = await post(dev.url, '/v1/guardrails/evaluate', {
       text: `Your card ${CARD} is approved`,
       direction: 'output',
       application: 'checkout_bot',
@@ -143,7 +126,7 @@ describe('POST /v1/guardrails/evaluate', () => {
     expect(res.status).toBe(200);
     expect(res.json.decision).toBe('block');
     expect(res.json.redacted_text).not.toContain('4111');
-    const record = await waitFor(dev.url, res.json.event_id);
+    const record = await waitForRecord(dev.url, KEY, res.json.event_id);
     expect([record.chain, record.kind, record.policy.decision]).toEqual([
       'checkout_bot',
       'inference',
@@ -152,12 +135,13 @@ describe('POST /v1/guardrails/evaluate', () => {
   });
 
   it('answers 400 naming the field for a bad request, and 401 without a key', async () => {
-    const bad = await postJson(dev.url, '/v1/guardrails/evaluate', { text: 'hi', direction: 'up' });
-    const anonymous = await call(dev.url, '/v1/guardrails/evaluate', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ text: 'hi', direction: 'input' }),
-    });
+    const bad = await post(dev.url, '/v1/guardrails/evaluate', { text: 'hi', direction: 'up' });
+    const anonymous = await postJson(
+      dev.url,
+      '/v1/guardrails/evaluate',
+      { text: 'hi', direction: 'input' },
+      {},
+    );
 
     expect(bad.status).toBe(400);
     expect(bad.json.problems.map((p: { path: string }) => p.path)).toContain('direction');

@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 import {
   readLedger,
-  removeDir,
   startTestRuntime,
-  tempDataDir,
   verifyDataDir,
   waitForRecord,
 } from './support/dev-harness.ts';
@@ -20,7 +19,7 @@ const decision = (i: number) => ({
 describe('a processor failure mid-batch', () => {
   let dataDir: string;
   beforeEach(async () => {
-    dataDir = await tempDataDir();
+    dataDir = await tempDir('audit-trail-e2e-');
   });
   afterEach(() => removeDir(dataDir));
 

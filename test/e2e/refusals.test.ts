@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 import {
   readLedger,
-  removeDir,
   startTestRuntime,
-  tempDataDir,
   verifyDataDir,
   waitForRecord,
 } from './support/dev-harness.ts';
@@ -21,7 +20,7 @@ describe('refusals on the running pipeline record nothing and never take it down
   let runtime: Awaited<ReturnType<typeof startTestRuntime>>;
   let key: string;
   beforeAll(async () => {
-    dataDir = await tempDataDir();
+    dataDir = await tempDir('audit-trail-e2e-');
     runtime = await startTestRuntime(dataDir);
     key = runtime.apiKey.key;
   });

@@ -2,11 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DataDirInUseError, devPaths } from '#adapters/local/dev-runtime.ts';
+import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 import {
   readLedger,
-  removeDir,
   startTestRuntime,
-  tempDataDir,
   verifyDataDir,
   waitForRecord,
 } from './support/dev-harness.ts';
@@ -24,7 +23,7 @@ const batchOf = (prefix: string, count: number, app: string) => ({
 describe('stop and restart on the same data directory', () => {
   let dataDir: string;
   beforeEach(async () => {
-    dataDir = await tempDataDir();
+    dataDir = await tempDir('audit-trail-e2e-');
   });
   afterEach(() => removeDir(dataDir));
 

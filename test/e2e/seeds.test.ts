@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 import {
   readLedger,
   readSeeds,
-  removeDir,
   type Seed,
   startTestRuntime,
-  tempDataDir,
   verifyDataDir,
   waitForRecord,
 } from './support/dev-harness.ts';
@@ -64,7 +63,7 @@ describe('the seed examples, posted verbatim to the local pipeline', () => {
   const firstIds = new Map<string, string>();
 
   beforeAll(async () => {
-    dataDir = await tempDataDir();
+    dataDir = await tempDir('audit-trail-e2e-');
     runtime = await startTestRuntime(dataDir);
     seeds = await readSeeds();
   });

@@ -96,13 +96,33 @@ export const startDynamoDbLocal = async (): Promise<DynamoDbLocal> => {
   };
 };
 
+/** A string-keyed GSI, keys only, with its key attributes. */
+const index = (name: string, hash: string, range: string) => ({
+  attributes: [
+    { AttributeName: hash, AttributeType: 'S' as const },
+    { AttributeName: range, AttributeType: 'S' as const },
+  ],
+  gsi: {
+    IndexName: name,
+    KeySchema: [
+      { AttributeName: hash, KeyType: 'HASH' as const },
+      { AttributeName: range, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: 'KEYS_ONLY' as const },
+  },
+});
+
 /** The ledger table as the CDK stack defines it: PK chain (S), SK seq (N), plus the sparse
- * `chains` index over meta items when asked for. */
+ * `chains` index over meta items and the `by_user` index when asked for. */
 export const createLedgerTable = async (
   client: DynamoDBClient,
   table: string,
-  options: { chainsIndex?: string } = {},
+  options: { chainsIndex?: string; userIndex?: string } = {},
 ): Promise<void> => {
+  const indexes = [
+    ...(options.chainsIndex ? [index(options.chainsIndex, 'registry', 'chain_name')] : []),
+    ...(options.userIndex ? [index(options.userIndex, 'user_key', 'ingested_at')] : []),
+  ];
   await client.send(
     new CreateTableCommand({
       TableName: table,
@@ -110,31 +130,13 @@ export const createLedgerTable = async (
       AttributeDefinitions: [
         { AttributeName: 'chain', AttributeType: 'S' },
         { AttributeName: 'seq', AttributeType: 'N' },
-        ...(options.chainsIndex
-          ? [
-              { AttributeName: 'registry', AttributeType: 'S' as const },
-              { AttributeName: 'chain_name', AttributeType: 'S' as const },
-            ]
-          : []),
+        ...indexes.flatMap((i) => i.attributes),
       ],
       KeySchema: [
         { AttributeName: 'chain', KeyType: 'HASH' },
         { AttributeName: 'seq', KeyType: 'RANGE' },
       ],
-      ...(options.chainsIndex
-        ? {
-            GlobalSecondaryIndexes: [
-              {
-                IndexName: options.chainsIndex,
-                KeySchema: [
-                  { AttributeName: 'registry', KeyType: 'HASH' as const },
-                  { AttributeName: 'chain_name', KeyType: 'RANGE' as const },
-                ],
-                Projection: { ProjectionType: 'KEYS_ONLY' as const },
-              },
-            ],
-          }
-        : {}),
+      ...(indexes.length > 0 ? { GlobalSecondaryIndexes: indexes.map((i) => i.gsi) } : {}),
     }),
   );
 };

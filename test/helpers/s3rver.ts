@@ -5,12 +5,10 @@
  * path and headers are kept in `requests`.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { S3Client } from '@aws-sdk/client-s3';
+import { removeDir, tempDir } from './temp-dir.ts';
 
 export interface ReceivedRequest {
   readonly method: string;
@@ -40,7 +38,7 @@ export const s3ClientFor = (endpoint: string): S3Client =>
 type Message = { type: 'ready'; port: number } | ({ type: 'request' } & ReceivedRequest);
 
 export const startS3rver = async (buckets: readonly string[]): Promise<LocalS3> => {
-  const directory = await mkdtemp(join(tmpdir(), 's3rver-'));
+  const directory = await tempDir('s3rver-');
   const script = fileURLToPath(new URL('./s3rver-server.ts', import.meta.url));
   const child: ChildProcess = fork(script, [directory, ...buckets], {
     execArgv: ['--openssl-legacy-provider'],
@@ -67,7 +65,7 @@ export const startS3rver = async (buckets: readonly string[]): Promise<LocalS3> 
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
       await exited;
       clearTimeout(timer);
-      await rm(directory, { recursive: true, force: true });
+      await removeDir(directory);
     },
   };
 };

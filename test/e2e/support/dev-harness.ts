@@ -1,28 +1,20 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
 import { type DevRuntimeOptions, devPaths, startDevRuntime } from '#adapters/local/dev-runtime.ts';
 import { openFileArchive } from '#adapters/local/file-archive.ts';
 import { openFileLedger } from '#adapters/local/file-ledger.ts';
 import type { LedgerRecord } from '#core/chain/record.ts';
-import type { LogPort } from '#core/pipeline/deps.ts';
 import type { VerifyReport } from '#core/verify/report.ts';
 import { verifyArchive } from '#core/verify/verify-archive.ts';
+import { collect } from '#test/helpers/collect.ts';
+import { silentLog } from '#test/helpers/silent-log.ts';
 import { bearer, call } from './http-client.ts';
-
-/** A log that drops everything: e2e output stays readable; errors still fail assertions. */
-export const quietLog: LogPort = { info: () => {}, warn: () => {}, error: () => {} };
-
-/** A fresh data directory under the OS temp dir; remove it with `removeDir`. */
-export const tempDataDir = (): Promise<string> => mkdtemp(join(tmpdir(), 'audit-trail-e2e-'));
-export const removeDir = (dir: string): Promise<void> => rm(dir, { recursive: true, force: true });
 
 /** Starts the dev runtime in-process on a free port, tuned for tests (fast retries). */
 export const startTestRuntime = (dataDir: string, options: Partial<DevRuntimeOptions> = {}) =>
   startDevRuntime({
     dataDir,
     port: 0,
-    log: quietLog,
+    log: silentLog,
     checkpointIntervalMs: 60_000,
     stream: { retry: { baseMs: 10, maxMs: 50 } },
     ...options,
@@ -74,9 +66,7 @@ export const readLedger = async (dataDir: string): Promise<Map<string, LedgerRec
     const chains = new Map<string, LedgerRecord[]>();
     for await (const chain of ledger.chains()) {
       const head = await ledger.head(chain);
-      const records: LedgerRecord[] = [];
-      for await (const record of ledger.range(chain, 0, head.seq)) records.push(record);
-      chains.set(chain, records);
+      chains.set(chain, await collect(ledger.range(chain, 0, head.seq)));
     }
     return chains;
   } finally {

@@ -57,6 +57,12 @@ export const spawnDev = (
     });
   });
 
+/** Ends a dev process, if any, at once (SIGKILL) and waits for it: test clean-up. */
+export const killDev = async (dev: DevProcess | undefined): Promise<void> => {
+  dev?.child.kill('SIGKILL');
+  await dev?.exited;
+};
+
 /** The runner's own PORT, AUDIT_TRAIL_* must not leak into the process under test. */
 const withoutDevVariables = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv =>
   Object.fromEntries(

@@ -1,4 +1,5 @@
 import type { LedgerPort } from '#ports/ledger.ts';
+import { withAppend } from '#test/helpers/with-append.ts';
 
 /** The failure a flaky ledger injects. */
 export class InjectedAppendError extends Error {
@@ -13,22 +14,14 @@ export class InjectedAppendError extends Error {
 export const flakyLedger = (failures: number, when: 'before' | 'after') => {
   let left = failures;
   let appends = 0;
-  const wrap = (ledger: LedgerPort): LedgerPort => ({
-    head: (chain) => ledger.head(chain),
-    append: async (expected, records) => {
+  const wrap = (ledger: LedgerPort): LedgerPort =>
+    withAppend(ledger, async (expected, records) => {
       appends++;
       const fail = left > 0;
       if (fail) left--;
       if (fail && when === 'before') throw new InjectedAppendError('injected before write');
       await ledger.append(expected, records);
       if (fail) throw new InjectedAppendError('injected after write');
-    },
-    locate: (ids) => ledger.locate(ids),
-    get: (chain, seq) => ledger.get(chain, seq),
-    range: (chain, from, to) => ledger.range(chain, from, to),
-    chains: () => ledger.chains(),
-    meta: (chain) => ledger.meta(chain),
-    setMeta: (chain, meta) => ledger.setMeta(chain, meta),
-  });
+    });
   return { wrap, injected: () => failures - left, appends: () => appends };
 };

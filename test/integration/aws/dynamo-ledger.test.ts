@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CreateTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BodyTooLargeError,
@@ -18,20 +18,15 @@ import type { EnvelopeOutcome } from '#core/pipeline/outcome.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
 import type { ArchivePort } from '#ports/archive.ts';
 import { ChainConflictError, DuplicateEventError, type LedgerPort } from '#ports/ledger.ts';
+import { collect } from '#test/helpers/collect.ts';
 import {
   createLedgerTable,
   type DynamoDbLocal,
   startDynamoDbLocal,
 } from '#test/helpers/dynamodb-local.ts';
 import { type LocalS3, startS3rver } from '#test/helpers/s3rver.ts';
-import {
-  collect,
-  decisionEnvelope,
-  emptyHead,
-  headOf,
-  processorDeps,
-  sealedAfter,
-} from './support.ts';
+import { withAppend } from '#test/helpers/with-append.ts';
+import { decisionEnvelope, emptyHead, headOf, processorDeps, sealedAfter } from './support.ts';
 
 let db: DynamoDbLocal;
 let s3: LocalS3;
@@ -474,32 +469,7 @@ describe('DynamoLedger on DynamoDB Local', () => {
   it('leaves out a user key too long for the by_user index instead of failing the append', async () => {
     // Prepare: a table with the stack's by_user index (GSI partition keys ≤ 2048 bytes).
     const table = `ledger-${randomUUID()}`;
-    await db.client.send(
-      new CreateTableCommand({
-        TableName: table,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'chain', AttributeType: 'S' },
-          { AttributeName: 'seq', AttributeType: 'N' },
-          { AttributeName: 'user_key', AttributeType: 'S' },
-          { AttributeName: 'ingested_at', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'chain', KeyType: 'HASH' },
-          { AttributeName: 'seq', KeyType: 'RANGE' },
-        ],
-        GlobalSecondaryIndexes: [
-          {
-            IndexName: 'by_user',
-            KeySchema: [
-              { AttributeName: 'user_key', KeyType: 'HASH' },
-              { AttributeName: 'ingested_at', KeyType: 'RANGE' },
-            ],
-            Projection: { ProjectionType: 'KEYS_ONLY' },
-          },
-        ],
-      }),
-    );
+    await createLedgerTable(db.client, table, { userIndex: 'by_user' });
     const ledger = new DynamoLedger({ client: db.client, table });
     const bodies = [
       { session_id: 's'.repeat(3000) },
@@ -621,19 +591,11 @@ const rendezvous = (ms: number) => {
   };
 };
 
-const meetingBeforeAppend = (ledger: DynamoLedger, meet: () => Promise<void>): LedgerPort => ({
-  head: (chain) => ledger.head(chain),
-  append: async (expected, records) => {
+const meetingBeforeAppend = (ledger: DynamoLedger, meet: () => Promise<void>): LedgerPort =>
+  withAppend(ledger, async (expected, records) => {
     await meet();
     return ledger.append(expected, records);
-  },
-  locate: (ids) => ledger.locate(ids),
-  get: (chain, seq) => ledger.get(chain, seq),
-  range: (chain, from, to) => ledger.range(chain, from, to),
-  chains: () => ledger.chains(),
-  meta: (chain) => ledger.meta(chain),
-  setMeta: (chain, meta) => ledger.setMeta(chain, meta),
-});
+  });
 
 const chunk = <T>(items: readonly T[], size: number): T[][] => {
   const out: T[][] = [];

@@ -10,6 +10,7 @@ import type { LedgerRecord } from '#core/chain/record.ts';
 import { DEFAULT_POLICY_YAML } from '#core/policy/default-policy.ts';
 import { createProcessor } from '#handlers/wiring/kinesis-processor.ts';
 import type { ArchivePort } from '#ports/archive.ts';
+import { collect } from '#test/helpers/collect.ts';
 import {
   createLedgerTable,
   type DynamoDbLocal,
@@ -18,7 +19,7 @@ import {
 import { type LocalS3, startS3rver } from '#test/helpers/s3rver.ts';
 import { lambdaContext } from '#test/unit/handlers/context.ts';
 import { kinesisEvent, kinesisRecord } from './kinesis.ts';
-import { collect, decisionEnvelope, localEngineEnv, processorDeps } from './support.ts';
+import { decisionEnvelope, localEngineEnv, processorDeps } from './support.ts';
 
 // EventBridge has no local implementation: its client is mocked; DynamoDB and S3 are real.
 const eventBridge = mockClient(EventBridgeClient);

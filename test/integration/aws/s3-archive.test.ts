@@ -3,8 +3,8 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3Archive } from '#adapters/aws/s3-archive.ts';
 import { ArchiveConflictError } from '#ports/archive.ts';
+import { collect } from '#test/helpers/collect.ts';
 import { type LocalS3, startS3rver } from '#test/helpers/s3rver.ts';
-import { collect } from './support.ts';
 
 let s3: LocalS3;
 

@@ -2,11 +2,12 @@
 import { sealRecord } from '#core/chain/hash.ts';
 import { type ChainHead, GENESIS_PREV, type LedgerRecord } from '#core/chain/record.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
-import type { LogPort, ProcessorDeps } from '#core/pipeline/deps.ts';
+import type { ProcessorDeps } from '#core/pipeline/deps.ts';
 import { passThroughPolicy } from '#core/policy/engine.ts';
 import type { AlertsPort, PolicyViolationAlert } from '#ports/alerts.ts';
 import type { ArchivePort } from '#ports/archive.ts';
 import type { LedgerPort } from '#ports/ledger.ts';
+import { silentLog } from '#test/helpers/silent-log.ts';
 
 export const emptyHead = (chain: string): ChainHead => ({ chain, seq: -1, hash: GENESIS_PREV });
 
@@ -70,14 +71,6 @@ export const decisionEnvelope = (
     ...extra,
   },
 });
-
-export const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-};
-
-export const silentLog: LogPort = { info: () => {}, warn: () => {}, error: () => {} };
 
 /** Alerts kept in memory (the EventBridge adapter has its own test). */
 export const memoryAlerts = (): AlertsPort & { published: PolicyViolationAlert[] } => {

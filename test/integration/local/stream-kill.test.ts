@@ -1,15 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDurableStream } from '#adapters/local/durable-stream.ts';
-import {
-  memoryLog,
-  partitionOf,
-  recorded,
-  until,
-} from '#test/unit/adapters/local/stream-envelopes.ts';
+import { silentLog } from '#test/helpers/silent-log.ts';
+import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
+import { until } from '#test/helpers/until.ts';
+import { partitionOf, recorded } from '#test/unit/adapters/local/stream-envelopes.ts';
 
 const HELPER = join(import.meta.dirname, 'helpers', 'publish-until-killed.ts');
 
@@ -25,11 +22,11 @@ describe('durable stream under kill -9', () => {
   let dir: string;
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'stream-kill-'));
+    dir = await tempDir('stream-kill-');
   });
 
   afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
+    await removeDir(dir);
   });
 
   it.each([
@@ -65,7 +62,7 @@ describe('durable stream under kill -9', () => {
           return batch.map(recorded);
         },
         partitionKeyOf: partitionOf,
-        log: memoryLog(),
+        log: silentLog,
         ...(segmentBytes === undefined ? {} : { segmentBytes }),
       });
       await stream.drain();

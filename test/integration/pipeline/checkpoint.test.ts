@@ -9,7 +9,8 @@ import { checkpointChains } from '#core/pipeline/checkpoint.ts';
 import type { CheckpointDeps } from '#core/pipeline/deps.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
 import { verifyArchive } from '#core/verify/verify-archive.ts';
-import { collect, decision, envelope, type Harness, openHarness } from './harness.ts';
+import { collect } from '#test/helpers/collect.ts';
+import { decision, envelope, type Harness, openHarness } from './harness.ts';
 
 let harness: Harness;
 afterEach(async () => harness.close());

@@ -1,5 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openFileArchive } from '#adapters/local/file-archive.ts';
 import { openFileLedger } from '#adapters/local/file-ledger.ts';
@@ -8,6 +6,8 @@ import type { ProcessorDeps } from '#core/pipeline/deps.ts';
 import type { PolicyEngine } from '#core/policy/engine.ts';
 import { passThroughPolicy } from '#core/policy/engine.ts';
 import type { PolicyViolationAlert } from '#ports/alerts.ts';
+import { silentLog } from '#test/helpers/silent-log.ts';
+import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 
 /** Collects what the processor logs and alerts, for assertions. */
 export interface Harness {
@@ -17,11 +17,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-const quietLog = { info: () => {}, warn: () => {}, error: () => {} };
-
 /** The processor on the real local adapters in a temp dir. */
 export const openHarness = async (policy: PolicyEngine = passThroughPolicy): Promise<Harness> => {
-  const dir = await mkdtemp(join(tmpdir(), 'pipeline-'));
+  const dir = await tempDir('pipeline-');
   const ledger = await openFileLedger(join(dir, 'ledger'));
   const archive = openFileArchive(join(dir, 'archive'));
   const alerts: PolicyViolationAlert[] = [];
@@ -34,11 +32,11 @@ export const openHarness = async (policy: PolicyEngine = passThroughPolicy): Pro
       policy,
       alerts: { publish: async (batch) => void alerts.push(...batch) },
       clock: { now: () => new Date('2026-11-23T12:00:00Z') },
-      log: quietLog,
+      log: silentLog,
     },
     close: async () => {
       await ledger.close();
-      await rm(dir, { recursive: true, force: true });
+      await removeDir(dir);
     },
   };
 };
@@ -62,9 +60,3 @@ export const decision = (application: string, id: string, decisionText = 'approv
   model: 'gpt-4-turbo',
   output: { decision: decisionText, reason: 'within policy' },
 });
-
-export const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-};

@@ -5,7 +5,8 @@ import { GENESIS_PREV, type LedgerRecord } from '#core/chain/record.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
 import type { PolicyEngine } from '#core/policy/engine.ts';
 import type { ArchivePort } from '#ports/archive.ts';
-import { collect, decision, envelope, type Harness, openHarness } from './harness.ts';
+import { collect } from '#test/helpers/collect.ts';
+import { decision, envelope, type Harness, openHarness } from './harness.ts';
 
 let harness: Harness;
 afterEach(async () => harness.close());

@@ -1,6 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -9,6 +8,7 @@ import {
   SigningKeyError,
 } from '#adapters/local/ed25519-signer.ts';
 import { openNote, parseVerifierKey, signNote } from '#core/chain/note.ts';
+import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 
 const TEXT = 'audit-trail.local/app\n1\nbjQLnP+zepicpUTmu3gKLHiQHT+zNzh2hRGjBhevoB0=\n';
 
@@ -16,11 +16,11 @@ describe('loadOrCreateEd25519Signer', () => {
   let dir: string;
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'ed25519-signer-'));
+    dir = await tempDir('ed25519-signer-');
   });
 
   afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
+    await removeDir(dir);
   });
 
   it('creates a PKCS#8 key file readable by its owner only', async () => {

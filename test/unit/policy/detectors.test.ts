@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DETECTORS } from '#core/policy/detectors/registry.ts';
-
-/** Runs a registered text detector with its params parsed (defaults applied). */
-const run = (id: string, text: string, params: Record<string, unknown> = {}): string[] => {
-  const d = DETECTORS.get(id);
-  if (d === undefined || d.target !== 'text') throw new Error(`no text detector ${id}`);
-  return d
-    .detect(text, d.params.parse(params))
-    .map((m) => `${m.entity}:${text.slice(m.start, m.end)}`);
-};
+import { runDetector } from './run-detector.ts';
 
 // [detector, text, expected "ENTITY:value" list, params?]
 const CASES: readonly [string, string, readonly string[], Record<string, unknown>?][] = [
@@ -173,7 +165,7 @@ const CASES: readonly [string, string, readonly string[], Record<string, unknown
 describe('text detectors', () => {
   it.each(CASES)('%s finds exactly the expected spans in %j', (id, text, expected, params) => {
     // Prepare: the table row. Act
-    const found = run(id, text, params);
+    const found = runDetector(id, text, params);
     // Assess
     expect(found).toEqual(expected);
   });

@@ -6,15 +6,7 @@ import { DETECTORS } from '#core/policy/detectors/registry.ts';
 import type { PolicyEvaluation } from '#core/policy/engine.ts';
 import { evaluateGuardrail } from '#core/policy/guardrail.ts';
 import { loadPolicy } from '#core/policy/load-policy.ts';
-
-/** Runs a registered text detector with its params parsed (defaults applied). */
-const run = (id: string, text: string, params: Record<string, unknown> = {}): string[] => {
-  const d = DETECTORS.get(id);
-  if (d === undefined || d.target !== 'text') throw new Error(`no text detector ${id}`);
-  return d
-    .detect(text, d.params.parse(params))
-    .map((m) => `${m.entity}:${text.slice(m.start, m.end)}`);
-};
+import { runDetector } from './run-detector.ts';
 
 const evaluateSync = (engine: RuntimePolicyEngine, event: NormalisedEvent): PolicyEvaluation => {
   const out = engine.evaluate(event);
@@ -168,7 +160,7 @@ describe('detector accuracy on ordinary text', () => {
     ['email', 'Write to sales@example.io', ['EMAIL_ADDRESS:sales@example.io']],
   ];
   it.each(CASES)('%s %j → %j', (id, text, expected, params) => {
-    expect(run(id, text, params)).toEqual(expected);
+    expect(runDetector(id, text, params)).toEqual(expected);
   });
 });
 

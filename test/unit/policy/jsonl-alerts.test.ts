@@ -1,12 +1,12 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createJsonlAlerts } from '#adapters/local/jsonl-alerts.ts';
 import type { LogPort } from '#core/pipeline/deps.ts';
 import type { PolicyViolationAlert } from '#ports/alerts.ts';
+import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 
 const alertFactory = (event_id: string): PolicyViolationAlert => ({
   type: 'PolicyViolation',
@@ -40,14 +40,14 @@ describe('createJsonlAlerts', () => {
   let dir = '';
   let server: Server | undefined;
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'alerts-'));
+    dir = await tempDir('alerts-');
   });
   afterEach(async () => {
     await new Promise<void>((resolve) =>
       server === undefined ? resolve() : server.close(() => resolve()),
     );
     server = undefined;
-    await rm(dir, { recursive: true, force: true });
+    await removeDir(dir);
   });
 
   const listen = (status: number, received: string[]): Promise<string> =>

@@ -1,15 +1,15 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidApiKeyFileError, resolveApiKey } from '#adapters/local/http/api-key.ts';
+import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 
 describe('resolveApiKey', () => {
   let dir: string;
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'audit-trail-key-'));
+    dir = await tempDir('audit-trail-key-');
   });
-  afterEach(() => rm(dir, { recursive: true, force: true }));
+  afterEach(() => removeDir(dir));
 
   it('creates a key file readable by its owner only, then reuses it', async () => {
     const file = join(dir, 'data', 'api-key');

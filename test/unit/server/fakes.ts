@@ -2,8 +2,8 @@ import type { RecordReader } from '#adapters/local/http/lookup-event.ts';
 import { startLocalApi } from '#adapters/local/http/server.ts';
 import type { LedgerRecord } from '#core/chain/record.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
-import type { LogPort } from '#core/pipeline/deps.ts';
 import type { EventLocation } from '#ports/ledger.ts';
+import { memoryLog } from '#test/helpers/memory-log.ts';
 
 /** A stream that keeps what it is given; `hold()` makes the next publishes wait. */
 export const fakeStream = () => {
@@ -45,24 +45,12 @@ export const fakeLedger = (records: readonly LedgerRecord[]): RecordReader => ({
   },
 });
 
-/** A log that keeps its lines, to check what is (not) logged. */
-export const memoryLog = () => {
-  const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
-  const at =
-    (level: string) =>
-    (message: string, fields?: Record<string, unknown>): void => {
-      lines.push({ level, message, ...(fields === undefined ? {} : { fields }) });
-    };
-  const log: LogPort = { info: at('info'), warn: at('warn'), error: at('error') };
-  return { log, lines };
-};
-
 /** Starts the local API on an ephemeral port with fakes; stop it with `api.close()`. */
 export const startTestApi = async (
   options: { records?: readonly LedgerRecord[]; health?: () => Record<string, unknown> } = {},
 ) => {
   const stream = fakeStream();
-  const { log, lines } = memoryLog();
+  const log = memoryLog();
   const apiKey = 'test-key-0123456789';
   const api = await startLocalApi({
     host: '127.0.0.1',
@@ -73,5 +61,5 @@ export const startTestApi = async (
     log,
     ...(options.health === undefined ? {} : { health: options.health }),
   });
-  return { api, url: api.url, stream, lines, apiKey };
+  return { api, url: api.url, stream, lines: log.lines, apiKey };
 };

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GuardrailEvaluator } from '#adapters/local/http/guardrail.ts';
 import { startLocalApi } from '#adapters/local/http/server.ts';
 import { bearer, postJson } from '#test/e2e/support/http-client.ts';
-import { fakeLedger, fakeStream, memoryLog, startTestApi } from './fakes.ts';
+import { silentLog } from '#test/helpers/silent-log.ts';
+import { fakeLedger, fakeStream, startTestApi } from './fakes.ts';
 
 /** Blocks any text mentioning "secret"; chains what it evaluated. */
 const evaluator: GuardrailEvaluator = async (payload, request) => {
@@ -26,7 +27,7 @@ describe('POST /v1/guardrails/evaluate', () => {
       apiKey: 'k',
       stream,
       ledger: fakeLedger([]),
-      log: memoryLog().log,
+      log: silentLog,
       guardrail: evaluator,
     });
   });

@@ -4,8 +4,6 @@
  * forged purge records, aliased chain directories and checkpoint games. Each must be
  * reported with the right kind, chain and seq (or, where noted, be visible in the report).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateEd25519Signer } from '#adapters/local/ed25519-signer.ts';
@@ -27,6 +25,7 @@ import {
   signCheckpoint,
   withoutBody,
 } from '#test/helpers/archive-builder.ts';
+import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 
 const A = 'app-1';
 const B = 'app:2';
@@ -37,12 +36,12 @@ let signer: SignerPort;
 let stranger: SignerPort;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'verify-adversarial-'));
+  dir = await tempDir('verify-adversarial-');
   signer = await loadOrCreateEd25519Signer(join(dir, 'signer'));
   stranger = await loadOrCreateEd25519Signer(join(dir, 'stranger'));
 });
 afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  await removeDir(dir);
 });
 
 type Triple = readonly [chain: string, seq: number, kind: string];

@@ -1,5 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateEd25519Signer } from '#adapters/local/ed25519-signer.ts';
@@ -20,6 +18,7 @@ import {
   segmentText,
   withoutBody,
 } from '#test/helpers/archive-builder.ts';
+import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 
 const A = 'app-1';
 const B = 'app/2';
@@ -30,12 +29,12 @@ let signer: SignerPort;
 let stranger: SignerPort;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'verify-unit-'));
+  dir = await tempDir('verify-unit-');
   signer = await loadOrCreateEd25519Signer(join(dir, 'signer'));
   stranger = await loadOrCreateEd25519Signer(join(dir, 'stranger'));
 });
 afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  await removeDir(dir);
 });
 
 const build = async (

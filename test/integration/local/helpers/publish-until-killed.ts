@@ -9,12 +9,8 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDurableStream } from '#adapters/local/durable-stream.ts';
-import {
-  envelope,
-  memoryLog,
-  partitionOf,
-  recorded,
-} from '#test/unit/adapters/local/stream-envelopes.ts';
+import { silentLog } from '#test/helpers/silent-log.ts';
+import { envelope, partitionOf, recorded } from '#test/unit/adapters/local/stream-envelopes.ts';
 
 const [streamDir, outDir, totalArg, segmentArg] = process.argv.slice(2);
 if (streamDir === undefined || outDir === undefined)
@@ -31,7 +27,7 @@ const stream = await openDurableStream(streamDir, {
   partitionKeyOf: partitionOf,
   batchSize: 50,
   ...(segmentArg === undefined ? {} : { segmentBytes: Number(segmentArg) }),
-  log: memoryLog(),
+  log: silentLog,
 });
 
 let next = 0;

@@ -1,5 +1,4 @@
-import { appendFile, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -10,15 +9,11 @@ import {
 } from '#adapters/local/durable-stream.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
 import type { EnvelopeOutcome } from '#core/pipeline/outcome.ts';
-import {
-  envelopes,
-  failed,
-  indexOf,
-  memoryLog,
-  partitionOf,
-  recorded,
-  until,
-} from './stream-envelopes.ts';
+import { memoryLog } from '#test/helpers/memory-log.ts';
+import { silentLog } from '#test/helpers/silent-log.ts';
+import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
+import { until } from '#test/helpers/until.ts';
+import { envelopes, failed, indexOf, partitionOf, recorded } from './stream-envelopes.ts';
 
 type Consumer = DurableStreamOptions['consumer'];
 
@@ -56,12 +51,12 @@ describe('durable stream', () => {
   const open: DurableStream[] = [];
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'durable-stream-'));
+    dir = await tempDir('durable-stream-');
   });
 
   afterEach(async () => {
     await Promise.all(open.splice(0).map((s) => s.close()));
-    await rm(dir, { recursive: true, force: true });
+    await removeDir(dir);
   });
 
   const openStream = async (
@@ -73,7 +68,7 @@ describe('durable stream', () => {
       partitionKeyOf: partitionOf,
       batchWindowMs: 1,
       retry: { baseMs: 5, maxMs: 20 },
-      log: memoryLog(),
+      log: silentLog,
       ...options,
     });
     open.push(stream);
@@ -180,7 +175,7 @@ describe('durable stream', () => {
       partitionKeyOf: partitionOf,
       batchSize: 10,
       batchWindowMs: 1,
-      log: memoryLog(),
+      log: silentLog,
     });
     await crashed.publish(envelopes('a', 20));
     await until(() => crashed.stats().processed === 20);
@@ -273,7 +268,7 @@ describe('durable stream', () => {
     const hung = await openDurableStream(dir, {
       consumer: () => new Promise(() => undefined),
       partitionKeyOf: partitionOf,
-      log: memoryLog(),
+      log: silentLog,
     });
     await hung.publish(envelopes('a', 3));
     const [segment] = (await readdir(dir)).filter((n) => n.startsWith('wal-'));

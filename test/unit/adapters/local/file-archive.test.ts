@@ -1,5 +1,4 @@
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -9,28 +8,24 @@ import {
   openFileArchive,
 } from '#adapters/local/file-archive.ts';
 import { ArchiveConflictError } from '#ports/archive.ts';
+import { collect } from '#test/helpers/collect.ts';
+import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 const text = (data: Uint8Array | undefined): string | undefined =>
   data === undefined ? undefined : new TextDecoder().decode(data);
-
-const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-};
 
 describe('file archive', () => {
   let dir: string;
   let archive: FileArchive;
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'file-archive-'));
+    dir = await tempDir('file-archive-');
     archive = openFileArchive(dir);
   });
 
   afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
+    await removeDir(dir);
   });
 
   it('creates an object once and reads it back', async () => {

@@ -1,14 +1,4 @@
-import {
-  appendFile,
-  mkdtemp,
-  readdir,
-  readFile,
-  rm,
-  stat,
-  truncate,
-  writeFile,
-} from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FileLedger, openFileLedger } from '#adapters/local/file-ledger.ts';
@@ -19,26 +9,45 @@ import {
 } from '#adapters/local/ledger-errors.ts';
 import type { LedgerRecord } from '#core/chain/record.ts';
 import { ChainConflictError, DuplicateEventError } from '#ports/ledger.ts';
-import { collect, emptyHead, headAfter, recordsAfter } from './ledger-records.ts';
+import { collect } from '#test/helpers/collect.ts';
+import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
+import { emptyHead, headAfter, recordsAfter } from './ledger-records.ts';
 
 describe('file ledger', () => {
   let dir: string;
   let ledger: FileLedger;
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'file-ledger-'));
+    dir = await tempDir('file-ledger-');
     ledger = await openFileLedger(dir);
   });
 
   afterEach(async () => {
     await ledger.close();
-    await rm(dir, { recursive: true, force: true });
+    await removeDir(dir);
   });
 
   const reopen = async (): Promise<FileLedger> => {
     await ledger.close();
     ledger = await openFileLedger(dir);
     return ledger;
+  };
+
+  /** Two appends of two records to `app`, then the ledger closed; answers the first append. */
+  const twoAppendsThenClose = async (): Promise<LedgerRecord[]> => {
+    const first = recordsAfter(emptyHead('app'), 2);
+    await ledger.append(emptyHead('app'), first);
+    await ledger.append(headAfter(first), recordsAfter(headAfter(first), 2));
+    await ledger.close();
+    return first;
+  };
+
+  /** Changes one byte inside the first record frame at rest (the frames after it stay intact). */
+  const damageFirstFrame = async (): Promise<void> => {
+    const path = join(dir, 'records.log');
+    const bytes = await readFile(path);
+    bytes.write('D', bytes.indexOf('"kind":"decision"') + 8);
+    await writeFile(path, bytes);
   };
 
   it('appends records and reads them back by head, get and range', async () => {
@@ -236,10 +245,7 @@ describe('file ledger', () => {
 
   it('cuts an append whose bodies did not reach the disk', async () => {
     // Prepare
-    const first = recordsAfter(emptyHead('app'), 2);
-    await ledger.append(emptyHead('app'), first);
-    await ledger.append(headAfter(first), recordsAfter(headAfter(first), 2));
-    await ledger.close();
+    const first = await twoAppendsThenClose();
     const bodies = join(dir, 'bodies.log');
     await truncate(bodies, (await stat(bodies)).size - 5);
 
@@ -268,14 +274,8 @@ describe('file ledger', () => {
 
   it('refuses to open when a frame before intact ones is damaged', async () => {
     // Prepare
-    const first = recordsAfter(emptyHead('app'), 2);
-    await ledger.append(emptyHead('app'), first);
-    await ledger.append(headAfter(first), recordsAfter(headAfter(first), 2));
-    await ledger.close();
-    const path = join(dir, 'records.log');
-    const bytes = await readFile(path);
-    bytes.write('D', bytes.indexOf('"kind":"decision"') + 8);
-    await writeFile(path, bytes);
+    await twoAppendsThenClose();
+    await damageFirstFrame();
 
     // Act
     const opening = openFileLedger(dir);
@@ -287,14 +287,8 @@ describe('file ledger', () => {
 
   it('releases its files when it refuses to open', async () => {
     // Prepare
-    const first = recordsAfter(emptyHead('app'), 2);
-    await ledger.append(emptyHead('app'), first);
-    await ledger.append(headAfter(first), recordsAfter(headAfter(first), 2));
-    await ledger.close();
-    const path = join(dir, 'records.log');
-    const bytes = await readFile(path);
-    bytes.write('D', bytes.indexOf('"kind":"decision"') + 8);
-    await writeFile(path, bytes);
+    await twoAppendsThenClose();
+    await damageFirstFrame();
     const openFiles = async () => (await readdir('/proc/self/fd')).length;
     const before = await openFiles();
 

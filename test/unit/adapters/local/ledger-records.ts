@@ -46,9 +46,3 @@ export const recordsAfter = (
   }
   return out;
 };
-
-export const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-};

@@ -1,5 +1,4 @@
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
-import type { LogPort } from '#core/pipeline/deps.ts';
 import type { EnvelopeOutcome } from '#core/pipeline/outcome.ts';
 
 /** An envelope whose payload names its partition (`app`) and carries an index. */
@@ -29,23 +28,3 @@ export const failed = (e: IntakeEnvelope): EnvelopeOutcome => ({
   status: 'failed',
   error: 'simulated',
 });
-
-/** A LogPort that keeps what it was told. */
-export const memoryLog = (): LogPort & { readonly lines: { level: string; message: string }[] } => {
-  const lines: { level: string; message: string }[] = [];
-  return {
-    lines,
-    info: (message) => lines.push({ level: 'info', message }),
-    warn: (message) => lines.push({ level: 'warn', message }),
-    error: (message) => lines.push({ level: 'error', message }),
-  };
-};
-
-/** Resolves once `check` holds, polling; fails after `timeoutMs`. */
-export const until = async (check: () => boolean, timeoutMs = 5_000): Promise<void> => {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-};
