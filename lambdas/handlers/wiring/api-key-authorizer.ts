@@ -1,14 +1,13 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { presentedKey as keyFromHeaders } from '#adapters/local/http/auth.ts';
+import { presentedKey as keyFromHeaders } from '#core/events/api-key.ts';
 
 /** Which API keys exist and are enabled (API Gateway's own keys in AWS). */
 export interface ApiKeyDirectory {
   isEnabled(key: string): Promise<boolean>;
 }
 
-/** The key from `Authorization: Bearer <key>` (as the seeds send it) or `x-api-key`, by the
- * local server's rule (lambdas/adapters/local/http/auth.ts), over API Gateway's headers,
- * whose names keep the client's case and whose values may carry spaces. */
+/** The presented key by the core's rule (the local server's too), over API Gateway's
+ * headers, whose names keep the client's case and whose values may carry spaces. */
 export const presentedKey = (
   headers: APIGatewayRequestAuthorizerEvent['headers'],
 ): string | undefined => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createKeyCheck, presentedKey } from '#adapters/local/http/auth.ts';
+import { createKeyCheck } from '#adapters/local/http/auth.ts';
+import { presentedKey } from '#core/events/api-key.ts';
 
 describe('presentedKey', () => {
   it.each([

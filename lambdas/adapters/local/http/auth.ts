@@ -1,15 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { presentedKey } from '#core/events/api-key.ts';
 
 const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
-
-/** The key a request presents: `x-api-key`, else `Authorization: Bearer <key>`. */
-export const presentedKey = (headers: IncomingHttpHeaders): string | undefined => {
-  const header = headers['x-api-key'];
-  if (typeof header === 'string' && header !== '') return header;
-  const bearer = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(headers.authorization ?? '');
-  return bearer?.[1];
-};
 
 /**
  * Checks a request's API key against the configured one. Both sides are hashed first so the
