@@ -13,7 +13,7 @@ import {
 } from './managed.ts';
 import { applyMasks, type Mask, maskedSnippet, mergeMasks } from './mask.ts';
 import { fieldMatcher } from './paths.ts';
-import { type Replacement, redactBody, replaceDeep } from './redact-body.ts';
+import { type Replacement, redactBody, replaceDeep, standsAlone } from './redact-body.ts';
 import type { Policy, PolicyRule } from './schema.ts';
 import { policyVersion } from './version.ts';
 
@@ -101,15 +101,6 @@ const applies = (c: CompiledRule, event: NormalisedEvent): boolean => {
     use_cases === undefined || (event.use_case !== undefined && use_cases.includes(event.use_case))
   );
 };
-
-const isAlnum = (c: number): boolean =>
-  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-
-/** Whether `text[start, end)` is not part of a longer run of letters and digits (`Li` in
- * `Linux`, nine digits inside a longer number): another token, not a copy of the value. */
-const standsAlone = (text: string, start: number, end: number): boolean =>
-  !(isAlnum(text.charCodeAt(start)) && isAlnum(text.charCodeAt(start - 1))) &&
-  !(isAlnum(text.charCodeAt(end - 1)) && isAlnum(text.charCodeAt(end)));
 
 const directionOf = (field: string): 'input' | 'output' =>
   field.startsWith('input') ? 'input' : 'output';

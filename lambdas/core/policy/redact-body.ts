@@ -6,11 +6,35 @@ export interface Replacement {
   readonly label: string;
 }
 
+const isAlnum = (c: number): boolean =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+
+/** Whether `text[start, end)` is not part of a longer run of letters and digits (`Li` in
+ * `Linux`, nine digits inside a longer number): another token, not a copy of the value. */
+export const standsAlone = (text: string, start: number, end: number): boolean =>
+  !(isAlnum(text.charCodeAt(start)) && isAlnum(text.charCodeAt(start - 1))) &&
+  !(isAlnum(text.charCodeAt(end - 1)) && isAlnum(text.charCodeAt(end)));
+
+/** `s` with every copy of `value` that stands alone replaced by `label`. */
+const replaceStandalone = (s: string, { value, label }: Replacement): string => {
+  let at = value === '' ? -1 : s.indexOf(value);
+  if (at < 0) return s;
+  let out = '';
+  let from = 0;
+  while (at >= 0) {
+    if (standsAlone(s, at, at + value.length)) {
+      out += s.slice(from, at) + label;
+      from = at + value.length;
+      at = s.indexOf(value, from);
+    } else {
+      at = s.indexOf(value, at + 1);
+    }
+  }
+  return out + s.slice(from);
+};
+
 const replaceAll = (s: string, replacements: readonly Replacement[]): string =>
-  replacements.reduce(
-    (acc, r) => (acc.includes(r.value) ? acc.split(r.value).join(r.label) : acc),
-    s,
-  );
+  replacements.reduce(replaceStandalone, s);
 
 /**
  * Every string in a JSON value with the replacements applied (a deep copy): values, object
@@ -48,7 +72,8 @@ export const replaceDeep = (value: unknown, replacements: readonly Replacement[]
  * A de-identified copy of an event body: each inspected field is set to its redacted text
  * where the body still holds the inspected text at that path, and then every remaining
  * copy of a detected value anywhere in the body (other fields, metadata, echoes) is
- * replaced too, so the value cannot survive in the stored body. The original is untouched.
+ * replaced too, so the value cannot survive in the stored body. A copy inside a longer run
+ * of letters or digits is another token and stays, as in the engine's masks. The original is untouched.
  */
 export const redactBody = (
   body: unknown,

@@ -108,6 +108,34 @@ describe('store: redacted leaves no copy of a value in the body', () => {
   });
 });
 
+describe('store: redacted masks copies, not other words that contain them', () => {
+  it('replaces a detected "Li" that stands alone and leaves "Linux"', () => {
+    const policy = loadPolicy(
+      `name: t
+options: { store: redacted }
+rules:
+  - id: name
+    name: Name
+    detector: regex
+    params: { pattern: '\\bLi\\b', entity: PERSON }
+    action: flag
+    severity: low
+`,
+      'test',
+    );
+    const body = { output: 'Li uses Linux', metadata: { note: 'ask Li about Linux' } };
+
+    const out = evaluateSync(
+      createPolicyEngine(policy),
+      eventOf(body, [{ field: 'output', text: body.output }]),
+    );
+
+    const stored = out.body as typeof body;
+    expect(stored.output).toMatch(/^\[[A-Z_]+\] uses Linux$/);
+    expect(stored.metadata.note).toMatch(/^ask \[[A-Z_]+\] about Linux$/);
+  });
+});
+
 describe('detector accuracy on ordinary text', () => {
   // [detector, text, expected, params?]
   const CASES: readonly [string, string, readonly string[], Record<string, unknown>?][] = [
