@@ -12,7 +12,7 @@ import {
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { encodeChain, pad } from '#core/archive/layout.ts';
+import { bodyKey } from '#core/archive/layout.ts';
 import { canonicalJson } from '#core/chain/canonical.ts';
 import {
   type BodyRef,
@@ -357,7 +357,7 @@ export class DynamoLedger implements LedgerPort {
     if (!this.#bodyStore) throw new BodyTooLargeError(record.chain, record.seq, bytes.length);
     // The body hash is salted, so the key is unique to this record even when a conflicting
     // writer took the same seq; a body put for a transaction that then failed is an orphan.
-    const key = `bodies/${encodeChain(record.chain)}/${pad(record.seq)}-${record.body_hash}.json`;
+    const key = bodyKey(record.chain, record.seq, record.body_hash);
     await this.#bodyStore.put(key, bytes, { contentType: 'application/json' });
     return recordItem(record, { uri: this.#bodyStore.uriOf(key), size: bytes.length });
   }
