@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY_YAML, defaultPolicy } from '#core/policy/default-policy.ts';
@@ -11,6 +10,7 @@ import {
   parseConfig,
   readPolicy,
 } from '#lib/config.ts';
+import { testDir } from '#test/infra/support.ts';
 
 const context = (values: Record<string, unknown>) => ({
   tryGetContext: (key: string) => values[key],
@@ -80,7 +80,7 @@ describe('loading', () => {
   });
 
   it('overlays a config file named by context auditTrailConfigFile', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'audit-trail-config-'));
+    const dir = testDir('audit-trail-config-');
     writeFileSync(
       join(dir, 'prod.json'),
       JSON.stringify({ archiveRetentionDays: 3650, lanesPerChain: 4 }),
@@ -107,7 +107,7 @@ describe('loading', () => {
   });
 
   it('reads a JSON or YAML policy file of any size, validated as the Lambdas load it', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'audit-trail-policy-'));
+    const dir = testDir('audit-trail-policy-');
     writeFileSync(join(dir, 'p.json'), JSON.stringify(defaultPolicy()));
     writeFileSync(join(dir, 'p.yml'), DEFAULT_POLICY_YAML);
     writeFileSync(join(dir, 'bad.yml'), 'rules:\n  - id: pii\n');

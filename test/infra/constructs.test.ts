@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -14,7 +13,7 @@ import { IngestApi } from '#lib/constructs/ingest-api.ts';
 import { LedgerTable } from '#lib/constructs/ledger-table.ts';
 import { Processor } from '#lib/constructs/processor.ts';
 import { handlerExists } from '#lib/paths.ts';
-import { buildStack, templateOf } from '#test/infra/support.ts';
+import { buildStack, templateOf, testDir } from '#test/infra/support.ts';
 
 /** The smallest policy the loader accepts. */
 const MINIMAL_POLICY = `name: minimal
@@ -136,7 +135,7 @@ describe('configured variants of the stack', () => {
   });
 
   it('provisions shards, mails alarms, and applies the config', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'audit-trail-config-'));
+    const dir = testDir('audit-trail-config-');
     writeFileSync(join(dir, 'policy.yaml'), MINIMAL_POLICY);
     const template = templateOf(
       buildStack({

@@ -1,10 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { App, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyNag } from '#lib/nag.ts';
-import { acknowledgements, buildStack } from '#test/infra/support.ts';
+import { acknowledgements, buildStack, testDir } from '#test/infra/support.ts';
 
 describe('cdk-nag on the real stack', () => {
   let app: App;
@@ -59,7 +58,7 @@ describe('cdk-nag on the real stack', () => {
 
 describe('cdk-nag on the fully configured stack (policy, guardrail, lanes, provisioned)', () => {
   it('reports no unacknowledged finding in any pack', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'audit-trail-nag-'));
+    const dir = testDir('audit-trail-nag-');
     writeFileSync(
       join(dir, 'policy.json'),
       JSON.stringify({

@@ -1,9 +1,12 @@
 /** Shared set-up of the infra tests: the app as bin/app.ts builds it, with cdk.json's
  * feature flags, a fixed account/region, and optionally no Lambda bundling (fast). */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
+import { onTestFinished } from 'vitest';
 import { AuditTrailStack } from '#lib/audit-trail-stack.ts';
 import { parseConfig } from '#lib/config.ts';
 import { projectRoot } from '#lib/paths.ts';
@@ -56,3 +59,10 @@ export function acknowledgements(root: IConstruct): { path: string; id: string; 
 /** Logical ids of the resources of one type. */
 export const logicalIds = (template: Template, type: string): string[] =>
   Object.keys(template.findResources(type));
+
+/** A temp dir for the current test, removed when the test finishes. */
+export const testDir = (prefix: string): string => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+};
