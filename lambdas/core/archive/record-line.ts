@@ -9,15 +9,16 @@
  * Any other line is still verified, only more slowly.
  */
 import { canonicalJson } from '#core/chain/canonical.ts';
-import { envelopeOf } from '#core/chain/hash.ts';
+import { envelopeOf, sealedTextsOf } from '#core/chain/hash.ts';
 import type { LedgerRecord } from '#core/chain/record.ts';
 
 /** The one line (without newline) that archives `record`. */
 export const formatRecordLine = (record: LedgerRecord): string => {
-  const envelope = canonicalJson(envelopeOf(record));
+  const sealed = sealedTextsOf(record);
+  const envelope = sealed?.envelope ?? canonicalJson(envelopeOf(record));
   let line = `${envelope === '{}' ? '{' : `${envelope.slice(0, -1)},`}"hash":${JSON.stringify(record.hash)}`;
   if (record.body_ref !== undefined) line += `,"body_ref":${canonicalJson(record.body_ref)}`;
   if (record.body_salt !== undefined) line += `,"body_salt":${JSON.stringify(record.body_salt)}`;
-  if (record.body !== undefined) line += `,"body":${canonicalJson(record.body)}`;
+  if (record.body !== undefined) line += `,"body":${sealed?.body ?? canonicalJson(record.body)}`;
   return `${line}}`;
 };

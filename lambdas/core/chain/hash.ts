@@ -101,6 +101,10 @@ const digestEnvelope = (text: string): string => digest('sha256', RECORD_TAG + t
 export const recordHash = (envelope: RecordEnvelope | LedgerRecord): string =>
   digestEnvelope(canonicalJson(envelopeOf(envelope)));
 
+/** The canonical texts each sealed record was hashed over, so the archive writes them
+ * without serialising the record again (records are never changed after sealing). */
+const sealedTexts = new WeakMap<object, { readonly envelope: string; readonly body: string }>();
+
 /**
  * Seals a record: commits the body through a salted body_hash (a fresh salt unless one is
  * given) and hashes the envelope. The caller sets `prev` and `seq` (see GENESIS_PREV).
@@ -113,10 +117,29 @@ export const sealRecord = (
   body: unknown,
   salt: string = newSalt(),
 ): LedgerRecord => {
-  const sealed: RecordEnvelope = { ...envelope, body_hash: bodyHash(body, salt) };
-  const record = { ...sealed, hash: recordHash(sealed), body, body_salt: salt };
-  return JSON.parse(canonicalJson(record)) as LedgerRecord;
+  if (!SALT_RE.test(salt)) throw new InvalidSaltError('body salt must be 32 lowercase hex');
+  const bodyText = canonicalJson(body);
+  const body_hash = digestBody(salt, bodyText);
+  const envelopeText = canonicalJson(envelopeOf({ ...envelope, body_hash } as RecordEnvelope));
+  const hash = digestEnvelope(envelopeText);
+  // Parsed back from the canonical texts, so every nested object is in canonical order
+  // and a copy of the caller's data; the top level is ordered here.
+  const fields: Record<string, unknown> = {
+    ...(JSON.parse(envelopeText) as object),
+    hash,
+    body: JSON.parse(bodyText),
+    body_salt: salt,
+  };
+  const record: Record<string, unknown> = {};
+  for (const key of Object.keys(fields).sort()) setMember(record, key, fields[key]);
+  sealedTexts.set(record, { envelope: envelopeText, body: bodyText });
+  return record as unknown as LedgerRecord;
 };
+
+/** The canonical envelope and body texts of a record sealRecord made in this process. */
+export const sealedTextsOf = (
+  record: LedgerRecord,
+): { readonly envelope: string; readonly body: string } | undefined => sealedTexts.get(record);
 
 /** How a record's body checks out: `by_ref` when stored outside the record, `absent` when
  * neither body nor pointer is there (purged, or removed: the verifier decides which). */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { formatRecordLine } from '#core/archive/record-line.ts';
 import { canonicalJson } from '#core/chain/canonical.ts';
 import {
   BODY_TAG,
@@ -172,6 +173,15 @@ describe('sealRecord', () => {
   it('is deterministic for a given salt and salts freshly otherwise', () => {
     expect(sealRecord(envelope, body, SALT).hash).toBe(sealRecord(envelope, body, SALT).hash);
     expect(sealRecord(envelope, body).hash).not.toBe(sealRecord(envelope, body).hash);
+  });
+
+  it('archives the very texts it hashed (the line equals one built from scratch)', () => {
+    // Prepare
+    const record = sealRecord(envelope, { z: 1, a: { y: 2, b: 3 } });
+    // Act
+    const line = formatRecordLine(record);
+    // Assess: a structured clone is not the sealed object, so its line is computed anew.
+    expect(line).toBe(formatRecordLine(structuredClone(record)));
   });
 
   it('lays the record out in canonical key order', () => {
