@@ -1,0 +1,31 @@
+import type { ProcessorDeps } from './deps.ts';
+import { type AppendResult, appendToChain, type PendingRecord } from './append-chain.ts';
+import { archiveChain } from './archive-segments.ts';
+
+/** What writing the product's own records takes: a subset of the processor's deps. */
+export type RecordWriterDeps = Pick<ProcessorDeps, 'ledger' | 'archive' | 'clock' | 'retainUntil'>;
+
+/**
+ * Appends records the product writes itself (legal holds, purge receipts, reviews, raw-read
+ * `access` records, outcomes, admin actions) to a chain and archives them: the same two
+ * steps, with the same conditional write and write-once segments, as the processor takes for
+ * ingested events. Idempotent by event_id: a pending record already recorded is skipped and
+ * reported in `alreadyRecorded`.
+ */
+export const appendRecords = async (
+  chain: string,
+  pending: readonly PendingRecord[],
+  deps: RecordWriterDeps,
+): Promise<AppendResult> => {
+  const now = deps.clock.now();
+  const result = await appendToChain(chain, pending, deps.ledger, now.toISOString());
+  await archiveChain(
+    chain,
+    result.head.seq,
+    deps.ledger,
+    deps.archive,
+    deps.retainUntil?.(now),
+    result.appended,
+  );
+  return result;
+};
