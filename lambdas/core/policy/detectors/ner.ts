@@ -1,4 +1,5 @@
 import nlp from 'compromise/two';
+import humanNames from 'humannames' with { type: 'json' };
 import * as z from 'zod';
 import { type Match, textDetector } from '../detector.ts';
 
@@ -67,6 +68,25 @@ const { lexicon, starters, orgWords, placeWords } = (() => {
       'sa',
       'bv',
       'limited',
+      // Institutions whose names are often built from a person's name or a given name.
+      'regiment',
+      'battalion',
+      'archdiocese',
+      'diocese',
+      'church',
+      'cathedral',
+      'university',
+      'college',
+      'school',
+      'academy',
+      'hospital',
+      'museum',
+      'theatre',
+      'theater',
+      'foundation',
+      'institute',
+      'society',
+      'association',
     ]),
     placeWords: new Set([
       ...Object.keys(model.two.placeWords),
@@ -76,9 +96,37 @@ const { lexicon, starters, orgWords, placeWords } = (() => {
       'boulevard',
       'county',
       'province',
+      'cemetery',
+      'bridge',
+      'station',
+      'airport',
+      'park',
+      'square',
     ]),
   };
 })();
+
+/** A word folded for name lookup: lower case, diacritics removed (`Łukasz` → `lukasz`). */
+const fold = (word: string): string =>
+  word
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/ł/g, 'l')
+    .replace(/ø/g, 'o')
+    .replace(/ß/g, 'ss');
+
+// ~200,000 given names and surnames of many languages, gathered from censuses and public
+// profiles (`humannames`, MIT): the model of what a name is beyond compromise's lexicon,
+// which knows English first names best. A word both lists and compromise's lexicon know
+// as a common word (`Will`, `Bank`) stays common.
+const NAMES: ReadonlySet<string> = new Set(
+  Object.keys(humanNames as Record<string, number>)
+    .filter((n) => n.length > 1)
+    .map(fold),
+);
+/** Whether a word (any case) is a known given name or surname. */
+export const isKnownName = (word: string): boolean => NAMES.has(fold(word));
 
 // Capitalised words; `'s` is split off below. Letters of any script, inner ' and -.
 const CAPITALISED = /\p{Lu}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*/gu;
@@ -134,9 +182,12 @@ const classify = (tokens: readonly Token[], cued: () => boolean): Hit | undefine
     return { entity: 'ORGANIZATION', from: 0 };
   }
   if (tokens.length > 1 && placeWords.has(last.lower)) return { entity: 'LOCATION', from: 0 };
-  // A lone word is a name only if it is a known first name (`Sydney` is a city too).
+  // A lone word is a name if it is a known first name (`Sydney` is a city too), or a name
+  // of the statistics after a cue (`Dear Okonkwo`, `Hi Siobhán`).
   if (tokens.length === 1)
-    return first.kind === 'first' ? { entity: 'PERSON', from: 0 } : undefined;
+    return first.kind === 'first' || (first.kind === 'last' && cued())
+      ? { entity: 'PERSON', from: 0 }
+      : undefined;
   const nameLike = (t: Token): boolean => t.kind === undefined || KNOWN_NAME.has(t.kind);
   if (tokens.length > 4 || !tokens.every(nameLike)) return undefined;
   const from = ROLE.has(first.lower) ? 1 : 0;
@@ -206,7 +257,10 @@ export const detectNer = (text: string, params: NerParams): Match[] => {
     // A capital and a full stop is an initial (`Lucia M. Andersson`); a common word right
     // after a first name is a surname (`Sofia Brown`).
     const initial = word.length === 1 && text[m.index + 1] === '.';
-    const looked = initial ? undefined : lexicon.get(lower);
+    // Words compromise does not know are looked up in the name statistics.
+    const looked = initial
+      ? undefined
+      : (lexicon.get(lower) ?? (NAMES.has(fold(word)) ? 'last' : undefined));
     const afterName =
       previous?.kind === 'first' || (previous !== undefined && previous.end - previous.start === 1);
     const kind = looked === 'common' && joins && afterName ? 'last' : looked;
