@@ -35,22 +35,22 @@ const NANNIGALAXY_LABELS: Readonly<Record<string, string>> = {
 };
 
 const fromNannigalaxy = (raw: string): Labelled[] =>
-  (
-    JSON.parse(raw) as { text: string; NER: { entity?: string; label: string }[] }[]
-  ).map((r, id) => {
-    const spans: Span[] = [];
-    for (const n of r.NER) {
-      // Other labels are kept as `OTHER`: a prediction on them (an e-mail labelled USERID)
-      // is neither right nor wrong, since the corpus does not score that entity.
-      const entity = NANNIGALAXY_LABELS[n.label] ?? 'OTHER';
-      if (n.entity === undefined) continue;
-      // The next copy not already labelled (a name may be labelled twice).
-      let at = r.text.indexOf(n.entity);
-      while (at >= 0 && spans.some((s) => s.start === at)) at = r.text.indexOf(n.entity, at + 1);
-      if (at >= 0) spans.push({ entity, start: at, end: at + n.entity.length });
-    }
-    return { id, text: r.text, spans };
-  });
+  (JSON.parse(raw) as { text: string; NER: { entity?: string; label: string }[] }[]).map(
+    (r, id) => {
+      const spans: Span[] = [];
+      for (const n of r.NER) {
+        // Other labels are kept as `OTHER`: a prediction on them (an e-mail labelled USERID)
+        // is neither right nor wrong, since the corpus does not score that entity.
+        const entity = NANNIGALAXY_LABELS[n.label] ?? 'OTHER';
+        if (n.entity === undefined) continue;
+        // The next copy not already labelled (a name may be labelled twice).
+        let at = r.text.indexOf(n.entity);
+        while (at >= 0 && spans.some((s) => s.start === at)) at = r.text.indexOf(n.entity, at + 1);
+        if (at >= 0) spans.push({ entity, start: at, end: at + n.entity.length });
+      }
+      return { id, text: r.text, spans };
+    },
+  );
 
 /** CoNLL two-column sentences (token, BIO tag) → texts with spans of the mapped labels. */
 const fromConll = (
@@ -70,7 +70,10 @@ const fromConll = (
     const spans: Span[] = [];
     let open: Span | undefined;
     for (const [rawToken, tag = 'O'] of rows) {
-      const token = strip !== '' && rawToken?.startsWith(strip) ? rawToken.slice(strip.length) : (rawToken ?? '');
+      const token =
+        strip !== '' && rawToken?.startsWith(strip)
+          ? rawToken.slice(strip.length)
+          : (rawToken ?? '');
       if (text !== '') text += ' ';
       const start = text.length;
       text += token;
@@ -107,4 +110,6 @@ if (corpus === undefined) throw new Error(`unknown corpus ${name}`);
 const dir = new URL(`../fixtures/pii-independent/${name}/`, import.meta.url);
 mkdirSync(dir, { recursive: true });
 writeFileSync(new URL('corpus.jsonl', dir), `${corpus.map((r) => JSON.stringify(r)).join('\n')}\n`);
-console.log(`${name}: ${corpus.length} texts, ${corpus.reduce((n, r) => n + r.spans.length, 0)} spans`);
+console.log(
+  `${name}: ${corpus.length} texts, ${corpus.reduce((n, r) => n + r.spans.length, 0)} spans`,
+);

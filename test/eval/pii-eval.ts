@@ -5,16 +5,16 @@
  * prints the tables for docs/BENCHMARKS.md. Exits 1 if a target is missed.
  */
 import type { Match } from '#core/policy/detector.ts';
-import { PEERS } from './pii-peers.ts';
 import {
   CORPORA,
-  type EntityScore,
   detectAll,
+  type EntityScore,
   type LabelledText,
   loadCorpus,
   missedTargets,
   scoreCorpus,
 } from './pii-metrics.ts';
+import { PEERS } from './pii-peers.ts';
 
 const markdown = process.argv.includes('--markdown');
 const corpora = CORPORA.map((info) => ({ info, texts: loadCorpus(info.file) }));
@@ -58,13 +58,19 @@ const print = (
 const misses: string[] = [];
 for (const { info, texts } of corpora) {
   for (const system of systems) {
-    const scores = scoreCorpus(texts, (t) => system.spans.get(t) ?? [], info.entities).map(
-      (s) => ({ ...s, entity: `${system.name} ${s.entity}` }),
+    const scores = scoreCorpus(texts, (t) => system.spans.get(t) ?? [], info.entities).map((s) => ({
+      ...s,
+      entity: `${system.name} ${s.entity}`,
+    }));
+    print(
+      texts,
+      `${info.name}${info.independent ? ' (independent)' : ' (generated)'}: ${system.name}`,
+      scores,
     );
-    print(texts, `${info.name}${info.independent ? ' (independent)' : ' (generated)'}: ${system.name}`, scores);
     if (system.name === 'ai-audit-trail') {
       const plain = scoreCorpus(texts, detectAll, info.entities);
-      for (const m of missedTargets(plain, info.entities ?? undefined)) misses.push(`${info.name}: ${m}`);
+      for (const m of missedTargets(plain, info.entities ?? undefined))
+        misses.push(`${info.name}: ${m}`);
     }
   }
 }

@@ -79,15 +79,14 @@ export const PEERS: readonly {
       };
       return r.detections.flatMap((d) => {
         const entity = entityOf(d.type);
-        return entity === undefined
-          ? []
-          : [{ entity, start: d.position[0], end: d.position[1] }];
+        return entity === undefined ? [] : [{ entity, start: d.position[0], end: d.position[1] }];
       });
     },
   },
   {
     name: 'redact-pii',
-    detect: (text) => alignRedaction(text, redactPii.redact(text), /\b([A-Z]+(?:_[A-Z]+)+|DIGITS)\b/g),
+    detect: (text) =>
+      alignRedaction(text, redactPii.redact(text), /\b([A-Z]+(?:_[A-Z]+)+|DIGITS)\b/g),
   },
   {
     name: '@redactpii/node',

@@ -25,7 +25,14 @@ export const callGuardrail = async (
   const parsed = guardrailRequestSchema.safeParse(payload);
   if (!parsed.success) {
     const problems = problemsFromIssues(parsed.error.issues, payload);
-    return { status: 400, body: { error: 'invalid_request', problems } };
+    return {
+      status: 400,
+      body: {
+        error: 'invalid_request',
+        message: 'the request has problems; see problems',
+        problems,
+      },
+    };
   }
   const req = { ...parsed.data, event_id: parsed.data.event_id ?? request.request_id };
   const result = await evaluateGuardrail(req, engine);
