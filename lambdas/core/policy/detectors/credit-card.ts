@@ -15,6 +15,8 @@ const GROUP = /\d+/g;
 const CARD_CONTEXT =
   /\b(?:card|cards|credit|debit|visa|master ?card|amex|maestro|discover|diners|jcb|unionpay|rupay|elo|mir|troy|verve|cc|ccn|pan|karte|kreditkarte|carte|cb|tarjeta|cart[aã]o|carta|kaart|kort|karta|kartu|kart)\b/i;
 const CONTEXT_BEFORE = 48;
+// The digits of an IBAN in print form (`GB58 ECWD 6424 3545 1231 52`) are not a card.
+const INSIDE_IBAN = /[A-Za-z]{2}\d{2}(?:[ \u00a0-][A-Za-z0-9]{4})*[ \u00a0-]$/;
 
 /** Luhn (mod 10) check over a string of digits. */
 export const luhnValid = (digits: string): boolean => {
@@ -72,6 +74,7 @@ export const detectCreditCard = (text: string, _params: CreditCardParams): Match
   CANDIDATE.lastIndex = 0;
   for (let m = CANDIDATE.exec(text); m !== null; m = CANDIDATE.exec(text)) {
     if (m[0].length < 12) continue;
+    if (INSIDE_IBAN.test(text.slice(Math.max(0, m.index - 40), m.index))) continue;
     const groups: { start: number; end: number }[] = [];
     GROUP.lastIndex = 0;
     for (let g = GROUP.exec(m[0]); g !== null; g = GROUP.exec(m[0]))

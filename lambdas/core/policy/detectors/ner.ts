@@ -15,7 +15,17 @@ export const nerParams = z.strictObject({
 });
 export type NerParams = z.infer<typeof nerParams>;
 
-type Kind = 'first' | 'last' | 'person' | 'place' | 'org' | 'honorific' | 'common' | 'proper';
+/** `named`: unknown to compromise, a given name or surname of the name statistics. */
+type Kind =
+  | 'first'
+  | 'last'
+  | 'person'
+  | 'place'
+  | 'org'
+  | 'honorific'
+  | 'common'
+  | 'proper'
+  | 'named';
 
 // compromise's lexicon (first and last names, places, organisations, honorifics, common
 // words) drives a single-pass recogniser: compromise's full tagger finds the same names
@@ -87,6 +97,30 @@ const { lexicon, starters, orgWords, placeWords } = (() => {
       'institute',
       'society',
       'association',
+      'analytics',
+      'solutions',
+      'systems',
+      'technologies',
+      'group',
+      'partners',
+      'holdings',
+      'consulting',
+      'labs',
+      'capital',
+      'ventures',
+      'providers',
+      'services',
+      'insurance',
+      'agency',
+      'department',
+      'ministry',
+      'council',
+      'committee',
+      'club',
+      'team',
+      'records',
+      'studios',
+      'press',
     ]),
     placeWords: new Set([
       ...Object.keys(model.two.placeWords),
@@ -158,10 +192,14 @@ const ROLES =
   'applicant|customer|patient|employee|client|candidate|user|member|agent|officer|manager|doctor|nurse|professor|president|director|judge|caller|borrower|tenant';
 const ROLE = new Set(ROLES.split('|'));
 // Words right before a run of unknown capitalised words that make it a person's name.
+// Greetings, introductions, sign-offs and roles in several languages.
 const PERSON_CUE = new RegExp(
-  `\\b(?:dear|hi|hello|hey|thanks|by|named|contact|${ROLES})\\W{0,2}\\s*$`,
+  `\\b(?:dear|hi|hello|hey|thanks|thank you|by|named|contact|name is|i am|i'm|call me|regards|sincerely|cheers|best|signed|from|attn|cc|cher|chère|bonjour|merci|je suis|hallo|liebe|lieber|ich bin|hola|querid[oa]|soy|olá|caro|cara|ciao|sono|beste|${ROLES})\\W{0,3}\\s*$`,
   'i',
 );
+// Lower-case names after an introduction (`my name is ana souza`, `i'm priya`).
+const INTRODUCTION =
+  /\b(?:my name is|my name's|name:|i am|i'm|this is|call me|je m'appelle|ich heiße|me llamo|mi chiamo|meu nome é)\s+(\p{Ll}[\p{L}\p{M}'-]*(?:\s\p{Ll}[\p{L}\p{M}'-]*){0,2})/giu;
 const KNOWN_NAME = new Set<Kind | undefined>(['first', 'last', 'person']);
 
 type Hit = { readonly entity: (typeof NER_ENTITIES)[number]; readonly from: number };
@@ -185,14 +223,22 @@ const classify = (tokens: readonly Token[], cued: () => boolean): Hit | undefine
   // A lone word is a name if it is a known first name (`Sydney` is a city too), or a name
   // of the statistics after a cue (`Dear Okonkwo`, `Hi Siobhán`).
   if (tokens.length === 1)
-    return first.kind === 'first' || (first.kind === 'last' && cued())
+    return first.kind === 'first' || ((first.kind === 'last' || first.kind === 'named') && cued())
       ? { entity: 'PERSON', from: 0 }
       : undefined;
-  const nameLike = (t: Token): boolean => t.kind === undefined || KNOWN_NAME.has(t.kind);
+  const nameLike = (t: Token): boolean =>
+    t.kind === undefined || t.kind === 'named' || KNOWN_NAME.has(t.kind);
   if (tokens.length > 4 || !tokens.every(nameLike)) return undefined;
   const from = ROLE.has(first.lower) ? 1 : 0;
   if (from >= tokens.length) return undefined;
-  if (tokens.some((t) => KNOWN_NAME.has(t.kind)) || (tokens.length <= 3 && cued())) {
+  const rest = tokens.slice(from);
+  // A name compromise knows in the run; or every word (initials aside) a given name or
+  // surname of the statistics (`Oluwaseun Adeyemi`, `Łukasz Dvořák`); or a cue before it.
+  const statistical =
+    rest.length >= 2 &&
+    rest.every((t) => t.kind === 'named' || t.end - t.start === 1) &&
+    rest.some((t) => t.end - t.start > 1);
+  if (tokens.some((t) => KNOWN_NAME.has(t.kind)) || statistical || (tokens.length <= 3 && cued())) {
     return { entity: 'PERSON', from };
   }
   return undefined;
@@ -218,7 +264,7 @@ export const detectNer = (text: string, params: NerParams): Match[] => {
     const hit = classify(tokens, () => {
       if (cueAt !== at) {
         cueAt = at;
-        cue = PERSON_CUE.test(text.slice(Math.max(0, at - 16), at));
+        cue = PERSON_CUE.test(text.slice(Math.max(0, at - 24), at));
       }
       return cue;
     });
@@ -243,8 +289,24 @@ export const detectNer = (text: string, params: NerParams): Match[] => {
   let prevEnd = -1;
   for (const m of text.matchAll(CAPITALISED)) {
     let word = m[0];
-    if (/['’]s$/.test(word)) word = word.slice(0, -2);
+    const possessive = /['’]s$/.test(word);
+    if (possessive) word = word.slice(0, -2);
     const lower = word.toLowerCase();
+    // Acronyms (`SSN`, `MAC`) and parts of identifiers (`Jane_Hollis@…`, `v2Beta`) are not
+    // names: they end a run.
+    const after = text.charCodeAt(m.index + m[0].length);
+    const beforeChar = text[m.index - 1] ?? ' ';
+    if (
+      (word.length > 1 && word === word.toUpperCase()) ||
+      after === 95 || // _
+      after === 64 || // @
+      (after >= 48 && after <= 57) ||
+      /[\p{L}\p{N}_@/]/u.test(beforeChar)
+    ) {
+      flush();
+      prevEnd = m.index + m[0].length;
+      continue;
+    }
     const gap = prevEnd < 0 ? '' : text.slice(prevEnd, m.index);
     const previous = run[run.length - 1];
     // Names take no `of` (`Priya Nguyen of Contoso Bank` is a person and a company).
@@ -260,7 +322,7 @@ export const detectNer = (text: string, params: NerParams): Match[] => {
     // Words compromise does not know are looked up in the name statistics.
     const looked = initial
       ? undefined
-      : (lexicon.get(lower) ?? (NAMES.has(fold(word)) ? 'last' : undefined));
+      : (lexicon.get(lower) ?? (NAMES.has(fold(word)) ? 'named' : undefined));
     const afterName =
       previous?.kind === 'first' || (previous !== undefined && previous.end - previous.start === 1);
     const kind = looked === 'common' && joins && afterName ? 'last' : looked;
@@ -274,11 +336,32 @@ export const detectNer = (text: string, params: NerParams): Match[] => {
       flush();
     } else {
       run.push({ start: m.index, end: m.index + word.length, lower, kind });
+      // A possessive ends the name (`Jane Doe's SSN`).
+      if (possessive) flush();
     }
     prevEnd = m.index + m[0].length;
   }
   flush();
+  if (wanted.has('PERSON') && text.length > 0) findIntroduced(text, matches);
   return matches;
+};
+
+/** Lower-case names after an introduction, when every word is a name and no common word. */
+const findIntroduced = (text: string, matches: Match[]): void => {
+  INTRODUCTION.lastIndex = 0;
+  for (let m = INTRODUCTION.exec(text); m !== null; m = INTRODUCTION.exec(text)) {
+    const words = m[1] ?? '';
+    let start = m.index + m[0].length - words.length;
+    let end = start;
+    for (const w of words.split(' ')) {
+      const known = lexicon.get(w);
+      if (!NAMES.has(fold(w)) || (known !== undefined && !KNOWN_NAME.has(known))) break;
+      end = (end === start ? start : end + 1) + w.length;
+    }
+    if (end > start && !matches.some((x) => x.start < end && start < x.end))
+      matches.push({ entity: 'PERSON', start, end, score: 0.7 });
+    start = end;
+  }
 };
 
 /** Registry entry of the `ner` detector. */

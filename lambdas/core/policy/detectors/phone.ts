@@ -81,7 +81,7 @@ const NANP_SHAPE = /^1?[2-9]\d{2}[2-9]\d{6}$/;
 const DATE_LIKE =
   /^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})(?:\s+\d{1,2})?$/;
 const PHONE_PUNCTUATION = /[+()\-.]/;
-const GROUPED = /^\(?\+?\d{1,4}\)?(?:[ \u00a0\-.]\(?\d{1,5}\)?){1,5}$/;
+const GROUPED = /^\(?\+?\d{1,5}\)?(?:[ \u00a0\-.]\(?\d{1,8}\)?){1,5}$/;
 const DOTTED_QUAD = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 const SSN_SHAPE = /^\d{3}([- ])\d{2}\1\d{4}$/;
 // Identifiers introduced by these words are order numbers and the like, not phones.
