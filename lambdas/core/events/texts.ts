@@ -7,7 +7,8 @@ export interface FieldText {
 }
 
 /**
- * Every string of the payload at any depth, in document order, with its path
+ * Every string of the payload at any depth, in document order, with its path, and the
+ * digits of integers of nine digits or more (a card number sent as a JSON number)
  * (`input.messages[0].content`, `output.reason`, `metadata.notes`, `prompt`): values leak
  * through metadata, tool results, retrieved documents and fields no schema names, so
  * nothing is skipped by default (a rule's `applies_to.fields` narrows what it reads).
@@ -25,6 +26,9 @@ export function collectTexts(payload: Readonly<Record<string, unknown>>): FieldT
     const { path, value } = item;
     if (typeof value === 'string') {
       if (value !== '') texts.push({ field: formatPath(path), text: value });
+    } else if (typeof value === 'number' && Number.isSafeInteger(value) && Math.abs(value) >= 1e8) {
+      // A card or phone number sent as a JSON number is a value too (its digits as text).
+      texts.push({ field: formatPath(path), text: String(value) });
     } else if (typeof value === 'object' && value !== null) {
       const entries: [PropertyKey, unknown][] = Array.isArray(value)
         ? value.map((child, index) => [index, child])

@@ -18,6 +18,7 @@ const payload = {
   metadata: { notes: `card ${CARD}, mail ${EMAIL}` },
   prompt: `my SSN is ${SSN}`,
   tool_results: [{ name: 'crm', documents: [{ body: { unknown_field: `call ${EMAIL}` } }] }],
+  billing: { card_as_number: 4111111111111111, quantity: 3 },
 };
 
 const eventOf = () => {
@@ -53,6 +54,7 @@ describe('every string of an event is inspected', () => {
         'EMAIL_ADDRESS@metadata.notes',
         'US_SSN@prompt',
         'EMAIL_ADDRESS@tool_results[0].documents[0].body.unknown_field',
+        'CREDIT_CARD@billing.card_as_number',
       ]),
     );
     expect(result.decision).toBe('block');
@@ -65,6 +67,7 @@ describe('every string of an event is inspected', () => {
     expect(body).toMatchObject({
       metadata: { notes: 'card [CREDIT_CARD], mail [EMAIL_ADDRESS]' },
       prompt: 'my SSN is [US_SSN]',
+      billing: { card_as_number: '[CREDIT_CARD]', quantity: 3 },
     });
   });
 
