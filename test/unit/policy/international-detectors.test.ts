@@ -165,10 +165,11 @@ describe('ner PERSON: names of many languages, cues and traps', () => {
     ['The claim was filed by Łukasz Dvořák yesterday.', ['Łukasz Dvořák']],
     ['Oluwaseun Adeyemi called about the loan.', ['Oluwaseun Adeyemi']],
     ['Le dossier de Mme Nathalie Lefèvre est complet.', ['Nathalie Lefèvre']],
-    ['Gesendet von Jürgen Müller aus Berlin.', ['Jürgen Müller']],
+    ['Die Akte wurde von Jürgen Müller geprüft.', ['Jürgen Müller']],
     ['Regards,\nTakeshi Yamamoto', ['Takeshi Yamamoto']],
     ['hi, my name is ana souza and I need help', ['ana souza']],
-    ["i'm priya, your agent", ['priya']],
+    ["i'm maria, your agent", ['maria']],
+    ['Thanks, Zofia Nowak and Giulia Bianchi', ['Zofia Nowak', 'Giulia Bianchi']],
     // Traps: products, companies, places, acronyms, identifiers, sentence starts.
     ['The Kindle Paperwhite ships today.', []],
     ['Backup files included Jane_Hollis@aethermail.io.', []],

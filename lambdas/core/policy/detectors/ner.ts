@@ -1,7 +1,9 @@
+import { brotliDecompressSync } from 'node:zlib';
 import nlp from 'compromise/two';
-import humanNames from 'humannames' with { type: 'json' };
 import * as z from 'zod';
 import { type Match, textDetector } from '../detector.ts';
+import { foldName as fold } from './fold-name.ts';
+import { NAME_STATISTICS_BROTLI_BASE64 } from './name-statistics.ts';
 
 const NER_ENTITIES = ['PERSON', 'LOCATION', 'ORGANIZATION'] as const;
 
@@ -140,24 +142,14 @@ const { lexicon, starters, orgWords, placeWords } = (() => {
   };
 })();
 
-/** A word folded for name lookup: lower case, diacritics removed (`Łukasz` → `lukasz`). */
-const fold = (word: string): string =>
-  word
-    .toLowerCase()
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/ł/g, 'l')
-    .replace(/ø/g, 'o')
-    .replace(/ß/g, 'ss');
-
-// ~200,000 given names and surnames of many languages, gathered from censuses and public
-// profiles (`humannames`, MIT): the model of what a name is beyond compromise's lexicon,
-// which knows English first names best. A word both lists and compromise's lexicon know
-// as a common word (`Will`, `Bank`) stays common.
+// ~39,000 given names and surnames of many languages (`@cspell/dict-people-names`, kept by
+// Street Side Software, MIT; packed by test/eval/make-name-statistics.ts): the model of
+// what a name is beyond compromise's lexicon, which knows English first names best. A word
+// compromise's lexicon knows as a common word (`Will`, `Bank`) stays common.
 const NAMES: ReadonlySet<string> = new Set(
-  Object.keys(humanNames as Record<string, number>)
-    .filter((n) => n.length > 1)
-    .map(fold),
+  brotliDecompressSync(Buffer.from(NAME_STATISTICS_BROTLI_BASE64, 'base64'))
+    .toString('utf8')
+    .split('\n'),
 );
 /** Whether a word (any case) is a known given name or surname. */
 export const isKnownName = (word: string): boolean => NAMES.has(fold(word));
@@ -194,7 +186,7 @@ const ROLE = new Set(ROLES.split('|'));
 // Words right before a run of unknown capitalised words that make it a person's name.
 // Greetings, introductions, sign-offs and roles in several languages.
 const PERSON_CUE = new RegExp(
-  `\\b(?:dear|hi|hello|hey|thanks|thank you|by|named|contact|name is|i am|i'm|call me|regards|sincerely|cheers|best|signed|from|attn|cc|cher|chère|bonjour|merci|je suis|hallo|liebe|lieber|ich bin|hola|querid[oa]|soy|olá|caro|cara|ciao|sono|beste|${ROLES})\\W{0,3}\\s*$`,
+  `\\b(?:dear|hi|hello|hey|thanks|thank you|by|named|contact|name is|i am|i'm|call me|regards|sincerely|cheers|best|signed|from|von|par|por|door|attn|cc|cher|chère|bonjour|merci|je suis|hallo|liebe|lieber|ich bin|hola|querid[oa]|soy|olá|caro|cara|ciao|sono|beste|${ROLES})\\W{0,3}\\s*$`,
   'i',
 );
 // Lower-case names after an introduction (`my name is ana souza`, `i'm priya`).
@@ -232,12 +224,13 @@ const classify = (tokens: readonly Token[], cued: () => boolean): Hit | undefine
   const from = ROLE.has(first.lower) ? 1 : 0;
   if (from >= tokens.length) return undefined;
   const rest = tokens.slice(from);
-  // A name compromise knows in the run; or every word (initials aside) a given name or
-  // surname of the statistics (`Oluwaseun Adeyemi`, `Łukasz Dvořák`); or a cue before it.
+  // A name compromise knows in the run; or a run ending in a surname of the statistics
+  // whose other words are names or words nobody knows (`Oluwaseun Adeyemi`, `Łukasz
+  // Dvořák`: given names the lists lack); or a cue before it.
   const statistical =
     rest.length >= 2 &&
-    rest.every((t) => t.kind === 'named' || t.end - t.start === 1) &&
-    rest.some((t) => t.end - t.start > 1);
+    rest[rest.length - 1]?.kind === 'named' &&
+    rest.every((t) => t.kind === 'named' || t.kind === undefined);
   if (tokens.some((t) => KNOWN_NAME.has(t.kind)) || statistical || (tokens.length <= 3 && cued())) {
     return { entity: 'PERSON', from };
   }
