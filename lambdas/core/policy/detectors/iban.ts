@@ -7,9 +7,12 @@ export const ibanParams = z.strictObject({});
 export type IbanParams = z.infer<typeof ibanParams>;
 
 // Country code, check digits, then up to 30 alphanumerics, in groups (of four in print,
-// separated by a space, no-break space or dash) or run together, in any case.
+// separated by a space, no-break space or dash) or run together, in any case. Tried only
+// where two letters precede two digits: a scan that starts at every lower-case letter pair
+// runs at ~20 MB/s on prose, one that starts at digit pairs at hundreds.
 const CANDIDATE =
-  /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ \u00a0-]?[A-Za-z0-9]{1,4}){3,8}(?![A-Za-z0-9])/g;
+  /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ \u00a0-]?[A-Za-z0-9]{1,4}){3,8}(?![A-Za-z0-9])/y;
+const CHECK_DIGITS = /(?<=[A-Za-z]{2})\d{2}/g;
 const SEPARATORS = /[ \u00a0-]/g;
 
 /**
@@ -20,7 +23,12 @@ const SEPARATORS = /[ \u00a0-]/g;
  */
 export const detectIban = (text: string, _params: IbanParams): Match[] => {
   const matches: Match[] = [];
-  for (const m of text.matchAll(CANDIDATE)) {
+  CHECK_DIGITS.lastIndex = 0;
+  for (let d = CHECK_DIGITS.exec(text); d !== null; d = CHECK_DIGITS.exec(text)) {
+    CANDIDATE.lastIndex = d.index - 2;
+    const m = CANDIDATE.exec(text);
+    if (m === null) continue;
+    CHECK_DIGITS.lastIndex = m.index + m[0].length;
     let candidate = m[0];
     for (;;) {
       const electronic = candidate.replace(SEPARATORS, '').toUpperCase();
