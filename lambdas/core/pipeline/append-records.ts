@@ -1,4 +1,4 @@
-import type { ProcessorDeps } from './deps.ts';
+import type { ProcessorDeps } from '#ports/pipeline-deps.ts';
 import { type AppendResult, appendToChain, type PendingRecord } from './append-chain.ts';
 import { archiveChain } from './archive-segments.ts';
 
