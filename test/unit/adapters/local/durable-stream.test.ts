@@ -132,7 +132,7 @@ describe('durable stream', () => {
 
     // Act: a healthy partition publishes while "bad" waits for its retry.
     await stream.publish(envelopes('good', 1));
-    await until(() => c.done.length === 1, 20_000);
+    await until(() => c.done.length === 1, 60_000);
 
     // Assess: "good" was delivered while "bad" still waited (its one delivery so far).
     expect(indicesOf(c.done, 'good')).toEqual([0]);
