@@ -60,6 +60,9 @@ const formatReport = (report: VerifyReport): string => {
       lines.push(`  ${p.chain} ${seqs}: purged by record ${p.by}`);
     }
   }
+  if (report.indexes === 0) {
+    lines.push('no signed index of chains: a chain deleted whole could not be detected');
+  }
   if (report.unsigned > 0) {
     lines.push(
       `${plural(report.unsigned, 'record')} after the latest checkpoint: linked, not yet signed`,
@@ -76,6 +79,7 @@ const jsonReport = (report: VerifyReport): string =>
     records: report.records,
     checkpoints: report.checkpoints,
     unsigned: report.unsigned,
+    indexes: report.indexes,
     pinned: report.pinned,
     ...(report.key === undefined ? {} : { key: report.key }),
     faults: report.faults.map(({ chain, seq, kind, detail }) => ({ chain, seq, kind, detail })),

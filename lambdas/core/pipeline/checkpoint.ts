@@ -1,4 +1,5 @@
 import { checkpointKey, keyFile } from '#core/archive/layout.ts';
+import type { IndexedHead } from '#core/chain/chain-index.ts';
 import { checkpointOrigin, formatCheckpoint } from '#core/chain/checkpoint.ts';
 import { leafData } from '#core/chain/hash.ts';
 import {
@@ -10,6 +11,7 @@ import {
 } from '#core/chain/merkle.ts';
 import { signNote } from '#core/chain/note.ts';
 import type { CheckpointDeps } from './deps.ts';
+import { signIndex } from './sign-index.ts';
 
 export interface CheckpointWritten {
   readonly chain: string;
@@ -24,25 +26,40 @@ const encoder = new TextEncoder();
  * its last one and writes it to the archive. Only archived records are covered, so an
  * auditor never sees a checkpoint for records the archive does not hold yet. Each run hashes
  * only the records appended since the last checkpoint (the frontier is kept in chain meta).
+ * Then it signs the index of every chain's head (see sign-index.ts), so that no chain can
+ * vanish from the archive unnoticed.
  */
 export const checkpointChains = async (deps: CheckpointDeps): Promise<CheckpointWritten[]> => {
   await publishVerifierKey(deps);
   const written: CheckpointWritten[] = [];
+  const heads: IndexedHead[] = [];
   for await (const chain of deps.ledger.chains()) {
-    const done = await checkpointChain(chain, deps);
+    const { done, head } = await checkpointChain(chain, deps);
     if (done) written.push(done);
+    if (head) heads.push(head);
   }
   if (written.length > 0) deps.log.info('checkpoints signed', { chains: written.length });
+  const index = await signIndex(heads, deps);
+  if (index) deps.log.info('index signed', { index: index.n, chains: index.chains });
   return written;
 };
+
+const hexOf = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
 const checkpointChain = async (
   chain: string,
   deps: CheckpointDeps,
-): Promise<CheckpointWritten | undefined> => {
+): Promise<{ done?: CheckpointWritten; head?: IndexedHead }> => {
   const meta = await deps.ledger.meta(chain);
   const size = meta.archived_through + 1;
-  if (size <= meta.checkpoint_size) return undefined;
+  if (size <= meta.checkpoint_size) {
+    if (meta.checkpoint_size === 0) return {};
+    const signed = frontierFromJson({
+      size: meta.checkpoint_size,
+      hashes: [...meta.checkpoint_frontier],
+    });
+    return { head: { chain, size: signed.size, root: hexOf(frontierRoot(signed)) } };
+  }
   let frontier = frontierFromJson({
     size: meta.checkpoint_size,
     hashes: [...meta.checkpoint_frontier],
@@ -50,11 +67,8 @@ const checkpointChain = async (
   for await (const record of deps.ledger.range(chain, meta.checkpoint_size, size - 1)) {
     frontier = frontierAppend(frontier, leafHash(leafData(record)));
   }
-  const body = formatCheckpoint({
-    origin: checkpointOrigin(deps.logName, chain),
-    size,
-    root: frontierRoot(frontier),
-  });
+  const root = frontierRoot(frontier);
+  const body = formatCheckpoint({ origin: checkpointOrigin(deps.logName, chain), size, root });
   const note = await signNote(body, deps.signer);
   const key = checkpointKey(chain, size);
   const retainUntil = deps.retainUntil?.(deps.clock.now());
@@ -66,7 +80,7 @@ const checkpointChain = async (
     checkpoint_size: size,
     checkpoint_frontier: frontierToJson(frontier).hashes,
   });
-  return { chain, size, key };
+  return { done: { chain, size, key }, head: { chain, size, root: hexOf(root) } };
 };
 
 /** Publishes the signer's public key next to the checkpoints (write-once: a second key under

@@ -74,7 +74,7 @@ export const loadTrustedKeys = async (
 };
 
 /** Opens a signed note with the first key that verifies it. */
-const openWithKeys = (
+export const openWithKeys = (
   note: string,
   vkeys: readonly string[],
 ): { text: string; key: string } | { reason: string } => {

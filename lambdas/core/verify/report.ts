@@ -15,6 +15,11 @@ export const FAULT_KINDS = [
   'unlogged_purge',
   'bad_signature',
   'malformed',
+  // The signed index of chains (see verify/chain-index.ts) and witnesses.
+  'deleted_chain',
+  'index_missing',
+  'index_inconsistent',
+  'unwitnessed',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -44,6 +49,8 @@ export interface VerifyReport {
   readonly checkpoints: number;
   /** Records after the latest verified checkpoint of their chain: linked, not yet signed. */
   readonly unsigned: number;
+  /** Signed indexes of chains that verified (0: nothing says which chains should exist). */
+  readonly indexes: number;
   readonly bytes: number;
   /** Whether signatures were checked against a key the auditor supplied. */
   readonly pinned: boolean;

@@ -9,7 +9,8 @@
 import { bodyKey, chainsPrefix, encodeChain, parseKey } from '#core/archive/layout.ts';
 import { HASH_RE } from '#core/chain/hash.ts';
 import type { ArchivePort } from '#ports/archive.ts';
-import { ChainVerifier } from './chain-verifier.ts';
+import { loadIndexes } from './chain-index.ts';
+import { ChainVerifier, type TrustedCheckpoint } from './chain-verifier.ts';
 import { loadChainCheckpoints, loadTrustedKeys } from './checkpoints.ts';
 import { LineSplitter } from './line-splitter.ts';
 import { checkBodyBytes, MalformedLine, type RecordFacts, readRecordLine } from './read-record.ts';
@@ -39,6 +40,8 @@ export const verifyArchive = async (
 ): Promise<VerifyReport> => {
   const faults = new FaultLog();
   const keys = await loadTrustedKeys(reader, options.publicKey, faults);
+  const index = await loadIndexes(reader, keys, faults);
+  const seen = new Set<string>();
   const usedKeys = new Set<string>();
   const purged: PurgedRange[] = [];
   let chains = 0;
@@ -83,7 +86,14 @@ export const verifyArchive = async (
       chains++;
       const loaded = await loadChainCheckpoints(reader, parsed.chain, keys, faults);
       for (const k of loaded.keys) usedKeys.add(k);
-      current = new ChainVerifier(parsed.chain, loaded.trusted, faults);
+      seen.add(parsed.chain);
+      const signed = withIndexHeads(
+        parsed.chain,
+        loaded.trusted,
+        index.heads.get(parsed.chain),
+        faults,
+      );
+      current = new ChainVerifier(parsed.chain, signed, faults);
     }
     if (parsed.type === 'checkpoint') continue;
     const chain = current as ChainVerifier;
@@ -136,6 +146,16 @@ export const verifyArchive = async (
   }
   finishChain();
   progress();
+  for (const [chain, size] of index.latest) {
+    if (!seen.has(chain)) {
+      faults.add(
+        chain,
+        0,
+        'deleted_chain',
+        `index ${index.newest} signs ${size} records of this chain; the archive holds none of it`,
+      );
+    }
+  }
 
   return {
     ok: faults.faults.length === 0 && faults.omitted === 0,
@@ -143,6 +163,7 @@ export const verifyArchive = async (
     records,
     checkpoints,
     unsigned,
+    indexes: index.verified,
     bytes,
     pinned: keys.pinned,
     ...(usedKeys.size > 0 ? { key: [...usedKeys].sort().join(', ') } : {}),
@@ -150,6 +171,31 @@ export const verifyArchive = async (
     faults: faults.faults,
     faultsOmitted: faults.omitted,
   };
+};
+
+/** A chain's signed checkpoints plus the heads the index signed for it: both vouch for a
+ * tree of that size, so a chain cut below either reads `truncated`. */
+const withIndexHeads = (
+  chain: string,
+  checkpoints: readonly TrustedCheckpoint[],
+  heads: ReadonlyMap<number, string> | undefined,
+  faults: FaultLog,
+): TrustedCheckpoint[] => {
+  if (heads === undefined) return [...checkpoints];
+  const bySize = new Map(checkpoints.map((c) => [c.size, c.root]));
+  for (const [size, root] of heads) {
+    const signed = bySize.get(size);
+    if (signed === undefined) bySize.set(size, root);
+    else if (signed !== root) {
+      faults.add(
+        chain,
+        size - 1,
+        'forked',
+        `the index and the checkpoint at size ${size} sign different roots`,
+      );
+    }
+  }
+  return [...bySize].map(([size, root]) => ({ size, root })).sort((a, b) => a.size - b.size);
 };
 
 /** Where a body stored by reference must be (the key the ledger's body store writes), and
