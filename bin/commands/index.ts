@@ -4,6 +4,7 @@ import { registerPolicy } from './policy.ts';
 import { registerProve } from './prove.ts';
 import { registerVerify } from './verify.ts';
 import { registerVerifyProof } from './verify-proof.ts';
+import { registerWitness } from './witness.ts';
 
 /** Adds every command to the program; one file per command. */
 export const registerCommands = (program: Command): void => {
@@ -12,4 +13,5 @@ export const registerCommands = (program: Command): void => {
   registerProve(program);
   registerVerifyProof(program);
   registerPolicy(program);
+  registerWitness(program);
 };

@@ -2,9 +2,12 @@
  * `audit-trail verify <archive>`: checks an archive offline and exits 0 only when it is clean
  * (1 with faults, 2 when it cannot be read or the usage is wrong).
  */
+
+import { readFile } from 'node:fs/promises';
 import { setFlagsFromString } from 'node:v8';
 import { SingleBar } from 'cli-progress';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
+import { parseCosignerKey } from '#core/chain/cosignature.ts';
 import type { VerifyReport } from '#core/verify/report.ts';
 import { type VerifyOptions, verifyArchive } from '#core/verify/verify-archive.ts';
 import {
@@ -19,6 +22,8 @@ interface VerifyFlags {
   readonly json?: boolean;
   readonly endpointUrl?: string;
   readonly region?: string;
+  readonly witnessKey: string[];
+  readonly minWitnesses?: number;
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -125,14 +130,36 @@ export const verifyLocation = async (
   return verifyArchive(reader, verifyOptions);
 };
 
+const parseCount = (text: string): number => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
+  return n;
+};
+
+/** The witness keys of `--witness-key` files; throws for one that is not a cosigner key. */
+const readWitnessKeys = async (files: readonly string[]): Promise<string[]> =>
+  Promise.all(
+    files.map(async (file) => {
+      const vkey = (await readFile(file, 'utf8')).trim();
+      parseCosignerKey(vkey);
+      return vkey;
+    }),
+  );
+
 const runVerify = async (location: string, flags: VerifyFlags): Promise<number> => {
   const publicKey = await readPublicKey(flags.publicKey);
+  const witnessKeys = await readWitnessKeys(flags.witnessKey);
+  if ((flags.minWitnesses ?? 0) > witnessKeys.length) {
+    throw new Error(`--min-witnesses ${flags.minWitnesses} needs as many --witness-key files`);
+  }
   const bar = process.stderr.isTTY && !flags.json ? await progressBar(location) : undefined;
   try {
     const report = await verifyLocation(location, {
       ...(flags.endpointUrl === undefined ? {} : { endpointUrl: flags.endpointUrl }),
       ...(flags.region === undefined ? {} : { region: flags.region }),
       ...(publicKey === undefined ? {} : { publicKey }),
+      ...(witnessKeys.length > 0 ? { witnessKeys } : {}),
+      ...(flags.minWitnesses === undefined ? {} : { minWitnesses: flags.minWitnesses }),
       ...(bar ? { onProgress: (p) => bar.update(p.bytes, p.records) } : {}),
     });
     bar?.stop();
@@ -154,6 +181,17 @@ export const registerVerify = (program: Command): void => {
     .option('--public-key <file>', "pin the signer's verifier key (the keys/*.vkey text)")
     .option('--endpoint-url <url>', 'S3-compatible endpoint for s3:// archives')
     .option('--region <region>', 'AWS region of an s3:// archive (default: AWS_REGION)')
+    .option(
+      '--witness-key <file>',
+      "a witness's cosignature verifier key (repeatable)",
+      (file: string, previous: string[] = []) => [...previous, file],
+      [],
+    )
+    .option(
+      '--min-witnesses <n>',
+      'cosignatures of known witnesses each chain needs on its newest checkpoint (default 1 with --witness-key)',
+      parseCount,
+    )
     .option('--json', 'print the report as JSON')
     .exitOverride(usageExit)
     .action((location: string, flags: VerifyFlags) =>

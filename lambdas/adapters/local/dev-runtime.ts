@@ -22,6 +22,7 @@ import { openFileLedger } from './file-ledger.ts';
 import { type ResolvedApiKey, resolveApiKey } from './http/api-key.ts';
 import type { GuardrailEvaluator } from './http/guardrail.ts';
 import { startLocalApi } from './http/server.ts';
+import { httpWitness, readWitnessConfig } from './http-witness.ts';
 import { createJsonlAlerts } from './jsonl-alerts.ts';
 
 /** Where a dev runtime keeps its state, under one data directory. */
@@ -33,6 +34,8 @@ export interface DevPaths {
   readonly keys: string;
   readonly apiKey: string;
   readonly alerts: string;
+  /** Witnesses the checkpointer asks to cosign (`audit-trail witness add`). */
+  readonly witnesses: string;
   /** Holds the pid of the process running on the data dir. */
   readonly lock: string;
 }
@@ -48,6 +51,7 @@ export const devPaths = (dataDir: string): DevPaths => {
     keys: join(data, 'keys'),
     apiKey: join(data, 'api-key'),
     alerts: join(data, 'alerts.jsonl'),
+    witnesses: join(data, 'witnesses.json'),
     lock: join(data, 'lock'),
   };
 };
@@ -143,6 +147,7 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
       clock: systemClock,
       log,
       logName: signer.keyName,
+      witnesses: (await readWitnessConfig(paths.witnesses)).map((w) => httpWitness(w.url, w.vkey)),
     });
     const timer = setInterval(() => void checkpoint(), options.checkpointIntervalMs ?? 10_000);
     timer.unref();

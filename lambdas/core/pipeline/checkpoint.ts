@@ -3,15 +3,19 @@ import type { IndexedHead } from '#core/chain/chain-index.ts';
 import { checkpointOrigin, formatCheckpoint } from '#core/chain/checkpoint.ts';
 import { leafData } from '#core/chain/hash.ts';
 import {
+  consistencyProof,
+  consistencyProofFromFrontier,
   frontierAppend,
   frontierFromJson,
   frontierRoot,
   frontierToJson,
   leafHash,
 } from '#core/chain/merkle.ts';
-import { signNote } from '#core/chain/note.ts';
+import { signNote, splitNote } from '#core/chain/note.ts';
+import { ArchiveConflictError } from '#ports/archive.ts';
 import type { CheckpointDeps } from './deps.ts';
 import { signIndex } from './sign-index.ts';
+import { requestCosignatures } from './witness-cosign.ts';
 
 export interface CheckpointWritten {
   readonly chain: string;
@@ -60,27 +64,59 @@ const checkpointChain = async (
     });
     return { head: { chain, size: signed.size, root: hexOf(frontierRoot(signed)) } };
   }
-  let frontier = frontierFromJson({
+  const previous = frontierFromJson({
     size: meta.checkpoint_size,
     hashes: [...meta.checkpoint_frontier],
   });
+  let frontier = previous;
+  const witnessed = (deps.witnesses?.length ?? 0) > 0;
+  const added: Uint8Array[] = [];
   for await (const record of deps.ledger.range(chain, meta.checkpoint_size, size - 1)) {
-    frontier = frontierAppend(frontier, leafHash(leafData(record)));
+    const leaf = leafHash(leafData(record));
+    frontier = frontierAppend(frontier, leaf);
+    if (witnessed) added.push(leaf);
   }
   const root = frontierRoot(frontier);
   const body = formatCheckpoint({ origin: checkpointOrigin(deps.logName, chain), size, root });
-  const note = await signNote(body, deps.signer);
+  let note = await signNote(body, deps.signer);
+  if (witnessed) {
+    const proof = async (old: number): Promise<Uint8Array[]> => {
+      if (old === previous.size) return consistencyProofFromFrontier(previous, added);
+      // A witness that missed checkpoints: prove from its size over the whole chain.
+      const leaves: Uint8Array[] = [];
+      for await (const record of deps.ledger.range(chain, 0, size - 1)) {
+        leaves.push(leafHash(leafData(record)));
+      }
+      return consistencyProof(leaves, old, size);
+    };
+    const request = { note, size, old: previous.size, proof };
+    note += await requestCosignatures(request, deps.witnesses ?? [], deps.log);
+  }
   const key = checkpointKey(chain, size);
   const retainUntil = deps.retainUntil?.(deps.clock.now());
-  await deps.archive.put(key, encoder.encode(note), {
-    contentType: 'text/plain; charset=utf-8',
-    ...(retainUntil ? { retainUntil } : {}),
-  });
+  try {
+    await deps.archive.put(key, encoder.encode(note), {
+      contentType: 'text/plain; charset=utf-8',
+      ...(retainUntil ? { retainUntil } : {}),
+    });
+  } catch (error) {
+    // A rerun after a crash: the same signed head, with cosignatures of another time.
+    if (!(error instanceof ArchiveConflictError) || !(await sameHead(deps, key, body))) throw error;
+  }
   await deps.ledger.setMeta(chain, {
     checkpoint_size: size,
     checkpoint_frontier: frontierToJson(frontier).hashes,
   });
   return { done: { chain, size, key }, head: { chain, size, root: hexOf(root) } };
+};
+
+const sameHead = async (deps: CheckpointDeps, key: string, body: string): Promise<boolean> => {
+  const stored = await deps.archive.get(key);
+  try {
+    return stored !== undefined && splitNote(new TextDecoder().decode(stored)).text === body;
+  } catch {
+    return false;
+  }
 };
 
 /** Publishes the signer's public key next to the checkpoints (write-once: a second key under

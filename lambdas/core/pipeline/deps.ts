@@ -4,6 +4,7 @@ import type { ArchivePort } from '#ports/archive.ts';
 import type { ClockPort } from '#ports/clock.ts';
 import type { LedgerPort } from '#ports/ledger.ts';
 import type { SignerPort } from '#ports/signer.ts';
+import type { WitnessPort } from '#ports/witness.ts';
 
 /** Minimal structured logger: Powertools Logger in Lambda, a JSON console logger locally. */
 export interface LogPort {
@@ -34,4 +35,6 @@ export interface CheckpointDeps {
   /** Log name used in checkpoint origins, e.g. `audit-trail.local`. */
   readonly logName: string;
   readonly retainUntil?: (now: Date) => Date | undefined;
+  /** Witnesses asked to cosign each checkpoint (C2SP tlog-witness). @default none */
+  readonly witnesses?: readonly WitnessPort[];
 }

@@ -93,8 +93,9 @@ export const loadChainCheckpoints = async (
   chain: string,
   keys: TrustedKeys,
   faults: FaultLog,
-): Promise<{ trusted: TrustedCheckpoint[]; keys: Set<string> }> => {
+): Promise<{ trusted: TrustedCheckpoint[]; keys: Set<string>; newestNote?: string }> => {
   const trusted: TrustedCheckpoint[] = [];
+  let newest: { size: number; note: string } | undefined;
   const used = new Set<string>();
   for await (const key of reader.list(checkpointsPrefix(chain))) {
     const parsed = parseKey(key);
@@ -141,7 +142,8 @@ export const loadChainCheckpoints = async (
     }
     used.add(opened.key);
     trusted.push({ size, root: Buffer.from(checkpoint.root).toString('hex') });
+    if (!newest || size > newest.size) newest = { size, note };
   }
   trusted.sort((a, b) => a.size - b.size);
-  return { trusted, keys: used };
+  return { trusted, keys: used, ...(newest ? { newestNote: newest.note } : {}) };
 };

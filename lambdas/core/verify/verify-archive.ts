@@ -7,6 +7,7 @@
  * keeps only its pending window, a compact Merkle frontier and ranges.
  */
 import { bodyKey, chainsPrefix, encodeChain, parseKey } from '#core/archive/layout.ts';
+import { verifyCosignatures } from '#core/chain/cosignature.ts';
 import { HASH_RE } from '#core/chain/hash.ts';
 import type { ArchivePort } from '#ports/archive.ts';
 import { loadIndexes } from './chain-index.ts';
@@ -23,6 +24,11 @@ export interface VerifyOptions {
   /** Verifier key text (C2SP vkey) the auditor trusts; without it the archive's own
    * `keys/*.vkey` are used and the report says the key was not pinned. */
   readonly publicKey?: string;
+  /** Witness cosignature/v1 verifier keys the auditor trusts. */
+  readonly witnessKeys?: readonly string[];
+  /** Cosignatures by distinct known witnesses each chain's newest checkpoint needs.
+   * @default 1 when witnessKeys are given, else 0 */
+  readonly minWitnesses?: number;
   /** Archive size in bytes, when the caller knows it, for progress. */
   readonly totalBytes?: number;
   /** Called as segments are read, at most every PROGRESS_EVERY bytes. */
@@ -42,6 +48,10 @@ export const verifyArchive = async (
   const keys = await loadTrustedKeys(reader, options.publicKey, faults);
   const index = await loadIndexes(reader, keys, faults);
   const seen = new Set<string>();
+  const witnesses = {
+    keys: options.witnessKeys ?? [],
+    min: options.minWitnesses ?? ((options.witnessKeys?.length ?? 0) > 0 ? 1 : 0),
+  };
   const usedKeys = new Set<string>();
   const purged: PurgedRange[] = [];
   let chains = 0;
@@ -87,6 +97,8 @@ export const verifyArchive = async (
       const loaded = await loadChainCheckpoints(reader, parsed.chain, keys, faults);
       for (const k of loaded.keys) usedKeys.add(k);
       seen.add(parsed.chain);
+      if (witnesses.min > 0)
+        checkWitnessed(parsed.chain, loaded.trusted, loaded.newestNote, witnesses, faults);
       const signed = withIndexHeads(
         parsed.chain,
         loaded.trusted,
@@ -171,6 +183,29 @@ export const verifyArchive = async (
     faults: faults.faults,
     faultsOmitted: faults.omitted,
   };
+};
+
+/** The newest checkpoint of a chain must carry cosignatures of `min` distinct known
+ * witnesses: they vouch that it is consistent with every head they saw before. */
+const checkWitnessed = (
+  chain: string,
+  trusted: readonly TrustedCheckpoint[],
+  note: string | undefined,
+  witnesses: { keys: readonly string[]; min: number },
+  faults: FaultLog,
+): void => {
+  const newest = trusted[trusted.length - 1];
+  if (!newest || note === undefined) return;
+  const cosigned = verifyCosignatures(note, witnesses.keys);
+  if (cosigned.length < witnesses.min) {
+    const by = cosigned.length === 0 ? 'none' : cosigned.map((c) => c.witness).join(', ');
+    faults.add(
+      chain,
+      newest.size - 1,
+      'unwitnessed',
+      `the newest checkpoint (size ${newest.size}) has ${cosigned.length} of ${witnesses.min} required witness cosignatures (${by})`,
+    );
+  }
 };
 
 /** A chain's signed checkpoints plus the heads the index signed for it: both vouch for a
