@@ -4,6 +4,7 @@
  */
 
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { SingleBar } from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
@@ -16,6 +17,7 @@ import {
   openArchiveReader,
 } from './archive-location.ts';
 import { EXIT_CLEAN, EXIT_FAULTS, readPublicKey, runAction, usageExit } from './exit.ts';
+import { type ParallelOptions, verifyInParallel } from './verify-parallel.ts';
 
 interface VerifyFlags {
   readonly publicKey?: string;
@@ -24,6 +26,7 @@ interface VerifyFlags {
   readonly region?: string;
   readonly witnessKey: string[];
   readonly minWitnesses?: number;
+  readonly workers?: number;
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -119,15 +122,18 @@ const progressBar = async (
  */
 export const verifyLocation = async (
   location: string,
-  options: VerifyOptions & ArchiveLocationOptions = {},
+  options: VerifyOptions & ArchiveLocationOptions & ParallelOptions = {},
 ): Promise<VerifyReport> => {
-  const { endpointUrl, region, ...verifyOptions } = options;
+  const { endpointUrl, region, workers, ...verifyOptions } = options;
   const reader = await openArchiveReader(location, {
     ...(endpointUrl === undefined ? {} : { endpointUrl }),
     ...(region === undefined ? {} : { region }),
   });
   setFlagsFromString('--semi-space-growth-factor=1');
-  return verifyArchive(reader, verifyOptions);
+  // One worker is the plain in-process verifier: no thread start-up for small archives.
+  return (workers ?? 1) > 1
+    ? verifyInParallel(reader, location, options)
+    : verifyArchive(reader, verifyOptions);
 };
 
 const parseCount = (text: string): number => {
@@ -160,6 +166,7 @@ const runVerify = async (location: string, flags: VerifyFlags): Promise<number> 
       ...(publicKey === undefined ? {} : { publicKey }),
       ...(witnessKeys.length > 0 ? { witnessKeys } : {}),
       ...(flags.minWitnesses === undefined ? {} : { minWitnesses: flags.minWitnesses }),
+      workers: flags.workers ?? availableParallelism(),
       ...(bar ? { onProgress: (p) => bar.update(p.bytes, p.records) } : {}),
     });
     bar?.stop();
@@ -191,6 +198,15 @@ export const registerVerify = (program: Command): void => {
       '--min-witnesses <n>',
       'cosignatures of known witnesses each chain needs on its newest checkpoint (default 1 with --witness-key)',
       parseCount,
+    )
+    .option(
+      '--workers <n>',
+      'chains verified in parallel on this many threads (default: all cores; 1: in-process)',
+      (text: string) => {
+        const n = parseCount(text);
+        if (n < 1) throw new InvalidArgumentError('expected at least 1');
+        return n;
+      },
     )
     .option('--json', 'print the report as JSON')
     .exitOverride(usageExit)

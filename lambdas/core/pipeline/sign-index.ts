@@ -53,7 +53,7 @@ export const latestIndexNumber = async (archive: Pick<ArchivePort, 'get'>): Prom
  */
 export const signIndex = async (
   heads: readonly IndexedHead[],
-  deps: CheckpointDeps,
+  deps: Pick<CheckpointDeps, 'archive' | 'signer' | 'clock' | 'logName' | 'retainUntil'>,
 ): Promise<IndexWritten | undefined> => {
   const headsText = formatHeads(heads);
   let n = await latestIndexNumber(deps.archive);

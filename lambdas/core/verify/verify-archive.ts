@@ -10,9 +10,9 @@ import { bodyKey, chainsPrefix, encodeChain, parseKey } from '#core/archive/layo
 import { verifyCosignatures } from '#core/chain/cosignature.ts';
 import { HASH_RE } from '#core/chain/hash.ts';
 import type { ArchivePort } from '#ports/archive.ts';
-import { loadIndexes } from './chain-index.ts';
+import { type IndexView, loadIndexes } from './chain-index.ts';
 import { ChainVerifier, type TrustedCheckpoint } from './chain-verifier.ts';
-import { loadChainCheckpoints, loadTrustedKeys } from './checkpoints.ts';
+import { loadChainCheckpoints, loadTrustedKeys, type TrustedKeys } from './checkpoints.ts';
 import { LineSplitter } from './line-splitter.ts';
 import { checkBodyBytes, MalformedLine, type RecordFacts, readRecordLine } from './read-record.ts';
 import { FaultLog, type PurgedRange, type VerifyProgress, type VerifyReport } from './report.ts';
@@ -29,6 +29,9 @@ export interface VerifyOptions {
   /** Cosignatures by distinct known witnesses each chain's newest checkpoint needs.
    * @default 1 when witnessKeys are given, else 0 */
   readonly minWitnesses?: number;
+  /** Keys and indexes already loaded (a worker of a parallel verify gets them from the
+   * coordinator, which reports their faults once). */
+  readonly preloaded?: { readonly keys: TrustedKeys; readonly index: IndexView };
   /** Archive size in bytes, when the caller knows it, for progress. */
   readonly totalBytes?: number;
   /** Called as segments are read, at most every PROGRESS_EVERY bytes. */
@@ -45,8 +48,9 @@ export const verifyArchive = async (
   options: VerifyOptions = {},
 ): Promise<VerifyReport> => {
   const faults = new FaultLog();
-  const keys = await loadTrustedKeys(reader, options.publicKey, faults);
-  const index = await loadIndexes(reader, keys, faults);
+  const keys =
+    options.preloaded?.keys ?? (await loadTrustedKeys(reader, options.publicKey, faults));
+  const index = options.preloaded?.index ?? (await loadIndexes(reader, keys, faults));
   const seen = new Set<string>();
   const witnesses = {
     keys: options.witnessKeys ?? [],
