@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { chainsPrefix, decodeChain, encodeChain } from '#core/archive/layout.ts';
 import { loadIndexes } from '#core/verify/chain-index.ts';
 import { loadTrustedKeys } from '#core/verify/checkpoints.ts';
+import { type ObjectVersion, tryCheckVersions } from '#core/verify/object-versions.ts';
 import { FaultLog, type PurgedRange, type VerifyReport } from '#core/verify/report.ts';
 import type { ArchiveReader, VerifyOptions } from '#core/verify/verify-archive.ts';
 import type { ArchiveLocationOptions } from './archive-location.ts';
@@ -104,6 +105,13 @@ export const verifyInParallel = async (
     for (const f of report.faults) faults.add(f.chain, f.seq, f.kind, f.detail);
     faults.omitted += report.faultsOmitted;
   }
+  const versions = reader.listVersions
+    ? await tryCheckVersions(
+        () => (reader.listVersions as () => AsyncIterable<ObjectVersion>)(),
+        new Date(),
+        faults,
+      )
+    : undefined;
   const seen = new Set(dirs.map(chainOfDir));
   for (const [chain, size] of index.latest) {
     if (!seen.has(chain)) {
@@ -126,6 +134,7 @@ export const verifyInParallel = async (
     pinned: keys.pinned,
     ...(usedKeys.size > 0 ? { key: [...usedKeys].sort().join(', ') } : {}),
     purged,
+    ...(versions ? { versions } : {}),
     faults: faults.faults,
     faultsOmitted: faults.omitted,
   };

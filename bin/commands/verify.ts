@@ -68,6 +68,14 @@ const formatReport = (report: VerifyReport): string => {
       lines.push(`  ${p.chain} ${seqs}: purged by record ${p.by}`);
     }
   }
+  const versions = report.versions;
+  if (versions?.unavailable) lines.push(`object versions not checked: ${versions.unavailable}`);
+  else if (versions) {
+    lines.push(
+      `object versions: ${plural(versions.overwritten.length, 'key')} with old versions, ${plural(versions.deleteMarkers, 'delete marker')}`,
+    );
+    for (const key of versions.overwritten) lines.push(`  old versions of ${key}`);
+  }
   if (report.indexes === 0) {
     lines.push('no signed index of chains: a chain deleted whole could not be detected');
   }
@@ -93,6 +101,7 @@ const jsonReport = (report: VerifyReport): string =>
     faults: report.faults.map(({ chain, seq, kind, detail }) => ({ chain, seq, kind, detail })),
     faults_omitted: report.faultsOmitted,
     purged: report.purged,
+    ...(report.versions ? { versions: report.versions } : {}),
   })}\n`;
 
 /** A bar over the archive's bytes; none when the size is unknown (an S3 archive). */

@@ -2,6 +2,7 @@
  * What the verifier reports: faults that name chain, seq and kind, and the bodies that were
  * purged by a purge record (never silently "ok", never "tampered").
  */
+import type { VersionFindings } from './object-versions.ts';
 
 /** Every class of tampering the verifier tells apart (see DESIGN.md, "What the verifier must
  * catch"). */
@@ -20,6 +21,7 @@ export const FAULT_KINDS = [
   'index_missing',
   'index_inconsistent',
   'unwitnessed',
+  'hidden_version',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -57,6 +59,8 @@ export interface VerifyReport {
   /** The verifier key(s) that signed the checkpoints, as `name+keyid`. */
   readonly key?: string;
   readonly purged: readonly PurgedRange[];
+  /** A versioned bucket only: keys with old object versions, and current delete markers. */
+  readonly versions?: VersionFindings;
   readonly faults: readonly Fault[];
   /** Faults beyond the report's bound, counted but not listed. */
   readonly faultsOmitted: number;

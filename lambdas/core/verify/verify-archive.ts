@@ -14,11 +14,15 @@ import { type IndexView, loadIndexes } from './chain-index.ts';
 import { ChainVerifier, type TrustedCheckpoint } from './chain-verifier.ts';
 import { loadChainCheckpoints, loadTrustedKeys, type TrustedKeys } from './checkpoints.ts';
 import { LineSplitter } from './line-splitter.ts';
+import { type ObjectVersion, tryCheckVersions } from './object-versions.ts';
 import { checkBodyBytes, MalformedLine, type RecordFacts, readRecordLine } from './read-record.ts';
 import { FaultLog, type PurgedRange, type VerifyProgress, type VerifyReport } from './report.ts';
 
-/** The read side of the archive: all the verifier needs. */
-export type ArchiveReader = Pick<ArchivePort, 'list' | 'stream' | 'get'>;
+/** The read side of the archive: all the verifier needs. A versioned bucket can also list
+ * object versions and delete markers. */
+export type ArchiveReader = Pick<ArchivePort, 'list' | 'stream' | 'get'> & {
+  readonly listVersions?: () => AsyncIterable<ObjectVersion>;
+};
 
 export interface VerifyOptions {
   /** Verifier key text (C2SP vkey) the auditor trusts; without it the archive's own
@@ -162,6 +166,15 @@ export const verifyArchive = async (
   }
   finishChain();
   progress();
+  // A parallel worker (preloaded) sees one chain; its coordinator lists versions once.
+  const versions =
+    reader.listVersions && !options.preloaded
+      ? await tryCheckVersions(
+          () => (reader.listVersions as () => AsyncIterable<ObjectVersion>)(),
+          new Date(),
+          faults,
+        )
+      : undefined;
   for (const [chain, size] of index.latest) {
     if (!seen.has(chain)) {
       faults.add(
@@ -184,6 +197,7 @@ export const verifyArchive = async (
     pinned: keys.pinned,
     ...(usedKeys.size > 0 ? { key: [...usedKeys].sort().join(', ') } : {}),
     purged,
+    ...(versions ? { versions } : {}),
     faults: faults.faults,
     faultsOmitted: faults.omitted,
   };
