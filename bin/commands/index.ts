@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerDev } from './dev.ts';
 import { registerPolicy } from './policy.ts';
 import { registerProve } from './prove.ts';
+import { registerReport } from './report.ts';
 import { registerVerify } from './verify.ts';
 import { registerVerifyProof } from './verify-proof.ts';
 import { registerWitness } from './witness.ts';
@@ -14,4 +15,5 @@ export const registerCommands = (program: Command): void => {
   registerVerifyProof(program);
   registerPolicy(program);
   registerWitness(program);
+  registerReport(program);
 };
