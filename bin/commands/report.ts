@@ -6,9 +6,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { devPaths } from '#adapters/local/dev-runtime.ts';
 import { buildEvidence, type Evidence, type EvidenceQuery } from '#core/report/evidence.ts';
 import { evidenceHtml } from '#core/report/evidence-html.ts';
+import { devPaths } from '#handlers/wiring/dev-runtime.ts';
 import { openArchiveReader } from './archive-location.ts';
 import { dataDirOf } from './dev.ts';
 import { EXIT_CLEAN, EXIT_FAULTS, readPublicKey, runAction, usageExit } from './exit.ts';

@@ -6,13 +6,13 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { devPaths } from '#adapters/local/dev-runtime.ts';
 import { loadOrCreateEd25519Signer } from '#adapters/local/ed25519-signer.ts';
 import { readWitnessConfig } from '#adapters/local/http-witness.ts';
 import { startWitnessServer } from '#adapters/local/witness-server.ts';
 import { openWitnessStore } from '#adapters/local/witness-store.ts';
 import { type Cosigner, cosignerVerifierKey, parseCosignerKey } from '#core/chain/cosignature.ts';
 import { parseVerifierKey } from '#core/chain/note.ts';
+import { devPaths } from '#handlers/wiring/dev-runtime.ts';
 import { systemClock } from '#ports/clock.ts';
 import { dataDirOf } from './dev.ts';
 import { EXIT_CLEAN, runAction, usageExit } from './exit.ts';

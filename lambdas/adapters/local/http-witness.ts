@@ -3,6 +3,7 @@
  * local checkpointer and the Lambda one.
  */
 import { readFile } from 'node:fs/promises';
+import { AuditTrailError } from '#core/errors.ts';
 import type { WitnessPort } from '#ports/witness.ts';
 import { isErrnoCode } from './file-io.ts';
 
@@ -21,6 +22,12 @@ export const httpWitness = (url: string, vkey: string): WitnessPort => ({
     return { status: response.status, body: await response.text() };
   },
 });
+
+/** Raised for a witness list that is not `[{url, vkey}]`. */
+export class WitnessConfigError extends AuditTrailError {
+  readonly code = 'witness_config';
+  override readonly name = 'WitnessConfigError';
+}
 
 /** A configured witness: where it is and its cosignature/v1 verifier key. */
 export interface WitnessConfig {
@@ -41,7 +48,7 @@ export const parseWitnessConfig = (text: string): WitnessConfig[] => {
         typeof (w as WitnessConfig).vkey === 'string',
     )
   ) {
-    throw new Error('a witness list is a JSON array of {"url", "vkey"}');
+    throw new WitnessConfigError('a witness list is a JSON array of {"url", "vkey"}');
   }
   return list.map((w: WitnessConfig) => ({ url: w.url, vkey: w.vkey }));
 };

@@ -13,7 +13,7 @@ import {
 } from '#core/chain/merkle.ts';
 import { signNote, splitNote } from '#core/chain/note.ts';
 import { ArchiveConflictError } from '#ports/archive.ts';
-import type { CheckpointDeps } from './deps.ts';
+import type { CheckpointDeps } from '#ports/pipeline-deps.ts';
 import { signIndex } from './sign-index.ts';
 import { requestCosignatures } from './witness-cosign.ts';
 

@@ -7,13 +7,20 @@ import {
 } from '#core/chain/chain-index.ts';
 import { formatCheckpoint } from '#core/chain/checkpoint.ts';
 import { signNote } from '#core/chain/note.ts';
+import { AuditTrailError } from '#core/errors.ts';
 import { ArchiveConflictError, type ArchivePort } from '#ports/archive.ts';
-import type { CheckpointDeps } from './deps.ts';
+import type { CheckpointDeps } from '#ports/pipeline-deps.ts';
 
 export interface IndexWritten {
   readonly n: number;
   readonly chains: number;
   readonly key: string;
+}
+
+/** Raised when other checkpointers keep taking the next index number. */
+export class IndexRaceError extends AuditTrailError {
+  readonly code = 'index_race';
+  override readonly name = 'IndexRaceError';
 }
 
 const encoder = new TextEncoder();
@@ -86,5 +93,5 @@ export const signIndex = async (
       n = next;
     }
   }
-  throw new Error(`no free index number after ${MAX_ATTEMPTS} attempts`);
+  throw new IndexRaceError(`no free index number after ${MAX_ATTEMPTS} attempts`);
 };

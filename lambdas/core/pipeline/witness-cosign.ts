@@ -8,8 +8,8 @@
  */
 import { verifyCosignatures } from '#core/chain/cosignature.ts';
 import { encodeBase64 } from '#core/chain/encoding.ts';
+import type { LogPort } from '#ports/log.ts';
 import type { WitnessPort } from '#ports/witness.ts';
-import type { LogPort } from './deps.ts';
 
 export interface CosignRequest {
   /** The log-signed checkpoint note. */

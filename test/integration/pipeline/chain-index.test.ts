@@ -10,10 +10,10 @@ import {
 } from '#core/archive/layout.ts';
 import { parseHeads } from '#core/chain/chain-index.ts';
 import { checkpointChains } from '#core/pipeline/checkpoint.ts';
-import type { CheckpointDeps } from '#core/pipeline/deps.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
 import { latestIndexNumber, signIndex } from '#core/pipeline/sign-index.ts';
 import { verifyArchive } from '#core/verify/verify-archive.ts';
+import type { CheckpointDeps } from '#ports/pipeline-deps.ts';
 import { collect } from '#test/helpers/collect.ts';
 import { decision, envelope, type Harness, openHarness } from './harness.ts';
 
