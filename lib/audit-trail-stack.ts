@@ -95,7 +95,10 @@ export class AuditTrailStack extends Stack {
       archive: this.archive,
       logsKey,
       schedule: config.checkpointSchedule,
-      environment,
+      environment:
+        config.witnesses.length === 0
+          ? environment
+          : { ...environment, WITNESSES: JSON.stringify(config.witnesses) },
       removalPolicy,
     });
 

@@ -84,6 +84,9 @@ export interface AuditTrailConfig {
   readonly alarmEmail?: string | undefined;
   /** Checkpoint origin and signer key name. @default `audit-trail.<stack name in lower case>` */
   readonly logName?: string | undefined;
+  /** Witnesses (C2SP tlog-witness) the checkpointer asks to cosign each checkpoint: their
+   * URL and cosignature/v1 verifier key. @default none */
+  readonly witnesses: readonly { readonly url: string; readonly vkey: string }[];
   /** What `cdk destroy` does with the ledger, archive, keys and logs. `destroy` is for
    * development stacks only; Object Lock still keeps archive objects until they expire.
    * @default retain */
@@ -161,6 +164,16 @@ const configSchema = z
       .max(255)
       .regex(/^[^\s+]+$/, { error: 'must hold no spaces and no "+" (C2SP checkpoint origin)' })
       .optional(),
+    witnesses: z
+      .array(
+        z.strictObject({
+          url: z.url({ protocol: /^https?$/ }),
+          vkey: z.string().regex(/^[^\s+]+\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+$/, {
+            error: 'must be a verifier key <name>+<id>+<base64 key>',
+          }),
+        }),
+      )
+      .default([]),
     removalPolicy: z.enum(['retain', 'destroy']).default('retain'),
     processor: z
       .strictObject({

@@ -2,8 +2,10 @@ import type { Command } from 'commander';
 import { registerDev } from './dev.ts';
 import { registerPolicy } from './policy.ts';
 import { registerProve } from './prove.ts';
+import { registerReport } from './report.ts';
 import { registerVerify } from './verify.ts';
 import { registerVerifyProof } from './verify-proof.ts';
+import { registerWitness } from './witness.ts';
 
 /** Adds every command to the program; one file per command. */
 export const registerCommands = (program: Command): void => {
@@ -12,4 +14,6 @@ export const registerCommands = (program: Command): void => {
   registerProve(program);
   registerVerifyProof(program);
   registerPolicy(program);
+  registerWitness(program);
+  registerReport(program);
 };

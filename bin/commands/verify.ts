@@ -2,9 +2,13 @@
  * `audit-trail verify <archive>`: checks an archive offline and exits 0 only when it is clean
  * (1 with faults, 2 when it cannot be read or the usage is wrong).
  */
+
+import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { SingleBar } from 'cli-progress';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
+import { parseCosignerKey } from '#core/chain/cosignature.ts';
 import type { VerifyReport } from '#core/verify/report.ts';
 import { type VerifyOptions, verifyArchive } from '#core/verify/verify-archive.ts';
 import {
@@ -13,12 +17,16 @@ import {
   openArchiveReader,
 } from './archive-location.ts';
 import { EXIT_CLEAN, EXIT_FAULTS, readPublicKey, runAction, usageExit } from './exit.ts';
+import { type ParallelOptions, verifyInParallel } from './verify-parallel.ts';
 
 interface VerifyFlags {
   readonly publicKey?: string;
   readonly json?: boolean;
   readonly endpointUrl?: string;
   readonly region?: string;
+  readonly witnessKey: string[];
+  readonly minWitnesses?: number;
+  readonly workers?: number;
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -60,6 +68,17 @@ const formatReport = (report: VerifyReport): string => {
       lines.push(`  ${p.chain} ${seqs}: purged by record ${p.by}`);
     }
   }
+  const versions = report.versions;
+  if (versions?.unavailable) lines.push(`object versions not checked: ${versions.unavailable}`);
+  else if (versions) {
+    lines.push(
+      `object versions: ${plural(versions.overwritten.length, 'key')} with old versions, ${plural(versions.deleteMarkers, 'delete marker')}`,
+    );
+    for (const key of versions.overwritten) lines.push(`  old versions of ${key}`);
+  }
+  if (report.indexes === 0) {
+    lines.push('no signed index of chains: a chain deleted whole could not be detected');
+  }
   if (report.unsigned > 0) {
     lines.push(
       `${plural(report.unsigned, 'record')} after the latest checkpoint: linked, not yet signed`,
@@ -76,11 +95,13 @@ const jsonReport = (report: VerifyReport): string =>
     records: report.records,
     checkpoints: report.checkpoints,
     unsigned: report.unsigned,
+    indexes: report.indexes,
     pinned: report.pinned,
     ...(report.key === undefined ? {} : { key: report.key }),
     faults: report.faults.map(({ chain, seq, kind, detail }) => ({ chain, seq, kind, detail })),
     faults_omitted: report.faultsOmitted,
     purged: report.purged,
+    ...(report.versions ? { versions: report.versions } : {}),
   })}\n`;
 
 /** A bar over the archive's bytes; none when the size is unknown (an S3 archive). */
@@ -110,25 +131,51 @@ const progressBar = async (
  */
 export const verifyLocation = async (
   location: string,
-  options: VerifyOptions & ArchiveLocationOptions = {},
+  options: VerifyOptions & ArchiveLocationOptions & ParallelOptions = {},
 ): Promise<VerifyReport> => {
-  const { endpointUrl, region, ...verifyOptions } = options;
+  const { endpointUrl, region, workers, ...verifyOptions } = options;
   const reader = await openArchiveReader(location, {
     ...(endpointUrl === undefined ? {} : { endpointUrl }),
     ...(region === undefined ? {} : { region }),
   });
   setFlagsFromString('--semi-space-growth-factor=1');
-  return verifyArchive(reader, verifyOptions);
+  // One worker is the plain in-process verifier: no thread start-up for small archives.
+  return (workers ?? 1) > 1
+    ? verifyInParallel(reader, location, options)
+    : verifyArchive(reader, verifyOptions);
 };
+
+const parseCount = (text: string): number => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
+  return n;
+};
+
+/** The witness keys of `--witness-key` files; throws for one that is not a cosigner key. */
+const readWitnessKeys = async (files: readonly string[]): Promise<string[]> =>
+  Promise.all(
+    files.map(async (file) => {
+      const vkey = (await readFile(file, 'utf8')).trim();
+      parseCosignerKey(vkey);
+      return vkey;
+    }),
+  );
 
 const runVerify = async (location: string, flags: VerifyFlags): Promise<number> => {
   const publicKey = await readPublicKey(flags.publicKey);
+  const witnessKeys = await readWitnessKeys(flags.witnessKey);
+  if ((flags.minWitnesses ?? 0) > witnessKeys.length) {
+    throw new Error(`--min-witnesses ${flags.minWitnesses} needs as many --witness-key files`);
+  }
   const bar = process.stderr.isTTY && !flags.json ? await progressBar(location) : undefined;
   try {
     const report = await verifyLocation(location, {
       ...(flags.endpointUrl === undefined ? {} : { endpointUrl: flags.endpointUrl }),
       ...(flags.region === undefined ? {} : { region: flags.region }),
       ...(publicKey === undefined ? {} : { publicKey }),
+      ...(witnessKeys.length > 0 ? { witnessKeys } : {}),
+      ...(flags.minWitnesses === undefined ? {} : { minWitnesses: flags.minWitnesses }),
+      workers: flags.workers ?? availableParallelism(),
       ...(bar ? { onProgress: (p) => bar.update(p.bytes, p.records) } : {}),
     });
     bar?.stop();
@@ -150,6 +197,26 @@ export const registerVerify = (program: Command): void => {
     .option('--public-key <file>', "pin the signer's verifier key (the keys/*.vkey text)")
     .option('--endpoint-url <url>', 'S3-compatible endpoint for s3:// archives')
     .option('--region <region>', 'AWS region of an s3:// archive (default: AWS_REGION)')
+    .option(
+      '--witness-key <file>',
+      "a witness's cosignature verifier key (repeatable)",
+      (file: string, previous: string[] = []) => [...previous, file],
+      [],
+    )
+    .option(
+      '--min-witnesses <n>',
+      'cosignatures of known witnesses each chain needs on its newest checkpoint (default 1 with --witness-key)',
+      parseCount,
+    )
+    .option(
+      '--workers <n>',
+      'chains verified in parallel on this many threads (default: all cores; 1: in-process)',
+      (text: string) => {
+        const n = parseCount(text);
+        if (n < 1) throw new InvalidArgumentError('expected at least 1');
+        return n;
+      },
+    )
     .option('--json', 'print the report as JSON')
     .exitOverride(usageExit)
     .action((location: string, flags: VerifyFlags) =>

@@ -5,6 +5,7 @@ import type { LedgerPort } from '#ports/ledger.ts';
 import type { LogPort } from '#ports/log.ts';
 import type { PolicyEngine } from '#ports/policy-engine.ts';
 import type { SignerPort } from '#ports/signer.ts';
+import type { WitnessPort } from '#ports/witness.ts';
 
 /** Everything the processor needs; the Lambda handler and the local server pass adapters. */
 export interface ProcessorDeps {
@@ -28,4 +29,6 @@ export interface CheckpointDeps {
   /** Log name used in checkpoint origins, e.g. `audit-trail.local`. */
   readonly logName: string;
   readonly retainUntil?: (now: Date) => Date | undefined;
+  /** Witnesses asked to cosign each checkpoint (C2SP tlog-witness). @default none */
+  readonly witnesses?: readonly WitnessPort[];
 }

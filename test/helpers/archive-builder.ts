@@ -4,11 +4,13 @@
  */
 import { checkpointKey, keyFile, segmentKey } from '#core/archive/layout.ts';
 import { formatRecordLine } from '#core/archive/record-line.ts';
+import type { IndexedHead } from '#core/chain/chain-index.ts';
 import { checkpointOrigin, DEFAULT_LOG_NAME, formatCheckpoint } from '#core/chain/checkpoint.ts';
 import { sealRecord } from '#core/chain/hash.ts';
 import { createTreeBuilder } from '#core/chain/merkle.ts';
 import { signNote } from '#core/chain/note.ts';
 import { GENESIS_PREV, type LedgerRecord, type RecordEnvelope } from '#core/chain/record.ts';
+import { signIndex } from '#core/pipeline/sign-index.ts';
 import { ArchiveConflictError, type ArchivePort } from '#ports/archive.ts';
 import type { SignerPort } from '#ports/signer.ts';
 
@@ -83,6 +85,8 @@ export interface BuildOptions {
   readonly signer: SignerPort;
   readonly logName?: string;
   readonly format?: LineFormat;
+  /** Also signs an index of chains over each chain's last checkpoint. */
+  readonly index?: boolean;
 }
 
 export interface BuiltArchive {
@@ -165,6 +169,12 @@ export const signCheckpoint = async (
   return signNote(body, signer);
 };
 
+const rootHexOf = (records: readonly LedgerRecord[], size: number): string => {
+  const tree = createTreeBuilder();
+  for (const record of records.slice(0, size)) tree.pushRecordHash(record.hash);
+  return Buffer.from(tree.root()).toString('hex');
+};
+
 /** Segment text of records, one line each. */
 export const segmentText = (records: readonly LedgerRecord[], format?: LineFormat): string =>
   records.map((r) => `${lineOf(r, format)}\n`).join('');
@@ -178,6 +188,7 @@ export const buildArchive = async (
   const vkey = await signer.verifierKey();
   await archive.put(keyFile(signer.keyName), Buffer.from(`${vkey}\n`));
   const all = new Map<string, LedgerRecord[]>();
+  const heads: IndexedHead[] = [];
   for (const spec of options.chains) {
     const records = sealChain(spec.chain, spec.records);
     if (spec.purge) {
@@ -205,6 +216,17 @@ export const buildArchive = async (
       const note = await signCheckpoint(records, treeSize, signer, options.logName);
       await archive.put(checkpointKey(spec.chain, treeSize), Buffer.from(note));
     }
+    const last = (spec.checkpoints ?? [records.length]).at(-1) ?? 0;
+    if (last > 0) heads.push({ chain: spec.chain, size: last, root: rootHexOf(records, last) });
+  }
+  if (options.index) {
+    const clock = { now: () => new Date(INGESTED_AT) };
+    await signIndex(heads, {
+      archive,
+      signer,
+      clock,
+      logName: options.logName ?? DEFAULT_LOG_NAME,
+    });
   }
   return { records: all, vkey };
 };

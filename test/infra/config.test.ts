@@ -27,6 +27,7 @@ describe('config defaults', () => {
       protectedAttributes: expect.arrayContaining(['age', 'gender', 'disability']),
       lanesPerChain: 1,
       stream: { mode: 'on-demand', retentionHours: 168 },
+      witnesses: [],
       removalPolicy: 'retain',
       processor: {
         memoryMb: 512,

@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
 import {
   GetObjectCommand,
+  GetObjectRetentionCommand,
   ListObjectsV2Command,
+  ListObjectVersionsCommand,
   NoSuchKey,
   NotFound,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import type { ObjectVersion } from '#core/verify/object-versions.ts';
 import { ArchiveConflictError, type ArchivePort, type PutOptions } from '#ports/archive.ts';
 
 export interface S3ArchiveOptions {
@@ -122,6 +125,62 @@ export class S3Archive implements ArchivePort {
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token !== undefined);
+  }
+
+  /**
+   * Every object version and delete marker under the prefix, grouped by key. The retention
+   * of a version hidden behind a delete marker is asked for (GetObjectRetention); when the
+   * store cannot say, it is left unknown (and counted as locked by the verifier).
+   */
+  async *listVersions(): AsyncIterable<ObjectVersion> {
+    let keyMarker: string | undefined;
+    let versionMarker: string | undefined;
+    do {
+      const page = await this.#client.send(
+        new ListObjectVersionsCommand({
+          Bucket: this.bucket,
+          Prefix: this.prefix,
+          ...(keyMarker === undefined ? {} : { KeyMarker: keyMarker }),
+          ...(versionMarker === undefined ? {} : { VersionIdMarker: versionMarker }),
+        }),
+      );
+      const entries = [
+        ...(page.Versions ?? []).map((v) => ({ ...v, deleteMarker: false })),
+        ...(page.DeleteMarkers ?? []).map((m) => ({ ...m, deleteMarker: true })),
+      ].sort((a, b) =>
+        (a.Key ?? '') < (b.Key ?? '') ? -1 : (a.Key ?? '') > (b.Key ?? '') ? 1 : 0,
+      );
+      const hiddenKeys = new Set(
+        entries.filter((e) => e.deleteMarker && e.IsLatest).map((e) => e.Key),
+      );
+      for (const e of entries) {
+        if (e.Key === undefined) continue;
+        const version = {
+          key: e.Key.slice(this.prefix.length),
+          versionId: e.VersionId ?? 'null',
+          isLatest: e.IsLatest === true,
+          deleteMarker: e.deleteMarker,
+        };
+        const retainUntil =
+          !e.deleteMarker && hiddenKeys.has(e.Key)
+            ? await this.#retainUntil(e.Key, version.versionId)
+            : undefined;
+        yield retainUntil ? { ...version, retainUntil } : version;
+      }
+      keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+      versionMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
+    } while (keyMarker !== undefined);
+  }
+
+  async #retainUntil(key: string, versionId: string): Promise<Date | undefined> {
+    try {
+      const out = await this.#client.send(
+        new GetObjectRetentionCommand({ Bucket: this.bucket, Key: key, VersionId: versionId }),
+      );
+      return out.Retention?.RetainUntilDate;
+    } catch {
+      return undefined;
+    }
   }
 
   async *stream(key: string): AsyncIterable<Uint8Array> {

@@ -8,6 +8,10 @@
  *   chains/<chain>/checkpoints/<tree size>.ckpt       C2SP signed checkpoint
  *   bodies/<chain>/<seq>-<body hash>.json             a body stored by reference
  *   quarantine/<yyyy-mm-dd>/<event id>.bin            raw bytes of rejected input
+ *   index/<n>.heads                                   chain heads of index n, one
+ *                                                     `<chain> <size> <hex root>` a line
+ *   index/<n>.ckpt                                    signed note over those heads, linked
+ *                                                     to index n-1 (see chain/chain-index.ts)
  *
  * Numbers are zero-padded to 12 digits so lexicographic order is numeric order.
  * A segment is named by its first seq only: the write-once put of that key is what claims
@@ -38,6 +42,19 @@ export const bodyKey = (chain: string, seq: number, bodyHash: string): string =>
   `bodies/${encodeChain(chain)}/${pad(seq)}-${bodyHash}.json`;
 export const quarantineKey = (day: string, eventId: string): string =>
   `quarantine/${day}/${encodeURIComponent(eventId)}.bin`;
+
+export const indexPrefix = 'index/';
+export const indexNoteKey = (n: number): string => `${indexPrefix}${pad(n)}.ckpt`;
+export const indexHeadsKey = (n: number): string => `${indexPrefix}${pad(n)}.heads`;
+const INDEX_RE = /^index\/(\d{12})\.(ckpt|heads)$/;
+
+/** The number and part of an index key; undefined for anything else. */
+export const parseIndexKey = (
+  key: string,
+): { readonly n: number; readonly part: 'ckpt' | 'heads' } | undefined => {
+  const m = INDEX_RE.exec(key);
+  return m?.[1] && m[2] ? { n: Number(m[1]), part: m[2] as 'ckpt' | 'heads' } : undefined;
+};
 
 const SEGMENT_RE = /^chains\/([^/]+)\/segments\/(\d{12})\.jsonl$/;
 const CHECKPOINT_RE = /^chains\/([^/]+)\/checkpoints\/(\d{12})\.ckpt$/;

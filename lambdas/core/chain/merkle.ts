@@ -342,3 +342,43 @@ export const verifyConsistency = (
   }
   return sn === 0 && bytesEqual(fr, root1) && bytesEqual(sr, root2);
 };
+
+/**
+ * The RFC 9162 §2.1.4.1 consistency proof from the tree of `old` (its frontier) to the tree
+ * of `old.size + added.length` leaves, without the old leaves: every node of the proof that
+ * lies in the old tree is one of the old frontier's subtrees (a node left of the old edge
+ * whose parent crosses it), and every other node covers only added leaves. This is what
+ * lets the checkpointer prove consistency to a witness after hashing only the new records.
+ * Throws ProofRangeError for an empty old tree.
+ */
+export const consistencyProofFromFrontier = (
+  old: Frontier,
+  added: readonly Uint8Array[],
+): Uint8Array[] => {
+  const size1 = old.size;
+  const size2 = size1 + added.length;
+  if (size1 < 1) throw new ProofRangeError('no consistency proof from the empty tree');
+  // The old frontier's subtrees by their leaf range.
+  const known = new Map<string, Uint8Array>();
+  let from = 0;
+  for (let i = 0, bit = 2 ** Math.floor(Math.log2(size1)); bit >= 1; bit /= 2) {
+    if (Math.floor(size1 / bit) % 2 === 1) {
+      known.set(`${from}-${from + bit}`, old.hashes[i++] as Uint8Array);
+      from += bit;
+    }
+  }
+  const node = (a: number, b: number): Uint8Array => {
+    const subtree = known.get(`${a}-${b}`);
+    if (subtree) return subtree;
+    if (a < size1) throw new ProofRangeError(`node ${a}..${b} is not in the old frontier`);
+    return subtreeRoot(added, a - size1, b - size1);
+  };
+  const subproof = (m: number, a: number, b: number, complete: boolean): Uint8Array[] => {
+    if (m === b - a) return complete ? [] : [node(a, b)];
+    const k = split(b - a);
+    return m <= k
+      ? [...subproof(m, a, a + k, complete), node(a + k, b)]
+      : [...subproof(m - k, a + k, b, false), node(a, a + k)];
+  };
+  return subproof(size1, 0, size2, true);
+};

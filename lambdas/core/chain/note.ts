@@ -122,7 +122,8 @@ export const signNote = async (text: string, signer: SignerPort): Promise<string
   return `${text}\n${SIG_PREFIX}${key.name} ${encodeBase64(blob)}\n`;
 };
 
-interface SignatureLine {
+/** One signature line of a note: key name, key id and the signature bytes after the id. */
+export interface SignatureLine {
   readonly name: string;
   readonly id: Uint8Array;
   readonly signature: Uint8Array;
@@ -140,9 +141,15 @@ const parseSignatureLine = (line: string): SignatureLine => {
   return { name, id: blob.subarray(0, KEY_ID_BYTES), signature: blob.subarray(KEY_ID_BYTES) };
 };
 
-const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a).equals(Buffer.from(b));
+export const sameBytes = (a: Uint8Array, b: Uint8Array): boolean =>
+  Buffer.from(a).equals(Buffer.from(b));
 
-const verifyEd25519 = (text: string, publicKey: Uint8Array, signature: Uint8Array): boolean => {
+/** Ed25519 verification of `text` under a raw 32-byte public key; false for anything bad. */
+export const verifyEd25519 = (
+  text: string,
+  publicKey: Uint8Array,
+  signature: Uint8Array,
+): boolean => {
   if (signature.length !== ED25519_SIG_BYTES) return false;
   try {
     const key = createPublicKey({
@@ -156,13 +163,8 @@ const verifyEd25519 = (text: string, publicKey: Uint8Array, signature: Uint8Arra
   }
 };
 
-/**
- * Splits a signed note into text and signatures and checks the signatures of `vkey`.
- * Signatures of other keys are ignored. Throws NoteFormatError for a malformed note or
- * verifier key; a note the key did not sign is `verified: false` with a reason.
- */
-export const openNote = (signedNote: string, vkey: string): OpenedNote => {
-  const key = parseVerifierKey(vkey);
+/** Splits a signed note into its text and signature lines. Throws NoteFormatError. */
+export const splitNote = (signedNote: string): { text: string; lines: SignatureLine[] } => {
   if (!isValidText(signedNote)) throw new NoteFormatError('note holds invalid characters');
   const split = signedNote.lastIndexOf('\n\n');
   const text = signedNote.slice(0, split + 1);
@@ -172,6 +174,25 @@ export const openNote = (signedNote: string, vkey: string): OpenedNote => {
   }
   const lines = block.slice(0, -1).split('\n').map(parseSignatureLine);
   if (lines.length > MAX_SIGNATURES) throw new NoteFormatError('too many signatures');
+  return { text, lines };
+};
+
+/** Parses signature lines alone (a witness's answer), each ending in a newline. */
+export const parseSignatureLines = (block: string): SignatureLine[] => {
+  if (block === '' || !block.endsWith('\n') || !isValidText(block)) {
+    throw new NoteFormatError('signature lines must each end with a newline');
+  }
+  return block.slice(0, -1).split('\n').map(parseSignatureLine);
+};
+
+/**
+ * Splits a signed note into text and signatures and checks the signatures of `vkey`.
+ * Signatures of other keys are ignored. Throws NoteFormatError for a malformed note or
+ * verifier key; a note the key did not sign is `verified: false` with a reason.
+ */
+export const openNote = (signedNote: string, vkey: string): OpenedNote => {
+  const key = parseVerifierKey(vkey);
+  const { text, lines } = splitNote(signedNote);
 
   const mine = lines.filter((line) => line.name === key.name && sameBytes(line.id, key.id));
   if (mine.length === 0) return { text, verified: false, reason: `no signature by ${key.name}` };

@@ -1,15 +1,21 @@
 import { checkpointKey, keyFile } from '#core/archive/layout.ts';
+import type { IndexedHead } from '#core/chain/chain-index.ts';
 import { checkpointOrigin, formatCheckpoint } from '#core/chain/checkpoint.ts';
 import { leafData } from '#core/chain/hash.ts';
 import {
+  consistencyProof,
+  consistencyProofFromFrontier,
   frontierAppend,
   frontierFromJson,
   frontierRoot,
   frontierToJson,
   leafHash,
 } from '#core/chain/merkle.ts';
-import { signNote } from '#core/chain/note.ts';
+import { signNote, splitNote } from '#core/chain/note.ts';
+import { ArchiveConflictError } from '#ports/archive.ts';
 import type { CheckpointDeps } from '#ports/pipeline-deps.ts';
+import { signIndex } from './sign-index.ts';
+import { requestCosignatures } from './witness-cosign.ts';
 
 export interface CheckpointWritten {
   readonly chain: string;
@@ -24,49 +30,93 @@ const encoder = new TextEncoder();
  * its last one and writes it to the archive. Only archived records are covered, so an
  * auditor never sees a checkpoint for records the archive does not hold yet. Each run hashes
  * only the records appended since the last checkpoint (the frontier is kept in chain meta).
+ * Then it signs the index of every chain's head (see sign-index.ts), so that no chain can
+ * vanish from the archive unnoticed.
  */
 export const checkpointChains = async (deps: CheckpointDeps): Promise<CheckpointWritten[]> => {
   await publishVerifierKey(deps);
   const written: CheckpointWritten[] = [];
+  const heads: IndexedHead[] = [];
   for await (const chain of deps.ledger.chains()) {
-    const done = await checkpointChain(chain, deps);
+    const { done, head } = await checkpointChain(chain, deps);
     if (done) written.push(done);
+    if (head) heads.push(head);
   }
   if (written.length > 0) deps.log.info('checkpoints signed', { chains: written.length });
+  const index = await signIndex(heads, deps);
+  if (index) deps.log.info('index signed', { index: index.n, chains: index.chains });
   return written;
 };
+
+const hexOf = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
 const checkpointChain = async (
   chain: string,
   deps: CheckpointDeps,
-): Promise<CheckpointWritten | undefined> => {
+): Promise<{ done?: CheckpointWritten; head?: IndexedHead }> => {
   const meta = await deps.ledger.meta(chain);
   const size = meta.archived_through + 1;
-  if (size <= meta.checkpoint_size) return undefined;
-  let frontier = frontierFromJson({
+  if (size <= meta.checkpoint_size) {
+    if (meta.checkpoint_size === 0) return {};
+    const signed = frontierFromJson({
+      size: meta.checkpoint_size,
+      hashes: [...meta.checkpoint_frontier],
+    });
+    return { head: { chain, size: signed.size, root: hexOf(frontierRoot(signed)) } };
+  }
+  const previous = frontierFromJson({
     size: meta.checkpoint_size,
     hashes: [...meta.checkpoint_frontier],
   });
+  let frontier = previous;
+  const witnessed = (deps.witnesses?.length ?? 0) > 0;
+  const added: Uint8Array[] = [];
   for await (const record of deps.ledger.range(chain, meta.checkpoint_size, size - 1)) {
-    frontier = frontierAppend(frontier, leafHash(leafData(record)));
+    const leaf = leafHash(leafData(record));
+    frontier = frontierAppend(frontier, leaf);
+    if (witnessed) added.push(leaf);
   }
-  const body = formatCheckpoint({
-    origin: checkpointOrigin(deps.logName, chain),
-    size,
-    root: frontierRoot(frontier),
-  });
-  const note = await signNote(body, deps.signer);
+  const root = frontierRoot(frontier);
+  const body = formatCheckpoint({ origin: checkpointOrigin(deps.logName, chain), size, root });
+  let note = await signNote(body, deps.signer);
+  if (witnessed) {
+    const proof = async (old: number): Promise<Uint8Array[]> => {
+      if (old === previous.size) return consistencyProofFromFrontier(previous, added);
+      // A witness that missed checkpoints: prove from its size over the whole chain.
+      const leaves: Uint8Array[] = [];
+      for await (const record of deps.ledger.range(chain, 0, size - 1)) {
+        leaves.push(leafHash(leafData(record)));
+      }
+      return consistencyProof(leaves, old, size);
+    };
+    const request = { note, size, old: previous.size, proof };
+    note += await requestCosignatures(request, deps.witnesses ?? [], deps.log);
+  }
   const key = checkpointKey(chain, size);
   const retainUntil = deps.retainUntil?.(deps.clock.now());
-  await deps.archive.put(key, encoder.encode(note), {
-    contentType: 'text/plain; charset=utf-8',
-    ...(retainUntil ? { retainUntil } : {}),
-  });
+  try {
+    await deps.archive.put(key, encoder.encode(note), {
+      contentType: 'text/plain; charset=utf-8',
+      ...(retainUntil ? { retainUntil } : {}),
+    });
+  } catch (error) {
+    // A rerun after a crash: the same signed head, with cosignatures of another time.
+    if (!(error instanceof ArchiveConflictError) || !(await sameHead(deps, key, body))) throw error;
+  }
   await deps.ledger.setMeta(chain, {
     checkpoint_size: size,
     checkpoint_frontier: frontierToJson(frontier).hashes,
   });
-  return { chain, size, key };
+  return { done: { chain, size, key }, head: { chain, size, root: hexOf(root) } };
+};
+
+const sameHead = async (deps: CheckpointDeps, key: string, body: string): Promise<boolean> => {
+  const stored = await deps.archive.get(key);
+  try {
+    return stored !== undefined && splitNote(new TextDecoder().decode(stored)).text === body;
+  } catch {
+    return false;
+  }
 };
 
 /** Publishes the signer's public key next to the checkpoints (write-once: a second key under

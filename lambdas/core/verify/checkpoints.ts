@@ -77,7 +77,7 @@ export const loadTrustedKeys = async (
 };
 
 /** Opens a signed note with the first key that verifies it. */
-const openWithKeys = (
+export const openWithKeys = (
   note: string,
   vkeys: readonly string[],
 ): { text: string; key: string } | { reason: string } => {
@@ -96,8 +96,9 @@ export const loadChainCheckpoints = async (
   chain: string,
   keys: TrustedKeys,
   faults: FaultLog,
-): Promise<{ trusted: TrustedCheckpoint[]; keys: Set<string> }> => {
+): Promise<{ trusted: TrustedCheckpoint[]; keys: Set<string>; newestNote?: string }> => {
   const trusted: TrustedCheckpoint[] = [];
+  let newest: { size: number; note: string } | undefined;
   const used = new Set<string>();
   for await (const key of reader.list(checkpointsPrefix(chain))) {
     const parsed = parseKey(key);
@@ -144,7 +145,8 @@ export const loadChainCheckpoints = async (
     }
     used.add(opened.key);
     trusted.push({ size, root: Buffer.from(checkpoint.root).toString('hex') });
+    if (!newest || size > newest.size) newest = { size, note };
   }
   trusted.sort((a, b) => a.size - b.size);
-  return { trusted, keys: used };
+  return { trusted, keys: used, ...(newest ? { newestNote: newest.note } : {}) };
 };

@@ -2,6 +2,7 @@
  * What the verifier reports: faults that name chain, seq and kind, and the bodies that were
  * purged by a purge record (never silently "ok", never "tampered").
  */
+import type { VersionFindings } from './object-versions.ts';
 
 /** Every class of tampering the verifier tells apart (see DESIGN.md, "What the verifier must
  * catch"). */
@@ -15,6 +16,12 @@ export const FAULT_KINDS = [
   'unlogged_purge',
   'bad_signature',
   'malformed',
+  // The signed index of chains (see verify/chain-index.ts) and witnesses.
+  'deleted_chain',
+  'index_missing',
+  'index_inconsistent',
+  'unwitnessed',
+  'hidden_version',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -44,12 +51,16 @@ export interface VerifyReport {
   readonly checkpoints: number;
   /** Records after the latest verified checkpoint of their chain: linked, not yet signed. */
   readonly unsigned: number;
+  /** Signed indexes of chains that verified (0: nothing says which chains should exist). */
+  readonly indexes: number;
   readonly bytes: number;
   /** Whether signatures were checked against a key the auditor supplied. */
   readonly pinned: boolean;
   /** The verifier key(s) that signed the checkpoints, as `name+keyid`. */
   readonly key?: string;
   readonly purged: readonly PurgedRange[];
+  /** A versioned bucket only: keys with old object versions, and current delete markers. */
+  readonly versions?: VersionFindings;
   readonly faults: readonly Fault[];
   /** Faults beyond the report's bound, counted but not listed. */
   readonly faultsOmitted: number;

@@ -7,21 +7,35 @@
  * keeps only its pending window, a compact Merkle frontier and ranges.
  */
 import { bodyKey, chainsPrefix, encodeChain, parseKey } from '#core/archive/layout.ts';
+import { verifyCosignatures } from '#core/chain/cosignature.ts';
 import { HASH_RE } from '#core/chain/hash.ts';
 import type { ArchivePort } from '#ports/archive.ts';
-import { ChainVerifier } from './chain-verifier.ts';
-import { loadChainCheckpoints, loadTrustedKeys } from './checkpoints.ts';
+import { type IndexView, loadIndexes } from './chain-index.ts';
+import { ChainVerifier, type TrustedCheckpoint } from './chain-verifier.ts';
+import { loadChainCheckpoints, loadTrustedKeys, type TrustedKeys } from './checkpoints.ts';
 import { LineSplitter } from './line-splitter.ts';
+import { type ObjectVersion, tryCheckVersions } from './object-versions.ts';
 import { checkBodyBytes, MalformedLine, type RecordFacts, readRecordLine } from './read-record.ts';
 import { FaultLog, type PurgedRange, type VerifyProgress, type VerifyReport } from './report.ts';
 
-/** The read side of the archive: all the verifier needs. */
-export type ArchiveReader = Pick<ArchivePort, 'list' | 'stream' | 'get'>;
+/** The read side of the archive: all the verifier needs. A versioned bucket can also list
+ * object versions and delete markers. */
+export type ArchiveReader = Pick<ArchivePort, 'list' | 'stream' | 'get'> & {
+  readonly listVersions?: () => AsyncIterable<ObjectVersion>;
+};
 
 export interface VerifyOptions {
   /** Verifier key text (C2SP vkey) the auditor trusts; without it the archive's own
    * `keys/*.vkey` are used and the report says the key was not pinned. */
   readonly publicKey?: string;
+  /** Witness cosignature/v1 verifier keys the auditor trusts. */
+  readonly witnessKeys?: readonly string[];
+  /** Cosignatures by distinct known witnesses each chain's newest checkpoint needs.
+   * @default 1 when witnessKeys are given, else 0 */
+  readonly minWitnesses?: number;
+  /** Keys and indexes already loaded (a worker of a parallel verify gets them from the
+   * coordinator, which reports their faults once). */
+  readonly preloaded?: { readonly keys: TrustedKeys; readonly index: IndexView };
   /** Archive size in bytes, when the caller knows it, for progress. */
   readonly totalBytes?: number;
   /** Called as segments are read, at most every PROGRESS_EVERY bytes. */
@@ -38,7 +52,14 @@ export const verifyArchive = async (
   options: VerifyOptions = {},
 ): Promise<VerifyReport> => {
   const faults = new FaultLog();
-  const keys = await loadTrustedKeys(reader, options.publicKey, faults);
+  const keys =
+    options.preloaded?.keys ?? (await loadTrustedKeys(reader, options.publicKey, faults));
+  const index = options.preloaded?.index ?? (await loadIndexes(reader, keys, faults));
+  const seen = new Set<string>();
+  const witnesses = {
+    keys: options.witnessKeys ?? [],
+    min: options.minWitnesses ?? ((options.witnessKeys?.length ?? 0) > 0 ? 1 : 0),
+  };
   const usedKeys = new Set<string>();
   const purged: PurgedRange[] = [];
   let chains = 0;
@@ -83,7 +104,16 @@ export const verifyArchive = async (
       chains++;
       const loaded = await loadChainCheckpoints(reader, parsed.chain, keys, faults);
       for (const k of loaded.keys) usedKeys.add(k);
-      current = new ChainVerifier(parsed.chain, loaded.trusted, faults);
+      seen.add(parsed.chain);
+      if (witnesses.min > 0)
+        checkWitnessed(parsed.chain, loaded.trusted, loaded.newestNote, witnesses, faults);
+      const signed = withIndexHeads(
+        parsed.chain,
+        loaded.trusted,
+        index.heads.get(parsed.chain),
+        faults,
+      );
+      current = new ChainVerifier(parsed.chain, signed, faults);
     }
     if (parsed.type === 'checkpoint') continue;
     const chain = current as ChainVerifier;
@@ -136,6 +166,25 @@ export const verifyArchive = async (
   }
   finishChain();
   progress();
+  // A parallel worker (preloaded) sees one chain; its coordinator lists versions once.
+  const versions =
+    reader.listVersions && !options.preloaded
+      ? await tryCheckVersions(
+          () => (reader.listVersions as () => AsyncIterable<ObjectVersion>)(),
+          new Date(),
+          faults,
+        )
+      : undefined;
+  for (const [chain, size] of index.latest) {
+    if (!seen.has(chain)) {
+      faults.add(
+        chain,
+        0,
+        'deleted_chain',
+        `index ${index.newest} signs ${size} records of this chain; the archive holds none of it`,
+      );
+    }
+  }
 
   return {
     ok: faults.faults.length === 0 && faults.omitted === 0,
@@ -143,13 +192,63 @@ export const verifyArchive = async (
     records,
     checkpoints,
     unsigned,
+    indexes: index.verified,
     bytes,
     pinned: keys.pinned,
     ...(usedKeys.size > 0 ? { key: [...usedKeys].sort().join(', ') } : {}),
     purged,
+    ...(versions ? { versions } : {}),
     faults: faults.faults,
     faultsOmitted: faults.omitted,
   };
+};
+
+/** The newest checkpoint of a chain must carry cosignatures of `min` distinct known
+ * witnesses: they vouch that it is consistent with every head they saw before. */
+const checkWitnessed = (
+  chain: string,
+  trusted: readonly TrustedCheckpoint[],
+  note: string | undefined,
+  witnesses: { keys: readonly string[]; min: number },
+  faults: FaultLog,
+): void => {
+  const newest = trusted[trusted.length - 1];
+  if (!newest || note === undefined) return;
+  const cosigned = verifyCosignatures(note, witnesses.keys);
+  if (cosigned.length < witnesses.min) {
+    const by = cosigned.length === 0 ? 'none' : cosigned.map((c) => c.witness).join(', ');
+    faults.add(
+      chain,
+      newest.size - 1,
+      'unwitnessed',
+      `the newest checkpoint (size ${newest.size}) has ${cosigned.length} of ${witnesses.min} required witness cosignatures (${by})`,
+    );
+  }
+};
+
+/** A chain's signed checkpoints plus the heads the index signed for it: both vouch for a
+ * tree of that size, so a chain cut below either reads `truncated`. */
+const withIndexHeads = (
+  chain: string,
+  checkpoints: readonly TrustedCheckpoint[],
+  heads: ReadonlyMap<number, string> | undefined,
+  faults: FaultLog,
+): TrustedCheckpoint[] => {
+  if (heads === undefined) return [...checkpoints];
+  const bySize = new Map(checkpoints.map((c) => [c.size, c.root]));
+  for (const [size, root] of heads) {
+    const signed = bySize.get(size);
+    if (signed === undefined) bySize.set(size, root);
+    else if (signed !== root) {
+      faults.add(
+        chain,
+        size - 1,
+        'forked',
+        `the index and the checkpoint at size ${size} sign different roots`,
+      );
+    }
+  }
+  return [...bySize].map(([size, root]) => ({ size, root })).sort((a, b) => a.size - b.size);
 };
 
 /** Where a body stored by reference must be (the key the ledger's body store writes), and

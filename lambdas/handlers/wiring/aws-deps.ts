@@ -9,6 +9,7 @@
  *   ARCHIVE_RETENTION_DAYS  Object Lock COMPLIANCE retention of every archive object
  *   SIGNING_KEY_ID          KMS asymmetric key (ECC_NIST_EDWARDS25519) signing checkpoints
  *   LOG_NAME                checkpoint origin and signer key name
+ *   WITNESSES               optional JSON `[{"url", "vkey"}]`: witnesses asked to cosign
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
@@ -17,6 +18,7 @@ import { DynamoLedger } from '#adapters/aws/dynamo-ledger.ts';
 import { KmsSigner } from '#adapters/aws/kms-signer.ts';
 import { powertoolsLog } from '#adapters/aws/powertools-log.ts';
 import { S3Archive } from '#adapters/aws/s3-archive.ts';
+import { httpWitness, parseWitnessConfig } from '#adapters/local/http-witness.ts';
 import { logger } from '#handlers/observability/logger.ts';
 import { tracer } from '#handlers/observability/tracer.ts';
 import type { BodyStore } from '#ports/body-store.ts';
@@ -42,6 +44,7 @@ export const ledgerFromEnv = (env: Env, bodies?: BodyStore): DynamoLedger =>
 
 export const checkpointDepsFromEnv = (env: Env): CheckpointDeps => {
   const logName = required(env, 'LOG_NAME');
+  const witnesses = parseWitnessConfig(optional(env, 'WITNESSES') ?? '[]');
   return {
     ledger: ledgerFromEnv(env),
     archive: archiveFromEnv(env),
@@ -54,6 +57,7 @@ export const checkpointDepsFromEnv = (env: Env): CheckpointDeps => {
     log: powertoolsLog(logger),
     logName,
     retainUntil: retainFor(positiveInt(env, 'ARCHIVE_RETENTION_DAYS')),
+    witnesses: witnesses.map((w) => httpWitness(w.url, w.vkey)),
   };
 };
 

@@ -12,6 +12,7 @@ import { openFileArchive } from '#adapters/local/file-archive.ts';
 import { openFileLedger } from '#adapters/local/file-ledger.ts';
 import { type ResolvedApiKey, resolveApiKey } from '#adapters/local/http/api-key.ts';
 import { startLocalApi } from '#adapters/local/http/server.ts';
+import { httpWitness, readWitnessConfig } from '#adapters/local/http-witness.ts';
 import { createJsonlAlerts } from '#adapters/local/jsonl-alerts.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
 import { chainOf } from '#core/pipeline/chain-of.ts';
@@ -35,6 +36,8 @@ export interface DevPaths {
   readonly keys: string;
   readonly apiKey: string;
   readonly alerts: string;
+  /** Witnesses the checkpointer asks to cosign (`audit-trail witness add`). */
+  readonly witnesses: string;
   /** Holds the pid of the process running on the data dir. */
   readonly lock: string;
 }
@@ -50,6 +53,7 @@ export const devPaths = (dataDir: string): DevPaths => {
     keys: join(data, 'keys'),
     apiKey: join(data, 'api-key'),
     alerts: join(data, 'alerts.jsonl'),
+    witnesses: join(data, 'witnesses.json'),
     lock: join(data, 'lock'),
   };
 };
@@ -145,6 +149,7 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
       clock: systemClock,
       log,
       logName: signer.keyName,
+      witnesses: (await readWitnessConfig(paths.witnesses)).map((w) => httpWitness(w.url, w.vkey)),
     });
     const timer = setInterval(() => void checkpoint(), options.checkpointIntervalMs ?? 10_000);
     timer.unref();

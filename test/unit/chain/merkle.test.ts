@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidHashError } from '#core/chain/hash.ts';
 import {
   consistencyProof,
+  consistencyProofFromFrontier,
   createTreeBuilder,
   EMPTY_ROOT,
   emptyFrontier,
@@ -337,5 +338,22 @@ describe('createTreeBuilder', () => {
   it('refuses a record hash that is not 64 lowercase hex, or a leaf hash of another length', () => {
     expect(() => createTreeBuilder().pushRecordHash('AB'.repeat(32))).toThrow(InvalidHashError);
     expect(() => createTreeBuilder().push(new Uint8Array(31))).toThrow(InvalidHashError);
+  });
+});
+
+describe('consistencyProofFromFrontier', () => {
+  it('equals the proof from all leaves, for every pair of sizes up to 40', () => {
+    const leaves = Array.from({ length: 40 }, (_, i) => leafHash(new Uint8Array([i])));
+    let checked = 0;
+    for (let size1 = 1; size1 <= 40; size1++) {
+      let frontier = emptyFrontier();
+      for (const leaf of leaves.slice(0, size1)) frontier = frontierAppend(frontier, leaf);
+      for (let size2 = size1; size2 <= 40; size2++) {
+        const proof = consistencyProofFromFrontier(frontier, leaves.slice(size1, size2));
+        expect(proof).toEqual(consistencyProof(leaves, size1, size2));
+        checked++;
+      }
+    }
+    expect(checked).toBe(820);
   });
 });

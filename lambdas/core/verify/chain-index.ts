@@ -1,0 +1,203 @@
+/**
+ * Reads the signed index of chains (see chain/chain-index.ts) for the verifier: checks each
+ * index's signature, its number, its link to the one before and its heads, and that no
+ * chain shrinks or disappears from one index to the next. The heads become signed tree
+ * heads of their chains, so a chain held shorter than signed reads `truncated` and one that
+ * is gone reads `deleted_chain`.
+ */
+import { indexPrefix, parseIndexKey } from '#core/archive/layout.ts';
+import {
+  headsRoot,
+  type IndexedHead,
+  indexLinkOf,
+  isIndexOrigin,
+  noteDigest,
+  parseHeads,
+} from '#core/chain/chain-index.ts';
+import { parseCheckpoint } from '#core/chain/checkpoint.ts';
+import { bytesEqual } from '#core/chain/merkle.ts';
+import type { ArchivePort } from '#ports/archive.ts';
+import { openWithKeys, type TrustedKeys } from './checkpoints.ts';
+import type { FaultLog } from './report.ts';
+
+type Reader = Pick<ArchivePort, 'list' | 'get'>;
+
+/** What the indexes say about the chains. */
+export interface IndexView {
+  /** Signed heads of each chain over all indexes: size → hex root. */
+  readonly heads: ReadonlyMap<string, ReadonlyMap<number, string>>;
+  /** The chains the newest good index lists, with their signed size. */
+  readonly latest: ReadonlyMap<string, number>;
+  /** Index notes whose signature verified. */
+  readonly verified: number;
+  /** Number of the newest index that verified (0 for none). */
+  readonly newest: number;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+const textOf = (bytes: Uint8Array | undefined): string | undefined => {
+  if (bytes === undefined) return undefined;
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
+};
+
+const messageOf = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
+
+/** Index faults belong to no chain and no record. */
+const fault = (faults: FaultLog, kind: 'index_missing' | 'index_inconsistent', text: string) =>
+  faults.add('', -1, kind, text);
+
+/** Reads and checks one index; its heads, or undefined when it cannot be trusted. */
+const readIndex = async (
+  reader: Reader,
+  n: number,
+  keys: { note: string; heads: string },
+  trusted: TrustedKeys,
+  prevNote: Uint8Array | undefined,
+  faults: FaultLog,
+): Promise<{ heads: IndexedHead[]; note: Uint8Array } | undefined> => {
+  const noteBytes = await reader.get(keys.note);
+  const note = textOf(noteBytes);
+  if (noteBytes === undefined || note === undefined) {
+    faults.add('', -1, 'malformed', `${keys.note} is not readable text`);
+    return undefined;
+  }
+  let opened: ReturnType<typeof openWithKeys>;
+  try {
+    opened = openWithKeys(note, trusted.vkeys);
+  } catch (error) {
+    faults.add('', -1, 'malformed', `${keys.note} is not a signed note: ${messageOf(error)}`);
+    return undefined;
+  }
+  if ('reason' in opened) {
+    faults.add('', -1, 'bad_signature', `index ${n}: ${opened.reason}`);
+    return undefined;
+  }
+  let checkpoint: ReturnType<typeof parseCheckpoint>;
+  let link: ReturnType<typeof indexLinkOf>;
+  try {
+    checkpoint = parseCheckpoint(opened.text);
+    link = indexLinkOf(checkpoint);
+  } catch (error) {
+    faults.add('', -1, 'malformed', `${keys.note} is not an index: ${messageOf(error)}`);
+    return undefined;
+  }
+  if (!isIndexOrigin(checkpoint.origin) || link.n !== n) {
+    fault(
+      faults,
+      'index_inconsistent',
+      `${keys.note} is signed as ${checkpoint.origin} #${link.n}`,
+    );
+    return undefined;
+  }
+  if (n === 1 && link.prev !== undefined) {
+    fault(faults, 'index_missing', 'index 1 names a predecessor: earlier indexes are gone');
+  } else if (n > 1 && prevNote !== undefined && link.prev !== noteDigest(prevNote)) {
+    fault(faults, 'index_inconsistent', `index ${n} does not link to index ${n - 1} as stored`);
+  }
+  const headsText = textOf(await reader.get(keys.heads));
+  if (headsText === undefined) {
+    fault(faults, 'index_missing', `the heads of index ${n} (${keys.heads}) are missing`);
+    return undefined;
+  }
+  let heads: IndexedHead[];
+  try {
+    heads = parseHeads(headsText);
+  } catch (error) {
+    faults.add('', -1, 'malformed', `${keys.heads}: ${messageOf(error)}`);
+    return undefined;
+  }
+  if (heads.length !== checkpoint.size || !bytesEqual(headsRoot(headsText), checkpoint.root)) {
+    fault(faults, 'index_inconsistent', `the heads of index ${n} do not match its signed root`);
+    return undefined;
+  }
+  return { heads, note: noteBytes };
+};
+
+/** Reports what changed from one index to the next that an append-only archive forbids. */
+const compare = (
+  before: ReadonlyMap<string, IndexedHead>,
+  after: readonly IndexedHead[],
+  n: number,
+  faults: FaultLog,
+): void => {
+  const now = new Map(after.map((h) => [h.chain, h]));
+  for (const [chain, was] of before) {
+    const head = now.get(chain);
+    const problem =
+      head === undefined
+        ? `index ${n} no longer lists chain ${JSON.stringify(chain)}`
+        : head.size < was.size
+          ? `index ${n} lists chain ${JSON.stringify(chain)} at size ${head.size}, below ${was.size}`
+          : head.size === was.size && head.root !== was.root
+            ? `index ${n} signs another root for chain ${JSON.stringify(chain)} at size ${head.size}`
+            : undefined;
+    if (problem) faults.add(chain, -1, 'index_inconsistent', problem);
+  }
+};
+
+/** Loads every index of the archive in order and reports the faults it finds in them. */
+export const loadIndexes = async (
+  reader: Reader,
+  trusted: TrustedKeys,
+  faults: FaultLog,
+): Promise<IndexView> => {
+  const present = new Map<number, { note?: string; heads?: string }>();
+  for await (const key of reader.list(indexPrefix)) {
+    const parsed = parseIndexKey(key);
+    if (!parsed) {
+      faults.add('', -1, 'malformed', `unexpected archive key ${key}`);
+      continue;
+    }
+    const entry = present.get(parsed.n) ?? {};
+    if (parsed.part === 'ckpt') entry.note = key;
+    else entry.heads = key;
+    present.set(parsed.n, entry);
+  }
+  const heads = new Map<string, Map<number, string>>();
+  let latest = new Map<string, IndexedHead>();
+  let verified = 0;
+  let newest = 0;
+  let prevNote: Uint8Array | undefined;
+  const last = Math.max(0, ...present.keys());
+  for (let n = 1; n <= last; n++) {
+    const keys = present.get(n);
+    if (keys?.note === undefined || keys.heads === undefined) {
+      const what =
+        keys?.note === undefined ? `index ${n} is missing` : `heads of index ${n} are missing`;
+      fault(faults, 'index_missing', `${what} (index ${last} is the newest)`);
+      prevNote = undefined;
+      continue;
+    }
+    const read = await readIndex(
+      reader,
+      n,
+      { note: keys.note, heads: keys.heads },
+      trusted,
+      prevNote,
+      faults,
+    );
+    prevNote = read?.note;
+    if (!read) continue;
+    verified++;
+    newest = n;
+    compare(latest, read.heads, n, faults);
+    latest = new Map(read.heads.map((h) => [h.chain, h]));
+    for (const head of read.heads) {
+      const sizes = heads.get(head.chain) ?? new Map<number, string>();
+      sizes.set(head.size, head.root);
+      heads.set(head.chain, sizes);
+    }
+  }
+  return {
+    heads,
+    latest: new Map([...latest.values()].map((h) => [h.chain, h.size])),
+    verified,
+    newest,
+  };
+};

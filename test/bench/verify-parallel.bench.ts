@@ -1,0 +1,124 @@
+/**
+ * Parallel verify on an archive of many chains: the one-thread rate (`--workers 1`) and the
+ * rate with one worker thread per core, each in a fresh child process (peak RSS is the
+ * child's, all workers included).
+ *
+ *   node test/bench/verify-parallel.bench.ts [chains=32] [records per chain=25000]
+ *
+ * Target: parallel ≥ 0.8 × cores × one-thread rate (cores = os.availableParallelism()).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadOrCreateEd25519Signer } from '#adapters/local/ed25519-signer.ts';
+import { openFileArchive } from '#adapters/local/file-archive.ts';
+import { checkpointKey, keyFile, segmentKey } from '#core/archive/layout.ts';
+import { checkpointOrigin, DEFAULT_LOG_NAME, formatCheckpoint } from '#core/chain/checkpoint.ts';
+import { sealRecord } from '#core/chain/hash.ts';
+import { createTreeBuilder } from '#core/chain/merkle.ts';
+import { signNote } from '#core/chain/note.ts';
+import { GENESIS_PREV } from '#core/chain/record.ts';
+import { lineOf } from '#test/helpers/archive-builder.ts';
+import { verifyLocation } from '../../bin/commands/verify.ts';
+import { sampleEvent } from './sample-event.ts';
+
+const SEGMENT_RECORDS = 10_000;
+
+const build = async (dir: string, chains: number, perChain: number): Promise<void> => {
+  const archive = openFileArchive(join(dir, 'archive'));
+  const signer = await loadOrCreateEd25519Signer(join(dir, 'signer'));
+  await archive.put(keyFile(signer.keyName), Buffer.from(`${await signer.verifierKey()}\n`));
+  for (let c = 0; c < chains; c++) {
+    const chain = `app-${c.toString().padStart(3, '0')}`;
+    const tree = createTreeBuilder();
+    let prev = GENESIS_PREV;
+    for (let from = 0; from < perChain; from += SEGMENT_RECORDS) {
+      const lines: string[] = [];
+      for (let seq = from; seq < Math.min(perChain, from + SEGMENT_RECORDS); seq++) {
+        const at = new Date(1_735_689_600_000 + seq * 1000).toISOString();
+        const record = sealRecord(
+          {
+            chain,
+            seq,
+            kind: 'inference',
+            event_id: `${chain}-${seq}`,
+            ingested_at: at,
+            policy: { version: 'none', decision: 'pass', findings: [] },
+            prev,
+          },
+          sampleEvent(seq, chain),
+        );
+        prev = record.hash;
+        tree.pushRecordHash(record.hash);
+        lines.push(`${lineOf(record)}\n`);
+      }
+      await archive.put(segmentKey(chain, from), Buffer.from(lines.join('')));
+    }
+    const text = formatCheckpoint({
+      origin: checkpointOrigin(DEFAULT_LOG_NAME, chain),
+      size: tree.size,
+      root: tree.root(),
+    });
+    await archive.put(checkpointKey(chain, tree.size), Buffer.from(await signNote(text, signer)));
+  }
+};
+
+const child = async (archiveDir: string, workers: number): Promise<void> => {
+  const started = performance.now();
+  const report = await verifyLocation(archiveDir, { workers });
+  const seconds = (performance.now() - started) / 1000;
+  const figures = {
+    ok: report.ok,
+    records: report.records,
+    seconds,
+    maxRssKb: process.resourceUsage().maxRSS,
+  };
+  console.log(JSON.stringify(figures));
+};
+
+const run = (archiveDir: string, workers: number) => {
+  const out = execFileSync(
+    process.execPath,
+    [fileURLToPath(import.meta.url), '--child', archiveDir, String(workers)],
+    { encoding: 'utf8', maxBuffer: 1 << 20 },
+  );
+  return JSON.parse(out.trim().split('\n').pop() as string) as {
+    ok: boolean;
+    records: number;
+    seconds: number;
+    maxRssKb: number;
+  };
+};
+
+const main = async (): Promise<void> => {
+  const args = process.argv.slice(2);
+  if (args[0] === '--child') return child(args[1] as string, Number(args[2]));
+  const [chains = 32, perChain = 25_000] = args.filter((a) => /^\d+$/.test(a)).map(Number);
+  const cores = availableParallelism();
+  const dir = await mkdtemp(join(tmpdir(), 'verify-parallel-bench-'));
+  try {
+    const t0 = performance.now();
+    await build(dir, chains, perChain);
+    console.log(
+      `built ${chains} chains × ${perChain} records in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${cores} cores`,
+    );
+    const one = run(join(dir, 'archive'), 1);
+    const all = run(join(dir, 'archive'), cores);
+    const oneRate = Math.round(one.records / one.seconds);
+    const allRate = Math.round(all.records / all.seconds);
+    const target = Math.round(0.8 * cores * oneRate);
+    console.log(
+      `verify, 1 thread: ${one.records} records in ${one.seconds.toFixed(2)} s = ${oneRate} records/s; peak RSS ${(one.maxRssKb / 1024).toFixed(1)} MB`,
+    );
+    console.log(
+      `verify, ${cores} workers: ${all.records} records in ${all.seconds.toFixed(2)} s = ${allRate} records/s (${(allRate / oneRate).toFixed(2)}× one thread; target ≥ ${target} = 0.8 × ${cores} × one thread); peak RSS ${(all.maxRssKb / 1024).toFixed(1)} MB`,
+    );
+    if (!one.ok || !all.ok || all.records !== chains * perChain) process.exitCode = 1;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+};
+
+await main();

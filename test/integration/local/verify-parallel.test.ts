@@ -1,0 +1,53 @@
+import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadOrCreateEd25519Signer } from '#adapters/local/ed25519-signer.ts';
+import { openFileArchive } from '#adapters/local/file-archive.ts';
+import { segmentKey } from '#core/archive/layout.ts';
+import { buildArchive } from '#test/helpers/archive-builder.ts';
+import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
+import { verifyLocation } from '../../../bin/commands/verify.ts';
+
+// Chains verified on worker threads give exactly the report of the one-thread verifier,
+// faults included, on an archive of many chains.
+let dir: string;
+const archive = () => join(dir, 'archive');
+
+beforeAll(async () => {
+  dir = await tempDir('verify-parallel-');
+  const signer = await loadOrCreateEd25519Signer(join(dir, 'signer'));
+  await buildArchive(openFileArchive(archive()), {
+    signer,
+    index: true,
+    chains: Array.from({ length: 9 }, (_, i) => ({
+      chain: `app-${i}`,
+      records: 40 + i * 7,
+      checkpoints: i === 4 ? [20, 40, 69] : [20, 40],
+      ...(i === 4 ? { purge: [[3, 5]] as const } : {}),
+    })),
+  });
+  // A changed body in app-2, a whole chain gone (app-6), records 0..49 of app-7 gone.
+  const file = join(archive(), segmentKey('app-2', 0));
+  await chmod(file, 0o644);
+  await writeFile(file, (await readFile(file, 'utf8')).replace('applicant-3', 'applicant-X'));
+  await rm(join(archive(), 'chains', 'app-6'), { recursive: true, force: true });
+  await rm(join(archive(), segmentKey('app-7', 0)), { force: true });
+});
+afterAll(async () => {
+  await removeDir(dir);
+});
+
+describe('verify on worker threads', () => {
+  it('reports what one thread reports, every fault named', async () => {
+    const one = await verifyLocation(archive(), { workers: 1 });
+    const three = await verifyLocation(archive(), { workers: 3 });
+
+    expect(three).toEqual(one);
+    expect(one.chains).toBe(8);
+    expect(one.indexes).toBe(1);
+    expect(new Set(one.faults.map((f) => `${f.kind} ${f.chain}`))).toEqual(
+      new Set(['modified app-2', 'deleted_chain app-6', 'deleted app-7']),
+    );
+    expect(one.purged).toEqual([{ chain: 'app-4', from: 3, to: 5, by: 68 }]);
+  });
+});
