@@ -3,7 +3,7 @@
 /** A chat message as OpenAI and most SDKs shape it. */
 export interface ChatMessage {
   readonly role: string;
-  readonly content: unknown;
+  readonly content?: unknown;
   readonly [field: string]: unknown;
 }
 
@@ -15,7 +15,8 @@ export interface InferenceEvent {
   system?: string;
   use_case?: string;
   model?: string | { provider?: string; name?: string; parameters?: Record<string, unknown> };
-  input?: { messages?: string | readonly (string | ChatMessage)[]; [field: string]: unknown };
+  /** Messages as `ChatMessage`s, strings, or the provider's own message objects. */
+  input?: { messages?: string | readonly unknown[]; [field: string]: unknown };
   output?: { content?: unknown; [field: string]: unknown };
   user?: { id?: string; [field: string]: unknown };
   metadata?: Record<string, unknown>;
@@ -55,7 +56,7 @@ export interface OutcomeEvent {
 /** `POST /v1/guardrails/evaluate`: text or messages, and which way they flow. */
 export interface GuardrailRequest {
   text?: string;
-  messages?: readonly (string | ChatMessage)[];
+  messages?: readonly unknown[];
   direction: 'input' | 'output';
   use_case?: string;
   application?: string;
