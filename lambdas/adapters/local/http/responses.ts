@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { Problem } from '#core/events/problem.ts';
 
-/** What a route handler answers: a status and a JSON body. */
+/** What a route handler answers: a status and a JSON body (bytes are sent as they are,
+ * as `application/x-protobuf` unless a header says otherwise: OTLP answers). */
 export interface Answer {
   readonly status: number;
   readonly body: unknown;
@@ -26,11 +27,15 @@ export const errorAnswer = (
   body: { error, message, ...(problems === undefined ? {} : { problems }) } satisfies ErrorBody,
 });
 
-/** Writes an answer as JSON, tagged with the request id. */
+/** Writes an answer as JSON (or bytes), tagged with the request id. */
 export const sendAnswer = (res: ServerResponse, answer: Answer, requestId: string): void => {
-  const text = JSON.stringify(answer.body);
+  const binary = answer.body instanceof Uint8Array;
+  const text = binary ? (answer.body as Uint8Array) : JSON.stringify(answer.body);
   res.statusCode = answer.status;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader(
+    'content-type',
+    binary ? 'application/x-protobuf' : 'application/json; charset=utf-8',
+  );
   res.setHeader('content-length', Buffer.byteLength(text));
   res.setHeader('cache-control', 'no-store');
   res.setHeader('x-request-id', requestId);

@@ -3,6 +3,7 @@ import type { EnvelopePublisher, Handler } from './handler.ts';
 import { ingestBatch } from './ingest-batch.ts';
 import { ingestEvent } from './ingest-event.ts';
 import { lookupEvent, type RecordReader } from './lookup-event.ts';
+import { otlpTraces } from './otlp-traces.ts';
 
 /** One route: method, path (exact, or a pattern with named groups), auth, handler. */
 export interface Route {
@@ -28,6 +29,7 @@ export const buildRoutes = (deps: RouteDeps): Route[] => [
   route('decision_log', 'POST', '/v1/logs/decisions', ingestEvent('decision_log', deps.stream)),
   route('log', 'POST', '/v1/logs', ingestEvent('log', deps.stream)),
   route('batch', 'POST', '/v1/events:batch', ingestBatch(deps.stream)),
+  route('otlp_traces', 'POST', '/v1/traces', otlpTraces(deps.stream)),
   route('get_event', 'GET', /^\/v1\/events\/(?<event_id>[^/]+)$/, lookupEvent(deps.ledger)),
   ...(deps.guardrail === undefined
     ? []
