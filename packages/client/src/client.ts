@@ -20,7 +20,7 @@ export interface AuditTrailClientOptions {
   readonly apiKey: string;
   /** Chain key for events that name none (`application_id`). */
   readonly application?: string;
-  /** Events per request, at most 500 (the API's limit). @default 250 */
+  /** Events per request, at most 500 (the API's limit). @default 500 */
   readonly batchSize?: number;
   /** A partial batch is sent after this long. @default 500 */
   readonly flushIntervalMs?: number;
@@ -29,7 +29,7 @@ export interface AuditTrailClientOptions {
   readonly maxBufferSize?: number;
   /** Request body bound (the API takes 10 MiB). @default 5 MiB */
   readonly maxBatchBytes?: number;
-  /** Requests in flight at once. @default 2 */
+  /** Requests in flight at once. @default 4 */
   readonly concurrency?: number;
   /** Share of events sent, 0..1, decided by event id; `{force: true}` overrides. @default 1 */
   readonly sampleRate?: number;
@@ -97,9 +97,9 @@ export class AuditTrailClient {
     this.#endpoint = options.endpoint.replace(/\/+$/, '');
     this.#auth = `Bearer ${options.apiKey}`;
     this.#application = options.application;
-    this.#batchSize = Math.max(1, Math.min(MAX_BATCH, options.batchSize ?? 250));
+    this.#batchSize = Math.max(1, Math.min(MAX_BATCH, options.batchSize ?? 500));
     this.#maxBatchBytes = options.maxBatchBytes ?? 5 * 1_048_576;
-    this.#concurrency = Math.max(1, options.concurrency ?? 2);
+    this.#concurrency = Math.max(1, options.concurrency ?? 4);
     this.#sampleRate = options.sampleRate ?? 1;
     this.#retry = options.retry ?? {};
     this.#timeoutMs = options.requestTimeoutMs ?? 10_000;
@@ -113,9 +113,13 @@ export class AuditTrailClient {
 
   /** Logs an inference (or any event shape the API takes); answers its `event_id`. */
   logEvent(event: InferenceEvent, options?: LogOptions): string {
-    const id = typeof event.event_id === 'string' ? event.event_id : randomUUID();
-    const withId = event.event_id === id ? event : { ...event, event_id: id };
-    this.#enqueue(id, withId, options);
+    if (typeof event.event_id === 'string') {
+      this.#enqueue(event.event_id, event, options);
+      return event.event_id;
+    }
+    const id = randomUUID();
+    // The id goes in front of the serialised event: no copy of the app's object.
+    this.#enqueue(id, event, options, id, `"event_id":"${id}"`);
     return id;
   }
 
@@ -215,18 +219,34 @@ export class AuditTrailClient {
     };
   }
 
-  #enqueue(id: string, event: object, options?: LogOptions, sampleKey: string = id): void {
+  /** Serialises and buffers an event; `prefix` holds members to put in front (the
+   * generated id), so the app's object is never copied. */
+  #enqueue(
+    id: string,
+    event: object,
+    options?: LogOptions,
+    sampleKey: string = id,
+    prefix?: string,
+  ): void {
     try {
       if (this.#closed) return;
       if (options?.force !== true && !sampledIn(sampleKey, this.#sampleRate)) {
         this.#counts.sampledOut++;
         return;
       }
-      const payload =
-        this.#application === undefined || hasChainKey(event)
-          ? event
-          : { ...event, application_id: this.#application };
-      const json = JSON.stringify(payload);
+      const members = [
+        ...(prefix === undefined ? [] : [prefix]),
+        ...(this.#application === undefined || hasChainKey(event)
+          ? []
+          : [`"application_id":${JSON.stringify(this.#application)}`]),
+      ];
+      let json = JSON.stringify(event);
+      if (typeof json !== 'string' || !json.startsWith('{')) {
+        throw new TypeError('an event must be a JSON object');
+      }
+      if (members.length > 0) {
+        json = `{${members.join(',')}${json.length > 2 ? ',' : ''}${json.slice(1)}`;
+      }
       const dropped = this.#queue.push({ id, json }, this.#inFlight);
       if (dropped !== undefined) {
         this.#report(new AuditTrailError('dropped', `buffer full: dropped event ${dropped.id}`));
