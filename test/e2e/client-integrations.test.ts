@@ -132,6 +132,37 @@ describe('client integrations against the local server', () => {
     expect(completion?.policy.decision).toBe('block');
   });
 
+  it('records a failed OpenAI call with its error, and rethrows it', async () => {
+    const rt = runtime as DevRuntime;
+    const client = newClient(rt);
+    const failing: typeof fetch = async () =>
+      Response.json(
+        { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } },
+        { status: 429 },
+      );
+    const openai = auditOpenAI(
+      new OpenAI({ apiKey: 'sk-test', fetch: failing, maxRetries: 0 }),
+      client,
+      { application: 'refund_bot' },
+    );
+    const error = await openai.chat.completions
+      .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    await client.close();
+    await rt.stop();
+    runtime = undefined;
+
+    expect(error).toBeInstanceOf(OpenAI.RateLimitError);
+    const [record] = await allRecords(dataDir);
+    expect(record?.body).toMatchObject({
+      input: { messages: [{ role: 'user', content: 'hi' }] },
+      error: { status: 429 },
+    });
+  });
+
   it('records LangChain LLM, chain and tool runs with their run ids', async () => {
     const rt = runtime as DevRuntime;
     const client = newClient(rt);
