@@ -90,6 +90,8 @@ export class AuditTrailClient {
   #resumeAt = 0;
   #resumeTimer: NodeJS.Timeout | undefined;
   #closed = false;
+  /** Aborts requests still running when close() gives up. */
+  readonly #abort = new AbortController();
   #idleWaiters: (() => void)[] = [];
   #counts = { sent: 0, sampledOut: 0, rejected: 0, failed: 0, retries: 0 };
 
@@ -203,6 +205,7 @@ export class AuditTrailClient {
     this.#closed = true;
     clearInterval(this.#timer);
     clearTimeout(this.#resumeTimer);
+    this.#abort.abort();
     const unsent = this.#queue.length + this.#inFlight;
     if (unsent > 0) {
       this.#counts.failed += unsent;
@@ -337,6 +340,7 @@ export class AuditTrailClient {
       // Other senders wait too: no new batch starts before the server is expected back.
       this.#resumeAt = Math.max(this.#resumeAt, Date.now() + delay);
       await sleep(delay, this.#idleWaiters.length > 0);
+      if (this.#closed) return;
     }
   }
 
@@ -368,7 +372,7 @@ export class AuditTrailClient {
       method: 'POST',
       headers: { authorization: this.#auth, 'content-type': 'application/json' },
       body,
-      signal: AbortSignal.timeout(this.#timeoutMs),
+      signal: AbortSignal.any([AbortSignal.timeout(this.#timeoutMs), this.#abort.signal]),
     });
   }
 
