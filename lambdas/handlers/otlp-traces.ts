@@ -6,6 +6,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import middy from '@middy/core';
 import { KinesisEnvelopes } from '#adapters/aws/kinesis-envelopes.ts';
+import { powertoolsLog } from '#adapters/aws/powertools-log.ts';
 import { logger } from '#handlers/observability/logger.ts';
 import { tracer } from '#handlers/observability/tracer.ts';
 import { required } from '#handlers/wiring/config.ts';
@@ -16,6 +17,6 @@ const stream = new KinesisEnvelopes({
   stream: required(process.env, 'EVENT_STREAM'),
 });
 
-export const handler = middy(createOtlpTraces(stream))
+export const handler = middy(createOtlpTraces(stream, powertoolsLog(logger)))
   .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger));

@@ -8,11 +8,11 @@ import { DynamicTool } from '@langchain/core/tools';
 import { FakeListChatModel } from '@langchain/core/utils/testing';
 import OpenAI from 'openai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DevRuntime } from '#adapters/local/dev-runtime.ts';
 import type { LedgerRecord } from '#core/chain/record.ts';
 import { createPolicyEngine } from '#core/policy/create-engine.ts';
 import { defaultPolicy } from '#core/policy/default-policy.ts';
 import { callGuardrail } from '#core/policy/guardrail-call.ts';
+import type { DevRuntime } from '#handlers/wiring/dev-runtime.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 import { readLedger, startTestRuntime, verifyDataDir } from './support/dev-harness.ts';
 

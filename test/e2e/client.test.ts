@@ -1,6 +1,6 @@
 import { AuditTrailClient, type AuditTrailError } from '@ai-audit-trail/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DevRuntime } from '#adapters/local/dev-runtime.ts';
+import type { DevRuntime } from '#handlers/wiring/dev-runtime.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 import { until } from '#test/helpers/until.ts';
 import { readLedger, startTestRuntime, verifyDataDir } from './support/dev-harness.ts';

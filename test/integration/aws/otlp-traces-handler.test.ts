@@ -141,7 +141,7 @@ describe('OTLP traces handler', () => {
     });
   });
 
-  it('answers JSON in JSON, protobuf in binary when accepted, and fails (a 5xx from API Gateway) when Kinesis refuses', async () => {
+  it('answers JSON in JSON, protobuf in binary when accepted, and 503 when Kinesis refuses a record', async () => {
     const spans = sdkSpans();
     const json = await invoke(
       apiEvent(JsonTraceSerializer.serializeRequest(spans) as Uint8Array, 'application/json'),
@@ -163,11 +163,11 @@ describe('OTLP traces handler', () => {
     expect(response.partialSuccess?.errorMessage).toContain('ignored');
 
     kinesis.on(PutRecordsCommand).resolves({ FailedRecordCount: 1, Records: [] });
-    await expect(
-      invoke(
-        apiEvent(JsonTraceSerializer.serializeRequest(spans) as Uint8Array, 'application/json'),
-      ),
-    ).rejects.toThrow(/not put/);
+    const unavailable = await invoke(
+      apiEvent(JsonTraceSerializer.serializeRequest(spans) as Uint8Array, 'application/json'),
+    );
+    expect(unavailable.statusCode).toBe(503);
+    expect(JSON.parse(unavailable.body)).toMatchObject({ error: 'unavailable' });
     const refused = await invoke(apiEvent(new TextEncoder().encode('x'), 'text/plain'));
     expect(refused.statusCode).toBe(415);
   });
