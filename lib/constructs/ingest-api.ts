@@ -5,6 +5,8 @@
  * `Authorization: Bearer <key>` and `x-api-key` work) and the body against JSON-schema
  * models generated from the core intake schema. `GET /v1/events/{event_id}` reads through
  * the query Lambda; `POST /v1/guardrails/evaluate` exists only when its handler does.
+ * `POST /v1/traces` (OTLP/HTTP) goes through a Lambda, the one route whose body needs
+ * decoding (protobuf) before it can go on the stream.
  */
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
@@ -48,6 +50,8 @@ export const INGEST_ROUTES = EVENT_ROUTES.map((route) => ({
  * the local server. */
 export const BATCH_PATH = pathParts(routeSpec('batch').path);
 export const STAGE_NAME = 'prod';
+/** The OTLP/HTTP binary content type (the only binary media type of the API). */
+export const OTLP_PROTOBUF = 'application/x-protobuf';
 
 export interface IngestApiProps {
   readonly stream: kinesis.IStream;
@@ -118,6 +122,8 @@ export class IngestApi extends Construct {
   public readonly authorizerFunction: lambda.Function;
   public readonly queryFunction: lambda.Function;
   public readonly guardrailFunction: lambda.Function | undefined;
+  /** `POST /v1/traces`: decodes OTLP, puts GenAI spans on the stream (PutRecords only). */
+  public readonly otlpTracesFunction: lambda.Function;
   /** Role API Gateway assumes to put records: kinesis:PutRecord(s) on the stream only. */
   public readonly integrationRole: iam.Role;
   public readonly accessLogs: logs.LogGroup;
@@ -146,6 +152,8 @@ export class IngestApi extends Construct {
       restApiName: `${Stack.of(this).stackName}-api`,
       description: 'Audit trail: ingest and query API',
       endpointTypes: [apigw.EndpointType.REGIONAL],
+      // OTLP protobuf bodies reach the traces Lambda base64-encoded; JSON stays text.
+      binaryMediaTypes: [OTLP_PROTOBUF],
       apiKeySourceType: apigw.ApiKeySourceType.AUTHORIZER,
       cloudWatchRole: true,
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
@@ -384,6 +392,23 @@ export class IngestApi extends Construct {
     } else {
       this.guardrailFunction = undefined;
     }
+
+    // OTLP traces: decoded by a Lambda (protobuf needs it), then PutRecords on the stream.
+    const otlpFn = new AuditFunction(this, 'OtlpTraces', {
+      entry: handlerEntry('otlp-traces'),
+      description: 'Audit trail: POST /v1/traces (OTLP/HTTP GenAI spans)',
+      logsKey: p.logsKey,
+      memorySize: 512,
+      timeout: Duration.seconds(15),
+      environment: { EVENT_STREAM: streamName },
+      removalPolicy: p.removalPolicy,
+    });
+    this.otlpTracesFunction = otlpFn.function;
+    grantPutRecords(this.otlpTracesFunction);
+    acknowledgeSynchronous(this.otlpTracesFunction, 'API Gateway');
+    this.api.root
+      .resourceForPath(pathParts(routeSpec('otlp_traces').path).join('/'))
+      .addMethod('POST', new apigw.LambdaIntegration(this.otlpTracesFunction), guarded);
 
     this.answerOtherMethods();
 

@@ -17,6 +17,7 @@ import type { APIGatewayProxyResult, APIGatewayRequestAuthorizerEvent } from 'aw
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
 import { createAuthorizer } from '#handlers/wiring/api-key-authorizer.ts';
 import { createGuardrail } from '#handlers/wiring/guardrail-api.ts';
+import { createOtlpTraces } from '#handlers/wiring/otlp-traces-api.ts';
 import type { ProxyRequestEvent } from '#handlers/wiring/proxy-answer.ts';
 import { createQuery } from '#handlers/wiring/query-api.ts';
 import type { ApiKeyDirectory } from '#ports/api-keys.ts';
@@ -72,6 +73,10 @@ export const startAwsGateway = (deps: AwsGatewayDeps) => {
     stack.getLogicalId(fn.node.defaultChild as CfnFunction);
   const lambdas = new Map<string, (event: ProxyRequestEvent) => Promise<APIGatewayProxyResult>>([
     [logicalId(stack.ingestApi.queryFunction), createQuery(deps.ledger, silentLog)],
+    [
+      logicalId(stack.ingestApi.otlpTracesFunction),
+      createOtlpTraces({ putMany: (envelopes) => sink.publish(envelopes) }, silentLog),
+    ],
   ]);
   if (stack.ingestApi.guardrailFunction) {
     lambdas.set(

@@ -149,6 +149,58 @@ export const CONTRACT_CASES: readonly ContractCase[] = [
     ],
   },
   {
+    name: 'records a GenAI span of an OTLP/JSON export and ignores the other span',
+    doc: 'POST /v1/traces',
+    request: post('/v1/traces', {
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'loans' } }] },
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId: '5b8efff798038103d269b633813fc60c',
+                  spanId: 'eee19b7ec3c1b174',
+                  name: 'chat gpt-4o',
+                  attributes: [
+                    { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
+                    { key: 'gen_ai.completion', value: { stringValue: 'approved' } },
+                  ],
+                },
+                {
+                  traceId: '5b8efff798038103d269b633813fc60c',
+                  spanId: 'eee19b7ec3c1b175',
+                  name: 'GET /',
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    }),
+    status: 200,
+    body: {
+      partialSuccess: {
+        rejectedSpans: 0,
+        errorMessage: '1 spans without gen_ai.* attributes ignored',
+      },
+      accepted_spans: 1,
+      ignored_spans: 1,
+      rejected_spans: 0,
+      event_ids: ['otel:5b8efff798038103d269b633813fc60c:eee19b7ec3c1b174'],
+    },
+    published: [
+      {
+        route: 'otlp',
+        payload: expect.objectContaining({
+          event_id: 'otel:5b8efff798038103d269b633813fc60c:eee19b7ec3c1b174',
+          application_id: 'loans',
+          output: { content: 'approved' },
+        }),
+      },
+    ],
+  },
+  {
     name: 'refuses a guardrail call with problems',
     doc: '400',
     request: post('/v1/guardrails/evaluate', { text: 'x', direction: 'sideways' }),

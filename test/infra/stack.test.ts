@@ -319,8 +319,8 @@ describe('ledger table', () => {
 describe('processor', () => {
   it('runs Node.js 22 on ARM64 with tracing and Powertools settings (every function)', () => {
     const functions = template.findResources('AWS::Lambda::Function');
-    // processor, checkpointer, query, authorizer, guardrail
-    expect(Object.keys(functions)).toHaveLength(5);
+    // processor, checkpointer, query, authorizer, guardrail, otlp traces
+    expect(Object.keys(functions)).toHaveLength(6);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -379,7 +379,7 @@ describe('processor', () => {
       expect(files.sort(), id).toEqual(['index.mjs', 'index.mjs.map']);
       return { id, bytes: statSync(join(assemblyDir, `asset.${hash}`, 'index.mjs')).size };
     });
-    expect(sizes).toHaveLength(5);
+    expect(sizes).toHaveLength(6);
     const over = sizes.filter((s) => s.bytes > 1_048_576).map((s) => `${s.id}: ${s.bytes} bytes`);
     expect(over, 'bundles over 1 MiB').toEqual([]);
   });
@@ -461,6 +461,7 @@ describe('ingest API', () => {
         'events:batch',
         'guardrails',
         'logs',
+        'traces',
         'v1',
         '{event_id}',
       ].sort(),
@@ -498,8 +499,10 @@ describe('ingest API', () => {
   it('answers guardrail calls from a Lambda, validated against the guardrail model', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
     const proxied = methods.filter((m) => m.Properties.Integration?.Type === 'AWS_PROXY');
-    expect(proxied.map((m) => m.Properties.HttpMethod).sort()).toEqual(['GET', 'POST']);
-    const guardrail = proxied.find((m) => m.Properties.HttpMethod === 'POST');
+    expect(proxied.map((m) => m.Properties.HttpMethod).sort()).toEqual(['GET', 'POST', 'POST']);
+    const guardrail = proxied.find(
+      (m) => m.Properties.HttpMethod === 'POST' && m.Properties.RequestModels !== undefined,
+    );
     expect(guardrail?.Properties).toMatchObject({
       AuthorizationType: 'CUSTOM',
       ApiKeyRequired: true,
@@ -545,6 +548,52 @@ describe('ingest API', () => {
         ],
       },
     });
+  });
+
+  it('decodes POST /v1/traces (OTLP) in a Lambda that may only put records on the stream', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      BinaryMediaTypes: ['application/x-protobuf'],
+    });
+    const traces = only(
+      Object.entries(template.findResources('AWS::ApiGateway::Resource'))
+        .filter(([, r]) => r.Properties.PathPart === 'traces')
+        .map(([id]) => id),
+      'traces resource',
+    );
+    const fn = only(
+      logicalIds(template, 'AWS::Lambda::Function').filter((id) => id.includes('OtlpTraces')),
+      'otlp function',
+    );
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'POST',
+      ResourceId: { Ref: traces },
+      AuthorizationType: 'CUSTOM',
+      ApiKeyRequired: true,
+      Integration: Match.objectLike({ Type: 'AWS_PROXY' }),
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('/v1/traces'),
+      Environment: {
+        Variables: Match.objectLike({
+          EVENT_STREAM: stack.resolve(stack.stream.stream.streamName),
+        }),
+      },
+    });
+    // Its role's own policy: PutRecord(s) on this stream and the stream key, nothing else.
+    const role = template.findResources('AWS::Lambda::Function')[fn]?.Properties.Role;
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify(policy.Properties.Roles).includes(JSON.stringify(role['Fn::GetAtt'][0])),
+    );
+    const actions = policies.flatMap((policy) =>
+      policy.Properties.PolicyDocument.Statement.flatMap((st: { Action: unknown }) => st.Action),
+    );
+    expect(
+      actions.filter((a: string) => !a.startsWith('xray:') && !a.startsWith('logs:')).sort(),
+    ).toEqual(['kinesis:PutRecord', 'kinesis:PutRecords', 'kms:GenerateDataKey']);
+    const streamStatement = policies
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+      .find((st: { Action: unknown }) => JSON.stringify(st.Action).includes('kinesis:'));
+    expect(streamStatement.Resource).toEqual(stack.resolve(stack.stream.stream.streamArn));
   });
 
   it('reads GET /v1/events/{event_id} through the query Lambda', () => {

@@ -66,5 +66,7 @@ export const answerHeaders = (answer: ApiAnswer, requestId: string): Record<stri
   ...answer.headers,
 });
 
-/** The body of an answer as sent. */
-export const answerText = (answer: ApiAnswer): string => JSON.stringify(answer.body);
+/** The body of an answer as sent: JSON, or bytes as they are (OTLP protobuf answers,
+ * whose `content-type` header the answer sets). */
+export const answerText = (answer: ApiAnswer): string | Uint8Array =>
+  answer.body instanceof Uint8Array ? answer.body : JSON.stringify(answer.body);

@@ -39,6 +39,7 @@ export const API_ROUTES = [
     auth: true,
     runtimes: 'both',
   },
+  { name: 'otlp_traces', method: 'POST', path: '/v1/traces', auth: true, runtimes: 'both' },
   { name: 'healthz', method: 'GET', path: '/healthz', auth: false, runtimes: 'local' },
 ] as const satisfies readonly RouteSpec[];
 

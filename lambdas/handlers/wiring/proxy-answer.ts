@@ -17,11 +17,14 @@ export type ProxyRequestEvent = Pick<
 };
 
 /** A contract answer as an API Gateway proxy result, with the contract's headers. */
-export const proxyResult = (answer: ApiAnswer, requestId: string): APIGatewayProxyResult => ({
-  statusCode: answer.status,
-  headers: answerHeaders(answer, requestId),
-  body: answerText(answer),
-});
+export const proxyResult = (answer: ApiAnswer, requestId: string): APIGatewayProxyResult => {
+  const body = answerText(answer);
+  const headers = answerHeaders(answer, requestId);
+  if (typeof body === 'string') return { statusCode: answer.status, headers, body };
+  // Bytes go base64-encoded; API Gateway decodes them for a binary media type.
+  const base64 = Buffer.from(body).toString('base64');
+  return { statusCode: answer.status, headers, body: base64, isBase64Encoded: true };
+};
 
 /** API Gateway keeps the client's header case; the contract reads lower-case names. */
 export const lowerCaseHeaders = (

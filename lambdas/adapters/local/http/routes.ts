@@ -2,11 +2,13 @@ import { answerGuardrail, GUARDRAIL_BODY_LIMIT } from '#core/api/guardrail.ts';
 import { acceptBatch, BATCH_BODY_LIMIT } from '#core/api/ingest-batch.ts';
 import { acceptEvent, EVENT_BODY_LIMIT } from '#core/api/ingest-event.ts';
 import { lookupEvent } from '#core/api/lookup-event.ts';
+import { answerTraces, TRACES_BODY_LIMIT } from '#core/api/otlp-traces.ts';
 import { API_ROUTES, type RouteName, type RouteSpec } from '#core/api/routes.ts';
 import type { EnvelopeSink } from '#ports/envelope-sink.ts';
 import type { GuardrailEvaluator } from '#ports/guardrail.ts';
 import type { RecordReader } from '#ports/ledger.ts';
 import type { Handler } from './handler.ts';
+import { readBody } from './read-body.ts';
 import { readJson } from './read-json.ts';
 
 /** One route of the contract with its local handler. */
@@ -37,6 +39,8 @@ export const buildRoutes = (deps: RouteDeps): Route[] => {
     log: event('log'),
     batch: async (ctx) => acceptBatch(await readJson(ctx.req, BATCH_BODY_LIMIT), ctx, stream),
     get_event: async ({ params }) => lookupEvent(params.event_id, deps.ledger),
+    otlp_traces: async (ctx) =>
+      answerTraces(ctx.req.headers, await readBody(ctx.req, TRACES_BODY_LIMIT), ctx, stream),
     healthz: async () => ({ status: 200, body: { ok: true, ...deps.health?.() } }),
     ...(guardrail === undefined
       ? {}
