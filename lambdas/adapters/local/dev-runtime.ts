@@ -6,6 +6,7 @@ import { checkpointChains } from '#core/pipeline/checkpoint.ts';
 import type { CheckpointDeps, LogPort, ProcessorDeps } from '#core/pipeline/deps.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
 import { type PolicyEngine, passThroughPolicy } from '#core/policy/engine.ts';
+import { proveEvent } from '#core/verify/proof.ts';
 import type { AlertsPort } from '#ports/alerts.ts';
 import { systemClock } from '#ports/clock.ts';
 import type { LedgerPort } from '#ports/ledger.ts';
@@ -18,6 +19,7 @@ import {
 import { loadOrCreateEd25519Signer } from './ed25519-signer.ts';
 import { openFileArchive } from './file-archive.ts';
 import { isErrnoCode } from './file-io.ts';
+import { openFileKeyStore } from './file-key-store.ts';
 import { openFileLedger } from './file-ledger.ts';
 import { type ResolvedApiKey, resolveApiKey } from './http/api-key.ts';
 import type { GuardrailEvaluator } from './http/guardrail.ts';
@@ -32,6 +34,8 @@ export interface DevPaths {
   readonly archive: string;
   readonly keys: string;
   readonly apiKey: string;
+  /** Keys created with `audit-trail keys` (digests, roles, scopes). */
+  readonly accessKeys: string;
   readonly alerts: string;
   /** Holds the pid of the process running on the data dir. */
   readonly lock: string;
@@ -47,6 +51,7 @@ export const devPaths = (dataDir: string): DevPaths => {
     archive: join(data, 'archive'),
     keys: join(data, 'keys'),
     apiKey: join(data, 'api-key'),
+    accessKeys: join(data, 'access-keys.json'),
     alerts: join(data, 'alerts.jsonl'),
     lock: join(data, 'lock'),
   };
@@ -152,6 +157,13 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 8787,
       apiKey: apiKey.key,
+      keys: openFileKeyStore(paths.accessKeys),
+      query: {
+        ledger: fileLedger,
+        archive,
+        clock: systemClock,
+        prove: (eventId) => proveEvent(archive, eventId),
+      },
       stream,
       ledger,
       log,

@@ -8,6 +8,7 @@ import {
   type EventLocation,
   type LedgerPort,
 } from '#ports/ledger.ts';
+import type { RecordSearchPort } from '#ports/record-search.ts';
 import { readAt, writeAll } from './file-io.ts';
 import {
   InvalidAppendError,
@@ -25,9 +26,10 @@ import {
   slotIntact,
 } from './ledger-frame.ts';
 import { type MetaStore, openMetaStore } from './ledger-meta.ts';
+import { SearchIndex } from './search-index.ts';
 
 /** The file-backed ledger, plus what it had to repair when it was opened. */
-export interface FileLedger extends LedgerPort {
+export interface FileLedger extends LedgerPort, RecordSearchPort {
   readonly dir: string;
   /** Bytes of a torn tail cut off at open (an append that a crash interrupted). */
   readonly recovered: { readonly recordBytes: number; readonly bodyBytes: number };
@@ -121,6 +123,7 @@ const openLedgerFiles = async (
   let ordChain = new Uint32Array(1024);
   let ordSeq = new Uint32Array(1024);
   const pendingIds = new Set<string>();
+  const searchIndex = new SearchIndex();
 
   const chainState = (name: string): ChainState => {
     let state = chains.get(name);
@@ -176,6 +179,8 @@ const openLedgerFiles = async (
       ids.set(id, ordinal);
       ordChain[ordinal] = chain.index;
       ordSeq[ordinal] = seq;
+      const terms = header.t?.[i];
+      if (terms !== undefined) searchIndex.add(chain.name, seq, header.ms?.[i] ?? 0, terms);
     }
     chain.count = need;
     chain.nextSeq = need;
@@ -367,6 +372,10 @@ const openLedgerFiles = async (
     get,
     range,
     chains: chainNames,
+    search: async (query) => {
+      usable();
+      return searchIndex.search(query);
+    },
     meta: async (chain: string): Promise<ChainMeta> => {
       usable();
       return meta.get(chain);

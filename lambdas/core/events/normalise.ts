@@ -101,11 +101,7 @@ export function normalise(envelope: IntakeEnvelope): NormaliseResult {
 
   const eventId = stringAt(payload, 'event_id') ?? stringAt(payload, 'decision_id');
   const occurredAt = stringAt(payload, 'timestamp');
-  const metadata = isRecord(payload.metadata) ? payload.metadata : {};
-  const useCase =
-    stringAt(payload, 'use_case') ??
-    stringAt(metadata, 'use_case') ??
-    stringAt(payload, 'decision_type');
+  const useCase = useCaseOf(payload);
   const event: NormalisedEvent = {
     event_id: eventId ?? envelope.request_id,
     kind: shape.kind,
@@ -120,6 +116,18 @@ export function normalise(envelope: IntakeEnvelope): NormaliseResult {
     ...(useCase === undefined ? {} : { use_case: useCase }),
   };
   return { ok: true, event };
+}
+
+/** The use case a payload names: `use_case`, else `metadata.use_case`, else
+ * `decision_type`. */
+export function useCaseOf(payload: unknown): string | undefined {
+  if (!isRecord(payload)) return undefined;
+  const metadata = isRecord(payload.metadata) ? payload.metadata : {};
+  return (
+    stringAt(payload, 'use_case') ??
+    stringAt(metadata, 'use_case') ??
+    stringAt(payload, 'decision_type')
+  );
 }
 
 /** A guardrail call, chained like any other event once it was evaluated. */

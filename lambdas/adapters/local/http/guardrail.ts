@@ -1,3 +1,5 @@
+import { admitEnvelope } from '#core/access/admit.ts';
+import { GUARDRAIL_ROUTE } from '#core/events/guardrail-request.ts';
 import { MAX_EVENT_BYTES } from '#core/events/limits.ts';
 import type { GuardrailOutcome } from '#core/policy/guardrail-call.ts';
 import type { EnvelopePublisher, Handler } from './handler.ts';
@@ -15,9 +17,19 @@ export type GuardrailEvaluator = (
 /** The guardrail route: JSON in (same limits as one event), evaluated, chained, answered. */
 export const guardrailRoute =
   (evaluate: GuardrailEvaluator, stream: EnvelopePublisher): Handler =>
-  async ({ req, requestId, receivedAt }) => {
+  async ({ req, requestId, receivedAt, principal }) => {
     const payload = await readJson(req, MAX_EVENT_BYTES);
-    const outcome = await evaluate(payload, { request_id: requestId, received_at: receivedAt });
-    if (outcome.envelope !== undefined) await stream.publish([outcome.envelope]);
+    const request = { request_id: requestId, received_at: receivedAt };
+    // The chain is checked before the policy runs: a key outside it learns nothing.
+    if (principal !== undefined) {
+      admitEnvelope(principal, { v: 1, route: GUARDRAIL_ROUTE, ...request, payload });
+    }
+    const outcome = await evaluate(payload, request);
+    if (outcome.envelope !== undefined) {
+      const { envelope } = outcome;
+      await stream.publish([
+        principal === undefined ? envelope : admitEnvelope(principal, envelope),
+      ]);
+    }
     return { status: outcome.status, body: outcome.body };
   };

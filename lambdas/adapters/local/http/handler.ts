@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Principal } from '#core/access/roles.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
 import type { Answer } from './responses.ts';
 
@@ -11,6 +12,10 @@ export interface RequestContext {
   readonly requestId: string;
   /** ISO 8601 UTC, when the request arrived. */
   readonly receivedAt: string;
+  /** Who is calling (undefined only on routes without auth). */
+  readonly principal?: Principal;
+  /** Query parameters, first value of each. */
+  readonly query: Readonly<Record<string, string | undefined>>;
 }
 
 /** A route handler: answers, or throws an HttpError that becomes the answer. */

@@ -1,3 +1,4 @@
+import { admitEnvelope } from '#core/access/admit.ts';
 import { parseBatch } from '#core/events/batch.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
 import { MAX_EVENT_BYTES } from '#core/events/limits.ts';
@@ -29,7 +30,7 @@ export type BatchItemResult =
  */
 export const ingestBatch =
   (stream: EnvelopePublisher): Handler =>
-  async ({ req, requestId, receivedAt }) => {
+  async ({ req, requestId, receivedAt, principal }) => {
     const batch = parseBatch(await readJson(req, MAX_BATCH_BODY_BYTES));
     if (!batch.ok) throw invalidRequest(batch.problems);
     const envelopes: IntakeEnvelope[] = [];
@@ -46,11 +47,13 @@ export const ingestBatch =
         const problems = prefixProblems(`events[${index}]`, result.problems);
         return { index, status: 'invalid', problems };
       }
-      envelopes.push(envelope);
+      // One item outside the key's chains refuses the whole batch (403), before any is kept.
+      const admitted = principal === undefined ? envelope : admitEnvelope(principal, envelope);
+      envelopes.push(admitted);
       return {
         index,
         event_id: result.event.event_id,
-        chain: chainOf(envelope),
+        chain: chainOf(admitted),
         status: 'accepted',
       };
     });

@@ -1,3 +1,4 @@
+import { admitEnvelope } from '#core/access/admit.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
 import { MAX_EVENT_BYTES } from '#core/events/limits.ts';
 import { normalise } from '#core/events/normalise.ts';
@@ -19,17 +20,18 @@ export interface AcceptedEvent {
  */
 export const ingestEvent =
   (route: string, stream: EnvelopePublisher): Handler =>
-  async ({ req, requestId, receivedAt }) => {
+  async ({ req, requestId, receivedAt, principal }) => {
     const payload = await readJson(req, MAX_EVENT_BYTES);
-    const envelope: IntakeEnvelope = {
+    const given: IntakeEnvelope = {
       v: 1,
       route,
       request_id: requestId,
       received_at: receivedAt,
       payload,
     };
-    const result = normalise(envelope);
+    const result = normalise(given);
     if (!result.ok) throw invalidRequest(result.problems);
+    const envelope = principal === undefined ? given : admitEnvelope(principal, given);
     await stream.publish([envelope]);
     const body: AcceptedEvent = {
       event_id: result.event.event_id,

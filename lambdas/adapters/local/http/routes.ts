@@ -1,8 +1,10 @@
+import type { QueryDeps } from '#core/query/deps.ts';
 import { type GuardrailEvaluator, guardrailRoute } from './guardrail.ts';
 import type { EnvelopePublisher, Handler } from './handler.ts';
 import { ingestBatch } from './ingest-batch.ts';
 import { ingestEvent } from './ingest-event.ts';
 import { lookupEvent, type RecordReader } from './lookup-event.ts';
+import { queryHandlers } from './query-routes.ts';
 
 /** One route: method, path (exact, or a pattern with named groups), auth, handler. */
 export interface Route {
@@ -20,6 +22,8 @@ export interface RouteDeps {
   /** Extra fields for `/healthz` (stream stats). */
   readonly health?: () => Readonly<Record<string, unknown>>;
   readonly guardrail?: GuardrailEvaluator;
+  /** Adds search, raw views and the review queue (and upgrades `get_event` to them). */
+  readonly query?: QueryDeps;
 }
 
 /** The local API's routes: the same paths, auth and answers as the API Gateway API. */
@@ -28,7 +32,9 @@ export const buildRoutes = (deps: RouteDeps): Route[] => [
   route('decision_log', 'POST', '/v1/logs/decisions', ingestEvent('decision_log', deps.stream)),
   route('log', 'POST', '/v1/logs', ingestEvent('log', deps.stream)),
   route('batch', 'POST', '/v1/events:batch', ingestBatch(deps.stream)),
-  route('get_event', 'GET', /^\/v1\/events\/(?<event_id>[^/]+)$/, lookupEvent(deps.ledger)),
+  ...(deps.query === undefined
+    ? [route('get_event', 'GET', EVENT_PATH, lookupEvent(deps.ledger))]
+    : queryRoutes(deps.query)),
   ...(deps.guardrail === undefined
     ? []
     : [
@@ -47,6 +53,21 @@ export const buildRoutes = (deps: RouteDeps): Route[] => [
     handle: async () => ({ status: 200, body: { ok: true, ...deps.health?.() } }),
   },
 ];
+
+const EVENT_PATH = /^\/v1\/events\/(?<event_id>[^/]+)$/;
+const REVIEW_PATH = /^\/v1\/reviews\/(?<event_id>[^/]+)$/;
+
+const queryRoutes = (deps: QueryDeps): Route[] => {
+  const h = queryHandlers(deps);
+  return [
+    route('get_event', 'GET', EVENT_PATH, h.getEventRoute),
+    route('search_events', 'GET', '/v1/events', h.searchRoute),
+    route('subject_events', 'GET', /^\/v1\/subjects\/(?<user_id>[^/]+)\/events$/, h.subjectRoute),
+    route('list_reviews', 'GET', '/v1/reviews', h.listReviewsRoute),
+    route('get_review', 'GET', REVIEW_PATH, h.getReviewRoute),
+    route('post_review', 'POST', REVIEW_PATH, h.postReviewRoute),
+  ];
+};
 
 const route = (name: string, method: Route['method'], path: Route['path'], handle: Handler) =>
   ({ name, method, path, auth: true, handle }) satisfies Route;

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { authenticate, DEV_KEY_ID } from '#core/access/keys.ts';
+import { ALL_CHAINS, can, DEFAULT_TENANT, type Principal } from '#core/access/roles.ts';
+import { permissionFor } from '#core/access/route-permissions.ts';
 import type { LogPort } from '#core/pipeline/deps.ts';
+import type { QueryDeps } from '#core/query/deps.ts';
+import { QueryError } from '#core/query/errors.ts';
+import type { KeyStore } from '#ports/key-store.ts';
 import { createKeyCheck } from './auth.ts';
 import { HttpError, RequestAbortedError } from './errors.ts';
 import type { GuardrailEvaluator } from './guardrail.ts';
@@ -23,7 +29,13 @@ export interface LocalApiOptions {
   readonly host: string;
   /** 0 picks a free port; the chosen one is in `url`. */
   readonly port: number;
-  readonly apiKey: string;
+  /** The development key: an `admin` of the default tenant over every chain (key id
+   * `dev`). Optional when `keys` holds the keys. */
+  readonly apiKey?: string;
+  /** The keys created with `audit-trail keys` (roles, tenants, chain scopes). */
+  readonly keys?: Pick<KeyStore, 'findByDigest'>;
+  /** Adds search, raw views and the review queue. */
+  readonly query?: QueryDeps;
   readonly stream: EnvelopePublisher;
   readonly ledger: RecordReader;
   readonly log: LogPort;
@@ -47,7 +59,17 @@ export interface LocalApi {
  */
 export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi> => {
   const routes = buildRoutes(options);
-  const isAuthorised = createKeyCheck(options.apiKey);
+  const isDevKey = options.apiKey === undefined ? () => false : createKeyCheck(options.apiKey);
+  const devPrincipal: Principal = {
+    key_id: DEV_KEY_ID,
+    tenant: DEFAULT_TENANT,
+    role: 'admin',
+    chains: [ALL_CHAINS],
+  };
+  const principalOf = async (req: IncomingMessage): Promise<Principal | undefined> => {
+    if (isDevKey(req.headers)) return devPrincipal;
+    return options.keys === undefined ? undefined : authenticate(req.headers, options.keys);
+  };
   const { log } = options;
 
   const server = createServer(
@@ -60,12 +82,12 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = performance.now();
     const requestId = randomUUID();
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const [path = '/', search = ''] = (req.url ?? '/').split('?', 2);
     const match = matchRoute(routes, req.method ?? '', path);
     const name = match.type === 'found' ? match.route.name : match.type;
     let answer: Answer;
     try {
-      answer = await answerFor(match, req, requestId);
+      answer = await answerFor(match, req, requestId, search);
     } catch (error) {
       if (error instanceof RequestAbortedError) {
         log.info('request aborted by client', { request_id: requestId, route: name });
@@ -86,7 +108,7 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
     });
   };
 
-  const answerFor = async (match: RouteMatch, req: IncomingMessage, id: string) => {
+  const answerFor = async (match: RouteMatch, req: IncomingMessage, id: string, search: string) => {
     switch (match.type) {
       case 'not_found':
         return errorAnswer(404, 'not_found', 'no such route');
@@ -98,19 +120,35 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
       }
       case 'found': {
         const { route, params } = match;
-        if (route.auth && !isAuthorised(req.headers)) {
+        const principal = route.auth ? await principalOf(req) : undefined;
+        if (route.auth && principal === undefined) {
           const message = 'send the API key in x-api-key or Authorization: Bearer <key>';
           const headers = { 'www-authenticate': 'Bearer' };
           return { ...errorAnswer(401, 'unauthorized', message), headers };
         }
-        return route.handle({ req, params, requestId: id, receivedAt: new Date().toISOString() });
+        // The one place the role × route table is enforced.
+        // A route with auth that is missing from the table is refused to everyone.
+        const needed = permissionFor(route.name);
+        if (principal !== undefined && (needed === undefined || !can(principal, needed))) {
+          return errorAnswer(403, 'forbidden', `role ${principal.role} may not call ${route.name}`);
+        }
+        const query: Record<string, string> = Object.create(null);
+        for (const [name, value] of new URLSearchParams(search)) query[name] ??= value;
+        return route.handle({
+          req,
+          params,
+          requestId: id,
+          receivedAt: new Date().toISOString(),
+          query,
+          ...(principal === undefined ? {} : { principal }),
+        });
       }
     }
   };
 
   /** Refusals become their answer; anything else is a server fault, logged without payload. */
   const refusal = (error: unknown, requestId: string, route: string): Answer => {
-    if (error instanceof HttpError) {
+    if (error instanceof HttpError || error instanceof QueryError) {
       return errorAnswer(error.status, error.code, error.message, error.problems);
     }
     log.error('request failed', { request_id: requestId, route, error });
