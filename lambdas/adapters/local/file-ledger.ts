@@ -180,7 +180,9 @@ const openLedgerFiles = async (
       ordChain[ordinal] = chain.index;
       ordSeq[ordinal] = seq;
       const terms = header.t?.[i];
-      if (terms !== undefined) searchIndex.add(chain.name, seq, header.ms?.[i] ?? 0, terms);
+      if (terms !== undefined && header.td !== undefined) {
+        searchIndex.add(chain.name, seq, header.ms?.[i] ?? 0, terms, header.td);
+      }
     }
     chain.count = need;
     chain.nextSeq = need;

@@ -28,9 +28,11 @@ export interface FrameHeader {
   readonly bl: readonly number[];
   /** Event id of each record. */
   readonly ids: readonly string[];
-  /** Search terms of each record (see #core/search/terms.ts), so opening rebuilds the
-   * search index from headers too; absent in frames written before search existed. */
-  readonly t?: readonly (readonly string[])[];
+  /** The frame's distinct search terms (see #core/search/terms.ts), so opening rebuilds
+   * the search index from headers too; absent in frames written before search existed. */
+  readonly td?: readonly string[];
+  /** Each record's terms, as positions in `td` (a chain's records share most terms). */
+  readonly t?: readonly (readonly number[])[];
   /** `ingested_at` of each record, epoch ms (same presence as `t`). */
   readonly ms?: readonly number[];
 }
@@ -53,10 +55,21 @@ export const encodeFrame = (records: readonly LedgerRecord[], bodyOffset: number
   const rl: number[] = [];
   const bl: number[] = [];
   const ids: string[] = [];
-  const t: string[][] = [];
+  const td: string[] = [];
+  const positions = new Map<string, number>();
+  const t: number[][] = [];
   const ms: number[] = [];
   for (const record of records) {
-    t.push(termsOf(record));
+    t.push(
+      termsOf(record).map((term) => {
+        let at = positions.get(term);
+        if (at === undefined) {
+          at = td.push(term) - 1;
+          positions.set(term, at);
+        }
+        return at;
+      }),
+    );
     ms.push(Date.parse(record.ingested_at));
     const { body, body_salt, ...envelope } = record;
     const line = Buffer.from(`${JSON.stringify(envelope)}\n`);
@@ -82,6 +95,7 @@ export const encodeFrame = (records: readonly LedgerRecord[], bodyOffset: number
     rl,
     bl,
     ids,
+    td,
     t,
     ms,
   };
