@@ -153,6 +153,18 @@ describe('who may see and do what, on `audit-trail dev`', () => {
       expect((await get(ingest, path)).status, path).toBe(403);
     }
 
+    // The admin lists keys (never the keys or their digests) and revokes the app's.
+    const listed = await runCli(['keys', 'list', '--json', '--data', dir]);
+    const ids = JSON.parse(listed.output) as { key_id: string; role: string; digest?: string }[];
+    expect(ids.map((k) => k.role).sort()).toEqual(['auditor', 'ingest', 'reviewer']);
+    expect(listed.output).not.toContain(ingest);
+    expect(ids.every((k) => k.digest === undefined)).toBe(true);
+    const appKey = ids.find((k) => k.role === 'ingest')?.key_id as string;
+    expect((await runCli(['keys', 'revoke', appKey, '--data', dir])).code).toBe(0);
+    expect(
+      (await postJson(runtime.url, '/v1/logs/decisions', events[2], bearer(ingest))).status,
+    ).toBe(401);
+
     // And the archive, access and review records included, verifies clean.
     await runtime.checkpoint();
     const report = await verifyDataDir(dir);
