@@ -124,6 +124,26 @@ const openLedgerFiles = async (
   let ordSeq = new Uint32Array(1024);
   const pendingIds = new Set<string>();
   const searchIndex = new SearchIndex();
+  /** Frames not in the search index yet, in file order. The index is built after open in
+   * the background (startup waits only for the chains), and a search first indexes what
+   * is left, so it always sees every durable record. */
+  const toIndex: { chain: string; first: number; header: FrameHeader }[] = [];
+  let indexing: Promise<void> | undefined;
+  const indexFrames = (): Promise<void> => {
+    indexing ??= (async () => {
+      for (let n = 1; toIndex.length > 0 && !closed; n++) {
+        const { chain, first, header } = toIndex.shift() as (typeof toIndex)[number];
+        const terms = header.td ?? [];
+        header.t?.forEach((positions, i) => {
+          searchIndex.add(chain, first + i, header.ms?.[i] ?? 0, positions, terms);
+        });
+        if (n % 32 === 0) await new Promise((resolve) => setImmediate(resolve));
+      }
+    })().finally(() => {
+      indexing = undefined;
+    });
+    return indexing;
+  };
 
   const chainState = (name: string): ChainState => {
     let state = chains.get(name);
@@ -179,11 +199,8 @@ const openLedgerFiles = async (
       ids.set(id, ordinal);
       ordChain[ordinal] = chain.index;
       ordSeq[ordinal] = seq;
-      const terms = header.t?.[i];
-      if (terms !== undefined && header.td !== undefined) {
-        searchIndex.add(chain.name, seq, header.ms?.[i] ?? 0, terms, header.td);
-      }
     }
+    if (header.t !== undefined) toIndex.push({ chain: chain.name, first: chain.count, header });
     chain.count = need;
     chain.nextSeq = need;
     chain.headHash = lastHash;
@@ -361,10 +378,12 @@ const openLedgerFiles = async (
     if (closed) return;
     closed = true;
     await flushing;
+    await indexing;
     await meta.close();
     await Promise.all([records.close(), bodies.close()]);
   };
 
+  void indexFrames();
   return {
     dir,
     recovered: { recordBytes: recovered.cutRecords, bodyBytes: recovered.cutBodies },
@@ -376,6 +395,7 @@ const openLedgerFiles = async (
     chains: chainNames,
     search: async (query) => {
       usable();
+      while (toIndex.length > 0) await indexFrames();
       return searchIndex.search(query);
     },
     meta: async (chain: string): Promise<ChainMeta> => {
