@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevRuntime } from '#adapters/local/dev-runtime.ts';
 import { createPolicyEngine } from '#core/policy/create-engine.ts';
 import { defaultPolicy } from '#core/policy/default-policy.ts';
+import { checkProof } from '#core/verify/proof.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 import { startTestRuntime, verifyDataDir, waitForRecord } from './support/dev-harness.ts';
 import { runCli } from './support/dev-process.ts';
@@ -165,8 +166,17 @@ describe('who may see and do what, on `audit-trail dev`', () => {
       (await postJson(runtime.url, '/v1/logs/decisions', events[2], bearer(ingest))).status,
     ).toBe(401);
 
-    // And the archive, access and review records included, verifies clean.
+    // Before a checkpoint covers it a queued event has no proof; after one, it does.
+    expect(detail.json).toMatchObject({
+      proof: null,
+      proof_unavailable: expect.stringContaining('checkpoint'),
+    });
     await runtime.checkpoint();
+    const proven = await get(reviewer, '/v1/reviews/dec_card');
+    expect(checkProof(proven.json.proof)).toMatchObject({ ok: true });
+    expect(proven.json.verdicts.map((v: { verdict: string }) => v.verdict)).toEqual(['approve']);
+
+    // And the archive, access and review records included, verifies clean.
     const report = await verifyDataDir(dir);
     expect(report.faults).toEqual([]);
   }, 60_000);

@@ -162,7 +162,7 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
         ledger: fileLedger,
         archive,
         clock: systemClock,
-        prove: (eventId) => proveEvent(archive, eventId),
+        prove: (eventId, chain) => proveEvent(archive, eventId, chain),
       },
       stream,
       ledger,

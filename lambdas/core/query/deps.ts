@@ -8,7 +8,7 @@ import type { RecordSearchPort } from '#ports/record-search.ts';
 export interface QueryDeps extends RecordWriterDeps {
   readonly ledger: LedgerPort & RecordSearchPort;
   /** An inclusion proof of a stored event id against the latest checkpoint. */
-  readonly prove?: (storedEventId: string) => Promise<ProofFile>;
+  readonly prove?: (storedEventId: string, chain: string) => Promise<ProofFile>;
 }
 
 /** Who asks, and for which request (ids of records the product writes derive from it). */
