@@ -28,6 +28,19 @@ const maskSpans = (
   return out + text.slice(at);
 };
 
+/** A rejected record's problems may quote what was received (the input was never
+ * checked by the policy): the redacted view drops those quotes. */
+const redactRejection = (record: LedgerRecord): LedgerRecord => {
+  const body = record.body as { problems?: unknown };
+  if (!isContainer(body) || !Array.isArray(body.problems)) return record;
+  const problems = body.problems.map((p: unknown) => {
+    if (!isContainer(p)) return p;
+    const { received: _received, ...rest } = p as Record<string, unknown>;
+    return rest;
+  });
+  return { ...record, body: { ...body, problems } };
+};
+
 /**
  * A record as readers see it by default: every span the policy found (PII, secrets, …) in
  * a body field replaced by `[ENTITY]`; a finding in a field without offsets masks the
@@ -36,6 +49,7 @@ const maskSpans = (
  */
 export const redactRecord = (record: LedgerRecord): LedgerRecord => {
   if (record.body === undefined) return record;
+  if (record.kind === 'rejected') return redactRejection(record);
   const byField = new Map<string, Finding[]>();
   for (const f of record.policy.findings) {
     if (f.field === undefined || NOT_A_VALUE.has(f.detector)) continue;

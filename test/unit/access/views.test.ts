@@ -49,6 +49,21 @@ describe('redacted view', () => {
     expect((r.body as { output: { reason: string } }).output.reason).toBe(text);
   });
 
+  it('drops what a rejected record quotes of its input', () => {
+    const r = {
+      ...record(
+        { problems: [{ path: 'x', message: 'bad', received: 'ann@x.io' }], raw_size: 3 },
+        [],
+        'pass',
+      ),
+      kind: 'rejected' as const,
+    };
+    expect(redactRecord(r).body).toEqual({
+      problems: [{ path: 'x', message: 'bad' }],
+      raw_size: 3,
+    });
+  });
+
   it('leaves facts (thresholds) and bodies without findings alone', () => {
     const r = record({ confidence: 0.2 }, [
       finding({ detector: 'threshold', field: 'confidence' }),
