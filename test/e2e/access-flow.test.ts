@@ -180,4 +180,26 @@ describe('who may see and do what, on `audit-trail dev`', () => {
     const report = await verifyDataDir(dir);
     expect(report.faults).toEqual([]);
   }, 60_000);
+
+  it('says when an event id was sent again with other content', async () => {
+    // Prepare
+    const admin = runtime.apiKey.key;
+    const first = decision('dec_twice', {});
+    await postJson(runtime.url, '/v1/logs/decisions', first, bearer(admin));
+    await waitForRecord(runtime.url, admin, 'dec_twice');
+    // Act: the same id, other content (accepted with 202, kept as a rejected record).
+    const again = { ...first, output: { decision: 'approve', reason: 'changed' } };
+    expect((await postJson(runtime.url, '/v1/logs/decisions', again, bearer(admin))).status).toBe(
+      202,
+    );
+    // Assess
+    let answer = await get(admin, '/v1/events/dec_twice');
+    for (let i = 0; i < 500 && answer.json.conflicts === undefined; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      answer = await get(admin, '/v1/events/dec_twice');
+    }
+    expect(answer.json.record.body.output.decision).toBe('deny');
+    expect(answer.json.conflicts).toHaveLength(1);
+    expect(answer.json.conflicts[0].event_id).toMatch(/^conflict:/);
+  }, 30_000);
 });
