@@ -14,10 +14,25 @@ import { EXIT_CLEAN, EXIT_FAULTS, EXIT_USAGE, runAction, usageExit } from './exi
 
 interface KeyFlags {
   readonly data?: string;
+  readonly table?: string;
 }
 
-const storeOf = (flags: KeyFlags): KeyStore =>
-  openFileKeyStore(devPaths(dataDirOf(flags.data)).accessKeys);
+/** The local key file, or with `--table` a DynamoDB key table (AWS credentials and region
+ * from the environment, as the AWS SDK finds them). */
+const storeOf = async (flags: KeyFlags): Promise<KeyStore> => {
+  if (flags.table === undefined)
+    return openFileKeyStore(devPaths(dataDirOf(flags.data)).accessKeys);
+  const [{ DynamoDBClient }, { dynamoKeyStore }] = await Promise.all([
+    import('@aws-sdk/client-dynamodb'),
+    import('#adapters/aws/dynamo-key-store.ts'),
+  ]);
+  return dynamoKeyStore(new DynamoDBClient({}), flags.table);
+};
+
+const TABLE_OPTION = [
+  '--table <name>',
+  'a DynamoDB key table instead of the local key file',
+] as const;
 
 const DATA_OPTION = [
   '--data <dir>',
@@ -35,6 +50,7 @@ export const registerKeys = (program: Command): void => {
     .option('--chains <prefixes>', 'comma-separated chain-key prefixes the key may touch', '*')
     .option('--tenant <tenant>', 'tenant of the key', 'default')
     .option(...DATA_OPTION)
+    .option(...TABLE_OPTION)
     .exitOverride(usageExit)
     .action((flags: KeyFlags & { role: string; chains: string; tenant: string }) =>
       runAction('keys create', async () => {
@@ -47,7 +63,7 @@ export const registerKeys = (program: Command): void => {
         const chains = flags.chains.split(',').map((c) => c.trim());
         const { key, stored } = await createKey(
           { role: flags.role, chains, tenant: flags.tenant },
-          storeOf(flags),
+          await storeOf(flags),
           new Date(),
         );
         process.stdout.write(`${key}\n`);
@@ -62,11 +78,14 @@ export const registerKeys = (program: Command): void => {
     .command('list')
     .description('list keys (ids, roles, tenants, chains; never the keys)')
     .option(...DATA_OPTION)
+    .option(...TABLE_OPTION)
     .option('--json', 'print JSON')
     .exitOverride(usageExit)
     .action((flags: KeyFlags & { json?: boolean }) =>
       runAction('keys list', async () => {
-        const list = (await storeOf(flags).list()).map(({ digest: _digest, ...rest }) => rest);
+        const list = (await (await storeOf(flags)).list()).map(
+          ({ digest: _digest, ...rest }) => rest,
+        );
         if (flags.json === true) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
         else {
           for (const k of list) {
@@ -85,10 +104,11 @@ export const registerKeys = (program: Command): void => {
     .description('revoke a key by its id; it stops working at once')
     .argument('<key_id>', 'id shown by create and list')
     .option(...DATA_OPTION)
+    .option(...TABLE_OPTION)
     .exitOverride(usageExit)
     .action((keyId: string, flags: KeyFlags) =>
       runAction('keys revoke', async () => {
-        if (await storeOf(flags).revoke(keyId, new Date().toISOString())) {
+        if (await (await storeOf(flags)).revoke(keyId, new Date().toISOString())) {
           process.stdout.write(`revoked ${keyId}\n`);
           return EXIT_CLEAN;
         }
