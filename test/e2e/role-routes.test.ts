@@ -110,4 +110,25 @@ describe('the role × route table, end to end on the local server', () => {
     await store.revoke(stored.key_id, new Date().toISOString());
     expect((await call(runtime.url, '/v1/events', { headers: bearer(key) })).status).toBe(401);
   });
+
+  it('shows another tenant nothing, and a chain-scoped reader only its chains', async () => {
+    const store = openFileKeyStore(devPaths(dir).accessKeys);
+    const acme = (await createKey({ role: 'admin', tenant: 'acme' }, store, new Date())).key;
+    expect((await call(runtime.url, '/v1/events/dec_1', { headers: bearer(acme) })).status).toBe(
+      404,
+    );
+    expect((await call(runtime.url, '/v1/events', { headers: bearer(acme) })).json.records).toEqual(
+      [],
+    );
+    const other = (await createKey({ role: 'auditor', chains: ['other_'] }, store, new Date())).key;
+    expect((await call(runtime.url, '/v1/events/dec_1', { headers: bearer(other) })).status).toBe(
+      404,
+    );
+    expect(
+      (await call(runtime.url, '/v1/events?chain=app', { headers: bearer(other) })).status,
+    ).toBe(403);
+    expect(
+      (await call(runtime.url, '/v1/events', { headers: bearer(other) })).json.records,
+    ).toEqual([]);
+  });
 });
