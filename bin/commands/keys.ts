@@ -4,10 +4,10 @@
  * up on its next request). A created key is printed once and never stored.
  */
 import type { Command } from 'commander';
-import { devPaths } from '#adapters/local/dev-runtime.ts';
 import { openFileKeyStore } from '#adapters/local/file-key-store.ts';
 import { createKey } from '#core/access/keys.ts';
 import { isRole, ROLES } from '#core/access/roles.ts';
+import { devPaths } from '#handlers/wiring/dev-runtime.ts';
 import type { KeyStore } from '#ports/key-store.ts';
 import { dataDirOf } from './dev.ts';
 import { EXIT_CLEAN, EXIT_FAULTS, EXIT_USAGE, runAction, usageExit } from './exit.ts';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DevRuntime } from '#adapters/local/dev-runtime.ts';
 import { createPolicyEngine } from '#core/policy/create-engine.ts';
 import { defaultPolicy } from '#core/policy/default-policy.ts';
 import { checkProof } from '#core/verify/proof.ts';
+import type { DevRuntime } from '#handlers/wiring/dev-runtime.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 import { startTestRuntime, verifyDataDir, waitForRecord } from './support/dev-harness.ts';
 import { runCli } from './support/dev-process.ts';

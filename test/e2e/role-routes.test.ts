@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DevRuntime, devPaths } from '#adapters/local/dev-runtime.ts';
 import { openFileKeyStore } from '#adapters/local/file-key-store.ts';
 import { createKey } from '#core/access/keys.ts';
 import { can, ROLES, type Role } from '#core/access/roles.ts';
 import { ROUTE_PERMISSIONS, type RouteName } from '#core/access/route-permissions.ts';
+import { type DevRuntime, devPaths } from '#handlers/wiring/dev-runtime.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 import { startTestRuntime, waitForRecord } from './support/dev-harness.ts';
 import { bearer, call } from './support/http-client.ts';

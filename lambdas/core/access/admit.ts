@@ -8,7 +8,7 @@ import { qualify, unqualify } from './tenant.ts';
  * An envelope as the API accepts it from a principal: its chain must be one the key may
  * write (not the product's own `_…` chains, not a name that reads as another tenant's),
  * and it is stamped with the submitting key, which the processor writes into the hashed
- * envelope. Throws a 403 QueryError otherwise.
+ * envelope. Throws a 403 ApiRefusal otherwise.
  */
 export const admitEnvelope = (principal: Principal, envelope: IntakeEnvelope): IntakeEnvelope => {
   const key = chainKeyOfEnvelope(envelope);

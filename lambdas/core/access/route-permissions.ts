@@ -1,3 +1,4 @@
+import type { RouteName as ApiRouteName } from '#core/api/routes.ts';
 import type { Permission } from './roles.ts';
 
 /**
@@ -17,7 +18,7 @@ export const ROUTE_PERMISSIONS = {
   list_reviews: 'read_events',
   get_review: 'read_events',
   post_review: 'review',
-} as const satisfies Record<string, Permission>;
+} as const satisfies Record<Exclude<ApiRouteName, 'healthz'>, Permission>;
 export type RouteName = keyof typeof ROUTE_PERMISSIONS;
 
 /** The permission a route takes; undefined for a route nobody authenticates to (health). */

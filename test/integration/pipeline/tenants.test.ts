@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { admitEnvelope } from '#core/access/admit.ts';
 import type { Principal } from '#core/access/roles.ts';
+import { ApiRefusal } from '#core/api/refusal.ts';
 import { checkRecord } from '#core/chain/hash.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
-import { QueryError } from '#core/query/errors.ts';
 import { decision, envelope, type Harness, openHarness } from './harness.ts';
 
 let harness: Harness;
@@ -50,7 +50,7 @@ describe('tenants and chain scopes', () => {
       'key_default',
     );
     for (const chain of ['hr_app', '_access', 'acme::app']) {
-      expect(() => admitEnvelope(scoped, envelope(decision(chain, 'x')))).toThrow(QueryError);
+      expect(() => admitEnvelope(scoped, envelope(decision(chain, 'x')))).toThrow(ApiRefusal);
     }
     expect(() => admitEnvelope(key('default'), envelope(decision('acme::app', 'x')))).toThrow(
       /another tenant/,

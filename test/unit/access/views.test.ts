@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { ApiRefusal } from '#core/api/refusal.ts';
 import type { Finding, LedgerRecord } from '#core/chain/record.ts';
 import { checkRawRead, rawRequestOf } from '#core/query/access-log.ts';
-import { QueryError } from '#core/query/errors.ts';
 import { redactRecord } from '#core/query/redact-record.ts';
 import { queueEntryOf } from '#core/reviews/queue.ts';
 import { statusAfter } from '#core/reviews/verdict.ts';
@@ -84,11 +84,11 @@ describe('raw reads', () => {
 
   it('needs read_raw and a reason', () => {
     expect(checkRawRead(auditor, { reason: ' audit #1 ' })).toBe('audit #1');
-    expect(() => checkRawRead(auditor, { reason: '  ' })).toThrow(QueryError);
+    expect(() => checkRawRead(auditor, { reason: '  ' })).toThrow(ApiRefusal);
     expect(() => checkRawRead({ ...auditor, role: 'reviewer' }, { reason: 'x' })).toThrow(
       /may not read raw/,
     );
-    expect(() => rawRequestOf('full', undefined, undefined)).toThrow(QueryError);
+    expect(() => rawRequestOf('full', undefined, undefined)).toThrow(ApiRefusal);
   });
 });
 

@@ -4,14 +4,24 @@ import type { AddressInfo } from 'node:net';
 import { authenticate, DEV_KEY_ID } from '#core/access/keys.ts';
 import { ALL_CHAINS, can, DEFAULT_TENANT, type Principal } from '#core/access/roles.ts';
 import { permissionFor } from '#core/access/route-permissions.ts';
-import type { LogPort } from '#core/pipeline/deps.ts';
+import { type ApiAnswer, errorAnswer } from '#core/api/answer.ts';
+import { ApiRefusal } from '#core/api/refusal.ts';
+import {
+  badPathAnswer,
+  noRouteAnswer,
+  unauthorizedAnswer,
+  unavailableAnswer,
+  wrongMethodAnswer,
+} from '#core/api/refusals.ts';
+import { matchRoute, type RouteMatch } from '#core/api/routes.ts';
 import type { QueryDeps } from '#core/query/deps.ts';
-import { QueryError } from '#core/query/errors.ts';
+import type { EnvelopeSink } from '#ports/envelope-sink.ts';
+import type { GuardrailEvaluator } from '#ports/guardrail.ts';
 import type { KeyStore } from '#ports/key-store.ts';
+import type { RecordReader } from '#ports/ledger.ts';
+import type { LogPort } from '#ports/log.ts';
 import { createKeyCheck } from './auth.ts';
-import { HttpError, RequestAbortedError } from './errors.ts';
-import type { GuardrailEvaluator } from './guardrail.ts';
-import type { EnvelopePublisher } from './handler.ts';
+import { RequestAbortedError } from './errors.ts';
 import {
   CLOSE_GRACE_MS,
   DISCARD_MAX_BYTES,
@@ -19,10 +29,9 @@ import {
   HEADERS_TIMEOUT_MS,
   REQUEST_TIMEOUT_MS,
 } from './limits.ts';
-import type { RecordReader } from './lookup-event.ts';
 import { discardRest } from './read-body.ts';
-import { type Answer, errorAnswer, sendAnswer } from './responses.ts';
-import { buildRoutes, matchRoute, type RouteMatch } from './routes.ts';
+import { sendAnswer } from './responses.ts';
+import { buildRoutes, type Route } from './routes.ts';
 
 /** What the local API is started with. */
 export interface LocalApiOptions {
@@ -36,7 +45,7 @@ export interface LocalApiOptions {
   readonly keys?: Pick<KeyStore, 'findByDigest'>;
   /** Adds search, raw views and the review queue. */
   readonly query?: QueryDeps;
-  readonly stream: EnvelopePublisher;
+  readonly stream: EnvelopeSink;
   readonly ledger: RecordReader;
   readonly log: LogPort;
   /** Extra fields for `/healthz`, e.g. the stream's stats. */
@@ -85,7 +94,7 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
     const [path = '/', search = ''] = (req.url ?? '/').split('?', 2);
     const match = matchRoute(routes, req.method ?? '', path);
     const name = match.type === 'found' ? match.route.name : match.type;
-    let answer: Answer;
+    let answer: ApiAnswer;
     try {
       answer = await answerFor(match, req, requestId, search);
     } catch (error) {
@@ -108,29 +117,28 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
     });
   };
 
-  const answerFor = async (match: RouteMatch, req: IncomingMessage, id: string, search: string) => {
+  const answerFor = async (
+    match: RouteMatch<Route>,
+    req: IncomingMessage,
+    id: string,
+    search: string,
+  ) => {
     switch (match.type) {
       case 'not_found':
-        return errorAnswer(404, 'not_found', 'no such route');
+        return noRouteAnswer();
       case 'bad_path':
-        return errorAnswer(400, 'invalid_request', 'malformed percent-encoding in the path');
-      case 'wrong_method': {
-        const allow = match.allow.join(', ');
-        return { ...errorAnswer(405, 'method_not_allowed', `use ${allow}`), headers: { allow } };
-      }
+        return badPathAnswer();
+      case 'wrong_method':
+        return wrongMethodAnswer(match.allow);
       case 'found': {
         const { route, params } = match;
         const principal = route.auth ? await principalOf(req) : undefined;
-        if (route.auth && principal === undefined) {
-          const message = 'send the API key in x-api-key or Authorization: Bearer <key>';
-          const headers = { 'www-authenticate': 'Bearer' };
-          return { ...errorAnswer(401, 'unauthorized', message), headers };
-        }
-        // The one place the role × route table is enforced.
-        // A route with auth that is missing from the table is refused to everyone.
+        if (route.auth && principal === undefined) return unauthorizedAnswer();
+        // The one place the role × route table is enforced; an authenticated route missing
+        // from the table is refused to everyone.
         const needed = permissionFor(route.name);
         if (principal !== undefined && (needed === undefined || !can(principal, needed))) {
-          return errorAnswer(403, 'forbidden', `role ${principal.role} may not call ${route.name}`);
+          return errorAnswer('forbidden', `role ${principal.role} may not call ${route.name}`);
         }
         const query: Record<string, string> = Object.create(null);
         for (const [name, value] of new URLSearchParams(search)) query[name] ??= value;
@@ -147,12 +155,10 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
   };
 
   /** Refusals become their answer; anything else is a server fault, logged without payload. */
-  const refusal = (error: unknown, requestId: string, route: string): Answer => {
-    if (error instanceof HttpError || error instanceof QueryError) {
-      return errorAnswer(error.status, error.code, error.message, error.problems);
-    }
+  const refusal = (error: unknown, requestId: string, route: string): ApiAnswer => {
+    if (error instanceof ApiRefusal) return error.answer();
     log.error('request failed', { request_id: requestId, route, error });
-    return errorAnswer(503, 'unavailable', 'the request could not be completed; retry later');
+    return unavailableAnswer();
   };
 
   await new Promise<void>((resolve, reject) => {
