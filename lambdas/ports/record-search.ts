@@ -1,3 +1,4 @@
+import { AuditTrailError } from '#core/errors.ts';
 /** A search over the ledger's index (see #core/search/terms.ts for what is indexed). */
 export interface IndexQuery {
   /** Terms every hit carries (always at least the tenant's). */
@@ -21,8 +22,9 @@ export interface IndexPage {
 }
 
 /** A cursor that this index did not hand out. */
-export class InvalidCursorError extends Error {
+export class InvalidCursorError extends AuditTrailError {
   override readonly name = 'InvalidCursorError';
+  readonly code = 'invalid_cursor';
 }
 
 /** The ledger's search index: newest-first pages with stable cursors (records appended

@@ -1,11 +1,13 @@
 import { mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { AuditTrailError } from '#core/errors.ts';
 import type { KeyStore, StoredKey } from '#ports/key-store.ts';
 import { fsyncDir, isErrnoCode, writeFileSynced } from './file-io.ts';
 
 /** The key file is damaged: refuse rather than guess who may do what. */
-export class InvalidKeyFileError extends Error {
+export class InvalidKeyFileError extends AuditTrailError {
   override readonly name = 'InvalidKeyFileError';
+  readonly code = 'invalid_key_file';
 }
 
 /**

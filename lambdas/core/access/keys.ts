@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { AuditTrailError } from '#core/errors.ts';
 import { presentedKey, type RequestHeaders } from '#core/events/api-key.ts';
 import type { KeyStore, StoredKey } from '#ports/key-store.ts';
 import { ALL_CHAINS, DEFAULT_TENANT, type Principal, type Role, TENANT_PATTERN } from './roles.ts';
@@ -21,8 +22,9 @@ export interface KeyRequest {
 }
 
 /** A refused key request (bad tenant or chain list). */
-export class InvalidKeyRequestError extends Error {
+export class InvalidKeyRequestError extends AuditTrailError {
   override readonly name = 'InvalidKeyRequestError';
+  readonly code = 'invalid_key_request';
 }
 
 /** Creates a key: the key itself (shown once, never stored) and what is stored. */
