@@ -105,6 +105,8 @@ export const DEFAULT_RETENTION_DAYS: Readonly<Record<RecordKind, number>> = {
   outcome: 2557,
   legal_hold: 3653,
   purge: 3653,
+  // Raw reads of personal data: kept as long as the decisions they read.
+  access: 2557,
   rejected: 90,
   checkpoint: 3653,
 };

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerDev } from './dev.ts';
+import { registerKeys } from './keys.ts';
 import { registerPolicy } from './policy.ts';
 import { registerProve } from './prove.ts';
 import { registerReport } from './report.ts';
@@ -16,4 +17,5 @@ export const registerCommands = (program: Command): void => {
   registerPolicy(program);
   registerWitness(program);
   registerReport(program);
+  registerKeys(program);
 };

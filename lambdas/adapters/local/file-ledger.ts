@@ -8,6 +8,7 @@ import {
   type EventLocation,
   type LedgerPort,
 } from '#ports/ledger.ts';
+import type { RecordSearchPort } from '#ports/record-search.ts';
 import { readAt, writeAll } from './file-io.ts';
 import {
   InvalidAppendError,
@@ -25,9 +26,10 @@ import {
   slotIntact,
 } from './ledger-frame.ts';
 import { type MetaStore, openMetaStore } from './ledger-meta.ts';
+import { SearchIndex } from './search-index.ts';
 
 /** The file-backed ledger, plus what it had to repair when it was opened. */
-export interface FileLedger extends LedgerPort {
+export interface FileLedger extends LedgerPort, RecordSearchPort {
   readonly dir: string;
   /** Bytes of a torn tail cut off at open (an append that a crash interrupted). */
   readonly recovered: { readonly recordBytes: number; readonly bodyBytes: number };
@@ -121,6 +123,27 @@ const openLedgerFiles = async (
   let ordChain = new Uint32Array(1024);
   let ordSeq = new Uint32Array(1024);
   const pendingIds = new Set<string>();
+  const searchIndex = new SearchIndex();
+  /** Frames not in the search index yet, in file order. The index is built after open in
+   * the background (startup waits only for the chains), and a search first indexes what
+   * is left, so it always sees every durable record. */
+  const toIndex: { chain: string; first: number; header: FrameHeader }[] = [];
+  let indexing: Promise<void> | undefined;
+  const indexFrames = (): Promise<void> => {
+    indexing ??= (async () => {
+      for (let n = 1; toIndex.length > 0 && !closed; n++) {
+        const { chain, first, header } = toIndex.shift() as (typeof toIndex)[number];
+        const terms = header.td ?? [];
+        header.t?.forEach((positions, i) => {
+          searchIndex.add(chain, first + i, header.ms?.[i] ?? 0, positions, terms);
+        });
+        if (n % 32 === 0) await new Promise((resolve) => setImmediate(resolve));
+      }
+    })().finally(() => {
+      indexing = undefined;
+    });
+    return indexing;
+  };
 
   const chainState = (name: string): ChainState => {
     let state = chains.get(name);
@@ -177,6 +200,7 @@ const openLedgerFiles = async (
       ordChain[ordinal] = chain.index;
       ordSeq[ordinal] = seq;
     }
+    if (header.t !== undefined) toIndex.push({ chain: chain.name, first: chain.count, header });
     chain.count = need;
     chain.nextSeq = need;
     chain.headHash = lastHash;
@@ -354,10 +378,12 @@ const openLedgerFiles = async (
     if (closed) return;
     closed = true;
     await flushing;
+    await indexing;
     await meta.close();
     await Promise.all([records.close(), bodies.close()]);
   };
 
+  void indexFrames();
   return {
     dir,
     recovered: { recordBytes: recovered.cutRecords, bodyBytes: recovered.cutBodies },
@@ -367,6 +393,11 @@ const openLedgerFiles = async (
     get,
     range,
     chains: chainNames,
+    search: async (query) => {
+      usable();
+      while (toIndex.length > 0) await indexFrames();
+      return searchIndex.search(query);
+    },
     meta: async (chain: string): Promise<ChainMeta> => {
       usable();
       return meta.get(chain);

@@ -1,5 +1,6 @@
 import { crc32 } from 'node:zlib';
 import type { LedgerRecord } from '#core/chain/record.ts';
+import { termsOf } from '#core/search/terms.ts';
 
 /**
  * On-disk shape of one `append` in the file ledger.
@@ -27,6 +28,13 @@ export interface FrameHeader {
   readonly bl: readonly number[];
   /** Event id of each record. */
   readonly ids: readonly string[];
+  /** The frame's distinct search terms (see #core/search/terms.ts), so opening rebuilds
+   * the search index from headers too; absent in frames written before search existed. */
+  readonly td?: readonly string[];
+  /** Each record's terms, as positions in `td` (a chain's records share most terms). */
+  readonly t?: readonly (readonly number[])[];
+  /** `ingested_at` of each record, epoch ms (same presence as `t`). */
+  readonly ms?: readonly number[];
 }
 
 /** A frame ready to write, with the header it was described by. */
@@ -47,7 +55,22 @@ export const encodeFrame = (records: readonly LedgerRecord[], bodyOffset: number
   const rl: number[] = [];
   const bl: number[] = [];
   const ids: string[] = [];
+  const td: string[] = [];
+  const positions = new Map<string, number>();
+  const t: number[][] = [];
+  const ms: number[] = [];
   for (const record of records) {
+    t.push(
+      termsOf(record).map((term) => {
+        let at = positions.get(term);
+        if (at === undefined) {
+          at = td.push(term) - 1;
+          positions.set(term, at);
+        }
+        return at;
+      }),
+    );
+    ms.push(Date.parse(record.ingested_at));
     const { body, body_salt, ...envelope } = record;
     const line = Buffer.from(`${JSON.stringify(envelope)}\n`);
     lines.push(line);
@@ -72,6 +95,9 @@ export const encodeFrame = (records: readonly LedgerRecord[], bodyOffset: number
     rl,
     bl,
     ids,
+    td,
+    t,
+    ms,
   };
   const headerLine = Buffer.from(`${JSON.stringify(header)}\n`);
   return {

@@ -1,3 +1,5 @@
+import { admitEnvelope } from '#core/access/admit.ts';
+import { GUARDRAIL_ROUTE } from '#core/events/guardrail-request.ts';
 import { MAX_EVENT_BYTES } from '#core/events/limits.ts';
 import type { EnvelopeSink } from '#ports/envelope-sink.ts';
 import type { GuardrailEvaluator } from '#ports/guardrail.ts';
@@ -20,10 +22,16 @@ export const answerGuardrail = async (
   evaluate: GuardrailEvaluator,
   sink: EnvelopeSink,
 ): Promise<ApiAnswer> => {
-  const outcome = await evaluate(payload, {
-    request_id: request.requestId,
-    received_at: request.receivedAt,
-  });
-  if (outcome.envelope !== undefined) await sink.publish([outcome.envelope]);
+  const intake = { request_id: request.requestId, received_at: request.receivedAt };
+  const { principal } = request;
+  // The chain is checked before the policy runs: a key outside it learns nothing.
+  if (principal !== undefined) {
+    admitEnvelope(principal, { v: 1, route: GUARDRAIL_ROUTE, ...intake, payload });
+  }
+  const outcome = await evaluate(payload, intake);
+  if (outcome.envelope !== undefined) {
+    const { envelope } = outcome;
+    await sink.publish([principal === undefined ? envelope : admitEnvelope(principal, envelope)]);
+  }
   return { status: outcome.status, body: outcome.body };
 };

@@ -1,3 +1,4 @@
+import { admitEnvelope } from '#core/access/admit.ts';
 import { parseBatch } from '#core/events/batch.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
 import { MAX_BATCH_EVENTS, MAX_EVENT_BYTES } from '#core/events/limits.ts';
@@ -49,8 +50,11 @@ export const acceptBatch = async (
       const problems = prefixProblems(`events[${index}]`, result.problems);
       return { index, status: 'invalid', problems };
     }
-    envelopes.push(envelope);
-    return { index, event_id: result.event.event_id, chain: chainOf(envelope), status: 'accepted' };
+    // One item outside the key's chains refuses the whole batch (403), before any is kept.
+    const { principal } = request;
+    const admitted = principal === undefined ? envelope : admitEnvelope(principal, envelope);
+    envelopes.push(admitted);
+    return { index, event_id: result.event.event_id, chain: chainOf(admitted), status: 'accepted' };
   });
   if (envelopes.length === 0) {
     throw invalidRequest(results.flatMap((r) => (r.status === 'invalid' ? r.problems : [])));

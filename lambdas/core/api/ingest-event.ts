@@ -1,3 +1,4 @@
+import { admitEnvelope } from '#core/access/admit.ts';
 import { MAX_EVENT_BYTES } from '#core/events/limits.ts';
 import { normalise } from '#core/events/normalise.ts';
 import { chainOf } from '#core/pipeline/chain-of.ts';
@@ -27,9 +28,11 @@ export const acceptEvent = async (
   request: ApiRequest,
   sink: EnvelopeSink,
 ): Promise<ApiAnswer> => {
-  const envelope = envelopeOf(route, request, payload);
-  const result = normalise(envelope);
+  const given = envelopeOf(route, request, payload);
+  const result = normalise(given);
   if (!result.ok) throw invalidRequest(result.problems);
+  const { principal } = request;
+  const envelope = principal === undefined ? given : admitEnvelope(principal, given);
   await sink.publish([envelope]);
   const body: AcceptedEvent = {
     event_id: result.event.event_id,

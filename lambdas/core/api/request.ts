@@ -1,3 +1,4 @@
+import type { Principal } from '#core/access/roles.ts';
 import type { RequestHeaders } from '#core/events/api-key.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
 import { parseJsonBody } from '#core/events/limits.ts';
@@ -11,6 +12,9 @@ export interface ApiRequest {
   readonly requestId: string;
   /** ISO 8601 UTC, when the request arrived. */
   readonly receivedAt: string;
+  /** The key that called, where the runtime resolves keys to principals (the embedded
+   * default): ingest routes then admit only its chains and stamp it into envelopes. */
+  readonly principal?: Principal;
 }
 
 /**

@@ -40,6 +40,30 @@ export const API_ROUTES = [
     runtimes: 'both',
   },
   { name: 'otlp_traces', method: 'POST', path: '/v1/traces', auth: true, runtimes: 'both' },
+  // Reads, search and the review queue (issue 8): on the embedded default so far.
+  { name: 'search_events', method: 'GET', path: '/v1/events', auth: true, runtimes: 'local' },
+  {
+    name: 'subject_events',
+    method: 'GET',
+    path: '/v1/subjects/{user_id}/events',
+    auth: true,
+    runtimes: 'local',
+  },
+  { name: 'list_reviews', method: 'GET', path: '/v1/reviews', auth: true, runtimes: 'local' },
+  {
+    name: 'get_review',
+    method: 'GET',
+    path: '/v1/reviews/{event_id}',
+    auth: true,
+    runtimes: 'local',
+  },
+  {
+    name: 'post_review',
+    method: 'POST',
+    path: '/v1/reviews/{event_id}',
+    auth: true,
+    runtimes: 'local',
+  },
   { name: 'healthz', method: 'GET', path: '/healthz', auth: false, runtimes: 'local' },
 ] as const satisfies readonly RouteSpec[];
 

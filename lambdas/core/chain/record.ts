@@ -12,6 +12,7 @@ export const RECORD_KINDS = [
   'outcome',
   'legal_hold',
   'purge',
+  'access',
   'rejected',
   'checkpoint',
 ] as const;
@@ -82,6 +83,9 @@ export interface RecordEnvelope {
   readonly body_hash: string;
   readonly policy: PolicyResult;
   readonly ref?: RecordRef;
+  /** Who sent it: key id and tenant. Absent on records written before keys were stamped
+   * (they verify as before: the hash covers whatever envelope fields a record has). */
+  readonly submitter?: { readonly key_id: string; readonly tenant: string };
   /** Hex hash of the previous record of this chain; GENESIS_PREV for seq 0. */
   readonly prev: string;
 }

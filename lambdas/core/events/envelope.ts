@@ -1,3 +1,5 @@
+import type { Submitter } from '#core/access/roles.ts';
+
 /**
  * What travels on the stream (Kinesis in AWS, the in-process stream locally): the request
  * as received plus intake facts. The processor normalises it, so API Gateway can put it on
@@ -17,4 +19,7 @@ export interface IntakeEnvelope {
   readonly payload: unknown;
   /** Lane of a hot chain key (its own chain `<key>#<lane>`); absent for one lane. */
   readonly lane?: string;
+  /** The key that sent it (stamped by the API from the authenticated key, never taken from
+   * the client); absent on envelopes accepted before keys carried one. */
+  readonly submitter?: Submitter;
 }

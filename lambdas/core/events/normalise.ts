@@ -120,7 +120,7 @@ export function normalise(envelope: IntakeEnvelope): NormaliseResult {
 
 /** The use case an event names: `use_case`, else `metadata.use_case`, else `decision_type`
  * (evidence reports read it back from archived bodies the same way). */
-export const useCaseOf = (payload: unknown): string | undefined => {
+export function useCaseOf(payload: unknown): string | undefined {
   if (!isRecord(payload)) return undefined;
   const metadata = isRecord(payload.metadata) ? payload.metadata : {};
   return (
@@ -128,7 +128,7 @@ export const useCaseOf = (payload: unknown): string | undefined => {
     stringAt(metadata, 'use_case') ??
     stringAt(payload, 'decision_type')
   );
-};
+}
 
 /** A guardrail call, chained like any other event once it was evaluated. */
 function normaliseGuardrail(payload: unknown, requestId: string): NormaliseResult {

@@ -3,6 +3,7 @@ import type {
   ChainHead,
   LedgerRecord,
   PolicyResult,
+  RecordEnvelope,
   RecordKind,
   RecordRef,
 } from '#core/chain/record.ts';
@@ -20,6 +21,7 @@ export interface PendingRecord {
   readonly occurred_at?: string;
   readonly policy: PolicyResult;
   readonly ref?: RecordRef;
+  readonly submitter?: RecordEnvelope['submitter'];
   readonly body: unknown;
 }
 
@@ -55,6 +57,7 @@ const build = (
         ...(p.occurred_at === undefined ? {} : { occurred_at: p.occurred_at }),
         policy: p.policy,
         ...(p.ref === undefined ? {} : { ref: p.ref }),
+        ...(p.submitter === undefined ? {} : { submitter: p.submitter }),
         prev,
       },
       p.body,

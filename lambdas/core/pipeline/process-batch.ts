@@ -1,3 +1,4 @@
+import { qualify } from '#core/access/tenant.ts';
 import { canonicalJson } from '#core/chain/canonical.ts';
 import { bodyHash } from '#core/chain/hash.ts';
 import type { LedgerRecord } from '#core/chain/record.ts';
@@ -153,6 +154,7 @@ const prepare = async (
           kind: 'rejected',
           event_id: rejectedEventId(envelope),
           policy: { version: deps.policy.version, decision: 'pass', findings: [] },
+          ...(envelope.submitter === undefined ? {} : { submitter: envelope.submitter }),
           body,
         },
       });
@@ -160,12 +162,15 @@ const prepare = async (
     }
     const { event } = result;
     const evaluation = await deps.policy.evaluate(event);
+    const { submitter } = envelope;
     items.push({
       index,
       envelope,
       pending: {
         kind: event.kind,
-        event_id: event.event_id,
+        // Unique per tenant, not globally: another tenant's evt_1 is another event.
+        event_id: qualify(submitter?.tenant, event.event_id),
+        ...(submitter === undefined ? {} : { submitter }),
         ...(event.occurred_at === undefined ? {} : { occurred_at: event.occurred_at }),
         policy: evaluation.result,
         ...(event.ref === undefined ? {} : { ref: event.ref }),
@@ -263,6 +268,7 @@ const conflictItem = async (
       event_id: `conflict:${item.envelope.request_id}`,
       policy: { version: deps.policy.version, decision: 'pass', findings: [] },
       ref: { event_id: previous.event_id, chain: previous.chain, seq: previous.seq },
+      ...(item.pending.submitter === undefined ? {} : { submitter: item.pending.submitter }),
       body,
     },
   };

@@ -77,14 +77,17 @@ const scanSegments = async (
   }
 };
 
-/** The record with this event id, found by scanning the archive. */
+/** The record with this event id, found by scanning the archive (only the chain's
+ * segments when the chain is known). */
 const findRecord = async (
   reader: ArchiveReader,
   eventId: string,
+  chain: string | undefined,
 ): Promise<LedgerRecord | undefined> => {
   const needle = Buffer.from(`"event_id":${JSON.stringify(eventId)}`);
   let found: LedgerRecord | undefined;
-  await scanSegments(reader, chainsPrefix, (buf, start, end) => {
+  const prefix = chain === undefined ? chainsPrefix : segmentsPrefix(chain);
+  await scanSegments(reader, prefix, (buf, start, end) => {
     const at = buf.indexOf(needle, start);
     if (at < 0 || at >= end) return true;
     try {
@@ -98,9 +101,14 @@ const findRecord = async (
   return found;
 };
 
-/** Builds the proof of `eventId` against the latest checkpoint of its chain. */
-export const proveEvent = async (reader: ArchiveReader, eventId: string): Promise<ProofFile> => {
-  const record = await findRecord(reader, eventId);
+/** Builds the proof of `eventId` against the latest checkpoint of its chain; `chainHint`
+ * (when the caller knows the chain, as the review route does) spares a scan of others. */
+export const proveEvent = async (
+  reader: ArchiveReader,
+  eventId: string,
+  chainHint?: string,
+): Promise<ProofFile> => {
+  const record = await findRecord(reader, eventId, chainHint);
   if (!record) throw new ProofError(`no record with event_id ${JSON.stringify(eventId)}`);
   const { chain, seq } = record;
 

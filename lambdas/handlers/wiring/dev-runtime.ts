@@ -9,6 +9,7 @@ import {
 } from '#adapters/local/durable-stream.ts';
 import { loadOrCreateEd25519Signer } from '#adapters/local/ed25519-signer.ts';
 import { openFileArchive } from '#adapters/local/file-archive.ts';
+import { openFileKeyStore } from '#adapters/local/file-key-store.ts';
 import { openFileLedger } from '#adapters/local/file-ledger.ts';
 import { type ResolvedApiKey, resolveApiKey } from '#adapters/local/http/api-key.ts';
 import { startLocalApi } from '#adapters/local/http/server.ts';
@@ -19,6 +20,7 @@ import { chainOf } from '#core/pipeline/chain-of.ts';
 import { checkpointChains } from '#core/pipeline/checkpoint.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
 import { passThroughPolicy } from '#core/policy/engine.ts';
+import { proveEvent } from '#core/verify/proof.ts';
 import type { AlertsPort } from '#ports/alerts.ts';
 import { systemClock } from '#ports/clock.ts';
 import type { GuardrailEvaluator } from '#ports/guardrail.ts';
@@ -35,6 +37,8 @@ export interface DevPaths {
   readonly archive: string;
   readonly keys: string;
   readonly apiKey: string;
+  /** Keys created with `audit-trail keys` (digests, roles, scopes). */
+  readonly accessKeys: string;
   readonly alerts: string;
   /** Witnesses the checkpointer asks to cosign (`audit-trail witness add`). */
   readonly witnesses: string;
@@ -52,6 +56,7 @@ export const devPaths = (dataDir: string): DevPaths => {
     archive: join(data, 'archive'),
     keys: join(data, 'keys'),
     apiKey: join(data, 'api-key'),
+    accessKeys: join(data, 'access-keys.json'),
     alerts: join(data, 'alerts.jsonl'),
     witnesses: join(data, 'witnesses.json'),
     lock: join(data, 'lock'),
@@ -159,6 +164,13 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 8787,
       apiKey: apiKey.key,
+      keys: openFileKeyStore(paths.accessKeys),
+      query: {
+        ledger: fileLedger,
+        archive,
+        clock: systemClock,
+        prove: (eventId, chain) => proveEvent(archive, eventId, chain),
+      },
       stream,
       ledger,
       log,

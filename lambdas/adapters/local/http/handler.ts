@@ -7,6 +7,8 @@ export interface RequestContext extends ApiRequest {
   readonly req: IncomingMessage;
   /** Path parameters, already URL-decoded (`event_id`). */
   readonly params: Readonly<Record<string, string>>;
+  /** Query parameters, first value of each. */
+  readonly query: Readonly<Record<string, string | undefined>>;
 }
 
 /** A route handler: answers, or throws an ApiRefusal that becomes the answer. */

@@ -4,10 +4,12 @@ import { acceptEvent, EVENT_BODY_LIMIT } from '#core/api/ingest-event.ts';
 import { lookupEvent } from '#core/api/lookup-event.ts';
 import { answerTraces, TRACES_BODY_LIMIT } from '#core/api/otlp-traces.ts';
 import { API_ROUTES, type RouteName, type RouteSpec } from '#core/api/routes.ts';
+import type { QueryDeps } from '#core/query/deps.ts';
 import type { EnvelopeSink } from '#ports/envelope-sink.ts';
 import type { GuardrailEvaluator } from '#ports/guardrail.ts';
 import type { RecordReader } from '#ports/ledger.ts';
 import type { Handler } from './handler.ts';
+import { queryHandlers } from './query-routes.ts';
 import { readBody } from './read-body.ts';
 import { readJson } from './read-json.ts';
 
@@ -23,6 +25,8 @@ export interface RouteDeps {
   /** Extra fields for `/healthz` (stream stats). */
   readonly health?: () => Readonly<Record<string, unknown>>;
   readonly guardrail?: GuardrailEvaluator;
+  /** Adds search, raw views and the review queue (and upgrades `get_event` to them). */
+  readonly query?: QueryDeps;
 }
 
 /** The local API: the contract's routes (core/api/routes.ts), each reading its request
@@ -42,6 +46,7 @@ export const buildRoutes = (deps: RouteDeps): Route[] => {
     otlp_traces: async (ctx) =>
       answerTraces(ctx.req.headers, await readBody(ctx.req, TRACES_BODY_LIMIT), ctx, stream),
     healthz: async () => ({ status: 200, body: { ok: true, ...deps.health?.() } }),
+    ...(deps.query === undefined ? {} : queryRoutes(deps.query)),
     ...(guardrail === undefined
       ? {}
       : {
@@ -53,4 +58,17 @@ export const buildRoutes = (deps: RouteDeps): Route[] => {
     const handle = handlers[spec.name];
     return handle === undefined ? [] : [{ ...spec, handle }];
   });
+};
+
+/** The read, search and review handlers, when the runtime gives their deps. */
+const queryRoutes = (query: QueryDeps): Partial<Record<RouteName, Handler>> => {
+  const h = queryHandlers(query);
+  return {
+    get_event: h.getEventRoute,
+    search_events: h.searchRoute,
+    subject_events: h.subjectRoute,
+    list_reviews: h.listReviewsRoute,
+    get_review: h.getReviewRoute,
+    post_review: h.postReviewRoute,
+  };
 };

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ApiAnswer } from '#core/api/answer.ts';
+import { authenticate, DEV_KEY_ID } from '#core/access/keys.ts';
+import { ALL_CHAINS, can, DEFAULT_TENANT, type Principal } from '#core/access/roles.ts';
+import { permissionFor } from '#core/access/route-permissions.ts';
+import { type ApiAnswer, errorAnswer } from '#core/api/answer.ts';
 import { ApiRefusal } from '#core/api/refusal.ts';
 import {
   badPathAnswer,
@@ -11,8 +14,10 @@ import {
   wrongMethodAnswer,
 } from '#core/api/refusals.ts';
 import { matchRoute, type RouteMatch } from '#core/api/routes.ts';
+import type { QueryDeps } from '#core/query/deps.ts';
 import type { EnvelopeSink } from '#ports/envelope-sink.ts';
 import type { GuardrailEvaluator } from '#ports/guardrail.ts';
+import type { KeyStore } from '#ports/key-store.ts';
 import type { RecordReader } from '#ports/ledger.ts';
 import type { LogPort } from '#ports/log.ts';
 import { createKeyCheck } from './auth.ts';
@@ -33,7 +38,13 @@ export interface LocalApiOptions {
   readonly host: string;
   /** 0 picks a free port; the chosen one is in `url`. */
   readonly port: number;
-  readonly apiKey: string;
+  /** The development key: an `admin` of the default tenant over every chain (key id
+   * `dev`). Optional when `keys` holds the keys. */
+  readonly apiKey?: string;
+  /** The keys created with `audit-trail keys` (roles, tenants, chain scopes). */
+  readonly keys?: Pick<KeyStore, 'findByDigest'>;
+  /** Adds search, raw views and the review queue. */
+  readonly query?: QueryDeps;
   readonly stream: EnvelopeSink;
   readonly ledger: RecordReader;
   readonly log: LogPort;
@@ -57,7 +68,17 @@ export interface LocalApi {
  */
 export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi> => {
   const routes = buildRoutes(options);
-  const isAuthorised = createKeyCheck(options.apiKey);
+  const isDevKey = options.apiKey === undefined ? () => false : createKeyCheck(options.apiKey);
+  const devPrincipal: Principal = {
+    key_id: DEV_KEY_ID,
+    tenant: DEFAULT_TENANT,
+    role: 'admin',
+    chains: [ALL_CHAINS],
+  };
+  const principalOf = async (req: IncomingMessage): Promise<Principal | undefined> => {
+    if (isDevKey(req.headers)) return devPrincipal;
+    return options.keys === undefined ? undefined : authenticate(req.headers, options.keys);
+  };
   const { log } = options;
 
   const server = createServer(
@@ -70,12 +91,12 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = performance.now();
     const requestId = randomUUID();
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const [path = '/', search = ''] = (req.url ?? '/').split('?', 2);
     const match = matchRoute(routes, req.method ?? '', path);
     const name = match.type === 'found' ? match.route.name : match.type;
     let answer: ApiAnswer;
     try {
-      answer = await answerFor(match, req, requestId);
+      answer = await answerFor(match, req, requestId, search);
     } catch (error) {
       if (error instanceof RequestAbortedError) {
         log.info('request aborted by client', { request_id: requestId, route: name });
@@ -96,7 +117,12 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
     });
   };
 
-  const answerFor = async (match: RouteMatch<Route>, req: IncomingMessage, id: string) => {
+  const answerFor = async (
+    match: RouteMatch<Route>,
+    req: IncomingMessage,
+    id: string,
+    search: string,
+  ) => {
     switch (match.type) {
       case 'not_found':
         return noRouteAnswer();
@@ -106,8 +132,24 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
         return wrongMethodAnswer(match.allow);
       case 'found': {
         const { route, params } = match;
-        if (route.auth && !isAuthorised(req.headers)) return unauthorizedAnswer();
-        return route.handle({ req, params, requestId: id, receivedAt: new Date().toISOString() });
+        const principal = route.auth ? await principalOf(req) : undefined;
+        if (route.auth && principal === undefined) return unauthorizedAnswer();
+        // The one place the role × route table is enforced; an authenticated route missing
+        // from the table is refused to everyone.
+        const needed = permissionFor(route.name);
+        if (principal !== undefined && (needed === undefined || !can(principal, needed))) {
+          return errorAnswer('forbidden', `role ${principal.role} may not call ${route.name}`);
+        }
+        const query: Record<string, string> = Object.create(null);
+        for (const [name, value] of new URLSearchParams(search)) query[name] ??= value;
+        return route.handle({
+          req,
+          params,
+          requestId: id,
+          receivedAt: new Date().toISOString(),
+          query,
+          ...(principal === undefined ? {} : { principal }),
+        });
       }
     }
   };

@@ -1,0 +1,94 @@
+import { unqualify } from '#core/access/tenant.ts';
+import type { LedgerRecord } from '#core/chain/record.ts';
+import { useCaseOf } from '#core/events/normalise.ts';
+import { queueEntryOf } from '#core/reviews/queue.ts';
+import { isVerdictRecord, type VerdictBody } from '#core/reviews/verdict.ts';
+
+/**
+ * Search terms: `<field>:<value>` strings a ledger indexes each record under, so a search
+ * is an intersection of posting lists, never a scan. One function, so the file ledger and
+ * the DynamoDB attributes index the same things.
+ */
+export const TERM = {
+  tenant: 'tn',
+  chain: 'ch',
+  kind: 'k',
+  policyDecision: 'pd',
+  decision: 'd',
+  useCase: 'uc',
+  user: 'u',
+  session: 's',
+  transaction: 'tx',
+  /** Records pointing at an event (reviews, conflicts), by the event's stored id. */
+  ref: 'ref',
+  /** In the review queue, and with which severity. */
+  queued: 'q',
+  severity: 'sev',
+  /** A person's verdict `review` record. */
+  verdict: 'rv',
+} as const;
+
+/** Values longer than this are not indexed (ids and names are short). */
+const MAX_VALUE = 256;
+
+export const term = (field: string, value: string): string => `${field}:${value}`;
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The first string (or number) at any of the paths. */
+const firstAt = (root: unknown, paths: readonly (readonly string[])[]): string | undefined => {
+  for (const path of paths) {
+    let v: unknown = root;
+    for (const key of path) v = isRecord(v) ? v[key] : undefined;
+    if (typeof v === 'string' && v !== '') return v;
+    if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  }
+  return undefined;
+};
+
+const USER = [
+  ['user_id'],
+  ['user', 'id'],
+  ['metadata', 'user_id'],
+  ['customer_id'],
+  ['subject_id'],
+];
+const SESSION = [['session_id'], ['metadata', 'session_id'], ['session', 'id']];
+const TRANSACTION = [
+  ['transaction_id'],
+  ['metadata', 'transaction_id'],
+  ['inputs', 'transaction_id'],
+];
+const DECISION = [['output', 'decision'], ['decision'], ['output', 'action']];
+
+/** The subject (data subject) of an event body, as `user_id` search and exports use it. */
+export const userIdOf = (body: unknown): string | undefined => firstAt(body, USER);
+
+/** Every term a record is indexed under. */
+export const termsOf = (record: LedgerRecord): string[] => {
+  const terms = [
+    term(TERM.tenant, unqualify(record.chain).tenant),
+    term(TERM.chain, record.chain),
+    term(TERM.kind, record.kind),
+    term(TERM.policyDecision, record.policy.decision),
+  ];
+  const add = (field: string, value: string | undefined) => {
+    if (value !== undefined && value.length <= MAX_VALUE) terms.push(term(field, value));
+  };
+  const { body } = record;
+  if (record.kind === 'inference' || record.kind === 'decision') {
+    add(TERM.decision, firstAt(body, DECISION));
+    add(TERM.useCase, useCaseOf(body));
+    add(TERM.user, userIdOf(body));
+    add(TERM.session, firstAt(body, SESSION));
+    add(TERM.transaction, firstAt(body, TRANSACTION));
+    const queued = queueEntryOf(record);
+    if (queued !== undefined) {
+      terms.push(term(TERM.queued, '1'), term(TERM.severity, queued.severity));
+    }
+  }
+  add(TERM.ref, record.ref?.event_id);
+  if (isVerdictRecord(record)) add(TERM.verdict, (body as VerdictBody).verdict);
+  return terms;
+};
