@@ -1,4 +1,5 @@
 import { gunzipSync } from 'node:zlib';
+import { admitEnvelope } from '#core/access/admit.ts';
 import type { RequestHeaders } from '#core/events/api-key.ts';
 import { encodeTraceResponse } from '#core/otlp/decode-protobuf.ts';
 import { ingestTraces } from '#core/otlp/ingest-traces.ts';
@@ -47,7 +48,14 @@ export const answerTraces = async (
     // A body of the right outline with the wrong types inside (a span that is a number).
     throw new ApiRefusal('invalid_request', `not an OTLP trace export: ${String(error)}`);
   }
-  if (intake.envelopes.length > 0) await sink.publish(intake.envelopes);
+  // Like every ingest route: a span for a chain outside the key's scope refuses the whole
+  // export (403) before any is kept, and each envelope names the submitting key.
+  const { principal } = request;
+  const envelopes =
+    principal === undefined
+      ? intake.envelopes
+      : intake.envelopes.map((envelope) => admitEnvelope(principal, envelope));
+  if (envelopes.length > 0) await sink.publish(envelopes);
   if (encoding === 'json') return { status: 200, body: intake.response };
   return {
     status: 200,
