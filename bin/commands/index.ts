@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerDev } from './dev.ts';
+import { registerGovernance } from './governance.ts';
 import { registerPolicy } from './policy.ts';
 import { registerProve } from './prove.ts';
 import { registerVerify } from './verify.ts';
@@ -12,4 +13,5 @@ export const registerCommands = (program: Command): void => {
   registerProve(program);
   registerVerifyProof(program);
   registerPolicy(program);
+  registerGovernance(program);
 };

@@ -16,6 +16,7 @@ import { EXIT_CLEAN, EXIT_FAULTS, readPublicKey, runAction, usageExit } from './
 
 interface VerifyFlags {
   readonly publicKey?: string;
+  readonly bodyKeys?: string;
   readonly json?: boolean;
   readonly endpointUrl?: string;
   readonly region?: string;
@@ -57,8 +58,14 @@ const formatReport = (report: VerifyReport): string => {
     lines.push('purged bodies (removed by a purge record, hashes still verified):');
     for (const p of report.purged) {
       const seqs = p.from === p.to ? `seq ${p.from}` : `seqs ${p.from}..${p.to}`;
-      lines.push(`  ${p.chain} ${seqs}: purged by record ${p.by}`);
+      const why = p.reasons === undefined ? '' : ` (${p.reasons.join(', ')})`;
+      lines.push(`  ${p.chain} ${seqs}: purged by record ${p.by}${why}`);
     }
+  }
+  if (report.sealed !== undefined) {
+    lines.push(
+      `${plural(report.sealed, 'encrypted body')} not checked (pass --body-keys to decrypt and check them)`,
+    );
   }
   if (report.unsigned > 0) {
     lines.push(
@@ -81,6 +88,7 @@ const jsonReport = (report: VerifyReport): string =>
     faults: report.faults.map(({ chain, seq, kind, detail }) => ({ chain, seq, kind, detail })),
     faults_omitted: report.faultsOmitted,
     purged: report.purged,
+    ...(report.sealed === undefined ? {} : { sealed: report.sealed }),
   })}\n`;
 
 /** A bar over the archive's bytes; none when the size is unknown (an S3 archive). */
@@ -121,14 +129,27 @@ export const verifyLocation = async (
   return verifyArchive(reader, verifyOptions);
 };
 
+/** The local body-key store, which must exist (an empty new one would call every body gone). */
+const readBodyKeys = async (dir: string) => {
+  const { access } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  await access(join(dir, 'keys.jsonl')).catch(() => {
+    throw new Error(`no body-key store at ${dir} (keys.jsonl missing)`);
+  });
+  const { openFileBodyKeys } = await import('#adapters/local/file-body-keys.ts');
+  return openFileBodyKeys(dir);
+};
+
 const runVerify = async (location: string, flags: VerifyFlags): Promise<number> => {
   const publicKey = await readPublicKey(flags.publicKey);
+  const bodyKeys = flags.bodyKeys === undefined ? undefined : await readBodyKeys(flags.bodyKeys);
   const bar = process.stderr.isTTY && !flags.json ? await progressBar(location) : undefined;
   try {
     const report = await verifyLocation(location, {
       ...(flags.endpointUrl === undefined ? {} : { endpointUrl: flags.endpointUrl }),
       ...(flags.region === undefined ? {} : { region: flags.region }),
       ...(publicKey === undefined ? {} : { publicKey }),
+      ...(bodyKeys === undefined ? {} : { bodyKeys }),
       ...(bar ? { onProgress: (p) => bar.update(p.bytes, p.records) } : {}),
     });
     bar?.stop();
@@ -148,6 +169,10 @@ export const registerVerify = (program: Command): void => {
     )
     .argument('<archive>', 'archive directory (e.g. .audit-trail/archive) or s3://bucket[/prefix]')
     .option('--public-key <file>', "pin the signer's verifier key (the keys/*.vkey text)")
+    .option(
+      '--body-keys <dir>',
+      'body-key store (e.g. .audit-trail/body-keys): decrypt and check layout v2 bodies, report erased ones',
+    )
     .option('--endpoint-url <url>', 'S3-compatible endpoint for s3:// archives')
     .option('--region <region>', 'AWS region of an s3:// archive (default: AWS_REGION)')
     .option('--json', 'print the report as JSON')

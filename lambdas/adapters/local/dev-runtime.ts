@@ -6,8 +6,12 @@ import { checkpointChains } from '#core/pipeline/checkpoint.ts';
 import type { CheckpointDeps, LogPort, ProcessorDeps } from '#core/pipeline/deps.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
 import { type PolicyEngine, passThroughPolicy } from '#core/policy/engine.ts';
+import { createBodySealer } from '#core/retention/body-sealer.ts';
+import { openRecord } from '#core/retention/open-record.ts';
+import { type PurgeDeps, type PurgeReport, runPurge } from '#core/retention/purge.ts';
+import { DEFAULT_RETENTION_RULES, type RetentionRules } from '#core/retention/rules.ts';
 import type { AlertsPort } from '#ports/alerts.ts';
-import { systemClock } from '#ports/clock.ts';
+import { type ClockPort, systemClock } from '#ports/clock.ts';
 import type { LedgerPort } from '#ports/ledger.ts';
 import { createConsoleLog } from './console-log.ts';
 import {
@@ -17,6 +21,7 @@ import {
 } from './durable-stream.ts';
 import { loadOrCreateEd25519Signer } from './ed25519-signer.ts';
 import { openFileArchive } from './file-archive.ts';
+import { openFileBodyKeys } from './file-body-keys.ts';
 import { isErrnoCode } from './file-io.ts';
 import { openFileLedger } from './file-ledger.ts';
 import { type ResolvedApiKey, resolveApiKey } from './http/api-key.ts';
@@ -33,6 +38,8 @@ export interface DevPaths {
   readonly keys: string;
   readonly apiKey: string;
   readonly alerts: string;
+  /** The body-key store (layout v2): destroying a key there erases bodies. */
+  readonly bodyKeys: string;
   /** Holds the pid of the process running on the data dir. */
   readonly lock: string;
 }
@@ -48,6 +55,7 @@ export const devPaths = (dataDir: string): DevPaths => {
     keys: join(data, 'keys'),
     apiKey: join(data, 'api-key'),
     alerts: join(data, 'alerts.jsonl'),
+    bodyKeys: join(data, 'body-keys'),
     lock: join(data, 'lock'),
   };
 };
@@ -76,6 +84,12 @@ export interface DevRuntimeOptions {
   readonly stream?: Pick<DurableStreamOptions, 'batchSize' | 'batchWindowMs' | 'retry'>;
   /** Wraps the ledger the processor writes to (tests use it to inject failures). */
   readonly wrapLedger?: (ledger: LedgerPort) => LedgerPort;
+  /** Retention rules applied at write time. @default DEFAULT_RETENTION_RULES */
+  readonly retention?: RetentionRules;
+  /** @default the system clock */
+  readonly clock?: ClockPort;
+  /** How often the purge runs by itself. @default one day */
+  readonly purgeIntervalMs?: number;
 }
 
 export interface DevRuntime {
@@ -86,6 +100,9 @@ export interface DevRuntime {
   /** Signs checkpoints for every chain that grew (the timer does this every interval);
    * failures are logged, not thrown. */
   checkpoint(): Promise<void>;
+  /** Runs the purge now (one at a time), then signs checkpoints so its receipts are
+   * covered, and empties the stream's WAL when everything is processed. */
+  purge(options?: { readonly now?: Date; readonly dryRun?: boolean }): Promise<PurgeReport>;
   /** Stops accepting, drains the stream, signs a final checkpoint, releases the files. */
   stop(): Promise<void>;
 }
@@ -113,6 +130,9 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
     const ledger = options.wrapLedger?.(fileLedger) ?? fileLedger;
     const archive = openFileArchive(paths.archive);
     const signer = await loadOrCreateEd25519Signer(paths.keys);
+    const clock = options.clock ?? systemClock;
+    const bodyKeys = await openFileBodyKeys(paths.bodyKeys);
+    const sealer = await createBodySealer(options.retention ?? DEFAULT_RETENTION_RULES, bodyKeys);
 
     const processor: ProcessorDeps = {
       ledger,
@@ -125,8 +145,9 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
           log,
           ...(options.alertWebhook === undefined ? {} : { webhookUrl: options.alertWebhook }),
         }),
-      clock: systemClock,
+      clock,
       log,
+      sealer,
     };
     const stream = await openDurableStream(paths.stream, {
       consumer: (envelopes: readonly IntakeEnvelope[]) => processBatch(envelopes, processor),
@@ -140,10 +161,36 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
       ledger: fileLedger,
       archive,
       signer,
-      clock: systemClock,
+      clock,
       log,
       logName: signer.keyName,
     });
+
+    const purgeDeps: PurgeDeps = { ledger, archive, clock, keys: bodyKeys, log };
+    let purging: Promise<unknown> = Promise.resolve();
+    const purge: DevRuntime['purge'] = (request = {}) => {
+      const run = purging.then(async () => {
+        const report = await runPurge(
+          { now: request.now ?? clock.now(), dryRun: request.dryRun === true },
+          purgeDeps,
+        );
+        if (!report.dry_run) {
+          await checkpoint();
+          await stream.compact();
+        }
+        return report;
+      });
+      purging = run.catch((error: unknown) =>
+        log.error('purge failed; retried next run', { error }),
+      );
+      return run;
+    };
+    const purgeTimer = setInterval(
+      () => void purge().catch(() => undefined),
+      options.purgeIntervalMs ?? DAY_MS,
+    );
+    purgeTimer.unref();
+    cleanups.push(async () => clearInterval(purgeTimer));
     const timer = setInterval(() => void checkpoint(), options.checkpointIntervalMs ?? 10_000);
     timer.unref();
     cleanups.push(async () => clearInterval(timer));
@@ -153,9 +200,20 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
       port: options.port ?? 8787,
       apiKey: apiKey.key,
       stream,
-      ledger,
+      ledger: {
+        locate: (ids) => ledger.locate(ids),
+        get: (chain, seq) => ledger.get(chain, seq),
+        open: (r) => openRecord(r, bodyKeys),
+      },
       log,
       health: () => ({ ...stream.stats() }),
+      governance: {
+        ledger,
+        archive,
+        clock,
+        subjects: sealer.subjects,
+        afterErasure: () => purge(),
+      },
       ...(options.guardrail === undefined ? {} : { guardrail: options.guardrail }),
     });
 
@@ -163,20 +221,24 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
     const stop = (): Promise<void> => {
       stopping ??= (async () => {
         clearInterval(timer);
+        clearInterval(purgeTimer);
         await api.close();
         await stream.drain();
+        await purging;
         await checkpoint();
         await cleanUp();
       })();
       return stopping;
     };
     log.info('dev runtime started', { url: api.url, data: paths.data });
-    return { url: api.url, apiKey, paths, stats: () => stream.stats(), checkpoint, stop };
+    return { url: api.url, apiKey, paths, stats: () => stream.stats(), checkpoint, purge, stop };
   } catch (error) {
     await cleanUp();
     throw error;
   }
 };
+
+const DAY_MS = 86_400_000;
 
 /** Checkpoint runs one at a time: a call while one runs waits for that one, then runs
  * again, so a final checkpoint covers everything recorded before it was asked for.
@@ -213,7 +275,7 @@ const isAlive = (pid: number): boolean => {
  * The lock file holds the owner's pid; a lock whose process is gone (kill -9) is taken
  * over. Answers the function that releases it.
  */
-const lockDataDir = async (file: string): Promise<() => Promise<void>> => {
+export const lockDataDir = async (file: string): Promise<() => Promise<void>> => {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const handle = await open(file, 'wx', 0o600);

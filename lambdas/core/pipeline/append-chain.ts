@@ -6,6 +6,7 @@ import type {
   RecordKind,
   RecordRef,
 } from '#core/chain/record.ts';
+import type { BodySealer } from '#core/retention/body-sealer.ts';
 import {
   ChainConflictError,
   DuplicateEventError,
@@ -20,6 +21,8 @@ export interface PendingRecord {
   readonly occurred_at?: string;
   readonly policy: PolicyResult;
   readonly ref?: RecordRef;
+  /** Matched by retention rules that name a use case. */
+  readonly use_case?: string;
   readonly body: unknown;
 }
 
@@ -42,9 +45,14 @@ const build = (
   head: ChainHead,
   pending: readonly PendingRecord[],
   ingestedAt: string,
+  sealer: BodySealer | undefined,
 ): LedgerRecord[] => {
   let prev = head.hash;
   return pending.map((p, i) => {
+    const retention = sealer?.retention(
+      { kind: p.kind, chain: head.chain, useCase: p.use_case },
+      ingestedAt,
+    );
     const record = sealRecord(
       {
         chain: head.chain,
@@ -55,6 +63,7 @@ const build = (
         ...(p.occurred_at === undefined ? {} : { occurred_at: p.occurred_at }),
         policy: p.policy,
         ...(p.ref === undefined ? {} : { ref: p.ref }),
+        ...(retention === undefined ? {} : { retention }),
         prev,
       },
       p.body,
@@ -67,20 +76,24 @@ const build = (
 /**
  * Appends pending records to a chain under the ledger's conditional write. When another
  * writer moved the head or recorded some of the same events first, it drops those and
- * rebuilds on the new head, so concurrent processors never fork or skip a seq.
+ * rebuilds on the new head, so concurrent processors never fork or skip a seq. With a
+ * `sealer` (layout v2) records carry their retention and are stored with encrypted bodies;
+ * the records answered are those stored.
  */
 export const appendToChain = async (
   chain: string,
   pending: readonly PendingRecord[],
   ledger: LedgerPort,
   ingestedAt: string,
+  sealer?: BodySealer,
 ): Promise<AppendResult> => {
   const alreadyRecorded = new Map<string, EventLocation>();
   let todo = pending;
   for (let attempt = 1; ; attempt += 1) {
     const head = await ledger.head(chain);
     if (todo.length === 0) return { head, appended: [], alreadyRecorded };
-    const records = build(head, todo, ingestedAt);
+    const built = build(head, todo, ingestedAt, sealer);
+    const records = sealer === undefined ? built : await sealer.seal(built);
     try {
       await ledger.append(head, records);
       return { head: headOf(records, head), appended: records, alreadyRecorded };

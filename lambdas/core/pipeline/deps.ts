@@ -1,4 +1,5 @@
 import type { PolicyEngine } from '#core/policy/engine.ts';
+import type { BodySealer } from '#core/retention/body-sealer.ts';
 import type { AlertsPort } from '#ports/alerts.ts';
 import type { ArchivePort } from '#ports/archive.ts';
 import type { ClockPort } from '#ports/clock.ts';
@@ -22,6 +23,9 @@ export interface ProcessorDeps {
   readonly log: LogPort;
   /** Object Lock retain-until for archive objects; none locally by default. */
   readonly retainUntil?: (now: Date) => Date | undefined;
+  /** Layout v2: retention rules and encrypted bodies. Without it records are written in
+   * layout v1 (plaintext bodies), as before. */
+  readonly sealer?: BodySealer;
 }
 
 /** What the checkpointer needs. */

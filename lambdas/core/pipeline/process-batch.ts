@@ -119,6 +119,7 @@ const processRound = async (
     todo.map((i) => i.pending),
     deps.ledger,
     now.toISOString(),
+    deps.sealer,
   );
   await archiveChain(chain, head.seq, deps.ledger, deps.archive, retainUntil, appended);
   const byEventId = new Map(appended.map((r) => [r.event_id, r]));
@@ -169,6 +170,7 @@ const prepare = async (
         ...(event.occurred_at === undefined ? {} : { occurred_at: event.occurred_at }),
         policy: evaluation.result,
         ...(event.ref === undefined ? {} : { ref: event.ref }),
+        ...(event.use_case === undefined ? {} : { use_case: event.use_case }),
         body: evaluation.body,
       },
     });

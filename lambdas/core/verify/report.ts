@@ -13,6 +13,7 @@ export const FAULT_KINDS = [
   'truncated',
   'forked',
   'unlogged_purge',
+  'held_purged',
   'bad_signature',
   'malformed',
 ] as const;
@@ -32,6 +33,8 @@ export interface PurgedRange {
   readonly from: number;
   readonly to: number;
   readonly by: number;
+  /** The purge record's reasons: retention rules (`kind=…`) and `erasure:<request id>`. */
+  readonly reasons?: readonly string[];
 }
 
 export interface VerifyReport {
@@ -50,6 +53,8 @@ export interface VerifyReport {
   /** The verifier key(s) that signed the checkpoints, as `name+keyid`. */
   readonly key?: string;
   readonly purged: readonly PurgedRange[];
+  /** Layout v2 bodies left unchecked because no body keys were given. */
+  readonly sealed?: number;
   readonly faults: readonly Fault[];
   /** Faults beyond the report's bound, counted but not listed. */
   readonly faultsOmitted: number;

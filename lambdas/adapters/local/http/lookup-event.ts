@@ -3,8 +3,11 @@ import type { LedgerPort } from '#ports/ledger.ts';
 import type { Handler } from './handler.ts';
 import { errorAnswer } from './responses.ts';
 
-/** The ledger reads the lookup route needs. */
-export type RecordReader = Pick<LedgerPort, 'locate' | 'get'>;
+/** The ledger reads the lookup route needs; `open` turns a stored (layout v2) record into
+ * one with its body, while the body's keys exist. */
+export type RecordReader = Pick<LedgerPort, 'locate' | 'get'> & {
+  readonly open?: (record: LedgerRecord) => Promise<LedgerRecord>;
+};
 
 /** The 200 answer: the stored record (chain, seq, hash, prev, policy, body, …). */
 export interface FoundRecord {
@@ -22,7 +25,8 @@ export const lookupEvent =
   async ({ params }) => {
     const eventId = params.event_id ?? '';
     const where = (await ledger.locate([eventId])).get(eventId);
-    const record = where === undefined ? undefined : await ledger.get(where.chain, where.seq);
+    const stored = where === undefined ? undefined : await ledger.get(where.chain, where.seq);
+    const record = stored && ledger.open ? await ledger.open(stored) : stored;
     if (record === undefined) {
       return errorAnswer(404, 'not_found', 'no record for this event id (yet)');
     }

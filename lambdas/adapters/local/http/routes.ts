@@ -1,3 +1,5 @@
+import type { GovernanceApiDeps } from '#core/retention/governance-api.ts';
+import { governanceHandlers } from './governance.ts';
 import { type GuardrailEvaluator, guardrailRoute } from './guardrail.ts';
 import type { EnvelopePublisher, Handler } from './handler.ts';
 import { ingestBatch } from './ingest-batch.ts';
@@ -7,7 +9,7 @@ import { lookupEvent, type RecordReader } from './lookup-event.ts';
 /** One route: method, path (exact, or a pattern with named groups), auth, handler. */
 export interface Route {
   readonly name: string;
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'DELETE';
   readonly path: string | RegExp;
   readonly auth: boolean;
   readonly handle: Handler;
@@ -20,6 +22,8 @@ export interface RouteDeps {
   /** Extra fields for `/healthz` (stream stats). */
   readonly health?: () => Readonly<Record<string, unknown>>;
   readonly guardrail?: GuardrailEvaluator;
+  /** Adds the legal-hold and erasure-request routes. */
+  readonly governance?: GovernanceApiDeps;
 }
 
 /** The local API's routes: the same paths, auth and answers as the API Gateway API. */
@@ -29,6 +33,7 @@ export const buildRoutes = (deps: RouteDeps): Route[] => [
   route('log', 'POST', '/v1/logs', ingestEvent('log', deps.stream)),
   route('batch', 'POST', '/v1/events:batch', ingestBatch(deps.stream)),
   route('get_event', 'GET', /^\/v1\/events\/(?<event_id>[^/]+)$/, lookupEvent(deps.ledger)),
+  ...(deps.governance === undefined ? [] : governanceRoutes(deps.governance)),
   ...(deps.guardrail === undefined
     ? []
     : [
@@ -47,6 +52,23 @@ export const buildRoutes = (deps: RouteDeps): Route[] => [
     handle: async () => ({ status: 200, body: { ok: true, ...deps.health?.() } }),
   },
 ];
+
+const governanceRoutes = (deps: GovernanceApiDeps): Route[] => {
+  const h = governanceHandlers(deps);
+  return [
+    route('post_legal_hold', 'POST', '/v1/legal-holds', h.postHold),
+    route('list_legal_holds', 'GET', '/v1/legal-holds', h.listHolds),
+    route('delete_legal_hold', 'DELETE', /^\/v1\/legal-holds\/(?<hold_id>[^/]+)$/, h.deleteHold),
+    route('post_erasure_request', 'POST', '/v1/erasure-requests', h.postErasure),
+    route('list_erasure_requests', 'GET', '/v1/erasure-requests', h.listErasures),
+    route(
+      'get_erasure_request',
+      'GET',
+      /^\/v1\/erasure-requests\/(?<request_id>[^/]+)$/,
+      h.getErasure,
+    ),
+  ];
+};
 
 const route = (name: string, method: Route['method'], path: Route['path'], handle: Handler) =>
   ({ name, method, path, auth: true, handle }) satisfies Route;

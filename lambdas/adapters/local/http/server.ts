@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LogPort } from '#core/pipeline/deps.ts';
+import type { GovernanceApiDeps } from '#core/retention/governance-api.ts';
 import { createKeyCheck } from './auth.ts';
 import { HttpError, RequestAbortedError } from './errors.ts';
 import type { GuardrailEvaluator } from './guardrail.ts';
@@ -31,6 +32,8 @@ export interface LocalApiOptions {
   readonly health?: () => Readonly<Record<string, unknown>>;
   /** Adds `POST /v1/guardrails/evaluate` when given. */
   readonly guardrail?: GuardrailEvaluator;
+  /** Adds the legal-hold and erasure-request routes when given. */
+  readonly governance?: GovernanceApiDeps;
 }
 
 /** A running local API. */

@@ -1,0 +1,72 @@
+/**
+ * Layout v2 at write time: the retention rule goes into each envelope, and the body leaves
+ * the record only encrypted under its period and subject keys (see body-crypto.ts).
+ */
+
+import { canonicalJson } from '#core/chain/canonical.ts';
+import { sealedTextsOf, storedWithBody } from '#core/chain/hash.ts';
+import type { LedgerRecord, RecordRetention } from '#core/chain/record.ts';
+import type { BodyKeysPort } from '#ports/body-keys.ts';
+import { deriveRecordKey, encryptBody, periodKeyId, subjectKeyId } from './body-crypto.ts';
+import { dayOf, type RetentionRules, type RetentionSubject, retentionOf } from './rules.ts';
+import {
+  recordSubject,
+  SUBJECT_ID_KEY,
+  type SubjectIds,
+  subjectIds,
+  userIdOf,
+} from './subjects.ts';
+
+export interface BodySealer {
+  readonly rules: RetentionRules;
+  readonly subjects: SubjectIds;
+  /** The retention a record gets when written now. */
+  retention(subject: RetentionSubject, ingestedAt: string): RecordRetention;
+  /** The records as stored: bodies encrypted, keys created durably first. */
+  seal(records: readonly LedgerRecord[]): Promise<LedgerRecord[]>;
+}
+
+/** The period a record's body belongs to: its rule and ingest day. */
+export const periodOf = (record: Pick<LedgerRecord, 'retention' | 'ingested_at'>): string =>
+  `${record.retention?.rule ?? 'none'}/${dayOf(record.ingested_at)}`;
+
+/** A sealer over a key store (creates the subject-hash secret on first use). */
+export const createBodySealer = async (
+  rules: RetentionRules,
+  keys: BodyKeysPort,
+): Promise<BodySealer> => {
+  const secret = (await keys.ensure([SUBJECT_ID_KEY])).get(SUBJECT_ID_KEY) as Uint8Array;
+  const subjects = subjectIds(secret);
+  return {
+    rules,
+    subjects,
+    retention: (subject, ingestedAt) => retentionOf(rules, subject, ingestedAt),
+    seal: async (records) => {
+      const plans = records.map((record) => {
+        const user = userIdOf(record.body);
+        return {
+          record,
+          period: periodOf(record),
+          subject: user === undefined ? recordSubject(record.chain, record.seq) : subjects.of(user),
+        };
+      });
+      const ids = new Set<string>();
+      for (const p of plans) ids.add(periodKeyId(p.period)).add(subjectKeyId(p.subject));
+      const found = await keys.ensure([...ids]);
+      return plans.map(({ record, period, subject }) => {
+        if (record.body === undefined || record.body_salt === undefined) return record;
+        const key = deriveRecordKey(
+          found.get(periodKeyId(period)) as Uint8Array,
+          found.get(subjectKeyId(subject)) as Uint8Array,
+          record.chain,
+          record.seq,
+        );
+        const text = sealedTextsOf(record)?.body ?? canonicalJson(record.body);
+        return storedWithBody(
+          record,
+          encryptBody(key, record, period, subject, record.body_salt, text),
+        );
+      });
+    },
+  };
+};
