@@ -13,6 +13,7 @@ import { openFileBodyKeys } from '#adapters/local/file-body-keys.ts';
 import type { LedgerRecord } from '#core/chain/record.ts';
 import { verifyArchive } from '#core/verify/verify-archive.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
+import { until } from '#test/helpers/until.ts';
 import { readLedger, startTestRuntime, waitForRecord } from './support/dev-harness.ts';
 import { bearer, call } from './support/http-client.ts';
 
@@ -100,6 +101,17 @@ describe('retention, erasure and legal holds on the embedded default', () => {
         expect(res.status).toBe(202);
       }
       for (const e of events) await waitForRecord(runtime.url, runtime.apiKey.key, e.event_id);
+      // The erased user reuses an event id for other content: a `rejected` record, its raw
+      // bytes (with the user's data) in quarantine.
+      const reuse = await call(runtime.url, '/v1/audit/events', {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify(event(1, ERASED_USER, `${ERASED_SECRET} again`)),
+      });
+      expect(reuse.status).toBe(202);
+      await until(() => runtime.stats().processed >= 7);
+      const quarantined = await filesContaining(join(dir, 'archive', 'quarantine'), '"v":2');
+      expect(quarantined).toHaveLength(1);
       // The lookup route opens v2 bodies while their keys exist.
       const open = await waitForRecord(runtime.url, runtime.apiKey.key, 'evt-3');
       expect(JSON.stringify(open.body)).toContain(RETAINED_SECRET);
@@ -146,7 +158,7 @@ describe('retention, erasure and legal holds on the embedded default', () => {
   afterAll(() => removeDir(dir));
 
   it('completes the erasure request and says what a hold kept', () => {
-    expect(erasure).toMatchObject({ status: 'completed', erased: 2, held: 1 });
+    expect(erasure).toMatchObject({ status: 'completed', erased: 3, held: 1 });
   });
 
   it('purges what is past retention, keeps what is held, and records the refusal', () => {
@@ -166,6 +178,10 @@ describe('retention, erasure and legal holds on the embedded default', () => {
     const support = receipts.filter((r) => r.chain === 'support-bot');
     expect(support).toHaveLength(2);
     expect(support[0]?.ref?.reasons?.[0]).toMatch(/^erasure:er_/);
+    expect(support[0]?.ref?.ranges).toEqual([
+      [0, 1],
+      [5, 5],
+    ]);
     expect(support[1]?.ref).toMatchObject({ ranges: [[2, 3]], reasons: ['kind=inference'] });
   });
 
@@ -178,14 +194,17 @@ describe('retention, erasure and legal holds on the embedded default', () => {
     expect(support.map((p) => [p.from, p.to])).toEqual([
       [0, 1],
       [2, 3],
+      [5, 5],
     ]);
+    expect(support[0]?.reasons?.[0]).toMatch(/^erasure:er_/);
     expect(support[1]?.reasons).toEqual(['kind=inference']);
+    expect(support[2]?.by).toBe(support[0]?.by);
   });
 
   it('verifies clean without keys too, leaving sealed bodies unchecked', async () => {
     const report = await verifyArchive(openFileArchive(devPaths(dir).archive));
     expect(report.ok).toBe(true);
-    expect(report.sealed).toBe(6);
+    expect(report.sealed).toBe(7);
   });
 
   it('keeps held bodies readable', async () => {

@@ -23,6 +23,9 @@ export interface PendingRecord {
   readonly ref?: RecordRef;
   /** Matched by retention rules that name a use case. */
   readonly use_case?: string;
+  /** The user whose data the body holds when the body itself does not say (a rejected
+   * record's raw input): its key erases the body with the user's others. */
+  readonly user_id?: string;
   readonly body: unknown;
 }
 
@@ -93,7 +96,7 @@ export const appendToChain = async (
     const head = await ledger.head(chain);
     if (todo.length === 0) return { head, appended: [], alreadyRecorded };
     const built = build(head, todo, ingestedAt, sealer);
-    const records = sealer === undefined ? built : await sealer.seal(built);
+    const records = sealer === undefined ? built : await sealer.seal(built, todo);
     try {
       await ledger.append(head, records);
       return { head: headOf(records, head), appended: records, alreadyRecorded };

@@ -8,6 +8,7 @@ import { sealedTextsOf, storedWithBody } from '#core/chain/hash.ts';
 import type { LedgerRecord, RecordRetention } from '#core/chain/record.ts';
 import type { BodyKeysPort } from '#ports/body-keys.ts';
 import { deriveRecordKey, encryptBody, periodKeyId, subjectKeyId } from './body-crypto.ts';
+import { openRecord } from './open-record.ts';
 import { dayOf, type RetentionRules, type RetentionSubject, retentionOf } from './rules.ts';
 import {
   recordSubject,
@@ -22,9 +23,33 @@ export interface BodySealer {
   readonly subjects: SubjectIds;
   /** The retention a record gets when written now. */
   retention(subject: RetentionSubject, ingestedAt: string): RecordRetention;
-  /** The records as stored: bodies encrypted, keys created durably first. */
-  seal(records: readonly LedgerRecord[]): Promise<LedgerRecord[]>;
+  /** The records as stored: bodies encrypted, keys created durably first. `pending` (in
+   * the same order) may name a record's user where its body does not. */
+  seal(
+    records: readonly LedgerRecord[],
+    pending?: readonly { readonly user_id?: string }[],
+  ): Promise<LedgerRecord[]>;
+  /** A stored record with its body opened, while its keys exist. */
+  open(record: LedgerRecord): Promise<LedgerRecord>;
+  /** Encrypts quarantined raw bytes of a chain's rejected input under the period key of
+   * its `rejected` records and a key of its own (`s/q:<quarantine key>`), so the bytes go
+   * when the rejected records' period does. */
+  quarantineSealer(
+    chain: string,
+    ingestedAt: string,
+  ): (bytes: Uint8Array, key: string) => Promise<Uint8Array>;
 }
+
+const parseOrUndefined = (bytes: Uint8Array): unknown => {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return undefined;
+  }
+};
+
+/** The subject id of quarantined bytes that name no user. */
+export const quarantineSubject = (key: string): string => `q:${key}`;
 
 /** The period a record's body belongs to: its rule and ingest day. */
 export const periodOf = (record: Pick<LedgerRecord, 'retention' | 'ingested_at'>): string =>
@@ -41,9 +66,27 @@ export const createBodySealer = async (
     rules,
     subjects,
     retention: (subject, ingestedAt) => retentionOf(rules, subject, ingestedAt),
-    seal: async (records) => {
-      const plans = records.map((record) => {
-        const user = userIdOf(record.body);
+    quarantineSealer: (chain, ingestedAt) => async (bytes, key) => {
+      const { rule } = retentionOf(rules, { kind: 'rejected', chain }, ingestedAt);
+      const period = `${rule}/${dayOf(ingestedAt)}`;
+      const user = userIdOf(parseOrUndefined(bytes));
+      const subject = user === undefined ? quarantineSubject(key) : subjects.of(user);
+      const found = await keys.ensure([periodKeyId(period), subjectKeyId(subject)]);
+      const recordKey = deriveRecordKey(
+        found.get(periodKeyId(period)) as Uint8Array,
+        found.get(subjectKeyId(subject)) as Uint8Array,
+        `quarantine:${key}`,
+        0,
+      );
+      const where = { chain: `quarantine:${key}`, seq: 0, body_hash: '' };
+      const text = Buffer.from(bytes).toString('base64');
+      const sealed = encryptBody(recordKey, where, period, subject, '0'.repeat(32), text);
+      return new TextEncoder().encode(`${JSON.stringify(sealed)}\n`);
+    },
+    open: (record) => openRecord(record, keys),
+    seal: async (records, pending) => {
+      const plans = records.map((record, i) => {
+        const user = pending?.[i]?.user_id ?? userIdOf(record.body);
         return {
           record,
           period: periodOf(record),

@@ -23,7 +23,15 @@ import type { LedgerRecord, PolicyResult } from '#core/chain/record.ts';
 import { appendRecords, type RecordWriterDeps } from '#core/pipeline/append-records.ts';
 import type { LogPort } from '#core/pipeline/deps.ts';
 import type { BodyKeysPort } from '#ports/body-keys.ts';
-import { deriveRecordKey, periodKeyId, recordKeyId, subjectKeyId } from './body-crypto.ts';
+import {
+  decryptBody,
+  deriveRecordKey,
+  periodKeyId,
+  recordKeyFrom,
+  recordKeyId,
+  subjectKeyId,
+} from './body-crypto.ts';
+import { quarantineSubject } from './body-sealer.ts';
 import {
   GOVERNANCE_CHAIN,
   type GovernanceState,
@@ -32,6 +40,19 @@ import {
   readGovernance,
 } from './governance.ts';
 import { isDue } from './rules.ts';
+
+/** The quarantine key a rejected record's (still readable) body names. */
+const rejectedQuarantineKey = (
+  record: LedgerRecord,
+  keys: ReadonlyMap<string, Uint8Array>,
+): string | undefined => {
+  const sealed = record.body_enc;
+  const key = sealed && recordKeyFrom(record, sealed, keys);
+  const opened = key && sealed ? decryptBody(key, record, sealed) : undefined;
+  if (opened === undefined) return undefined;
+  const body = JSON.parse(opened.text) as { quarantine_key?: unknown };
+  return typeof body.quarantine_key === 'string' ? body.quarantine_key : undefined;
+};
 
 const NO_POLICY: PolicyResult = { version: 'none', decision: 'pass', findings: [] };
 
@@ -143,6 +164,7 @@ const plan = async (now: Date, state: GovernanceState, deps: PurgeDeps): Promise
     held: {},
     legacy: 0,
   };
+  const quarantineKeys: LedgerRecord[] = [];
   const count = (id: string, field: 'erased' | 'held') => {
     const c = out.requests[id] ?? { erased: 0, held: 0 };
     c[field] += 1;
@@ -187,6 +209,8 @@ const plan = async (now: Date, state: GovernanceState, deps: PurgeDeps): Promise
         continue;
       }
       out.destroy.add(rKey);
+      // A rejected record's raw bytes in quarantine go with its body.
+      if (record.kind === 'rejected') quarantineKeys.push(record);
       for (const id of requests) count(id, 'erased');
       if (record.retention && reasons[0] === record.retention.rule) {
         out.byRule[record.retention.rule] = (out.byRule[record.retention.rule] ?? 0) + 1;
@@ -194,6 +218,18 @@ const plan = async (now: Date, state: GovernanceState, deps: PurgeDeps): Promise
       const list = out.purge.get(chain) ?? [];
       list.push({ record, reasons });
       out.purge.set(chain, list);
+    }
+  }
+  if (quarantineKeys.length > 0) {
+    const found = await deps.keys.get(
+      quarantineKeys.flatMap((r) => [
+        periodKeyId(r.body_enc?.p ?? ''),
+        subjectKeyId(r.body_enc?.s ?? ''),
+      ]),
+    );
+    for (const r of quarantineKeys) {
+      const key = rejectedQuarantineKey(r, found);
+      if (key !== undefined) out.destroy.add(subjectKeyId(quarantineSubject(key)));
     }
   }
   // A request seen by no run yet is completed by this one, even with nothing left to erase.
