@@ -101,14 +101,15 @@ export const toRanges = (seqs: readonly number[]): [number, number][] => {
   return ranges;
 };
 
+/** One chain's due bodies: seqs only (a run may cover millions), and the reasons. */
 interface Due {
-  readonly record: LedgerRecord;
-  readonly reasons: string[];
+  readonly seqs: number[];
+  readonly reasons: Set<string>;
 }
 
 /** Everything one run decides before changing anything. */
 interface Plan {
-  readonly purge: Map<string, Due[]>;
+  readonly purge: Map<string, Due>;
   readonly escrow: LedgerRecord[];
   readonly destroy: Set<string>;
   readonly byRule: Record<string, number>;
@@ -208,16 +209,17 @@ const plan = async (now: Date, state: GovernanceState, deps: PurgeDeps): Promise
         if (!have.has(rKey)) out.escrow.push(record);
         continue;
       }
-      out.destroy.add(rKey);
+      if (have.has(rKey)) out.destroy.add(rKey);
       // A rejected record's raw bytes in quarantine go with its body.
       if (record.kind === 'rejected') quarantineKeys.push(record);
       for (const id of requests) count(id, 'erased');
       if (record.retention && reasons[0] === record.retention.rule) {
         out.byRule[record.retention.rule] = (out.byRule[record.retention.rule] ?? 0) + 1;
       }
-      const list = out.purge.get(chain) ?? [];
-      list.push({ record, reasons });
-      out.purge.set(chain, list);
+      const due = out.purge.get(chain) ?? { seqs: [], reasons: new Set<string>() };
+      due.seqs.push(record.seq);
+      for (const reason of reasons) due.reasons.add(reason);
+      out.purge.set(chain, due);
     }
   }
   if (quarantineKeys.length > 0) {
@@ -260,9 +262,9 @@ export const runPurge = async (options: PurgeOptions, deps: PurgeDeps): Promise<
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([chain, due]) => ({
       chain,
-      ranges: toRanges(due.map((d) => d.record.seq)),
-      reasons: [...new Set(due.flatMap((d) => d.reasons))].sort(),
-      count: due.length,
+      ranges: toRanges(due.seqs),
+      reasons: [...due.reasons].sort(),
+      count: due.seqs.length,
     }));
   const runId = `purge_${runIdOf(chains, now)}`;
   const report = (keysDestroyed: number): PurgeReport => ({
