@@ -252,6 +252,35 @@ const runIdOf = (chains: readonly ChainPurge[], now: Date): string =>
     .digest('hex')
     .slice(0, 24);
 
+/**
+ * Appends the purge receipt of one chain (idempotent: its event id is the run's and the
+ * chain's, so a retry or a rerun of the same run finds it). The AWS workflow writes receipts
+ * chain by chain in a Map state before the final run destroys any key.
+ */
+export const appendReceipt = async (
+  c: ChainPurge,
+  runId: string,
+  now: Date,
+  writer: RecordWriterDeps,
+): Promise<ChainPurge> => {
+  const eventId = `${runId}:${c.chain}`;
+  const { appended, alreadyRecorded } = await appendRecords(
+    c.chain,
+    [
+      {
+        kind: 'purge',
+        event_id: eventId,
+        policy: NO_POLICY,
+        ref: { ranges: c.ranges, reasons: c.reasons },
+        body: { run_id: runId, at: now.toISOString(), count: c.count, reasons: c.reasons },
+      },
+    ],
+    writer,
+  );
+  const seq = appended[0]?.seq ?? alreadyRecorded.get(eventId)?.seq ?? -1;
+  return { ...c, receipt: { seq, event_id: eventId } };
+};
+
 /** Runs one purge (see the file comment). Safe to rerun at any point. */
 export const runPurge = async (options: PurgeOptions, deps: PurgeDeps): Promise<PurgeReport> => {
   const { now } = options;
@@ -283,26 +312,7 @@ export const runPurge = async (options: PurgeOptions, deps: PurgeDeps): Promise<
 
   // 3. Receipts first: a crash after this point reruns into the same receipts.
   const writer: RecordWriterDeps = deps;
-  chains = await Promise.all(
-    chains.map(async (c) => {
-      const eventId = `${runId}:${c.chain}`;
-      const { appended, alreadyRecorded } = await appendRecords(
-        c.chain,
-        [
-          {
-            kind: 'purge',
-            event_id: eventId,
-            policy: NO_POLICY,
-            ref: { ranges: c.ranges, reasons: c.reasons },
-            body: { run_id: runId, at: now.toISOString(), count: c.count, reasons: c.reasons },
-          },
-        ],
-        writer,
-      );
-      const seq = appended[0]?.seq ?? alreadyRecorded.get(eventId)?.seq ?? -1;
-      return { ...c, receipt: { seq, event_id: eventId } };
-    }),
-  );
+  chains = await Promise.all(chains.map((c) => appendReceipt(c, runId, now, writer)));
   // 4. Escrow what must stay readable, then destroy.
   if (p.escrow.length > 0) {
     const found = await deps.keys.get(
