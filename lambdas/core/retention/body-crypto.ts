@@ -1,15 +1,18 @@
 /**
  * Layout v2 bodies: `body_salt ‖ canonical body` encrypted with AES-256-GCM under a record key
  *
- *   record key = HKDF-SHA256(ikm = period key ‖ subject key, salt = "",
- *                            info = "ai-audit-trail/body-key/v2\n" ‖ chain ‖ "\n" ‖ seq)
+ *   record key = HKDF-Expand-SHA256(PRK = period key ‖ subject key,
+ *                                   info = "ai-audit-trail/body-key/v2\n" ‖ chain ‖ "\n" ‖ seq, 32)
+ *              = HMAC-SHA256(period key ‖ subject key, info ‖ 0x01)
+ *   (both keys are uniformly random, so RFC 5869's extract step is skipped, as §3.3 allows:
+ *   one HMAC per record instead of hkdfSync's several)
  *   AAD        = chain ‖ "\n" ‖ seq ‖ "\n" ‖ body_hash
  *
  * so destroying the period key (retention) or the subject key (erasure) makes the body
  * unreadable, and a ciphertext cannot be moved to another record. An escrowed record key
  * (`r/<chain>#<seq>`, kept for a legal hold) opens one body without either.
  */
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import type { LedgerRecord, SealedBody } from '#core/chain/record.ts';
 
 const INFO = 'ai-audit-trail/body-key/v2\n';
@@ -34,15 +37,22 @@ export const deriveRecordKey = (
   chain: string,
   seq: number,
 ): Buffer =>
-  Buffer.from(
-    hkdfSync(
-      'sha256',
-      Buffer.concat([periodKey, subjectKey]),
-      Buffer.alloc(0),
-      `${INFO}${chain}\n${seq}`,
-      32,
-    ),
-  );
+  createHmac('sha256', Buffer.concat([periodKey, subjectKey]))
+    .update(`${INFO}${chain}\n${seq}\u0001`, 'utf8')
+    .digest();
+
+/** IVs are cut from a pool of random bytes: one CSPRNG call per 256 bodies (as salts are). */
+const IV_POOL = 256;
+let ivPool = Buffer.alloc(0);
+let ivAt = 0;
+const newIv = (): Buffer => {
+  if (ivAt >= ivPool.length) {
+    ivPool = randomBytes(IV_BYTES * IV_POOL);
+    ivAt = 0;
+  }
+  ivAt += IV_BYTES;
+  return Buffer.from(ivPool.subarray(ivAt - IV_BYTES, ivAt));
+};
 
 const aadOf = (chain: string, seq: number, bodyHash: string): Buffer =>
   Buffer.from(`${chain}\n${seq}\n${bodyHash}`, 'utf8');
@@ -56,7 +66,7 @@ export const encryptBody = (
   salt: string,
   bodyText: string,
 ): SealedBody => {
-  const iv = randomBytes(IV_BYTES);
+  const iv = newIv();
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(aadOf(where.chain, where.seq, where.body_hash));
   const ct = Buffer.concat([
