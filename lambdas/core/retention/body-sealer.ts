@@ -62,10 +62,21 @@ export const createBodySealer = async (
 ): Promise<BodySealer> => {
   const secret = (await keys.ensure([SUBJECT_ID_KEY])).get(SUBJECT_ID_KEY) as Uint8Array;
   const subjects = subjectIds(secret);
+  const retentions = new Map<string, RecordRetention>();
   return {
     rules,
     subjects,
-    retention: (subject, ingestedAt) => retentionOf(rules, subject, ingestedAt),
+    retention: (subject, ingestedAt) => {
+      // Every record of a batch shares its ingest time: one rule lookup per kind and chain.
+      const key = `${subject.kind}\n${subject.chain}\n${subject.useCase ?? ''}\n${dayOf(ingestedAt)}`;
+      let found = retentions.get(key);
+      if (found === undefined) {
+        found = retentionOf(rules, subject, ingestedAt);
+        if (retentions.size >= 10_000) retentions.clear();
+        retentions.set(key, found);
+      }
+      return found;
+    },
     quarantineSealer: (chain, ingestedAt) => async (bytes, key) => {
       const { rule } = retentionOf(rules, { kind: 'rejected', chain }, ingestedAt);
       const period = `${rule}/${dayOf(ingestedAt)}`;
