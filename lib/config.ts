@@ -4,15 +4,18 @@
  * Every field has a documented default; unknown or bad fields fail synth with an error
  * that names the field.
  */
+
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as z from 'zod';
 import { RECORD_KINDS, type RecordKind } from '#core/chain/record.ts';
+import { AuditTrailError } from '#core/errors.ts';
 import { loadPolicy } from '#core/policy/load-policy.ts';
 import { DEFAULT_RETENTION_DAYS, type RetentionOverride } from '#core/retention/rules.ts';
 
 /** Raised when the configuration is missing, unreadable or invalid. */
-export class AuditTrailConfigError extends Error {
+export class AuditTrailConfigError extends AuditTrailError {
+  readonly code = 'audit_trail_config';
   override readonly name = 'AuditTrailConfigError';
 }
 

@@ -4,8 +4,8 @@
  * They take the data directory's lock: while `audit-trail dev` runs, use its HTTP routes.
  */
 import { type Command, InvalidArgumentError } from 'commander';
-import type { AdminSession } from '#adapters/local/admin-session.ts';
 import type { PurgeReport } from '#core/retention/purge.ts';
+import type { AdminSession } from '#handlers/wiring/admin-session.ts';
 import { dataDirOf } from './dev.ts';
 import { EXIT_CLEAN, EXIT_FAULTS, runAction, usageExit } from './exit.ts';
 
@@ -22,7 +22,7 @@ const withSession = async <T>(
   now: Date | undefined,
   work: (session: AdminSession) => Promise<T>,
 ): Promise<T> => {
-  const { openAdminSession } = await import('#adapters/local/admin-session.ts');
+  const { openAdminSession } = await import('#handlers/wiring/admin-session.ts');
   const clock = now === undefined ? undefined : { now: () => now };
   const session = await openAdminSession(dataDirOf(data), clock ? { clock } : {});
   try {

@@ -13,6 +13,11 @@ export interface PolicyViolationAlert {
   readonly at: string;
 }
 
+/** The EventBridge event source and detail type of alerts on AWS (the alerts rule of
+ * lib/constructs/alerts.ts matches them). */
+export const ALERT_SOURCE = 'audit-trail';
+export const ALERT_DETAIL_TYPE = 'PolicyViolation';
+
 export interface AlertsPort {
   publish(alerts: readonly PolicyViolationAlert[]): Promise<void>;
 }

@@ -18,12 +18,12 @@ import { openFileBodyKeys } from '#adapters/local/file-body-keys.ts';
 import { openFileLedger } from '#adapters/local/file-ledger.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
 import { chainOf } from '#core/pipeline/chain-of.ts';
-import type { LogPort } from '#core/pipeline/deps.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
 import { passThroughPolicy } from '#core/policy/engine.ts';
 import { createBodySealer } from '#core/retention/body-sealer.ts';
 import { DEFAULT_RETENTION_RULES } from '#core/retention/rules.ts';
 import { systemClock } from '#ports/clock.ts';
+import type { LogPort } from '#ports/log.ts';
 import { emptyHead, headAfter, recordsAfter } from '#test/unit/adapters/local/ledger-records.ts';
 
 const { values } = parseArgs({

@@ -15,12 +15,12 @@ import { openFileArchive } from '#adapters/local/file-archive.ts';
 import { openFileBodyKeys } from '#adapters/local/file-body-keys.ts';
 import { openFileLedger } from '#adapters/local/file-ledger.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
-import type { LogPort } from '#core/pipeline/deps.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
 import { passThroughPolicy } from '#core/policy/engine.ts';
 import { createBodySealer } from '#core/retention/body-sealer.ts';
 import { runPurge } from '#core/retention/purge.ts';
 import { DEFAULT_RETENTION_RULES } from '#core/retention/rules.ts';
+import type { LogPort } from '#ports/log.ts';
 
 const { values } = parseArgs({ options: { records: { type: 'string', default: '1000000' } } });
 const total = Number(values.records);

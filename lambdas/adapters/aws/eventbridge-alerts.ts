@@ -3,7 +3,13 @@ import {
   PutEventsCommand,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
-import type { AlertsPort, PolicyViolationAlert } from '#ports/alerts.ts';
+import { AuditTrailError } from '#core/errors.ts';
+import {
+  ALERT_DETAIL_TYPE,
+  ALERT_SOURCE,
+  type AlertsPort,
+  type PolicyViolationAlert,
+} from '#ports/alerts.ts';
 
 export interface EventBridgeAlertsOptions {
   readonly client: EventBridgeClient;
@@ -17,7 +23,8 @@ export interface EventBridgeAlertsOptions {
 }
 
 /** Some alerts could not be published after every retry (the processor redelivers). */
-export class AlertPublishError extends Error {
+export class AlertPublishError extends AuditTrailError {
+  readonly code = 'alert_publish';
   override readonly name = 'AlertPublishError';
   readonly eventIds: readonly string[];
   readonly errorCodes: readonly string[];
@@ -27,11 +34,6 @@ export class AlertPublishError extends Error {
     this.errorCodes = errorCodes;
   }
 }
-
-/** Source and detail type of the alert events (the stack's rule matches both:
- * lib/constructs/alerts.ts). */
-export const ALERT_SOURCE = 'audit-trail';
-export const ALERT_DETAIL_TYPE = 'PolicyViolation';
 
 /** PutEvents takes at most 10 entries per call. */
 export const ENTRIES_PER_CALL = 10;

@@ -6,10 +6,10 @@ import { normalise } from '#core/events/normalise.ts';
 import { userIdOf } from '#core/retention/subjects.ts';
 import type { PolicyViolationAlert } from '#ports/alerts.ts';
 import type { EventLocation } from '#ports/ledger.ts';
+import type { ProcessorDeps } from '#ports/pipeline-deps.ts';
 import { appendToChain, type PendingRecord } from './append-chain.ts';
 import { archiveChain } from './archive-segments.ts';
 import { chainOf } from './chain-of.ts';
-import type { ProcessorDeps } from './deps.ts';
 import type { EnvelopeOutcome } from './outcome.ts';
 import { quarantine, rejectedEventId } from './rejection.ts';
 

@@ -21,8 +21,8 @@
 import { createHash } from 'node:crypto';
 import type { LedgerRecord, PolicyResult } from '#core/chain/record.ts';
 import { appendRecords, type RecordWriterDeps } from '#core/pipeline/append-records.ts';
-import type { LogPort } from '#core/pipeline/deps.ts';
 import type { BodyKeysPort } from '#ports/body-keys.ts';
+import type { LogPort } from '#ports/log.ts';
 import {
   decryptBody,
   deriveRecordKey,

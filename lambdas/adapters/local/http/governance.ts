@@ -23,5 +23,12 @@ export const governanceHandlers = (deps: GovernanceApiDeps) => {
   const getErasure: Handler = async ({ params }) =>
     getErasureRequest(params.request_id ?? '', deps);
   const listErasures: Handler = async () => listErasureRequests(deps);
-  return { postHold, listHolds, deleteHold, postErasure, getErasure, listErasures };
+  return {
+    post_legal_hold: postHold,
+    list_legal_holds: listHolds,
+    delete_legal_hold: deleteHold,
+    post_erasure_request: postErasure,
+    get_erasure_request: getErasure,
+    list_erasure_requests: listErasures,
+  };
 };

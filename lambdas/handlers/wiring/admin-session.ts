@@ -4,19 +4,20 @@
  * same lock, so the command and a server can never write at once.
  */
 import { mkdir } from 'node:fs/promises';
+import { lockDataDir } from '#adapters/local/data-dir-lock.ts';
+import { loadOrCreateEd25519Signer } from '#adapters/local/ed25519-signer.ts';
+import { openFileArchive } from '#adapters/local/file-archive.ts';
+import { type FileBodyKeys, openFileBodyKeys } from '#adapters/local/file-body-keys.ts';
+import { type FileLedger, openFileLedger } from '#adapters/local/file-ledger.ts';
+import { Wal } from '#adapters/local/wal.ts';
 import { checkpointChains } from '#core/pipeline/checkpoint.ts';
-import type { LogPort } from '#core/pipeline/deps.ts';
 import { type BodySealer, createBodySealer } from '#core/retention/body-sealer.ts';
 import type { GovernanceDeps } from '#core/retention/governance.ts';
 import { type PurgeReport, runPurge } from '#core/retention/purge.ts';
 import { DEFAULT_RETENTION_RULES, type RetentionRules } from '#core/retention/rules.ts';
 import { type ClockPort, systemClock } from '#ports/clock.ts';
-import { devPaths, lockDataDir } from './dev-runtime.ts';
-import { loadOrCreateEd25519Signer } from './ed25519-signer.ts';
-import { openFileArchive } from './file-archive.ts';
-import { type FileBodyKeys, openFileBodyKeys } from './file-body-keys.ts';
-import { type FileLedger, openFileLedger } from './file-ledger.ts';
-import { Wal } from './wal.ts';
+import type { LogPort } from '#ports/log.ts';
+import { devPaths } from './dev-runtime.ts';
 
 export interface AdminSession {
   readonly governance: GovernanceDeps;
