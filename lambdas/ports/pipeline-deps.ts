@@ -1,6 +1,6 @@
-import type { BodySealer } from '#core/retention/body-sealer.ts';
 import type { AlertsPort } from '#ports/alerts.ts';
 import type { ArchivePort } from '#ports/archive.ts';
+import type { BodySealer } from '#ports/body-sealer.ts';
 import type { ClockPort } from '#ports/clock.ts';
 import type { LedgerPort } from '#ports/ledger.ts';
 import type { LogPort } from '#ports/log.ts';

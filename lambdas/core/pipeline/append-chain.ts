@@ -6,7 +6,7 @@ import type {
   RecordKind,
   RecordRef,
 } from '#core/chain/record.ts';
-import type { BodySealer } from '#core/retention/body-sealer.ts';
+import type { BodySealer } from '#ports/body-sealer.ts';
 import {
   ChainConflictError,
   DuplicateEventError,

@@ -7,38 +7,13 @@ import { canonicalJson } from '#core/chain/canonical.ts';
 import { sealedTextsOf, storedWithBody } from '#core/chain/hash.ts';
 import type { LedgerRecord, RecordRetention } from '#core/chain/record.ts';
 import type { BodyKeysPort } from '#ports/body-keys.ts';
+import type { BodySealer } from '#ports/body-sealer.ts';
 import { deriveRecordKey, encryptBody, periodKeyId, subjectKeyId } from './body-crypto.ts';
 import { openRecord } from './open-record.ts';
-import { dayOf, type RetentionRules, type RetentionSubject, retentionOf } from './rules.ts';
-import {
-  recordSubject,
-  SUBJECT_ID_KEY,
-  type SubjectIds,
-  subjectIds,
-  userIdOf,
-} from './subjects.ts';
+import { dayOf, type RetentionRules, retentionOf } from './rules.ts';
+import { recordSubject, SUBJECT_ID_KEY, subjectIds, userIdOf } from './subjects.ts';
 
-export interface BodySealer {
-  readonly rules: RetentionRules;
-  readonly subjects: SubjectIds;
-  /** The retention a record gets when written now. */
-  retention(subject: RetentionSubject, ingestedAt: string): RecordRetention;
-  /** The records as stored: bodies encrypted, keys created durably first. `pending` (in
-   * the same order) may name a record's user where its body does not. */
-  seal(
-    records: readonly LedgerRecord[],
-    pending?: readonly { readonly user_id?: string }[],
-  ): Promise<LedgerRecord[]>;
-  /** A stored record with its body opened, while its keys exist. */
-  open(record: LedgerRecord): Promise<LedgerRecord>;
-  /** Encrypts quarantined raw bytes of a chain's rejected input under the period key of
-   * its `rejected` records and a key of its own (`s/q:<quarantine key>`), so the bytes go
-   * when the rejected records' period does. */
-  quarantineSealer(
-    chain: string,
-    ingestedAt: string,
-  ): (bytes: Uint8Array, key: string) => Promise<Uint8Array>;
-}
+export type { BodySealer };
 
 const parseOrUndefined = (bytes: Uint8Array): unknown => {
   try {
@@ -64,7 +39,6 @@ export const createBodySealer = async (
   const subjects = subjectIds(secret);
   const retentions = new Map<string, RecordRetention>();
   return {
-    rules,
     subjects,
     retention: (subject, ingestedAt) => {
       // Every record of a batch shares its ingest time: one rule lookup per kind and chain.

@@ -37,12 +37,9 @@ export interface RetentionRules {
 
 export const DEFAULT_RETENTION_RULES: RetentionRules = { retentionDays: DEFAULT_RETENTION_DAYS };
 
-/** What a record is matched on. */
-export interface RetentionSubject {
-  readonly kind: RecordKind;
-  readonly chain: string;
-  readonly useCase?: string | undefined;
-}
+import type { RetentionSubject } from '#ports/body-sealer.ts';
+
+export type { RetentionSubject };
 
 /** The rule's stable name, as written into envelopes and period-key ids. */
 const overrideName = (o: RetentionOverride): string =>

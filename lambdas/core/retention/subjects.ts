@@ -31,10 +31,9 @@ export const userIdOf = (body: unknown): string | undefined => {
 /** Key id of the secret the subject hash is keyed with (never destroyed). */
 export const SUBJECT_ID_KEY = 'meta/subject-id';
 
-/** Turns user ids into subject ids with one secret key. */
-export interface SubjectIds {
-  of(userId: string): string;
-}
+import type { SubjectIds } from '#ports/body-sealer.ts';
+
+export type { SubjectIds };
 
 export const subjectIds = (secret: Uint8Array): SubjectIds => ({
   of: (userId) =>

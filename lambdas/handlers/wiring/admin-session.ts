@@ -8,21 +8,23 @@ import { lockDataDir } from '#adapters/local/data-dir-lock.ts';
 import { loadOrCreateEd25519Signer } from '#adapters/local/ed25519-signer.ts';
 import { openFileArchive } from '#adapters/local/file-archive.ts';
 import { type FileBodyKeys, openFileBodyKeys } from '#adapters/local/file-body-keys.ts';
-import { type FileLedger, openFileLedger } from '#adapters/local/file-ledger.ts';
+import { openFileLedger } from '#adapters/local/file-ledger.ts';
 import { Wal } from '#adapters/local/wal.ts';
 import { checkpointChains } from '#core/pipeline/checkpoint.ts';
-import { type BodySealer, createBodySealer } from '#core/retention/body-sealer.ts';
+import { createBodySealer } from '#core/retention/body-sealer.ts';
 import type { GovernanceDeps } from '#core/retention/governance.ts';
 import { type PurgeReport, runPurge } from '#core/retention/purge.ts';
 import { DEFAULT_RETENTION_RULES, type RetentionRules } from '#core/retention/rules.ts';
+import type { BodySealer } from '#ports/body-sealer.ts';
 import { type ClockPort, systemClock } from '#ports/clock.ts';
+import type { LedgerPort } from '#ports/ledger.ts';
 import type { LogPort } from '#ports/log.ts';
 import { devPaths } from './dev-runtime.ts';
 
 export interface AdminSession {
   readonly governance: GovernanceDeps;
   readonly sealer: BodySealer;
-  readonly ledger: FileLedger;
+  readonly ledger: LedgerPort;
   readonly keys: FileBodyKeys;
   /** Runs the purge; unless a dry run, signs checkpoints over its receipts and empties the
    * stream's WAL when it holds nothing unprocessed. */
@@ -45,7 +47,7 @@ export const openAdminSession = async (
   const unlock = await lockDataDir(paths.lock);
   const clock = options.clock ?? systemClock;
   const log = options.log ?? quietLog;
-  let ledger: FileLedger | undefined;
+  let ledger: Awaited<ReturnType<typeof openFileLedger>> | undefined;
   try {
     ledger = await openFileLedger(paths.ledger);
     const archive = openFileArchive(paths.archive);
