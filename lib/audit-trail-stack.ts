@@ -6,6 +6,8 @@
  *   Checkpointer (schedule) → signed checkpoints → ArchiveBucket;  Monitoring → Alerts topic
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { keyFile } from '#core/archive/layout.ts';
 import { type AuditTrailConfig, logNameOf, readPolicy } from './config.ts';
@@ -18,6 +20,7 @@ import { LEDGER_INDEXES, LedgerTable } from './constructs/ledger-table.ts';
 import { LogsKey } from './constructs/logs-key.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { Processor } from './constructs/processor.ts';
+import { PurgeWorkflow } from './constructs/purge-workflow.ts';
 
 export interface AuditTrailStackProps extends StackProps {
   readonly config: AuditTrailConfig;
@@ -32,6 +35,7 @@ export class AuditTrailStack extends Stack {
   public readonly alerts: Alerts;
   public readonly processor: Processor;
   public readonly checkpointer: Checkpointer;
+  public readonly purge: PurgeWorkflow;
   public readonly ingestApi: IngestApi;
   public readonly monitoring: Monitoring;
   /** Checkpoint origin and signer key name. */
@@ -52,7 +56,12 @@ export class AuditTrailStack extends Stack {
       retention: Duration.hours(config.stream.retentionHours),
       removalPolicy,
     });
-    this.ledger = new LedgerTable(this, 'Ledger', { removalPolicy });
+    // Made first: the ledger's resource policy names it as the one principal that may remove.
+    const purgeRole = new iam.Role(this, 'PurgeRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Audit trail: the purge (the only principal that may destroy body keys)',
+    });
+    this.ledger = new LedgerTable(this, 'Ledger', { removalPolicy, purgeRole });
     this.archive = new ArchiveBucket(this, 'Archive', {
       retentionDays: config.archiveRetentionDays,
       removalPolicy,
@@ -102,6 +111,16 @@ export class AuditTrailStack extends Stack {
       removalPolicy,
     });
 
+    this.purge = new PurgeWorkflow(this, 'Purge', {
+      ledger: this.ledger,
+      archive: this.archive,
+      bus: this.alerts.bus,
+      logsKey,
+      role: purgeRole,
+      environment,
+      removalPolicy,
+    });
+
     this.ingestApi = new IngestApi(this, 'IngestApi', {
       stream: this.stream.stream,
       ledger: this.ledger,
@@ -116,6 +135,7 @@ export class AuditTrailStack extends Stack {
     const functions: Record<string, typeof this.processor.function> = {
       Processor: this.processor.function,
       Checkpointer: this.checkpointer.function,
+      Purge: this.purge.function,
       Authorizer: this.ingestApi.authorizerFunction,
       Query: this.ingestApi.queryFunction,
     };
@@ -131,6 +151,8 @@ export class AuditTrailStack extends Stack {
       api: this.ingestApi.api,
       dashboardName: this.stackName,
     });
+
+    this.purge.failedAlarm.addAlarmAction(new SnsAction(this.alerts.topic));
 
     new CfnOutput(this, 'ApiEndpoint', {
       description: 'Base URL of the API (routes start with /v1)',
@@ -153,6 +175,7 @@ export class AuditTrailStack extends Stack {
     new CfnOutput(this, 'LedgerTableName', { value: this.ledger.table.tableName });
     new CfnOutput(this, 'AlertsBusName', { value: this.alerts.bus.eventBusName });
     new CfnOutput(this, 'AlertsTopicArn', { value: this.alerts.topic.topicArn });
+    new CfnOutput(this, 'PurgeStateMachineArn', { value: this.purge.stateMachine.stateMachineArn });
     new CfnOutput(this, 'SigningKeyArn', { value: this.checkpointer.signingKey.keyArn });
   }
 }

@@ -11,6 +11,7 @@ import * as z from 'zod';
 import { RECORD_KINDS, type RecordKind } from '#core/chain/record.ts';
 import { AuditTrailError } from '#core/errors.ts';
 import { loadPolicy } from '#core/policy/load-policy.ts';
+import { DEFAULT_RETENTION_DAYS, type RetentionOverride } from '#core/retention/rules.ts';
 
 /** Raised when the configuration is missing, unreadable or invalid. */
 export class AuditTrailConfigError extends AuditTrailError {
@@ -62,6 +63,9 @@ export interface AuditTrailConfig {
   /** Days a record's body is kept, per record kind, before the purge step may remove it
    * (the envelope and hash stay forever). @default see DEFAULT_RETENTION_DAYS */
   readonly retentionDays: Readonly<Record<RecordKind, number>>;
+  /** Narrower rules, first match wins: `{kind?, chain?, useCase?, days}` (e.g. a use case
+   * whose inference bodies go after 30 days). @default [] */
+  readonly retentionOverrides: readonly RetentionOverride[];
   /** Default S3 Object Lock (COMPLIANCE) retention of every archive object, in days.
    * Nobody, the root user included, can delete an object before it ends. @default 2557 (7 years) */
   readonly archiveRetentionDays: number;
@@ -95,21 +99,7 @@ export interface AuditTrailConfig {
   readonly api: ApiConfig;
 }
 
-/** Body retention per record kind, in days. Decisions and their reviews and outcomes are
- * kept 7 years (a common financial-services horizon); inference events a year (the EU AI
- * Act asks deployers for at least six months of logs); rejected input 90 days. */
-export const DEFAULT_RETENTION_DAYS: Readonly<Record<RecordKind, number>> = {
-  inference: 365,
-  decision: 2557,
-  review: 2557,
-  outcome: 2557,
-  legal_hold: 3653,
-  purge: 3653,
-  // Raw reads of personal data: kept as long as the decisions they read.
-  access: 2557,
-  rejected: 90,
-  checkpoint: 3653,
-};
+export { DEFAULT_RETENTION_DAYS };
 
 export const DEFAULT_PROTECTED_ATTRIBUTES: readonly string[] = [
   'age',
@@ -140,6 +130,16 @@ const retentionShape = Object.fromEntries(
 const configSchema = z
   .strictObject({
     retentionDays: z.strictObject(retentionShape).prefault({}),
+    retentionOverrides: z
+      .array(
+        z.strictObject({
+          kind: z.enum(RECORD_KINDS).optional(),
+          chain: z.string().min(1).optional(),
+          useCase: z.string().min(1).optional(),
+          days,
+        }),
+      )
+      .default([]),
     archiveRetentionDays: days.default(2557),
     checkpointSchedule: schedule.default('rate(5 minutes)'),
     fairnessReviewSchedule: schedule.default('cron(0 6 ? * MON *)'),

@@ -22,6 +22,7 @@ interface DevFlags {
   readonly policy?: string;
   readonly alertWebhook?: string;
   readonly checkpointInterval: number;
+  readonly config?: string;
 }
 
 const parsePort = (text: string): number => {
@@ -52,7 +53,7 @@ const parseUrl = (text: string): string => {
  * trying both never answers `duplicate` for a different body. */
 export const BANNER_SAMPLE_ID = 'dec_banner_try_1';
 
-const banner = (runtime: DevRuntime, policy: string): string => {
+const banner = (runtime: DevRuntime, policy: string, retention: readonly string[]): string => {
   const { url, apiKey, paths } = runtime;
   const key = apiKey.source === 'env' ? '$AUDIT_TRAIL_API_KEY' : apiKey.key;
   const keyLine =
@@ -63,6 +64,7 @@ const banner = (runtime: DevRuntime, policy: string): string => {
     `audit-trail dev listening on ${url}`,
     `data: ${paths.data}  (archive: ${paths.archive})`,
     `policy: ${policy}`,
+    `retention (bodies; purged daily, layout v2): ${retention.join('; ')}`,
     keyLine,
     'try:',
     `  curl -sS -X POST ${url}/v1/logs/decisions \\`,
@@ -109,8 +111,31 @@ const policyEngineFrom = async (
   };
 };
 
+/** The config file `dev` reads retention rules from without `--config`. */
+export const DEFAULT_CONFIG_FILE = 'audit-trail.config.json';
+
+/** Retention rules from the typed config (`--config`, env AUDIT_TRAIL_CONFIG, else
+ * ./audit-trail.config.json when present, else the defaults). */
+const retentionFrom = async (file: string | undefined) => {
+  const [{ parseConfig }, { describeRules }] = await Promise.all([
+    import('#lib/config.ts'),
+    import('#core/retention/rules.ts'),
+  ]);
+  const chosen = file ?? ((await exists(DEFAULT_CONFIG_FILE)) ? DEFAULT_CONFIG_FILE : undefined);
+  const config = parseConfig(
+    chosen === undefined ? {} : JSON.parse(await readFile(chosen, 'utf8')),
+    chosen ?? 'defaults',
+  );
+  const rules = {
+    retentionDays: config.retentionDays,
+    retentionOverrides: config.retentionOverrides,
+  };
+  return { rules, lines: describeRules(rules) };
+};
+
 const runDev = async (flags: DevFlags): Promise<void> => {
   const envPort = process.env.PORT;
+  const retention = await retentionFrom(flags.config ?? process.env.AUDIT_TRAIL_CONFIG);
   const [{ startDevRuntime }, { callGuardrail }] = await Promise.all([
     import('#handlers/wiring/dev-runtime.ts'),
     import('#core/policy/guardrail-call.ts'),
@@ -124,11 +149,14 @@ const runDev = async (flags: DevFlags): Promise<void> => {
     dataDir: dataDirOf(flags.data),
     checkpointIntervalMs: flags.checkpointInterval * 1000,
     policy: engine,
+    retention: retention.rules,
     ...(webhook === undefined ? {} : { alertWebhook: webhook }),
     guardrail: (payload, request) => callGuardrail(payload, request, engine),
     ...(process.env.AUDIT_TRAIL_API_KEY ? { apiKey: process.env.AUDIT_TRAIL_API_KEY } : {}),
   });
-  process.stdout.write(banner(runtime, `${source} (version ${engine.version.slice(0, 12)}…)`));
+  process.stdout.write(
+    banner(runtime, `${source} (version ${engine.version.slice(0, 12)}…)`, retention.lines),
+  );
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals): void => {
@@ -172,6 +200,10 @@ export const registerDev = (program: Command): void => {
       '--alert-webhook <url>',
       'POST policy-violation alerts to this URL too (env AUDIT_TRAIL_ALERT_WEBHOOK)',
       parseUrl,
+    )
+    .option(
+      '--config <file>',
+      `typed config JSON for retention rules (env AUDIT_TRAIL_CONFIG; else ./${DEFAULT_CONFIG_FILE} if present)`,
     )
     .option(
       '--checkpoint-interval <seconds>',

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerDev } from './dev.ts';
+import { registerGovernance } from './governance.ts';
 import { registerKeys } from './keys.ts';
 import { registerPolicy } from './policy.ts';
 import { registerProve } from './prove.ts';
@@ -18,4 +19,5 @@ export const registerCommands = (program: Command): void => {
   registerWitness(program);
   registerReport(program);
   registerKeys(program);
+  registerGovernance(program);
 };

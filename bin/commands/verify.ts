@@ -21,6 +21,7 @@ import { type ParallelOptions, verifyInParallel } from './verify-parallel.ts';
 
 interface VerifyFlags {
   readonly publicKey?: string;
+  readonly bodyKeys?: string;
   readonly json?: boolean;
   readonly endpointUrl?: string;
   readonly region?: string;
@@ -65,7 +66,8 @@ const formatReport = (report: VerifyReport): string => {
     lines.push('purged bodies (removed by a purge record, hashes still verified):');
     for (const p of report.purged) {
       const seqs = p.from === p.to ? `seq ${p.from}` : `seqs ${p.from}..${p.to}`;
-      lines.push(`  ${p.chain} ${seqs}: purged by record ${p.by}`);
+      const why = p.reasons === undefined ? '' : ` (${p.reasons.join(', ')})`;
+      lines.push(`  ${p.chain} ${seqs}: purged by record ${p.by}${why}`);
     }
   }
   const versions = report.versions;
@@ -78,6 +80,11 @@ const formatReport = (report: VerifyReport): string => {
   }
   if (report.indexes === 0) {
     lines.push('no signed index of chains: a chain deleted whole could not be detected');
+  }
+  if (report.sealed !== undefined) {
+    lines.push(
+      `${plural(report.sealed, 'encrypted body')} not checked (pass --body-keys to decrypt and check them)`,
+    );
   }
   if (report.unsigned > 0) {
     lines.push(
@@ -102,6 +109,7 @@ const jsonReport = (report: VerifyReport): string =>
     faults_omitted: report.faultsOmitted,
     purged: report.purged,
     ...(report.versions ? { versions: report.versions } : {}),
+    ...(report.sealed === undefined ? {} : { sealed: report.sealed }),
   })}\n`;
 
 /** A bar over the archive's bytes; none when the size is unknown (an S3 archive). */
@@ -161,12 +169,24 @@ const readWitnessKeys = async (files: readonly string[]): Promise<string[]> =>
     }),
   );
 
+/** The local body-key store, which must exist (an empty new one would call every body gone). */
+const readBodyKeys = async (dir: string) => {
+  const { access } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  await access(join(dir, 'keys.jsonl')).catch(() => {
+    throw new Error(`no body-key store at ${dir} (keys.jsonl missing)`);
+  });
+  const { openFileBodyKeys } = await import('#adapters/local/file-body-keys.ts');
+  return openFileBodyKeys(dir);
+};
+
 const runVerify = async (location: string, flags: VerifyFlags): Promise<number> => {
   const publicKey = await readPublicKey(flags.publicKey);
   const witnessKeys = await readWitnessKeys(flags.witnessKey);
   if ((flags.minWitnesses ?? 0) > witnessKeys.length) {
     throw new Error(`--min-witnesses ${flags.minWitnesses} needs as many --witness-key files`);
   }
+  const bodyKeys = flags.bodyKeys === undefined ? undefined : await readBodyKeys(flags.bodyKeys);
   const bar = process.stderr.isTTY && !flags.json ? await progressBar(location) : undefined;
   try {
     const report = await verifyLocation(location, {
@@ -175,7 +195,9 @@ const runVerify = async (location: string, flags: VerifyFlags): Promise<number> 
       ...(publicKey === undefined ? {} : { publicKey }),
       ...(witnessKeys.length > 0 ? { witnessKeys } : {}),
       ...(flags.minWitnesses === undefined ? {} : { minWitnesses: flags.minWitnesses }),
-      workers: flags.workers ?? availableParallelism(),
+      // The body-key store is an open port, which worker threads cannot share.
+      workers: bodyKeys === undefined ? (flags.workers ?? availableParallelism()) : 1,
+      ...(bodyKeys === undefined ? {} : { bodyKeys }),
       ...(bar ? { onProgress: (p) => bar.update(p.bytes, p.records) } : {}),
     });
     bar?.stop();
@@ -195,6 +217,10 @@ export const registerVerify = (program: Command): void => {
     )
     .argument('<archive>', 'archive directory (e.g. .audit-trail/archive) or s3://bucket[/prefix]')
     .option('--public-key <file>', "pin the signer's verifier key (the keys/*.vkey text)")
+    .option(
+      '--body-keys <dir>',
+      'body-key store (e.g. .audit-trail/body-keys): decrypt and check layout v2 bodies, report erased ones',
+    )
     .option('--endpoint-url <url>', 'S3-compatible endpoint for s3:// archives')
     .option('--region <region>', 'AWS region of an s3:// archive (default: AWS_REGION)')
     .option(

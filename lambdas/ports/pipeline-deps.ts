@@ -1,5 +1,6 @@
 import type { AlertsPort } from '#ports/alerts.ts';
 import type { ArchivePort } from '#ports/archive.ts';
+import type { BodySealer } from '#ports/body-sealer.ts';
 import type { ClockPort } from '#ports/clock.ts';
 import type { LedgerPort } from '#ports/ledger.ts';
 import type { LogPort } from '#ports/log.ts';
@@ -17,6 +18,9 @@ export interface ProcessorDeps {
   readonly log: LogPort;
   /** Object Lock retain-until for archive objects; none locally by default. */
   readonly retainUntil?: (now: Date) => Date | undefined;
+  /** Layout v2: retention rules and encrypted bodies. Without it records are written in
+   * layout v1 (plaintext bodies), as before. */
+  readonly sealer?: BodySealer;
 }
 
 /** What the checkpointer needs. */

@@ -21,6 +21,9 @@ export interface AuditFunctionProps {
   readonly description: string;
   /** KMS key of the function's log group (its policy must allow CloudWatch Logs). */
   readonly logsKey: kms.IKey;
+  /** An execution role made beforehand, when other resources must name it first (the purge
+   * role, which the ledger's resource policy names). @default a new role */
+  readonly role?: iam.Role;
   /** @default {} */
   readonly environment?: Readonly<Record<string, string>>;
   /** Policy JSON compiled into the bundle as `process.env.AUDIT_TRAIL_POLICY` (an esbuild
@@ -90,10 +93,12 @@ export class AuditFunction extends Construct {
       retention: p.logRetention,
       removalPolicy: p.removalPolicy,
     });
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `${props.description} (execution role)`,
-    });
+    this.role =
+      props.role ??
+      new iam.Role(this, 'Role', {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        description: `${props.description} (execution role)`,
+      });
     this.logGroup.grantWrite(this.role);
 
     this.function = new NodejsFunction(this, 'Function', {

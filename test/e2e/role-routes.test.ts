@@ -11,7 +11,11 @@ import { bearer, call } from './support/http-client.ts';
 const EVENT = { application_id: 'app', decision_id: 'dec_1', output: { decision: 'deny' } };
 
 /** One request per route, valid enough that an allowed role gets past the permission check. */
-const REQUESTS: Record<RouteName, { method: string; path: string; body?: unknown }> = {
+/** `allowed`: the answer a permitted role gets (a 2xx unless the request names nothing). */
+const REQUESTS: Record<
+  RouteName,
+  { method: string; path: string; body?: unknown; allowed?: number }
+> = {
   audit_event: {
     method: 'POST',
     path: '/v1/audit/events',
@@ -50,6 +54,20 @@ const REQUESTS: Record<RouteName, { method: string; path: string; body?: unknown
     path: '/v1/reviews/dec_1',
     body: { verdict: 'annotate', note: 'seen' },
   },
+  post_legal_hold: {
+    method: 'POST',
+    path: '/v1/legal-holds',
+    body: { scope: { event_ids: ['dec_1'] }, case_id: 'C-1', reason: 'litigation' },
+  },
+  list_legal_holds: { method: 'GET', path: '/v1/legal-holds' },
+  delete_legal_hold: { method: 'DELETE', path: '/v1/legal-holds/none', allowed: 404 },
+  post_erasure_request: {
+    method: 'POST',
+    path: '/v1/erasure-requests',
+    body: { event_ids: ['nothing_here'], reason: 'art. 17' },
+  },
+  list_erasure_requests: { method: 'GET', path: '/v1/erasure-requests' },
+  get_erasure_request: { method: 'GET', path: '/v1/erasure-requests/none', allowed: 404 },
 };
 
 /** Every role × every route: allowed exactly when the role's permissions hold the route's. */
@@ -94,13 +112,14 @@ describe('the role × route table, end to end on the local server', () => {
   );
 
   it.each(cases)('%s × %s → allowed: %s', async (role, route, allowed) => {
-    const { method, path, body } = REQUESTS[route];
+    const { method, path, body, allowed: permitted } = REQUESTS[route];
     const res = await call(runtime.url, path, {
       method,
       headers: { 'content-type': 'application/json', ...bearer(keys.get(role) as string) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    if (allowed) expect([200, 201, 202], res.text).toContain(res.status);
+    if (allowed && permitted !== undefined) expect(res.status, res.text).toBe(permitted);
+    else if (allowed) expect([200, 201, 202], res.text).toContain(res.status);
     else expect(res.status, res.text).toBe(403);
   });
 

@@ -21,6 +21,7 @@ describe('config defaults', () => {
     const config = parseConfig({});
     expect(config).toEqual({
       retentionDays: DEFAULT_RETENTION_DAYS,
+      retentionOverrides: [],
       archiveRetentionDays: 2557,
       checkpointSchedule: 'rate(5 minutes)',
       fairnessReviewSchedule: 'cron(0 6 ? * MON *)',
@@ -121,6 +122,18 @@ describe('loading', () => {
     );
     expect(() => readPolicy(parseConfig({ policyFile: 'none.json' }), dir)).toThrow(
       /policyFile: cannot read/,
+    );
+  });
+});
+
+describe('retention overrides', () => {
+  it('accepts per use case and per chain rules, refusing unknown kinds', () => {
+    const config = parseConfig({
+      retentionOverrides: [{ kind: 'inference', useCase: 'triage', days: 30 }],
+    });
+    expect(config.retentionOverrides).toEqual([{ kind: 'inference', useCase: 'triage', days: 30 }]);
+    expect(() => parseConfig({ retentionOverrides: [{ kind: 'nope', days: 1 }] })).toThrow(
+      /retentionOverrides\.0\.kind/,
     );
   });
 });

@@ -26,6 +26,8 @@ import {
   RECORD_KINDS,
   type RecordKind,
   type RecordRef,
+  type RecordRetention,
+  type SealedBody,
 } from '#core/chain/record.ts';
 import { AuditTrailError } from '#core/errors.ts';
 import type { BodyStore } from '#ports/body-store.ts';
@@ -167,8 +169,11 @@ export const itemToRecord = (item: Item): LedgerRecord => {
   const body = str(item, 'body');
   const salt = str(item, 'body_salt');
   const bodyRef = item.body_ref?.M;
+  const sealed = str(item, 'body_enc');
+  const retention = str(item, 'retention');
   return {
     ...(body === undefined ? {} : { body: JSON.parse(body) as unknown }),
+    ...(sealed === undefined ? {} : { body_enc: JSON.parse(sealed) as SealedBody }),
     body_hash: need(str(item, 'body_hash'), 'body_hash'),
     ...(bodyRef === undefined
       ? {}
@@ -188,6 +193,7 @@ export const itemToRecord = (item: Item): LedgerRecord => {
     policy: JSON.parse(need(str(item, 'policy'), 'policy')) as PolicyResult,
     prev: need(str(item, 'prev'), 'prev'),
     ...(ref === undefined ? {} : { ref: JSON.parse(ref) as RecordRef }),
+    ...(retention === undefined ? {} : { retention: JSON.parse(retention) as RecordRetention }),
     seq: need(num(item, 'seq'), 'seq'),
   };
 };
@@ -208,6 +214,8 @@ const recordItem = (record: LedgerRecord, body: string | BodyRef | undefined): I
   if (record.occurred_at !== undefined) item.occurred_at = S(record.occurred_at);
   if (record.ref !== undefined) item.ref = S(canonicalJson(record.ref));
   if (record.body_salt !== undefined) item.body_salt = S(record.body_salt);
+  if (record.retention !== undefined) item.retention = S(canonicalJson(record.retention));
+  if (record.body_enc !== undefined) item.body_enc = S(canonicalJson(record.body_enc));
   if (typeof body === 'string') item.body = S(body);
   else if (body !== undefined) item.body_ref = { M: { uri: S(body.uri), size: N(body.size) } };
   const userKey = userKeyOf(record.body);

@@ -62,6 +62,9 @@ export interface DurableStream {
   drain(): Promise<void>;
   /** Stops delivering and releases the WAL; what is unprocessed is replayed at next open. */
   close(): Promise<void>;
+  /** When everything published is processed, deletes the WAL's segments so no event bytes
+   * stay on disk (the purge calls it); false when there is work in flight. */
+  compact(): Promise<boolean>;
   stats(): DurableStreamStats;
 }
 
@@ -373,12 +376,19 @@ export const openDurableStream = async (
     await wal.close();
   };
 
+  const compact = async (): Promise<boolean> => {
+    if (!isIdle()) return false;
+    await commit();
+    return wal.dropConsumed();
+  };
+
   schedule();
 
   return {
     publish,
     drain,
     close,
+    compact,
     stats: () => ({
       published,
       processed,

@@ -71,15 +71,15 @@ export const encodeFrame = (records: readonly LedgerRecord[], bodyOffset: number
       }),
     );
     ms.push(Date.parse(record.ingested_at));
-    const { body, body_salt, ...envelope } = record;
+    const { body, body_salt, body_enc, ...envelope } = record;
     const line = Buffer.from(`${JSON.stringify(envelope)}\n`);
     lines.push(line);
     rl.push(line.length);
     ids.push(record.event_id);
-    if (body === undefined && body_salt === undefined) {
+    if (body === undefined && body_salt === undefined && body_enc === undefined) {
       bl.push(0);
     } else {
-      const slot = Buffer.from(`${JSON.stringify({ body, body_salt })}\n`);
+      const slot = Buffer.from(`${JSON.stringify({ body, body_salt, body_enc })}\n`);
       slots.push(slot);
       bl.push(slot.length);
     }

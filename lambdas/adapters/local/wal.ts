@@ -50,6 +50,9 @@ export class Wal {
   #handle: FileHandle | undefined;
   #committed: number;
   #fsyncs = 0;
+  /** Appends under way, and the ordinal after the last appended entry. */
+  #appending = 0;
+  #appendedNext = 0;
 
   private constructor(dir: string, segmentBytes: number, segments: Segment[], committed: number) {
     this.#dir = dir;
@@ -88,6 +91,7 @@ export class Wal {
       }
     }
     const wal = new Wal(dir, segmentBytes, segments, committed);
+    wal.#appendedNext = next;
     await wal.#deleteCommittedSegments();
     return { wal, recovery: { replay, next, cutBytes } };
   }
@@ -106,11 +110,34 @@ export class Wal {
     const first = entries[0];
     if (first === undefined) return;
     const bytes = Buffer.from(entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
-    const segment = await this.#writableSegment(first.n);
-    await writeAll(this.#handle as FileHandle, bytes, segment.size);
-    await (this.#handle as FileHandle).datasync();
-    this.#fsyncs++;
-    segment.size += bytes.length;
+    this.#appending++;
+    try {
+      const segment = await this.#writableSegment(first.n);
+      await writeAll(this.#handle as FileHandle, bytes, segment.size);
+      await (this.#handle as FileHandle).datasync();
+      this.#fsyncs++;
+      segment.size += bytes.length;
+      this.#appendedNext = (entries[entries.length - 1] as WalEntry).n + 1;
+    } finally {
+      this.#appending--;
+    }
+  }
+
+  /**
+   * Deletes every segment once all that was appended is committed (processed): the WAL then
+   * holds no event bytes at all, so an erased body does not linger in a segment that has not
+   * filled up yet. False, changing nothing, while anything is unprocessed or being appended.
+   */
+  async dropConsumed(): Promise<boolean> {
+    if (this.#appending > 0 || this.#committed < this.#appendedNext) return false;
+    // Detached before the first await: an append arriving meanwhile opens a new segment.
+    const gone = this.#segments.splice(0);
+    const handle = this.#handle;
+    this.#handle = undefined;
+    await handle?.close();
+    for (const segment of gone) await unlink(segment.path);
+    if (gone.length > 0) await fsyncDir(this.#dir);
+    return true;
   }
 
   /** Persists the committed position (only ever raised) and deletes segments below it. */

@@ -15,6 +15,8 @@ export const PERMISSIONS = [
   'review',
   /** Create, list and revoke keys. */
   'manage_keys',
+  /** Place and release legal holds, request erasures. */
+  'govern_records',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

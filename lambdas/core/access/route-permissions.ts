@@ -19,6 +19,12 @@ export const ROUTE_PERMISSIONS = {
   list_reviews: 'read_events',
   get_review: 'read_events',
   post_review: 'review',
+  post_legal_hold: 'govern_records',
+  delete_legal_hold: 'govern_records',
+  post_erasure_request: 'govern_records',
+  list_legal_holds: 'read_events',
+  list_erasure_requests: 'read_events',
+  get_erasure_request: 'read_events',
 } as const satisfies Record<Exclude<ApiRouteName, 'healthz'>, Permission>;
 export type RouteName = keyof typeof ROUTE_PERMISSIONS;
 

@@ -19,6 +19,7 @@ export const NO_RECORD_MESSAGE = 'no record for this event id (yet)';
 export const lookupEvent = async (
   eventId: string | undefined,
   ledger: RecordReader,
+  open?: (record: LedgerRecord) => Promise<LedgerRecord>,
 ): Promise<ApiAnswer> => {
   if (eventId === undefined || eventId === '') {
     return errorAnswer('invalid_request', 'the path needs an event id', [
@@ -26,7 +27,9 @@ export const lookupEvent = async (
     ]);
   }
   const where = (await ledger.locate([eventId])).get(eventId);
-  const record = where === undefined ? undefined : await ledger.get(where.chain, where.seq);
+  const stored = where === undefined ? undefined : await ledger.get(where.chain, where.seq);
+  // Layout v2: the body decrypted while its keys exist; a purged one is simply absent.
+  const record = stored && open ? await open(stored) : stored;
   if (record === undefined) return errorAnswer('not_found', NO_RECORD_MESSAGE);
   const body: FoundRecord = { record };
   return { status: 200, body };

@@ -5,7 +5,7 @@
  */
 export interface RouteSpec {
   readonly name: string;
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'DELETE';
   /** Path template; `{name}` is a path parameter (one segment). */
   readonly path: string;
   /** Needs an API key. */
@@ -65,6 +65,49 @@ export const API_ROUTES = [
     runtimes: 'local',
   },
   { name: 'healthz', method: 'GET', path: '/healthz', auth: false, runtimes: 'local' },
+  // Retention and erasure (issue 7): the embedded runtime only, until the AWS stack has them.
+  {
+    name: 'post_legal_hold',
+    method: 'POST',
+    path: '/v1/legal-holds',
+    auth: true,
+    runtimes: 'local',
+  },
+  {
+    name: 'list_legal_holds',
+    method: 'GET',
+    path: '/v1/legal-holds',
+    auth: true,
+    runtimes: 'local',
+  },
+  {
+    name: 'delete_legal_hold',
+    method: 'DELETE',
+    path: '/v1/legal-holds/{hold_id}',
+    auth: true,
+    runtimes: 'local',
+  },
+  {
+    name: 'post_erasure_request',
+    method: 'POST',
+    path: '/v1/erasure-requests',
+    auth: true,
+    runtimes: 'local',
+  },
+  {
+    name: 'list_erasure_requests',
+    method: 'GET',
+    path: '/v1/erasure-requests',
+    auth: true,
+    runtimes: 'local',
+  },
+  {
+    name: 'get_erasure_request',
+    method: 'GET',
+    path: '/v1/erasure-requests/{request_id}',
+    auth: true,
+    runtimes: 'local',
+  },
 ] as const satisfies readonly RouteSpec[];
 
 export type RouteName = (typeof API_ROUTES)[number]['name'];

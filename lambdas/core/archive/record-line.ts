@@ -2,6 +2,7 @@
  * How a record is written as one line of a segment: valid JSON whose members are
  *
  *   {<canonical envelope members>,"hash":"…"[,"body_ref":…][,"body_salt":"…","body":<canonical body>]}
+ *   {<canonical envelope members>,"hash":"…","body_enc":{…}}            (layout v2)
  *
  * JSON.parse reads it back as the record. The layout lets the verifier hash the stored bytes
  * as they are: the envelope is the line up to `,"hash":"` (closed with `}`) and the body is
@@ -20,5 +21,6 @@ export const formatRecordLine = (record: LedgerRecord): string => {
   if (record.body_ref !== undefined) line += `,"body_ref":${canonicalJson(record.body_ref)}`;
   if (record.body_salt !== undefined) line += `,"body_salt":${JSON.stringify(record.body_salt)}`;
   if (record.body !== undefined) line += `,"body":${sealed?.body ?? canonicalJson(record.body)}`;
+  if (record.body_enc !== undefined) line += `,"body_enc":${canonicalJson(record.body_enc)}`;
   return `${line}}`;
 };

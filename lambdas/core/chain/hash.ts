@@ -3,7 +3,7 @@
  *
  *   body_hash = SHA-256(BODY_TAG ‖ salt (16 bytes) ‖ JCS(body))
  *   hash      = SHA-256(RECORD_TAG ‖ JCS(envelope))
- *   envelope  = the record without hash, body, body_salt and body_ref
+ *   envelope  = the record without hash, body, body_salt, body_ref and body_enc
  *   prev      = hash of the record before (GENESIS_PREV for seq 0)
  *   Merkle leaf data = the 32 raw bytes of `hash` (see merkle.ts)
  *
@@ -14,7 +14,7 @@
 
 import { createHash, hash as digest, randomBytes } from 'node:crypto';
 import { CanonicalizationError, canonicalJson, setMember } from '#core/chain/canonical.ts';
-import type { LedgerRecord, RecordEnvelope } from '#core/chain/record.ts';
+import type { LedgerRecord, RecordEnvelope, SealedBody } from '#core/chain/record.ts';
 import { AuditTrailError } from '#core/errors.ts';
 
 /** Domain tag prepended to the canonical envelope before hashing. */
@@ -85,7 +85,13 @@ export const bodyHash = (body: unknown, saltHex: string): string => {
   return digestBody(saltHex, canonicalJson(body));
 };
 
-const OUTSIDE_ENVELOPE: ReadonlySet<string> = new Set(['hash', 'body', 'body_salt', 'body_ref']);
+const OUTSIDE_ENVELOPE: ReadonlySet<string> = new Set([
+  'hash',
+  'body',
+  'body_salt',
+  'body_ref',
+  'body_enc',
+]);
 
 /** The envelope of a record: everything but hash, body, body_salt and body_ref (and
  * members set to undefined). Every other field, including ones added later, is covered. */
@@ -145,9 +151,21 @@ export const sealedTextsOf = (
   record: LedgerRecord,
 ): { readonly envelope: string; readonly body: string } | undefined => sealedTexts.get(record);
 
-/** How a record's body checks out: `by_ref` when stored outside the record, `absent` when
- * neither body nor pointer is there (purged, or removed: the verifier decides which). */
-export type BodyCheck = 'ok' | 'mismatch' | 'absent' | 'by_ref';
+/** The record as layout v2 stores it: `body_enc` instead of `body` and `body_salt`. The
+ * hashed texts stay attached, so the archive still writes the envelope without
+ * re-serialising it. */
+export const storedWithBody = (record: LedgerRecord, bodyEnc: SealedBody): LedgerRecord => {
+  const { body: _body, body_salt: _salt, ...rest } = record;
+  const stored: LedgerRecord = { ...rest, body_enc: bodyEnc };
+  const texts = sealedTexts.get(record);
+  if (texts) sealedTexts.set(stored, texts);
+  return stored;
+};
+
+/** How a record's body checks out: `by_ref` when stored outside the record, `sealed` when
+ * encrypted (layout v2: checked only by whoever holds the body keys), `absent` when neither
+ * body nor pointer is there (purged, or removed: the verifier decides which). */
+export type BodyCheck = 'ok' | 'mismatch' | 'absent' | 'by_ref' | 'sealed';
 
 /** The result of checking one record on its own (links between records are the
  * verifier's business). */
@@ -184,6 +202,7 @@ const commits = (expected: string, value: unknown, hashText: (text: string) => s
 export const checkRecord = (record: LedgerRecord): RecordCheck => {
   const hashOk = commits(record.hash, envelopeOf(record), digestEnvelope);
   if (record.body === undefined) {
+    if (record.body_enc !== undefined) return { hash: hashOk, body: 'sealed' };
     return { hash: hashOk, body: record.body_ref === undefined ? 'absent' : 'by_ref' };
   }
   const salt = record.body_salt;

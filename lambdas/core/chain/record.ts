@@ -11,6 +11,8 @@ export const RECORD_KINDS = [
   'review',
   'outcome',
   'legal_hold',
+  'legal_hold_release',
+  'erasure_request',
   'purge',
   'access',
   'rejected',
@@ -63,6 +65,33 @@ export interface RecordRef {
   readonly seq?: number;
   /** For purges: inclusive seq ranges of this chain whose bodies were removed. */
   readonly ranges?: readonly (readonly [number, number])[];
+  /** For purges: why (retention rules `kind=…`, erasure requests `erasure:<id>`). */
+  readonly reasons?: readonly string[];
+}
+
+/** Which retention rule a record was written under and the first UTC day its body may be
+ * purged (`YYYY-MM-DD`); set at write time (core/retention/rules.ts). */
+export interface RecordRetention {
+  readonly rule: string;
+  readonly until: string;
+}
+
+/**
+ * A body as layout v2 stores it: salt and canonical body encrypted with AES-256-GCM under a
+ * record key derived from a retention-period key (`p`) and a data-subject key (`s`), both
+ * held in the mutable body-key store; destroying either makes the body unreadable
+ * (core/retention/body-crypto.ts). Outside the envelope, like `body`.
+ */
+export interface SealedBody {
+  readonly v: 2;
+  /** Period key id: `<rule>/<yyyy-mm-dd>`. */
+  readonly p: string;
+  /** Subject key id: a keyed hash of the user id, or `rec:<chain>#<seq>` when there is none. */
+  readonly s: string;
+  /** 12-byte IV, base64. */
+  readonly iv: string;
+  /** Ciphertext ‖ 16-byte tag, base64. */
+  readonly ct: string;
 }
 
 /**
@@ -86,6 +115,8 @@ export interface RecordEnvelope {
   /** Who sent it: key id and tenant. Absent on records written before keys were stamped
    * (they verify as before: the hash covers whatever envelope fields a record has). */
   readonly submitter?: { readonly key_id: string; readonly tenant: string };
+  /** Retention applied at write time (layout v2). */
+  readonly retention?: RecordRetention;
   /** Hex hash of the previous record of this chain; GENESIS_PREV for seq 0. */
   readonly prev: string;
 }
@@ -99,6 +130,8 @@ export interface LedgerRecord extends RecordEnvelope {
    * be confirmed by guessing. Purged together with the body. */
   readonly body_salt?: string;
   readonly body_ref?: BodyRef;
+  /** Layout v2: the encrypted body (and salt) instead of `body` and `body_salt`. */
+  readonly body_enc?: SealedBody;
 }
 
 /** 32 zero bytes, hex: the `prev` of every chain's first record. */

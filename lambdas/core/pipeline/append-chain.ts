@@ -7,6 +7,7 @@ import type {
   RecordKind,
   RecordRef,
 } from '#core/chain/record.ts';
+import type { BodySealer } from '#ports/body-sealer.ts';
 import {
   ChainConflictError,
   DuplicateEventError,
@@ -22,6 +23,11 @@ export interface PendingRecord {
   readonly policy: PolicyResult;
   readonly ref?: RecordRef;
   readonly submitter?: RecordEnvelope['submitter'];
+  /** Matched by retention rules that name a use case. */
+  readonly use_case?: string;
+  /** The user whose data the body holds when the body itself does not say (a rejected
+   * record's raw input): its key erases the body with the user's others. */
+  readonly user_id?: string;
   readonly body: unknown;
 }
 
@@ -44,9 +50,14 @@ const build = (
   head: ChainHead,
   pending: readonly PendingRecord[],
   ingestedAt: string,
+  sealer: BodySealer | undefined,
 ): LedgerRecord[] => {
   let prev = head.hash;
   return pending.map((p, i) => {
+    const retention = sealer?.retention(
+      { kind: p.kind, chain: head.chain, useCase: p.use_case },
+      ingestedAt,
+    );
     const record = sealRecord(
       {
         chain: head.chain,
@@ -58,6 +69,7 @@ const build = (
         policy: p.policy,
         ...(p.ref === undefined ? {} : { ref: p.ref }),
         ...(p.submitter === undefined ? {} : { submitter: p.submitter }),
+        ...(retention === undefined ? {} : { retention }),
         prev,
       },
       p.body,
@@ -70,20 +82,24 @@ const build = (
 /**
  * Appends pending records to a chain under the ledger's conditional write. When another
  * writer moved the head or recorded some of the same events first, it drops those and
- * rebuilds on the new head, so concurrent processors never fork or skip a seq.
+ * rebuilds on the new head, so concurrent processors never fork or skip a seq. With a
+ * `sealer` (layout v2) records carry their retention and are stored with encrypted bodies;
+ * the records answered are those stored.
  */
 export const appendToChain = async (
   chain: string,
   pending: readonly PendingRecord[],
   ledger: LedgerPort,
   ingestedAt: string,
+  sealer?: BodySealer,
 ): Promise<AppendResult> => {
   const alreadyRecorded = new Map<string, EventLocation>();
   let todo = pending;
   for (let attempt = 1; ; attempt += 1) {
     const head = await ledger.head(chain);
     if (todo.length === 0) return { head, appended: [], alreadyRecorded };
-    const records = build(head, todo, ingestedAt);
+    const built = build(head, todo, ingestedAt, sealer);
+    const records = sealer === undefined ? built : await sealer.seal(built, todo);
     try {
       await ledger.append(head, records);
       return { head: headOf(records, head), appended: records, alreadyRecorded };

@@ -4,6 +4,7 @@ import { bodyHash } from '#core/chain/hash.ts';
 import type { LedgerRecord } from '#core/chain/record.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
 import { normalise } from '#core/events/normalise.ts';
+import { userIdOf } from '#core/retention/subjects.ts';
 import type { PolicyViolationAlert } from '#ports/alerts.ts';
 import type { EventLocation } from '#ports/ledger.ts';
 import type { ProcessorDeps } from '#ports/pipeline-deps.ts';
@@ -12,6 +13,14 @@ import { archiveChain } from './archive-segments.ts';
 import { chainOf } from './chain-of.ts';
 import type { EnvelopeOutcome } from './outcome.ts';
 import { quarantine, rejectedEventId } from './rejection.ts';
+
+/** The user a raw payload names, for the subject key of its rejected record. */
+const userOf = (payload: unknown): { user_id?: string } => {
+  const user = userIdOf(payload);
+  return user === undefined ? {} : { user_id: user };
+};
+
+type QuarantineSeal = (bytes: Uint8Array, key: string) => Promise<Uint8Array>;
 
 /** One envelope on its way to a record. */
 interface Item {
@@ -70,9 +79,10 @@ const processChain = async (
   try {
     // Rounds: an event id repeated with different content, or recorded by another writer
     // meanwhile, waits for the next round, which compares it with what was stored.
-    let round = await prepare(entries, deps, retainUntil);
+    const seal = deps.sealer?.quarantineSealer(chain, now.toISOString());
+    let round = await prepare(entries, deps, retainUntil, seal);
     while (round.length > 0) {
-      round = await processRound(chain, round, deps, now, retainUntil, settle);
+      round = await processRound(chain, round, deps, now, retainUntil, settle, seal);
     }
   } catch (error) {
     deps.log.error('chain batch failed; redelivery expected', {
@@ -102,17 +112,20 @@ const processRound = async (
   now: Date,
   retainUntil: Date | undefined,
   settle: (index: number, outcome: EnvelopeOutcome) => void,
+  seal: QuarantineSeal | undefined,
 ): Promise<Item[]> => {
   const { fresh, later } = dedupeWithinBatch(items, chain, settle);
   const known = await deps.ledger.locate(fresh.map((i) => i.pending.event_id));
   const stored = await recordsAt(known, deps);
+  // Layout v2 bodies are compared opened (a purged one cannot be, and counts as a duplicate).
+  const opened = deps.sealer ? await openAll(stored, deps.sealer) : stored;
   const todo: Item[] = [];
   for (const item of fresh) {
     const where = known.get(item.pending.event_id);
-    const previous = stored.get(item.pending.event_id);
+    const previous = opened.get(item.pending.event_id);
     if (!where) todo.push(item);
     else if (previous && reusesEventId(previous, item.pending)) {
-      todo.push(await conflictItem(item, previous, deps, retainUntil));
+      todo.push(await conflictItem(item, previous, deps, retainUntil, seal));
     } else settle(item.index, duplicate(item, where.chain, where.seq));
   }
   const { head, appended, alreadyRecorded } = await appendToChain(
@@ -120,6 +133,7 @@ const processRound = async (
     todo.map((i) => i.pending),
     deps.ledger,
     now.toISOString(),
+    deps.sealer,
   );
   await archiveChain(chain, head.seq, deps.ledger, deps.archive, retainUntil, appended);
   const byEventId = new Map(appended.map((r) => [r.event_id, r]));
@@ -141,18 +155,20 @@ const prepare = async (
   entries: readonly { index: number; envelope: IntakeEnvelope }[],
   deps: ProcessorDeps,
   retainUntil: Date | undefined,
+  seal: QuarantineSeal | undefined,
 ): Promise<Item[]> => {
   const items: Item[] = [];
   for (const { index, envelope } of entries) {
     const result = normalise(envelope);
     if (!result.ok) {
-      const body = await quarantine(envelope, result.problems, deps.archive, retainUntil);
+      const body = await quarantine(envelope, result.problems, deps.archive, retainUntil, seal);
       items.push({
         index,
         envelope,
         pending: {
           kind: 'rejected',
           event_id: rejectedEventId(envelope),
+          ...userOf(envelope.payload),
           policy: { version: deps.policy.version, decision: 'pass', findings: [] },
           ...(envelope.submitter === undefined ? {} : { submitter: envelope.submitter }),
           body,
@@ -174,6 +190,7 @@ const prepare = async (
         ...(event.occurred_at === undefined ? {} : { occurred_at: event.occurred_at }),
         policy: evaluation.result,
         ...(event.ref === undefined ? {} : { ref: event.ref }),
+        ...(event.use_case === undefined ? {} : { use_case: event.use_case }),
         body: evaluation.body,
       },
     });
@@ -241,6 +258,16 @@ const recordsAt = async (
   return new Map(records.flatMap((r) => (r ? [[r.event_id, r] as const] : [])));
 };
 
+const openAll = async (
+  records: ReadonlyMap<string, LedgerRecord>,
+  sealer: NonNullable<ProcessorDeps['sealer']>,
+): Promise<Map<string, LedgerRecord>> =>
+  new Map(
+    await Promise.all(
+      [...records].map(async ([id, r]) => [id, await sealer.open(r)] as [string, LedgerRecord]),
+    ),
+  );
+
 /** A client reused an event id for different content. Dropping it as a duplicate would
  * lose it silently, so it is recorded as rejected, with its bytes in quarantine. Purged
  * bodies cannot be compared and count as duplicates. */
@@ -255,17 +282,19 @@ const conflictItem = async (
   previous: LedgerRecord,
   deps: ProcessorDeps,
   retainUntil: Date | undefined,
+  seal: QuarantineSeal | undefined,
 ): Promise<Item> => {
   const problem = {
     path: 'event_id',
     message: `event_id already recorded at ${previous.chain} seq ${previous.seq} with different content`,
   };
-  const body = await quarantine(item.envelope, [problem], deps.archive, retainUntil);
+  const body = await quarantine(item.envelope, [problem], deps.archive, retainUntil, seal);
   return {
     ...item,
     pending: {
       kind: 'rejected',
       event_id: `conflict:${item.envelope.request_id}`,
+      ...userOf(item.envelope.payload),
       policy: { version: deps.policy.version, decision: 'pass', findings: [] },
       ref: { event_id: previous.event_id, chain: previous.chain, seq: previous.seq },
       ...(item.pending.submitter === undefined ? {} : { submitter: item.pending.submitter }),

@@ -24,16 +24,19 @@ const rawBytes = (payload: unknown): Uint8Array =>
   encoder.encode(typeof payload === 'string' ? payload : (JSON.stringify(payload) ?? ''));
 
 /** Writes the raw input to quarantine (write-once, so a retry finds it there) and returns
- * the body of the rejected record that points at it. */
+ * the body of the rejected record that points at it. With `seal` (layout v2) the object
+ * holds the bytes encrypted (see BodySealer.sealQuarantine). */
 export const quarantine = async (
   envelope: IntakeEnvelope,
   problems: readonly Problem[],
   archive: ArchivePort,
   retainUntil: Date | undefined,
+  seal?: (bytes: Uint8Array, key: string) => Promise<Uint8Array>,
 ): Promise<RejectionBody> => {
   const bytes = rawBytes(envelope.payload);
   const key = quarantineKey(envelope.received_at.slice(0, 10), envelope.request_id);
-  await archive.put(key, bytes, {
+  // Layout v2: the raw bytes are kept only encrypted, under keys the purge destroys.
+  await archive.put(key, seal ? await seal(bytes, key) : bytes, {
     contentType: 'application/octet-stream',
     ...(retainUntil ? { retainUntil } : {}),
   });

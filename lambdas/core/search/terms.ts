@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { unqualify } from '#core/access/tenant.ts';
 import type { LedgerRecord } from '#core/chain/record.ts';
 import { useCaseOf } from '#core/events/normalise.ts';
@@ -31,7 +32,15 @@ export const TERM = {
 /** Values longer than this are not indexed (ids and names are short). */
 const MAX_VALUE = 256;
 
-export const term = (field: string, value: string): string => `${field}:${value}`;
+/**
+ * A term: the field and a digest of the value, never the value itself. Terms are stored
+ * beside the records (the local ledger's frames), and values are personal data (user,
+ * session, transaction ids): a digest keeps an erased customer's ids out of every file
+ * while the same value still finds the same posting list. Unkeyed, so a guessed id can be
+ * confirmed by whoever holds the files; it cannot be read back.
+ */
+export const term = (field: string, value: string): string =>
+  `${field}:${createHash('sha256').update(`audit-trail/search-term\0${field}\0${value}`).digest('hex').slice(0, 32)}`;
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -66,7 +75,20 @@ const DECISION = [['output', 'decision'], ['decision'], ['output', 'action']];
 export const userIdOf = (body: unknown): string | undefined => firstAt(body, USER);
 
 /** Every term a record is indexed under. */
+/** Terms of records whose bodies were sealed (layout v2) before they reached the ledger,
+ * taken from the plain body just before sealing: the ledger that indexes them only ever
+ * sees ciphertext. In memory and per object, so nothing outlives the write. */
+const termsBeforeSealing = new WeakMap<LedgerRecord, string[]>();
+
+/** Keeps the terms of `plain` for `sealed`, the same record with its body encrypted. */
+export const carryTerms = (plain: LedgerRecord, sealed: LedgerRecord): LedgerRecord => {
+  if (sealed !== plain) termsBeforeSealing.set(sealed, termsOf(plain));
+  return sealed;
+};
+
 export const termsOf = (record: LedgerRecord): string[] => {
+  const carried = termsBeforeSealing.get(record);
+  if (carried !== undefined) return carried;
   const terms = [
     term(TERM.tenant, unqualify(record.chain).tenant),
     term(TERM.chain, record.chain),

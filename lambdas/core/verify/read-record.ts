@@ -228,6 +228,8 @@ const readParsed = (text: string, lineProblem: string | undefined): RecordFacts 
     const ok =
       typeof salt === 'string' && hashable(() => bodyHash(record.body, salt)) === record.body_hash;
     body = ok ? 'ok' : 'mismatch';
+  } else if (record.body_enc !== undefined) {
+    body = 'sealed';
   } else {
     body = record.body_ref === undefined ? 'absent' : 'by_ref';
   }

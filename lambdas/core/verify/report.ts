@@ -14,6 +14,7 @@ export const FAULT_KINDS = [
   'truncated',
   'forked',
   'unlogged_purge',
+  'held_purged',
   'bad_signature',
   'malformed',
   // The signed index of chains (see verify/chain-index.ts) and witnesses.
@@ -39,6 +40,8 @@ export interface PurgedRange {
   readonly from: number;
   readonly to: number;
   readonly by: number;
+  /** The purge record's reasons: retention rules (`kind=…`) and `erasure:<request id>`. */
+  readonly reasons?: readonly string[];
 }
 
 export interface VerifyReport {
@@ -61,6 +64,8 @@ export interface VerifyReport {
   readonly purged: readonly PurgedRange[];
   /** A versioned bucket only: keys with old object versions, and current delete markers. */
   readonly versions?: VersionFindings;
+  /** Layout v2 bodies left unchecked because no body keys were given. */
+  readonly sealed?: number;
   readonly faults: readonly Fault[];
   /** Faults beyond the report's bound, counted but not listed. */
   readonly faultsOmitted: number;

@@ -9,7 +9,10 @@
 import { bodyKey, chainsPrefix, encodeChain, parseKey } from '#core/archive/layout.ts';
 import { verifyCosignatures } from '#core/chain/cosignature.ts';
 import { HASH_RE } from '#core/chain/hash.ts';
+import type { LedgerRecord } from '#core/chain/record.ts';
+import type { HoldScope } from '#core/retention/governance.ts';
 import type { ArchivePort } from '#ports/archive.ts';
+import type { BodyKeysPort } from '#ports/body-keys.ts';
 import { type IndexView, loadIndexes } from './chain-index.ts';
 import { ChainVerifier, type TrustedCheckpoint } from './chain-verifier.ts';
 import { loadChainCheckpoints, loadTrustedKeys, type TrustedKeys } from './checkpoints.ts';
@@ -17,6 +20,7 @@ import { LineSplitter } from './line-splitter.ts';
 import { type ObjectVersion, tryCheckVersions } from './object-versions.ts';
 import { checkBodyBytes, MalformedLine, type RecordFacts, readRecordLine } from './read-record.ts';
 import { FaultLog, type PurgedRange, type VerifyProgress, type VerifyReport } from './report.ts';
+import { checkSealedBody, heldBy, loadActiveHolds } from './sealed-bodies.ts';
 
 /** The read side of the archive: all the verifier needs. A versioned bucket can also list
  * object versions and delete markers. */
@@ -40,6 +44,8 @@ export interface VerifyOptions {
   readonly totalBytes?: number;
   /** Called as segments are read, at most every PROGRESS_EVERY bytes. */
   readonly onProgress?: (progress: VerifyProgress) => void;
+  /** Body keys (layout v2): sealed bodies are decrypted and checked, gone ones reported. */
+  readonly bodyKeys?: Pick<BodyKeysPort, 'get'>;
 }
 
 const PROGRESS_EVERY = 1024 * 1024;
@@ -60,6 +66,11 @@ export const verifyArchive = async (
     keys: options.witnessKeys ?? [],
     min: options.minWitnesses ?? ((options.witnessKeys?.length ?? 0) > 0 ? 1 : 0),
   };
+  const bodyKeys = options.bodyKeys;
+  const holds: HoldScope[] = bodyKeys ? await loadActiveHolds(reader) : [];
+  let sealed = 0;
+  /** Reasons of purge records by chain and seq, for the purged ranges they cover. */
+  const purgeReasons = new Map<string, readonly string[]>();
   const usedKeys = new Set<string>();
   const purged: PurgedRange[] = [];
   let chains = 0;
@@ -82,7 +93,10 @@ export const verifyArchive = async (
     const summary = current.finish();
     checkpoints += summary.checkpoints;
     unsigned += summary.unsigned;
-    for (const p of summary.purged) purged.push(p);
+    for (const p of summary.purged) {
+      const reasons = purgeReasons.get(`${p.chain}\n${p.by}`);
+      purged.push(reasons === undefined ? p : { ...p, reasons });
+    }
     current = undefined;
   };
 
@@ -125,26 +139,65 @@ export const verifyArchive = async (
         chain.record(read);
       }
     };
-    // Lines from a body stored by reference on wait here, in order, until that body is read.
-    const held: { read: RecordFacts | MalformedLine; ref: BodyRefCheck | undefined }[] = [];
+    // Lines whose body must be read apart (by reference, or sealed when body keys are
+    // given) wait here, in order, until it is.
+    type BodyLater = () => Promise<'ok' | 'mismatch' | 'absent'>;
+    const held: { read: RecordFacts | MalformedLine; ref: BodyLater | undefined }[] = [];
     const release = async (): Promise<void> => {
       for (const { read, ref } of held) {
         if (ref === undefined || read instanceof MalformedLine) deliver(read);
-        else deliver({ ...read, body: await checkRef(reader, ref) });
+        else deliver({ ...read, body: await ref() });
       }
       held.length = 0;
     };
+    const later = (
+      read: RecordFacts | MalformedLine,
+      buf: Buffer,
+      start: number,
+      end: number,
+    ): BodyLater | undefined => {
+      if (read instanceof MalformedLine) return undefined;
+      if (read.purges !== undefined) notePurge(read, buf, start, end);
+      if (read.body === 'by_ref') {
+        const ref = bodyRefOf(buf, start, end);
+        return () => checkRef(reader, ref);
+      }
+      if (read.body !== 'sealed') return undefined;
+      if (bodyKeys === undefined) {
+        sealed++;
+        return undefined;
+      }
+      const record = JSON.parse(buf.toString('utf8', start, end)) as LedgerRecord;
+      return async () => {
+        const check = await checkSealedBody(record, bodyKeys);
+        if (check === 'absent' && heldBy(holds, record)) {
+          faults.add(
+            record.chain,
+            record.seq,
+            'held_purged',
+            'body gone while a legal hold covers it',
+          );
+        }
+        return check;
+      };
+    };
+    const notePurge = (read: RecordFacts, buf: Buffer, start: number, end: number): void => {
+      try {
+        const reasons = (JSON.parse(buf.toString('utf8', start, end)) as LedgerRecord).ref?.reasons;
+        if (Array.isArray(reasons)) purgeReasons.set(`${read.chain}\n${read.seq}`, reasons);
+      } catch {
+        // readRecordLine parsed it: cannot fail.
+      }
+    };
     const splitter = new LineSplitter({
       line: (buf, start, end) => {
-        if (held.length === 0) {
-          const read = readRecordLine(buf, start, end, chain.expectation());
-          if (read instanceof MalformedLine || read.body !== 'by_ref') deliver(read);
-          else held.push({ read, ref: bodyRefOf(buf, start, end) });
-        } else {
-          const read = readRecordLine(buf, start, end);
-          const byRef = !(read instanceof MalformedLine) && read.body === 'by_ref';
-          held.push({ read, ref: byRef ? bodyRefOf(buf, start, end) : undefined });
-        }
+        const read =
+          held.length === 0
+            ? readRecordLine(buf, start, end, chain.expectation())
+            : readRecordLine(buf, start, end);
+        const ref = later(read, buf, start, end);
+        if (held.length === 0 && ref === undefined) deliver(read);
+        else held.push({ read, ref });
       },
       oversize: () => {
         const read = new MalformedLine('line too long', undefined);
@@ -198,6 +251,7 @@ export const verifyArchive = async (
     ...(usedKeys.size > 0 ? { key: [...usedKeys].sort().join(', ') } : {}),
     purged,
     ...(versions ? { versions } : {}),
+    ...(sealed > 0 ? { sealed } : {}),
     faults: faults.faults,
     faultsOmitted: faults.omitted,
   };
@@ -253,7 +307,7 @@ const withIndexHeads = (
 
 /** Where a body stored by reference must be (the key the ledger's body store writes), and
  * what it must hash to. The record's `body_ref` itself is not committed, so it is not used. */
-interface BodyRefCheck {
+export interface BodyRefCheck {
   readonly key: string;
   readonly salt: unknown;
   readonly bodyHash: string;

@@ -9,6 +9,7 @@ import {
 } from '#adapters/local/durable-stream.ts';
 import { loadOrCreateEd25519Signer } from '#adapters/local/ed25519-signer.ts';
 import { openFileArchive } from '#adapters/local/file-archive.ts';
+import { openFileBodyKeys } from '#adapters/local/file-body-keys.ts';
 import { openFileKeyStore } from '#adapters/local/file-key-store.ts';
 import { openFileLedger } from '#adapters/local/file-ledger.ts';
 import { type ResolvedApiKey, resolveApiKey } from '#adapters/local/http/api-key.ts';
@@ -20,9 +21,14 @@ import { chainOf } from '#core/pipeline/chain-of.ts';
 import { checkpointChains } from '#core/pipeline/checkpoint.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
 import { passThroughPolicy } from '#core/policy/engine.ts';
+import { createBodySealer } from '#core/retention/body-sealer.ts';
+import { openRecord } from '#core/retention/open-record.ts';
+import { openingLedger } from '#core/retention/opening-ledger.ts';
+import { type PurgeDeps, type PurgeReport, runPurge } from '#core/retention/purge.ts';
+import { DEFAULT_RETENTION_RULES, type RetentionRules } from '#core/retention/rules.ts';
 import { proveEvent } from '#core/verify/proof.ts';
 import type { AlertsPort } from '#ports/alerts.ts';
-import { systemClock } from '#ports/clock.ts';
+import { type ClockPort, systemClock } from '#ports/clock.ts';
 import type { GuardrailEvaluator } from '#ports/guardrail.ts';
 import type { LedgerPort } from '#ports/ledger.ts';
 import type { LogPort } from '#ports/log.ts';
@@ -42,6 +48,8 @@ export interface DevPaths {
   readonly alerts: string;
   /** Witnesses the checkpointer asks to cosign (`audit-trail witness add`). */
   readonly witnesses: string;
+  /** The body-key store (layout v2): destroying a key there erases bodies. */
+  readonly bodyKeys: string;
   /** Holds the pid of the process running on the data dir. */
   readonly lock: string;
 }
@@ -59,6 +67,7 @@ export const devPaths = (dataDir: string): DevPaths => {
     accessKeys: join(data, 'access-keys.json'),
     alerts: join(data, 'alerts.jsonl'),
     witnesses: join(data, 'witnesses.json'),
+    bodyKeys: join(data, 'body-keys'),
     lock: join(data, 'lock'),
   };
 };
@@ -87,6 +96,12 @@ export interface DevRuntimeOptions {
   readonly stream?: Pick<DurableStreamOptions, 'batchSize' | 'batchWindowMs' | 'retry'>;
   /** Wraps the ledger the processor writes to (tests use it to inject failures). */
   readonly wrapLedger?: (ledger: LedgerPort) => LedgerPort;
+  /** Retention rules applied at write time. @default DEFAULT_RETENTION_RULES */
+  readonly retention?: RetentionRules;
+  /** @default the system clock */
+  readonly clock?: ClockPort;
+  /** How often the purge runs by itself. @default one day */
+  readonly purgeIntervalMs?: number;
 }
 
 export interface DevRuntime {
@@ -97,6 +112,9 @@ export interface DevRuntime {
   /** Signs checkpoints for every chain that grew (the timer does this every interval);
    * failures are logged, not thrown. */
   checkpoint(): Promise<void>;
+  /** Runs the purge now (one at a time), then signs checkpoints so its receipts are
+   * covered, and empties the stream's WAL when everything is processed. */
+  purge(options?: { readonly now?: Date; readonly dryRun?: boolean }): Promise<PurgeReport>;
   /** Stops accepting, drains the stream, signs a final checkpoint, releases the files. */
   stop(): Promise<void>;
 }
@@ -124,6 +142,9 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
     const ledger = options.wrapLedger?.(fileLedger) ?? fileLedger;
     const archive = openFileArchive(paths.archive);
     const signer = await loadOrCreateEd25519Signer(paths.keys);
+    const clock = options.clock ?? systemClock;
+    const bodyKeys = await openFileBodyKeys(paths.bodyKeys);
+    const sealer = await createBodySealer(options.retention ?? DEFAULT_RETENTION_RULES, bodyKeys);
 
     const processor: ProcessorDeps = {
       ledger,
@@ -136,8 +157,9 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
           log,
           ...(options.alertWebhook === undefined ? {} : { webhookUrl: options.alertWebhook }),
         }),
-      clock: systemClock,
+      clock,
       log,
+      sealer,
     };
     const stream = await openDurableStream(paths.stream, {
       consumer: (envelopes: readonly IntakeEnvelope[]) => processBatch(envelopes, processor),
@@ -151,11 +173,37 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
       ledger: fileLedger,
       archive,
       signer,
-      clock: systemClock,
+      clock,
       log,
       logName: signer.keyName,
       witnesses: (await readWitnessConfig(paths.witnesses)).map((w) => httpWitness(w.url, w.vkey)),
     });
+
+    const purgeDeps: PurgeDeps = { ledger, archive, clock, keys: bodyKeys, log };
+    let purging: Promise<unknown> = Promise.resolve();
+    const purge: DevRuntime['purge'] = (request = {}) => {
+      const run = purging.then(async () => {
+        const report = await runPurge(
+          { now: request.now ?? clock.now(), dryRun: request.dryRun === true },
+          purgeDeps,
+        );
+        if (!report.dry_run) {
+          await checkpoint();
+          await stream.compact();
+        }
+        return report;
+      });
+      purging = run.catch((error: unknown) =>
+        log.error('purge failed; retried next run', { error }),
+      );
+      return run;
+    };
+    const purgeTimer = setInterval(
+      () => void purge().catch(() => undefined),
+      options.purgeIntervalMs ?? DAY_MS,
+    );
+    purgeTimer.unref();
+    cleanups.push(async () => clearInterval(purgeTimer));
     const timer = setInterval(() => void checkpoint(), options.checkpointIntervalMs ?? 10_000);
     timer.unref();
     cleanups.push(async () => clearInterval(timer));
@@ -166,15 +214,23 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
       apiKey: apiKey.key,
       keys: openFileKeyStore(paths.accessKeys),
       query: {
-        ledger: fileLedger,
+        ledger: openingLedger(fileLedger, bodyKeys),
         archive,
         clock: systemClock,
         prove: (eventId, chain) => proveEvent(archive, eventId, chain),
       },
       stream,
       ledger,
+      open: (r) => openRecord(r, bodyKeys),
       log,
       health: () => ({ ...stream.stats() }),
+      governance: {
+        ledger,
+        archive,
+        clock,
+        subjects: sealer.subjects,
+        afterErasure: () => purge(),
+      },
       ...(options.guardrail === undefined ? {} : { guardrail: options.guardrail }),
     });
 
@@ -182,20 +238,24 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
     const stop = (): Promise<void> => {
       stopping ??= (async () => {
         clearInterval(timer);
+        clearInterval(purgeTimer);
         await api.close();
         await stream.drain();
+        await purging;
         await checkpoint();
         await cleanUp();
       })();
       return stopping;
     };
     log.info('dev runtime started', { url: api.url, data: paths.data });
-    return { url: api.url, apiKey, paths, stats: () => stream.stats(), checkpoint, stop };
+    return { url: api.url, apiKey, paths, stats: () => stream.stats(), checkpoint, purge, stop };
   } catch (error) {
     await cleanUp();
     throw error;
   }
 };
+
+const DAY_MS = 86_400_000;
 
 /** Checkpoint runs one at a time: a call while one runs waits for that one, then runs
  * again, so a final checkpoint covers everything recorded before it was asked for.

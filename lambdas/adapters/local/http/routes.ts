@@ -4,10 +4,13 @@ import { acceptEvent, EVENT_BODY_LIMIT } from '#core/api/ingest-event.ts';
 import { lookupEvent } from '#core/api/lookup-event.ts';
 import { answerTraces, TRACES_BODY_LIMIT } from '#core/api/otlp-traces.ts';
 import { API_ROUTES, type RouteName, type RouteSpec } from '#core/api/routes.ts';
+import type { LedgerRecord } from '#core/chain/record.ts';
 import type { QueryDeps } from '#core/query/deps.ts';
+import type { GovernanceApiDeps } from '#core/retention/governance-api.ts';
 import type { EnvelopeSink } from '#ports/envelope-sink.ts';
 import type { GuardrailEvaluator } from '#ports/guardrail.ts';
 import type { RecordReader } from '#ports/ledger.ts';
+import { governanceHandlers } from './governance.ts';
 import type { Handler } from './handler.ts';
 import { queryHandlers } from './query-routes.ts';
 import { readBody } from './read-body.ts';
@@ -27,6 +30,10 @@ export interface RouteDeps {
   readonly guardrail?: GuardrailEvaluator;
   /** Adds search, raw views and the review queue (and upgrades `get_event` to them). */
   readonly query?: QueryDeps;
+  /** The legal-hold and erasure-request routes (local only). */
+  readonly governance?: GovernanceApiDeps;
+  /** Opens a stored layout v2 record's body for the lookup route, while its keys exist. */
+  readonly open?: (record: LedgerRecord) => Promise<LedgerRecord>;
 }
 
 /** The local API: the contract's routes (core/api/routes.ts), each reading its request
@@ -42,11 +49,12 @@ export const buildRoutes = (deps: RouteDeps): Route[] => {
     decision_log: event('decision_log'),
     log: event('log'),
     batch: async (ctx) => acceptBatch(await readJson(ctx.req, BATCH_BODY_LIMIT), ctx, stream),
-    get_event: async ({ params }) => lookupEvent(params.event_id, deps.ledger),
+    get_event: async ({ params }) => lookupEvent(params.event_id, deps.ledger, deps.open),
     otlp_traces: async (ctx) =>
       answerTraces(ctx.req.headers, await readBody(ctx.req, TRACES_BODY_LIMIT), ctx, stream),
     healthz: async () => ({ status: 200, body: { ok: true, ...deps.health?.() } }),
     ...(deps.query === undefined ? {} : queryRoutes(deps.query)),
+    ...(deps.governance === undefined ? {} : governanceHandlers(deps.governance)),
     ...(guardrail === undefined
       ? {}
       : {

@@ -14,7 +14,9 @@ import {
   wrongMethodAnswer,
 } from '#core/api/refusals.ts';
 import { matchRoute, type RouteMatch } from '#core/api/routes.ts';
+import type { LedgerRecord } from '#core/chain/record.ts';
 import type { QueryDeps } from '#core/query/deps.ts';
+import type { GovernanceApiDeps } from '#core/retention/governance-api.ts';
 import type { EnvelopeSink } from '#ports/envelope-sink.ts';
 import type { GuardrailEvaluator } from '#ports/guardrail.ts';
 import type { KeyStore } from '#ports/key-store.ts';
@@ -52,6 +54,10 @@ export interface LocalApiOptions {
   readonly health?: () => Readonly<Record<string, unknown>>;
   /** Adds `POST /v1/guardrails/evaluate` when given. */
   readonly guardrail?: GuardrailEvaluator;
+  /** Adds the legal-hold and erasure-request routes when given. */
+  readonly governance?: GovernanceApiDeps;
+  /** Opens layout v2 bodies for `GET /v1/events/{id}` while their keys exist. */
+  readonly open?: (record: LedgerRecord) => Promise<LedgerRecord>;
 }
 
 /** A running local API. */

@@ -1,0 +1,114 @@
+/**
+ * Layout v2 bodies: `body_salt ‖ canonical body` encrypted with AES-256-GCM under a record key
+ *
+ *   record key = HKDF-Expand-SHA256(PRK = period key ‖ subject key,
+ *                                   info = "ai-audit-trail/body-key/v2\n" ‖ chain ‖ "\n" ‖ seq, 32)
+ *              = HMAC-SHA256(period key ‖ subject key, info ‖ 0x01)
+ *   (both keys are uniformly random, so RFC 5869's extract step is skipped, as §3.3 allows:
+ *   one HMAC per record instead of hkdfSync's several)
+ *   AAD        = chain ‖ "\n" ‖ seq ‖ "\n" ‖ body_hash
+ *
+ * so destroying the period key (retention) or the subject key (erasure) makes the body
+ * unreadable, and a ciphertext cannot be moved to another record. An escrowed record key
+ * (`r/<chain>#<seq>`, kept for a legal hold) opens one body without either.
+ */
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import type { LedgerRecord, SealedBody } from '#core/chain/record.ts';
+
+const INFO = 'ai-audit-trail/body-key/v2\n';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+export const periodKeyId = (period: string): string => `p/${period}`;
+export const subjectKeyId = (subject: string): string => `s/${subject}`;
+export const recordKeyId = (chain: string, seq: number): string => `r/${chain}#${seq}`;
+
+/** The key ids a sealed body needs (either the record key, or both others). */
+export const keyIdsOf = (chain: string, seq: number, sealed: SealedBody): string[] => [
+  recordKeyId(chain, seq),
+  periodKeyId(sealed.p),
+  subjectKeyId(sealed.s),
+];
+
+/** The record key from the period and subject keys. */
+export const deriveRecordKey = (
+  periodKey: Uint8Array,
+  subjectKey: Uint8Array,
+  chain: string,
+  seq: number,
+): Buffer =>
+  createHmac('sha256', Buffer.concat([periodKey, subjectKey]))
+    .update(`${INFO}${chain}\n${seq}\u0001`, 'utf8')
+    .digest();
+
+/** IVs are cut from a pool of random bytes: one CSPRNG call per 256 bodies (as salts are). */
+const IV_POOL = 256;
+let ivPool = Buffer.alloc(0);
+let ivAt = 0;
+const newIv = (): Buffer => {
+  if (ivAt >= ivPool.length) {
+    ivPool = randomBytes(IV_BYTES * IV_POOL);
+    ivAt = 0;
+  }
+  ivAt += IV_BYTES;
+  return Buffer.from(ivPool.subarray(ivAt - IV_BYTES, ivAt));
+};
+
+const aadOf = (chain: string, seq: number, bodyHash: string): Buffer =>
+  Buffer.from(`${chain}\n${seq}\n${bodyHash}`, 'utf8');
+
+/** Encrypts salt and canonical body text for one record. */
+export const encryptBody = (
+  key: Uint8Array,
+  where: { chain: string; seq: number; body_hash: string },
+  period: string,
+  subject: string,
+  salt: string,
+  bodyText: string,
+): SealedBody => {
+  const iv = newIv();
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(aadOf(where.chain, where.seq, where.body_hash));
+  const ct = Buffer.concat([
+    cipher.update(salt + bodyText, 'utf8'),
+    cipher.final(),
+    cipher.getAuthTag(),
+  ]);
+  return { v: 2, p: period, s: subject, iv: iv.toString('base64'), ct: ct.toString('base64') };
+};
+
+/** The key that opens a record's body from the keys found, or undefined (erased). */
+export const recordKeyFrom = (
+  record: Pick<LedgerRecord, 'chain' | 'seq'>,
+  sealed: SealedBody,
+  keys: ReadonlyMap<string, Uint8Array>,
+): Uint8Array | undefined => {
+  const escrowed = keys.get(recordKeyId(record.chain, record.seq));
+  if (escrowed) return escrowed;
+  const p = keys.get(periodKeyId(sealed.p));
+  const s = keys.get(subjectKeyId(sealed.s));
+  return p && s ? deriveRecordKey(p, s, record.chain, record.seq) : undefined;
+};
+
+/** Salt and canonical body text, or undefined when the ciphertext does not authenticate. */
+export const decryptBody = (
+  key: Uint8Array,
+  record: Pick<LedgerRecord, 'chain' | 'seq' | 'body_hash'>,
+  sealed: SealedBody,
+): { readonly salt: string; readonly text: string } | undefined => {
+  try {
+    const iv = Buffer.from(sealed.iv, 'base64');
+    const all = Buffer.from(sealed.ct, 'base64');
+    if (iv.length !== IV_BYTES || all.length < TAG_BYTES) return undefined;
+    const decipher = createDecipheriv('aes-256-gcm', key, iv);
+    decipher.setAAD(aadOf(record.chain, record.seq, record.body_hash));
+    decipher.setAuthTag(all.subarray(all.length - TAG_BYTES));
+    const plain = Buffer.concat([
+      decipher.update(all.subarray(0, all.length - TAG_BYTES)),
+      decipher.final(),
+    ]).toString('utf8');
+    return { salt: plain.slice(0, 32), text: plain.slice(32) };
+  } catch {
+    return undefined;
+  }
+};

@@ -1,0 +1,92 @@
+/**
+ * The governance routes' answers, built once for every runtime: `POST/GET /v1/legal-holds`,
+ * `DELETE /v1/legal-holds/{id}`, `POST /v1/erasure-requests`, `GET /v1/erasure-requests/{id}`.
+ */
+import {
+  createHold,
+  erasureStatus,
+  type GovernanceDeps,
+  GovernanceInputError,
+  parseErasureInput,
+  parseHoldInput,
+  readGovernance,
+  releaseHold,
+  requestErasure,
+} from './governance.ts';
+
+export interface GovernanceAnswer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+export interface GovernanceApiDeps extends GovernanceDeps {
+  /** Runs after an erasure request is recorded (locally: the purge, at once). */
+  readonly afterErasure?: () => Promise<unknown>;
+}
+
+const refused = (error: unknown): GovernanceAnswer => {
+  if (error instanceof GovernanceInputError) {
+    return { status: 400, body: { error: 'invalid_request', message: error.message } };
+  }
+  throw error;
+};
+
+const notFound = (what: string): GovernanceAnswer => ({
+  status: 404,
+  body: { error: 'not_found', message: `no such ${what}` },
+});
+
+export const postLegalHold = async (
+  raw: unknown,
+  deps: GovernanceApiDeps,
+): Promise<GovernanceAnswer> => {
+  try {
+    return { status: 201, body: await createHold(parseHoldInput(raw), deps) };
+  } catch (error) {
+    return refused(error);
+  }
+};
+
+export const listLegalHolds = async (deps: GovernanceApiDeps): Promise<GovernanceAnswer> => ({
+  status: 200,
+  body: { holds: [...(await readGovernance(deps.ledger)).holds.values()] },
+});
+
+export const deleteLegalHold = async (
+  holdId: string,
+  deps: GovernanceApiDeps,
+): Promise<GovernanceAnswer> => {
+  const hold = await releaseHold(holdId, deps);
+  return hold === undefined ? notFound('legal hold') : { status: 200, body: hold };
+};
+
+export const postErasureRequest = async (
+  raw: unknown,
+  deps: GovernanceApiDeps,
+): Promise<GovernanceAnswer> => {
+  let request: Awaited<ReturnType<typeof requestErasure>>;
+  try {
+    request = await requestErasure(parseErasureInput(raw), deps);
+  } catch (error) {
+    return refused(error);
+  }
+  await deps.afterErasure?.();
+  const status = erasureStatus(await readGovernance(deps.ledger), request.request_id);
+  return { status: 202, body: status ?? request };
+};
+
+export const getErasureRequest = async (
+  requestId: string,
+  deps: GovernanceApiDeps,
+): Promise<GovernanceAnswer> => {
+  const status = erasureStatus(await readGovernance(deps.ledger), requestId);
+  return status === undefined ? notFound('erasure request') : { status: 200, body: status };
+};
+
+export const listErasureRequests = async (deps: GovernanceApiDeps): Promise<GovernanceAnswer> => {
+  const state = await readGovernance(deps.ledger);
+  return {
+    status: 200,
+    body: { requests: [...state.erasures.keys()].map((id) => erasureStatus(state, id)) },
+  };
+};

@@ -1,0 +1,25 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoBodyKeys } from '#adapters/aws/dynamo-body-keys.ts';
+import { powertoolsLog } from '#adapters/aws/powertools-log.ts';
+import type { PurgeDeps } from '#core/retention/purge.ts';
+import { logger } from '#handlers/observability/logger.ts';
+import { tracer } from '#handlers/observability/tracer.ts';
+import { systemClock } from '#ports/clock.ts';
+import { archiveFromEnv, ledgerFromEnv } from './aws-deps.ts';
+import { type Env, positiveInt, required, retainFor } from './config.ts';
+
+/** The purge's dependencies: ledger, archive, the body-key table (BODY_KEYS_TABLE). */
+export const purgeDepsFromEnv = (env: Env): PurgeDeps => {
+  const archive = archiveFromEnv(env);
+  return {
+    ledger: ledgerFromEnv(env, archive),
+    archive,
+    keys: new DynamoBodyKeys({
+      client: tracer.captureAWSv3Client(new DynamoDBClient({})),
+      table: required(env, 'BODY_KEYS_TABLE'),
+    }),
+    clock: systemClock,
+    log: powertoolsLog(logger),
+    retainUntil: retainFor(positiveInt(env, 'ARCHIVE_RETENTION_DAYS')),
+  };
+};

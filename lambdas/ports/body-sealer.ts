@@ -1,0 +1,35 @@
+import type { LedgerRecord, RecordKind, RecordRetention } from '#core/chain/record.ts';
+
+/** Turns user ids into subject ids (a keyed hash: the user id itself is never stored). */
+export interface SubjectIds {
+  of(userId: string): string;
+}
+
+/** What a retention rule is matched on. */
+export interface RetentionSubject {
+  readonly kind: RecordKind;
+  readonly chain: string;
+  readonly useCase?: string | undefined;
+}
+
+/** Layout v2 at write time (core/retention/body-sealer.ts builds one over a key store). */
+export interface BodySealer {
+  readonly subjects: SubjectIds;
+  /** The retention a record gets when written now. */
+  retention(subject: RetentionSubject, ingestedAt: string): RecordRetention;
+  /** The records as stored: bodies encrypted, keys created durably first. `pending` (in
+   * the same order) may name a record's user where its body does not. */
+  seal(
+    records: readonly LedgerRecord[],
+    pending?: readonly { readonly user_id?: string }[],
+  ): Promise<LedgerRecord[]>;
+  /** A stored record with its body opened, while its keys exist. */
+  open(record: LedgerRecord): Promise<LedgerRecord>;
+  /** Encrypts quarantined raw bytes of a chain's rejected input under the period key of
+   * its `rejected` records and a key of its own (`s/q:<quarantine key>`), so the bytes go
+   * when the rejected records' period does. */
+  quarantineSealer(
+    chain: string,
+    ingestedAt: string,
+  ): (bytes: Uint8Array, key: string) => Promise<Uint8Array>;
+}

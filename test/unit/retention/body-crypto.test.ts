@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { canonicalJson } from '#core/chain/canonical.ts';
+import { checkRecord, sealRecord, storedWithBody } from '#core/chain/hash.ts';
+import { GENESIS_PREV, type LedgerRecord } from '#core/chain/record.ts';
+import {
+  decryptBody,
+  deriveRecordKey,
+  encryptBody,
+  periodKeyId,
+  recordKeyFrom,
+  recordKeyId,
+  subjectKeyId,
+} from '#core/retention/body-crypto.ts';
+import { checkSealedBody } from '#core/verify/sealed-bodies.ts';
+
+const p = randomBytes(32);
+const s = randomBytes(32);
+const plain = sealRecord(
+  {
+    chain: 'app',
+    seq: 3,
+    kind: 'inference',
+    event_id: 'e-3',
+    ingested_at: '2026-01-01T00:00:00.000Z',
+    policy: { version: 'none', decision: 'pass', findings: [] },
+    retention: { rule: 'kind=inference', until: '2027-01-02' },
+    prev: GENESIS_PREV,
+  },
+  { user: { id: 'u-1' }, text: 'hello' },
+);
+const sealed = encryptBody(
+  deriveRecordKey(p, s, 'app', 3),
+  plain,
+  'kind=inference/2026-01-01',
+  'u:abc',
+  plain.body_salt as string,
+  canonicalJson(plain.body),
+);
+const stored: LedgerRecord = storedWithBody(plain, sealed);
+const keys = (ids: Record<string, Uint8Array>) => new Map(Object.entries(ids));
+const both = { [periodKeyId(sealed.p)]: p, [subjectKeyId(sealed.s)]: s };
+
+describe('layout v2 bodies', () => {
+  it('keeps the record hash: body_enc is outside the envelope', () => {
+    expect(stored.hash).toBe(plain.hash);
+    expect(checkRecord(stored)).toEqual({ hash: true, body: 'sealed' });
+    expect(JSON.stringify(stored)).not.toContain('hello');
+  });
+
+  it('opens with both keys and checks against body_hash', async () => {
+    const key = recordKeyFrom(stored, sealed, keys(both));
+    expect(decryptBody(key as Uint8Array, stored, sealed)?.text).toBe(canonicalJson(plain.body));
+    expect(await checkSealedBody(stored, { get: async () => keys(both) })).toBe('ok');
+  });
+
+  it.each([
+    ['period key', { [subjectKeyId(sealed.s)]: s }],
+    ['subject key', { [periodKeyId(sealed.p)]: p }],
+  ])('is unreadable once the %s is destroyed', async (_, left) => {
+    expect(recordKeyFrom(stored, sealed, keys(left))).toBeUndefined();
+    expect(await checkSealedBody(stored, { get: async () => keys(left) })).toBe('absent');
+  });
+
+  it('opens with an escrowed record key alone', () => {
+    const escrow = { [recordKeyId('app', 3)]: deriveRecordKey(p, s, 'app', 3) };
+    const key = recordKeyFrom(stored, sealed, keys(escrow));
+    expect(decryptBody(key as Uint8Array, stored, sealed)).toBeDefined();
+  });
+
+  it('refuses a ciphertext moved to another record (AAD binds chain, seq, body_hash)', async () => {
+    const moved = { ...stored, seq: 4 };
+    const key = deriveRecordKey(p, s, 'app', 3);
+    expect(decryptBody(key, moved, sealed)).toBeUndefined();
+    const tampered = {
+      ...stored,
+      body_enc: { ...sealed, ct: Buffer.from('x'.repeat(40)).toString('base64') },
+    };
+    expect(await checkSealedBody(tampered, { get: async () => keys(both) })).toBe('mismatch');
+  });
+});
