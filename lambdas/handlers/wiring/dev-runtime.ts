@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createConsoleLog } from '#adapters/local/console-log.ts';
 import { lockDataDir } from '#adapters/local/data-dir-lock.ts';
@@ -9,6 +8,7 @@ import {
 } from '#adapters/local/durable-stream.ts';
 import { loadOrCreateEd25519Signer } from '#adapters/local/ed25519-signer.ts';
 import { openFileArchive } from '#adapters/local/file-archive.ts';
+import { mkdirSynced } from '#adapters/local/file-io.ts';
 import { openFileLedger } from '#adapters/local/file-ledger.ts';
 import { type ResolvedApiKey, resolveApiKey } from '#adapters/local/http/api-key.ts';
 import { startLocalApi } from '#adapters/local/http/server.ts';
@@ -35,7 +35,7 @@ export interface DevPaths {
   readonly keys: string;
   readonly apiKey: string;
   readonly alerts: string;
-  /** Holds the pid of the process running on the data dir. */
+  /** Names the process running on the data dir (see lockDataDir). */
   readonly lock: string;
 }
 
@@ -101,7 +101,7 @@ export interface DevRuntime {
 export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRuntime> => {
   const paths = devPaths(options.dataDir);
   const log = options.log ?? createConsoleLog();
-  await mkdir(paths.data, { recursive: true });
+  await mkdirSynced(paths.data);
   const unlock = await lockDataDir(paths.lock);
   // Undone in reverse order if start fails half-way, and by stop().
   const cleanups: (() => Promise<void>)[] = [unlock];
