@@ -8,11 +8,11 @@ import { ApiGatewayKeys } from '#adapters/aws/api-gateway-keys.ts';
 import { logger } from '#handlers/observability/logger.ts';
 import { tracer } from '#handlers/observability/tracer.ts';
 import { createAuthorizer } from '#handlers/wiring/api-key-authorizer.ts';
-import { optional } from '#handlers/wiring/config.ts';
+import { nonNegativeInt } from '#handlers/wiring/config.ts';
 
 const keys = new ApiGatewayKeys({
   client: tracer.captureAWSv3Client(new APIGatewayClient({})),
-  ttlSeconds: Number(optional(process.env, 'API_KEY_CACHE_SECONDS') ?? 300),
+  ttlSeconds: nonNegativeInt(process.env, 'API_KEY_CACHE_SECONDS', 300),
 });
 
 export const handler = middy(createAuthorizer(keys)).use(injectLambdaContext(logger));

@@ -9,6 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { acknowledgeRule } from '#lib/nag.ts';
 import { KEY_USE_ACTIONS, rotatingKey } from './key-use.ts';
 
 export interface ArchiveBucketProps {
@@ -128,21 +129,13 @@ export class ArchiveBucket extends Construct {
 
     const crossRegion =
       'Cross-region replication is a deployment decision (region, residency, cost); Object Lock COMPLIANCE and versioning already make objects immutable in this region.';
-    Validations.of(this).acknowledge(
-      { id: 'NIST.800.53.R5-S3BucketReplicationEnabled', reason: crossRegion },
-      { id: 'HIPAA.Security-S3BucketReplicationEnabled', reason: crossRegion },
-    );
+    acknowledgeRule(this, 'S3BucketReplicationEnabled', crossRegion);
     const logsOfLogs =
       'This is the server access log bucket; logging it to itself would loop and logging it elsewhere only moves the question.';
     const sseS3 =
       'S3 server access log delivery supports only SSE-S3 encrypted target buckets, not SSE-KMS.';
-    Validations.of(this.logBucket).acknowledge(
-      { id: 'AwsSolutions-S1', reason: logsOfLogs },
-      { id: 'NIST.800.53.R5-S3BucketLoggingEnabled', reason: logsOfLogs },
-      { id: 'HIPAA.Security-S3BucketLoggingEnabled', reason: logsOfLogs },
-      { id: 'NIST.800.53.R5-S3DefaultEncryptionKMS', reason: sseS3 },
-      { id: 'HIPAA.Security-S3DefaultEncryptionKMS', reason: sseS3 },
-    );
+    acknowledgeRule(this.logBucket, ['AwsSolutions-S1', 'S3BucketLoggingEnabled'], logsOfLogs);
+    acknowledgeRule(this.logBucket, 'S3DefaultEncryptionKMS', sseS3);
   }
 
   /** Put objects (Object Lock retention included) and read them back; never delete. */

@@ -12,6 +12,7 @@ import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { acknowledgeRule } from '#lib/nag.ts';
 import { projectRoot } from '#lib/paths.ts';
 import { KEY_USE_ACTIONS } from './key-use.ts';
 
@@ -141,22 +142,15 @@ export class AuditFunction extends Construct {
       reason:
         'X-Ray PutTraceSegments/PutTelemetryRecords (tracing) support no resource-level permissions; every other grant is scoped to its resource.',
     });
-    Validations.of(this.function).acknowledge(
-      {
-        id: 'AwsSolutions-L1',
-        reason:
-          'Node.js 22 is the runtime the project pins (engines, local mode, tests); it moves to the next LTS with the project, not silently.',
-      },
-      {
-        id: 'NIST.800.53.R5-LambdaInsideVPC',
-        reason:
-          'Serverless by design: the function reaches only AWS APIs (IAM-authorised, TLS) and holds no network-reachable resource a VPC would protect.',
-      },
-      {
-        id: 'HIPAA.Security-LambdaInsideVPC',
-        reason:
-          'Serverless by design: the function reaches only AWS APIs (IAM-authorised, TLS) and holds no network-reachable resource a VPC would protect.',
-      },
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Node.js 22 is the runtime the project pins (engines, local mode, tests); it moves to the next LTS with the project, not silently.',
+    });
+    acknowledgeRule(
+      this.function,
+      'LambdaInsideVPC',
+      'Serverless by design: the function reaches only AWS APIs (IAM-authorised, TLS) and holds no network-reachable resource a VPC would protect.',
     );
   }
 }
@@ -165,8 +159,5 @@ export class AuditFunction extends Construct {
 export function acknowledgeGrantPolicy(role: iam.IRole): void {
   const reason =
     "The policy is generated from least-privilege grants scoped to this stack's resources and attached to this one role only; a customer managed policy would hold the same statements.";
-  Validations.of(role).acknowledge(
-    { id: 'NIST.800.53.R5-IAMNoInlinePolicy', reason },
-    { id: 'HIPAA.Security-IAMNoInlinePolicy', reason },
-  );
+  acknowledgeRule(role, 'IAMNoInlinePolicy', reason);
 }

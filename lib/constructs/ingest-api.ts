@@ -23,6 +23,7 @@ import {
   guardrailJsonSchema,
   requestJsonSchema,
 } from '#core/events/json-schema.ts';
+import { acknowledgeRule } from '#lib/nag.ts';
 import { handlerEntry, handlerExists } from '#lib/paths.ts';
 import { AuditFunction, acknowledgeGrantPolicy } from './audit-function.ts';
 import {
@@ -113,6 +114,25 @@ const gatewayHeaders = (code: ApiErrorCode): Record<string, string> => ({
   ...(code === 'unauthorized' ? { 'www-authenticate': "'Bearer'" } : {}),
 });
 
+/** The props with their defaults, checked. */
+const resolvedProps = (id: string, props: IngestApiProps) => {
+  const p = { ...ingestApiDefaults, ...props };
+  if (!Number.isInteger(p.lanesPerChain) || p.lanesPerChain < 1 || p.lanesPerChain > 64) {
+    throw new Error(`${id}: lanesPerChain must be an integer 1..64, got ${p.lanesPerChain}`);
+  }
+  if (p.rateLimit <= 0 || p.burstLimit < 1) {
+    throw new Error(`${id}: rateLimit and burstLimit must be positive`);
+  }
+  const withGuardrail = p.guardrail ?? handlerExists('guardrail');
+  if (withGuardrail && !handlerExists('guardrail')) {
+    throw new Error(`${id}: guardrail requested but ${handlerEntry('guardrail')} does not exist`);
+  }
+  return { ...p, withGuardrail };
+};
+
+type ResolvedProps = ReturnType<typeof resolvedProps>;
+
+/** The API, built by named builders in the order the constructor reads. */
 export class IngestApi extends Construct {
   public readonly api: apigw.RestApi;
   public readonly stage: apigw.Stage;
@@ -127,34 +147,61 @@ export class IngestApi extends Construct {
   /** Role API Gateway assumes to put records: kinesis:PutRecord(s) on the stream only. */
   public readonly integrationRole: iam.Role;
   public readonly accessLogs: logs.LogGroup;
+  private readonly props: IngestApiProps;
 
   constructor(scope: Construct, id: string, props: IngestApiProps) {
     super(scope, id);
-    const p = { ...ingestApiDefaults, ...props };
-    if (!Number.isInteger(p.lanesPerChain) || p.lanesPerChain < 1 || p.lanesPerChain > 64) {
-      throw new Error(`${id}: lanesPerChain must be an integer 1..64, got ${p.lanesPerChain}`);
-    }
-    if (p.rateLimit <= 0 || p.burstLimit < 1) {
-      throw new Error(`${id}: rateLimit and burstLimit must be positive`);
-    }
-    const withGuardrail = p.guardrail ?? handlerExists('guardrail');
-    if (withGuardrail && !handlerExists('guardrail')) {
-      throw new Error(`${id}: guardrail requested but ${handlerEntry('guardrail')} does not exist`);
-    }
+    this.props = props;
+    const p = resolvedProps(id, props);
+    this.accessLogs = this.buildAccessLogs(p);
+    this.api = this.buildRestApi();
+    this.stage = this.api.deploymentStage;
+    this.buildExecutionLogs(p);
+    this.buildGatewayResponses();
+    this.authorizerFunction = this.buildAuthorizerFunction(p);
+    this.authorizer = this.buildAuthorizer(p);
+    this.integrationRole = this.buildIntegrationRole();
+    this.grantPutRecords(this.integrationRole);
 
-    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+    // Every route: the API key through the authorizer, and the request validator.
+    const guarded: apigw.MethodOptions = {
+      authorizer: this.authorizer,
+      authorizationType: apigw.AuthorizationType.CUSTOM,
+      apiKeyRequired: true,
+      requestValidator: this.api.addRequestValidator('Validator', {
+        requestValidatorName: 'body-and-parameters',
+        validateRequestBody: true,
+        validateRequestParameters: true,
+      }),
+    };
+    this.buildIngestRoutes(p, guarded);
+    this.queryFunction = this.buildQueryRoute(p, guarded);
+    this.guardrailFunction = p.withGuardrail ? this.buildGuardrailRoute(p, guarded) : undefined;
+    this.otlpTracesFunction = this.buildOtlpTracesRoute(p, guarded);
+    this.answerOtherMethods();
+    this.apiKey = this.api.addApiKey('DefaultKey', {
+      description: 'Audit trail: first API key (create more in the usage plan)',
+    });
+    this.usagePlan = this.buildUsagePlan(p);
+    acknowledgeApi(this.api);
+  }
+
+  private buildAccessLogs(p: ResolvedProps): logs.LogGroup {
+    return new logs.LogGroup(this, 'AccessLogs', {
       encryptionKey: p.logsKey,
       retention: logs.RetentionDays.ONE_YEAR,
       removalPolicy: p.removalPolicy,
     });
+  }
 
-    this.api = new apigw.RestApi(this, 'Api', {
+  private buildRestApi(): apigw.RestApi {
+    const api = new apigw.RestApi(this, 'Api', {
       restApiName: `${Stack.of(this).stackName}-api`,
       description: 'Audit trail: ingest and query API',
       endpointTypes: [apigw.EndpointType.REGIONAL],
+      apiKeySourceType: apigw.ApiKeySourceType.AUTHORIZER,
       // OTLP protobuf bodies reach the traces Lambda base64-encoded; JSON stays text.
       binaryMediaTypes: [OTLP_PROTOBUF],
-      apiKeySourceType: apigw.ApiKeySourceType.AUTHORIZER,
       cloudWatchRole: true,
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
       deployOptions: {
@@ -178,14 +225,16 @@ export class IngestApi extends Construct {
         tracingEnabled: true,
       },
     });
-    const cfnApi = this.api.node.defaultChild as apigw.CfnRestApi;
+    const cfnApi = api.node.defaultChild as apigw.CfnRestApi;
     // TLS 1.2 or 1.3 only, and only through the expected host name.
     cfnApi.securityPolicy = 'SecurityPolicy_TLS13_1_2_PQ_2025_09';
     cfnApi.endpointAccessMode = 'STRICT';
-    this.stage = this.api.deploymentStage;
+    return api;
+  }
 
-    // Execution logs: created here so they are encrypted and expire (API Gateway would
-    // otherwise create them unencrypted and kept forever).
+  /** Execution logs: created here so they are encrypted and expire (API Gateway would
+   * otherwise create them unencrypted and kept forever). */
+  private buildExecutionLogs(p: ResolvedProps): void {
     const executionLogs = new logs.LogGroup(this, 'ExecutionLogs', {
       logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${STAGE_NAME}`,
       encryptionKey: p.logsKey,
@@ -193,7 +242,10 @@ export class IngestApi extends Construct {
       removalPolicy: p.removalPolicy,
     });
     this.stage.node.addDependency(executionLogs);
+  }
 
+  /** API Gateway's own refusals as the contract's error answers. */
+  private buildGatewayResponses(): void {
     for (const [type, code] of GATEWAY_RESPONSES) {
       this.api.addGatewayResponse(`Gateway${type.responseType}`, {
         type,
@@ -202,8 +254,9 @@ export class IngestApi extends Construct {
         templates: { 'application/json': gatewayErrorTemplate(code) },
       });
     }
+  }
 
-    // Authorizer: REQUEST type (sees both headers), returns usageIdentifierKey.
+  private buildAuthorizerFunction(p: ResolvedProps): lambda.Function {
     const authorizerFn = new AuditFunction(this, 'Authorizer', {
       entry: handlerEntry('authorizer'),
       description: 'Audit trail: API key authorizer (Bearer or x-api-key)',
@@ -213,7 +266,6 @@ export class IngestApi extends Construct {
       environment: { API_KEY_CACHE_SECONDS: '300' },
       removalPolicy: p.removalPolicy,
     });
-    this.authorizerFunction = authorizerFn.function;
     const { region, partition } = Stack.of(this);
     authorizerFn.role.addToPolicy(
       new iam.PolicyStatement({
@@ -221,8 +273,14 @@ export class IngestApi extends Construct {
         resources: [`arn:${partition}:apigateway:${region}::/apikeys`],
       }),
     );
+    acknowledgeSynchronous(authorizerFn.function, 'API Gateway (authorizer)');
+    return authorizerFn.function;
+  }
+
+  /** REQUEST authorizer (sees both key headers), handing API Gateway usageIdentifierKey. */
+  private buildAuthorizer(p: ResolvedProps): apigw.RequestAuthorizer {
     const cached = p.authorizerCacheTtl.toSeconds() > 0;
-    this.authorizer = new apigw.RequestAuthorizer(this, 'ApiKeyAuthorizer', {
+    const authorizer = new apigw.RequestAuthorizer(this, 'ApiKeyAuthorizer', {
       handler: this.authorizerFunction,
       identitySources: cached ? [apigw.IdentitySource.header('Authorization')] : [],
       resultsCacheTtl: p.authorizerCacheTtl,
@@ -230,18 +288,36 @@ export class IngestApi extends Construct {
     if (!cached) {
       // No identity source at all (not an empty one): API Gateway then calls the
       // authorizer for every request, whichever key header it carries.
-      (this.authorizer.node.defaultChild as apigw.CfnAuthorizer).addPropertyDeletionOverride(
+      (authorizer.node.defaultChild as apigw.CfnAuthorizer).addPropertyDeletionOverride(
         'IdentitySource',
       );
     }
-    acknowledgeSynchronous(this.authorizerFunction, 'API Gateway (authorizer)');
+    return authorizer;
+  }
 
-    // Models and validator from the core schema.
-    const validator = this.api.addRequestValidator('Validator', {
-      requestValidatorName: 'body-and-parameters',
-      validateRequestBody: true,
-      validateRequestParameters: true,
+  private buildIntegrationRole(): iam.Role {
+    const role = new iam.Role(this, 'KinesisIntegrationRole', {
+      assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+      description: 'Audit trail: API Gateway puts records on the event stream',
     });
+    acknowledgeGrantPolicy(role);
+    return role;
+  }
+
+  /** Put records on the stream (integration role, guardrail): those two actions, that key
+   * use. */
+  private grantPutRecords(grantee: iam.IGrantable): void {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kinesis:PutRecord', 'kinesis:PutRecords'],
+      resourceArns: [this.props.stream.streamArn],
+    });
+    this.props.stream.encryptionKey?.grant(grantee, 'kms:GenerateDataKey');
+  }
+
+  /** The ingest routes: Kinesis PutRecord / PutRecords straight from API Gateway, bodies
+   * checked against models generated from the core schema. */
+  private buildIngestRoutes(p: ResolvedProps, guarded: apigw.MethodOptions): void {
     const eventModel = this.api.addModel('EventModel', {
       modelName: 'AuditTrailEvent',
       contentType: 'application/json',
@@ -252,77 +328,18 @@ export class IngestApi extends Construct {
       contentType: 'application/json',
       schema: batchJsonSchema() as apigw.JsonSchema,
     });
-
-    this.integrationRole = new iam.Role(this, 'KinesisIntegrationRole', {
-      assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
-      description: 'Audit trail: API Gateway puts records on the event stream',
-    });
-    // Put records on the stream (integration role, guardrail): those two actions, that key use.
-    const grantPutRecords = (grantee: iam.IGrantable): void => {
-      iam.Grant.addToPrincipal({
-        grantee,
-        actions: ['kinesis:PutRecord', 'kinesis:PutRecords'],
-        resourceArns: [props.stream.streamArn],
-      });
-      props.stream.encryptionKey?.grant(grantee, 'kms:GenerateDataKey');
-    };
-    grantPutRecords(this.integrationRole);
-    acknowledgeGrantPolicy(this.integrationRole);
-
-    // Every route: the API key through the authorizer, and the request validator.
-    const guarded: apigw.MethodOptions = {
-      authorizer: this.authorizer,
-      authorizationType: apigw.AuthorizationType.CUSTOM,
-      apiKeyRequired: true,
-      requestValidator: validator,
-    };
     const methodOptions = (model: apigw.IModel): apigw.MethodOptions => ({
       ...guarded,
       requestModels: { 'application/json': model },
       methodResponses: ['202', '413', '429', '503'].map((statusCode) => ({ statusCode })),
     });
-    const kinesisIntegration = (
-      action: 'PutRecord' | 'PutRecords',
-      requestTemplate: string,
-      okTemplate: string,
-    ) =>
-      new apigw.AwsIntegration({
-        service: 'kinesis',
-        action,
-        integrationHttpMethod: 'POST',
-        options: {
-          credentialsRole: this.integrationRole,
-          passthroughBehavior: apigw.PassthroughBehavior.NEVER,
-          requestParameters: {
-            'integration.request.header.Content-Type': "'application/x-amz-json-1.1'",
-          },
-          requestTemplates: { 'application/json': requestTemplate },
-          integrationResponses: [
-            {
-              statusCode: '202',
-              responseTemplates: { 'application/json': okTemplate },
-            },
-            {
-              selectionPattern: '4\\d{2}',
-              statusCode: '503',
-              responseTemplates: { 'application/json': streamErrorResponseTemplate() },
-            },
-            {
-              selectionPattern: '5\\d{2}',
-              statusCode: '503',
-              responseTemplates: { 'application/json': streamFailureResponseTemplate() },
-            },
-          ],
-        },
-      });
-
-    const streamName = props.stream.streamName;
+    const streamName = p.stream.streamName;
     for (const { path, route } of INGEST_ROUTES) {
       this.api.root
         .resourceForPath(path.join('/'))
         .addMethod(
           'POST',
-          kinesisIntegration(
+          this.kinesisIntegration(
             'PutRecord',
             putRecordTemplate({ streamName, route, lanes: p.lanesPerChain }),
             acceptedResponseTemplate(),
@@ -334,96 +351,130 @@ export class IngestApi extends Construct {
       .resourceForPath(BATCH_PATH.join('/'))
       .addMethod(
         'POST',
-        kinesisIntegration(
+        this.kinesisIntegration(
           'PutRecords',
           putRecordsTemplate({ streamName, route: 'batch', lanes: p.lanesPerChain }),
           batchResponseTemplate(),
         ),
         methodOptions(batchModel),
       );
+  }
 
-    // Reads: GET /v1/events/{event_id} through the query function.
+  private kinesisIntegration(
+    action: 'PutRecord' | 'PutRecords',
+    requestTemplate: string,
+    okTemplate: string,
+  ): apigw.AwsIntegration {
+    return new apigw.AwsIntegration({
+      service: 'kinesis',
+      action,
+      integrationHttpMethod: 'POST',
+      options: {
+        credentialsRole: this.integrationRole,
+        passthroughBehavior: apigw.PassthroughBehavior.NEVER,
+        requestParameters: {
+          'integration.request.header.Content-Type': "'application/x-amz-json-1.1'",
+        },
+        requestTemplates: { 'application/json': requestTemplate },
+        integrationResponses: [
+          {
+            statusCode: '202',
+            responseTemplates: { 'application/json': okTemplate },
+          },
+          {
+            selectionPattern: '4\\d{2}',
+            statusCode: '503',
+            responseTemplates: { 'application/json': streamErrorResponseTemplate() },
+          },
+          {
+            selectionPattern: '5\\d{2}',
+            statusCode: '503',
+            responseTemplates: { 'application/json': streamFailureResponseTemplate() },
+          },
+        ],
+      },
+    });
+  }
+
+  /** Reads: GET /v1/events/{event_id} through the query function. */
+  private buildQueryRoute(p: ResolvedProps, guarded: apigw.MethodOptions): lambda.Function {
     const queryFn = new AuditFunction(this, 'Query', {
       entry: handlerEntry('query'),
       description: 'Audit trail: GET /v1/events/{event_id}',
       logsKey: p.logsKey,
       memorySize: 512,
       timeout: Duration.seconds(10),
-      environment: { ...p.environment, LEDGER_TABLE: props.ledger.table.tableName },
+      environment: { ...p.environment, LEDGER_TABLE: p.ledger.table.tableName },
       removalPolicy: p.removalPolicy,
     });
-    this.queryFunction = queryFn.function;
-    props.ledger.grantRead(this.queryFunction);
-    acknowledgeSynchronous(this.queryFunction, 'API Gateway');
+    p.ledger.grantRead(queryFn.function);
+    acknowledgeSynchronous(queryFn.function, 'API Gateway');
     this.api.root
       .resourceForPath('v1/events/{event_id}')
-      .addMethod('GET', new apigw.LambdaIntegration(this.queryFunction), {
+      .addMethod('GET', new apigw.LambdaIntegration(queryFn.function), {
         ...guarded,
         requestParameters: { 'method.request.path.event_id': true },
       });
+    return queryFn.function;
+  }
 
-    // The guardrail: evaluates the policy synchronously and puts the event on the stream.
-    if (withGuardrail) {
-      const guardrailFn = new AuditFunction(this, 'Guardrail', {
-        entry: handlerEntry('guardrail'),
-        description: 'Audit trail: POST /v1/guardrails/evaluate',
-        logsKey: p.logsKey,
-        memorySize: 1024,
-        timeout: Duration.seconds(10),
-        environment: { ...p.environment, EVENT_STREAM: streamName },
-        ...(p.policy === undefined ? {} : { policy: p.policy }),
-        removalPolicy: p.removalPolicy,
+  /** The guardrail: evaluates the policy synchronously and puts the event on the stream. */
+  private buildGuardrailRoute(p: ResolvedProps, guarded: apigw.MethodOptions): lambda.Function {
+    const guardrailFn = new AuditFunction(this, 'Guardrail', {
+      entry: handlerEntry('guardrail'),
+      description: 'Audit trail: POST /v1/guardrails/evaluate',
+      logsKey: p.logsKey,
+      memorySize: 1024,
+      timeout: Duration.seconds(10),
+      environment: { ...p.environment, EVENT_STREAM: p.stream.streamName },
+      ...(p.policy === undefined ? {} : { policy: p.policy }),
+      removalPolicy: p.removalPolicy,
+    });
+    this.grantPutRecords(guardrailFn.function);
+    acknowledgeSynchronous(guardrailFn.function, 'API Gateway');
+    this.api.root
+      .resourceForPath('v1/guardrails/evaluate')
+      .addMethod('POST', new apigw.LambdaIntegration(guardrailFn.function), {
+        ...guarded,
+        requestModels: {
+          'application/json': this.api.addModel('GuardrailModel', {
+            modelName: 'AuditTrailGuardrailRequest',
+            contentType: 'application/json',
+            schema: guardrailJsonSchema() as apigw.JsonSchema,
+          }),
+        },
       });
-      this.guardrailFunction = guardrailFn.function;
-      grantPutRecords(this.guardrailFunction);
-      acknowledgeSynchronous(this.guardrailFunction, 'API Gateway');
-      this.api.root
-        .resourceForPath('v1/guardrails/evaluate')
-        .addMethod('POST', new apigw.LambdaIntegration(this.guardrailFunction), {
-          ...guarded,
-          requestModels: {
-            'application/json': this.api.addModel('GuardrailModel', {
-              modelName: 'AuditTrailGuardrailRequest',
-              contentType: 'application/json',
-              schema: guardrailJsonSchema() as apigw.JsonSchema,
-            }),
-          },
-        });
-    } else {
-      this.guardrailFunction = undefined;
-    }
+    return guardrailFn.function;
+  }
 
-    // OTLP traces: decoded by a Lambda (protobuf needs it), then PutRecords on the stream.
+  /** OTLP traces: decoded by a Lambda (protobuf needs it), then PutRecords on the stream. */
+  private buildOtlpTracesRoute(p: ResolvedProps, guarded: apigw.MethodOptions): lambda.Function {
     const otlpFn = new AuditFunction(this, 'OtlpTraces', {
       entry: handlerEntry('otlp-traces'),
       description: 'Audit trail: POST /v1/traces (OTLP/HTTP GenAI spans)',
       logsKey: p.logsKey,
       memorySize: 512,
       timeout: Duration.seconds(15),
-      environment: { EVENT_STREAM: streamName },
+      environment: { EVENT_STREAM: p.stream.streamName },
       removalPolicy: p.removalPolicy,
     });
-    this.otlpTracesFunction = otlpFn.function;
-    grantPutRecords(this.otlpTracesFunction);
-    acknowledgeSynchronous(this.otlpTracesFunction, 'API Gateway');
+    this.grantPutRecords(otlpFn.function);
+    acknowledgeSynchronous(otlpFn.function, 'API Gateway');
     this.api.root
       .resourceForPath(pathParts(routeSpec('otlp_traces').path).join('/'))
-      .addMethod('POST', new apigw.LambdaIntegration(this.otlpTracesFunction), guarded);
+      .addMethod('POST', new apigw.LambdaIntegration(otlpFn.function), guarded);
+    return otlpFn.function;
+  }
 
-    this.answerOtherMethods();
-
-    // API keys and a usage plan (the authorizer hands API Gateway the presented key).
-    this.apiKey = this.api.addApiKey('DefaultKey', {
-      description: 'Audit trail: first API key (create more in the usage plan)',
-    });
-    this.usagePlan = this.api.addUsagePlan('UsagePlan', {
+  /** Per-key throttling; the authorizer hands API Gateway the presented key. */
+  private buildUsagePlan(p: ResolvedProps): apigw.UsagePlan {
+    const usagePlan = this.api.addUsagePlan('UsagePlan', {
       description: 'Audit trail: per-key throttling',
       throttle: { rateLimit: p.rateLimit, burstLimit: p.burstLimit },
       apiStages: [{ api: this.api as apigw.IRestApi, stage: this.stage }],
     });
-    this.usagePlan.addApiKey(this.apiKey);
-
-    acknowledgeApi(this.api);
+    usagePlan.addApiKey(this.apiKey);
+    return usagePlan;
   }
 
   /**
@@ -475,10 +526,7 @@ export class IngestApi extends Construct {
       );
       const reason =
         'A mock that only answers 405 method_not_allowed for methods the route does not take: it reads no data and reaches no backend, so it needs no key.';
-      Validations.of(method).acknowledge(
-        { id: 'AwsSolutions-APIG4', reason },
-        { id: 'AwsSolutions-COG4', reason },
-      );
+      acknowledgeRule(method, ['AwsSolutions-APIG4', 'AwsSolutions-COG4'], reason);
     }
   }
 }
@@ -487,12 +535,8 @@ export class IngestApi extends Construct {
 function acknowledgeSynchronous(fn: lambda.Function, caller: string): void {
   const dlq = `Invoked synchronously by ${caller}; a dead-letter queue only applies to asynchronous invocations.`;
   const concurrency = `Invoked synchronously by ${caller}; the usage plan and stage throttling bound its concurrency.`;
-  Validations.of(fn).acknowledge(
-    { id: 'NIST.800.53.R5-LambdaDLQ', reason: dlq },
-    { id: 'HIPAA.Security-LambdaDLQ', reason: dlq },
-    { id: 'NIST.800.53.R5-LambdaConcurrency', reason: concurrency },
-    { id: 'HIPAA.Security-LambdaConcurrency', reason: concurrency },
-  );
+  acknowledgeRule(fn, 'LambdaDLQ', dlq);
+  acknowledgeRule(fn, 'LambdaConcurrency', concurrency);
 }
 
 function acknowledgeApi(api: apigw.RestApi): void {
@@ -510,17 +554,12 @@ function acknowledgeApi(api: apigw.RestApi): void {
     'Ingest is POST and must never be answered from a cache; the only GET reads a record that must be current.';
   const clientCert =
     'The backends are AWS service integrations (Kinesis, Lambda) reached over AWS-signed TLS; client certificates authenticate HTTP backends only.';
-  Validations.of(api).acknowledge(
-    { id: 'AwsSolutions-APIG3', reason: waf },
-    { id: 'NIST.800.53.R5-APIGWAssociatedWithWAF', reason: waf },
-    { id: 'NIST.800.53.R5-APIGWCacheEnabledAndEncrypted', reason: cache },
-    { id: 'HIPAA.Security-APIGWCacheEnabledAndEncrypted', reason: cache },
-    { id: 'NIST.800.53.R5-APIGWSSLEnabled', reason: clientCert },
-    { id: 'HIPAA.Security-APIGWSSLEnabled', reason: clientCert },
-    {
-      id: 'AwsSolutions-COG4',
-      reason:
-        'Clients are applications authenticated by API keys (usage plans), checked by the Lambda REQUEST authorizer; there are no end-user Cognito identities.',
-    },
+  acknowledgeRule(api, ['AwsSolutions-APIG3', 'NIST.800.53.R5-APIGWAssociatedWithWAF'], waf);
+  acknowledgeRule(api, 'APIGWCacheEnabledAndEncrypted', cache);
+  acknowledgeRule(api, 'APIGWSSLEnabled', clientCert);
+  acknowledgeRule(
+    api,
+    'AwsSolutions-COG4',
+    'Clients are applications authenticated by API keys (usage plans), checked by the Lambda REQUEST authorizer; there are no end-user Cognito identities.',
   );
 }

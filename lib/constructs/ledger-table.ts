@@ -4,12 +4,13 @@
  * Records are never mutated: a resource policy denies UpdateItem on anything but bookkeeping
  * items, and DeleteItem/BatchWriteItem altogether, to every principal except the purge role.
  */
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { META_KEY_PREFIX } from '#core/chain/ledger-keys.ts';
+import { acknowledgeRule } from '#lib/nag.ts';
 import { KEY_USE_ACTIONS, rotatingKey } from './key-use.ts';
 
 export const LEDGER_INDEXES = {
@@ -121,17 +122,10 @@ export class LedgerTable extends Construct {
       projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
 
-    Validations.of(this.table).acknowledge(
-      {
-        id: 'NIST.800.53.R5-DynamoDBInBackupPlan',
-        reason:
-          'Continuous backups by PITR (35 days); the authoritative copy of every record is the S3 Object Lock archive, which the verifier rebuilds the chain from.',
-      },
-      {
-        id: 'HIPAA.Security-DynamoDBInBackupPlan',
-        reason:
-          'Continuous backups by PITR (35 days); the authoritative copy of every record is the S3 Object Lock archive, which the verifier rebuilds the chain from.',
-      },
+    acknowledgeRule(
+      this.table,
+      'DynamoDBInBackupPlan',
+      'Continuous backups by PITR (35 days); the authoritative copy of every record is the S3 Object Lock archive, which the verifier rebuilds the chain from.',
     );
   }
 

@@ -12,6 +12,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { acknowledgeRule } from '#lib/nag.ts';
 import { handlerEntry } from '#lib/paths.ts';
 import type { ArchiveBucket } from './archive-bucket.ts';
 import { AuditFunction } from './audit-function.ts';
@@ -112,17 +113,10 @@ export class Processor extends Construct {
     });
     this.function = this.auditFunction.function;
     if (p.reservedConcurrentExecutions === undefined) {
-      Validations.of(this.function).acknowledge(
-        {
-          id: 'NIST.800.53.R5-LambdaConcurrency',
-          reason:
-            'Concurrency is bounded by the event source mapping (shards × parallelization factor 1); reserved concurrency is optional in config.',
-        },
-        {
-          id: 'HIPAA.Security-LambdaConcurrency',
-          reason:
-            'Concurrency is bounded by the event source mapping (shards × parallelization factor 1); reserved concurrency is optional in config.',
-        },
+      acknowledgeRule(
+        this.function,
+        'LambdaConcurrency',
+        'Concurrency is bounded by the event source mapping (shards × parallelization factor 1); reserved concurrency is optional in config.',
       );
     }
 

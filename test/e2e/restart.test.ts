@@ -94,10 +94,10 @@ describe('stop and restart on the same data directory', () => {
     await writeFile(devPaths(dataDir).lock, `${gone}\n`);
 
     const runtime = await startTestRuntime(dataDir);
-    const owner = (await readFile(devPaths(dataDir).lock, 'utf8')).trim();
+    const owner = JSON.parse(await readFile(devPaths(dataDir).lock, 'utf8'));
     await runtime.stop();
 
-    expect(owner).toBe(String(process.pid));
+    expect(owner.pid).toBe(process.pid);
     await expect(readFile(devPaths(dataDir).lock)).rejects.toThrow(/ENOENT/);
   });
 

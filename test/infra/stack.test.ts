@@ -324,8 +324,8 @@ describe('ledger table', () => {
 describe('processor', () => {
   it('runs Node.js 22 on ARM64 with tracing and Powertools settings (every function)', () => {
     const functions = template.findResources('AWS::Lambda::Function');
-    // processor, checkpointer, query, authorizer, guardrail, otlp traces
-    expect(Object.keys(functions)).toHaveLength(6);
+    // processor, checkpointer, query, authorizer, guardrail, otlp traces, purge
+    expect(Object.keys(functions)).toHaveLength(7);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -384,7 +384,7 @@ describe('processor', () => {
       expect(files.sort(), id).toEqual(['index.mjs', 'index.mjs.map']);
       return { id, bytes: statSync(join(assemblyDir, `asset.${hash}`, 'index.mjs')).size };
     });
-    expect(sizes).toHaveLength(6);
+    expect(sizes).toHaveLength(7);
     const over = sizes.filter((s) => s.bytes > 1_048_576).map((s) => `${s.id}: ${s.bytes} bytes`);
     expect(over, 'bundles over 1 MiB').toEqual([]);
   });

@@ -1,5 +1,4 @@
 import {
-  type AttributeValue,
   BatchGetItemCommand,
   type BatchGetItemCommandOutput,
   type CancellationReason,
@@ -16,19 +15,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { bodyKey } from '#core/archive/layout.ts';
 import { canonicalJson } from '#core/chain/canonical.ts';
-import { META_KEY_PREFIX } from '#core/chain/ledger-keys.ts';
-import {
-  type BodyRef,
-  type ChainHead,
-  GENESIS_PREV,
-  type LedgerRecord,
-  type PolicyResult,
-  RECORD_KINDS,
-  type RecordKind,
-  type RecordRef,
-  type RecordRetention,
-  type SealedBody,
-} from '#core/chain/record.ts';
+import { type ChainHead, GENESIS_PREV, type LedgerRecord } from '#core/chain/record.ts';
 import { AuditTrailError } from '#core/errors.ts';
 import type { BodyStore } from '#ports/body-store.ts';
 import {
@@ -38,6 +25,21 @@ import {
   type EventLocation,
   type LedgerPort,
 } from '#ports/ledger.ts';
+import {
+  eventKey,
+  type Item,
+  itemBytes,
+  itemSize,
+  itemToRecord,
+  metaKey,
+  N,
+  need,
+  num,
+  REGISTRY,
+  recordItem,
+  S,
+  str,
+} from './dynamo-item.ts';
 
 /**
  * The ledger on one DynamoDB table, partition key `chain` (S), sort key `seq` (N):
@@ -69,8 +71,6 @@ export const MAX_INLINE_BODY_BYTES = 256 * 1024;
  * inline body would take it past this (the policy result may carry the client's own checks
  * verbatim) keeps its body in the body store instead. */
 export const MAX_ITEM_BYTES = 400 * 1024 - 8 * 1024;
-/** DynamoDB's limit on a GSI partition key value (by_user's `user_key`). */
-const MAX_INDEX_KEY_BYTES = 2048;
 /** TransactWriteItems takes at most 100 items: 49 records (record + event index item each)
  * plus the head condition (or, for a new chain, the meta item). */
 export const RECORDS_PER_TRANSACTION = 49;
@@ -103,158 +103,7 @@ export class BodyTooLargeError extends AuditTrailError {
   }
 }
 
-/** A stored item that is not a well-formed record (hand-edited or foreign data). */
-export class MalformedItemError extends AuditTrailError {
-  readonly code = 'malformed_item';
-  override readonly name = 'MalformedItemError';
-}
-
-type Item = Record<string, AttributeValue>;
-
-const S = (value: string): AttributeValue => ({ S: value });
-const N = (value: number): AttributeValue => ({ N: String(value) });
-const INDEX_SEQ = -1;
-const eventKey = (eventId: string): Item => ({ chain: S(`evt#${eventId}`), seq: N(INDEX_SEQ) });
-const metaKey = (chain: string): Item => ({
-  chain: S(`${META_KEY_PREFIX}${chain}`),
-  seq: N(INDEX_SEQ),
-});
-const REGISTRY = 'chain';
-
 const encoder = new TextEncoder();
-
-const str = (item: Item, name: string): string | undefined => item[name]?.S;
-const num = (item: Item, name: string): number | undefined => {
-  const n = item[name]?.N;
-  return n === undefined ? undefined : Number(n);
-};
-const need = <T>(value: T | undefined, name: string): T => {
-  if (value === undefined) throw new MalformedItemError(`ledger item lacks ${name}`);
-  return value;
-};
-
-/** `user:<id>` or `session:<id>` for the by_user index, when the body names one. */
-export const userKeyOf = (body: unknown): string | undefined => {
-  const at = (value: unknown, ...path: string[]): unknown =>
-    path.reduce<unknown>(
-      (v, p) =>
-        typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[p] : undefined,
-      value,
-    );
-  const text = (v: unknown): string | undefined =>
-    typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
-  const user =
-    text(at(body, 'user', 'id')) ??
-    text(at(body, 'metadata', 'user_id')) ??
-    text(at(body, 'user_id'));
-  if (user !== undefined) return `user:${user}`;
-  const session =
-    text(at(body, 'session', 'id')) ??
-    text(at(body, 'session_id')) ??
-    text(at(body, 'metadata', 'session_id')) ??
-    text(at(body, 'session'));
-  return session === undefined ? undefined : `session:${session}`;
-};
-
-const isKind = (value: string): value is RecordKind =>
-  (RECORD_KINDS as readonly string[]).includes(value);
-
-/** A stored record item back into the record, members in canonical (sorted) order as the
- * chain core seals them, so a record read back serialises exactly as the one appended. */
-export const itemToRecord = (item: Item): LedgerRecord => {
-  const kind = need(str(item, 'kind'), 'kind');
-  if (!isKind(kind)) throw new MalformedItemError(`unknown record kind ${kind}`);
-  const occurredAt = str(item, 'occurred_at');
-  const ref = str(item, 'ref');
-  const body = str(item, 'body');
-  const salt = str(item, 'body_salt');
-  const bodyRef = item.body_ref?.M;
-  const sealed = str(item, 'body_enc');
-  const retention = str(item, 'retention');
-  return {
-    ...(body === undefined ? {} : { body: JSON.parse(body) as unknown }),
-    ...(sealed === undefined ? {} : { body_enc: JSON.parse(sealed) as SealedBody }),
-    body_hash: need(str(item, 'body_hash'), 'body_hash'),
-    ...(bodyRef === undefined
-      ? {}
-      : {
-          body_ref: {
-            size: need(num(bodyRef, 'size'), 'body_ref.size'),
-            uri: need(str(bodyRef, 'uri'), 'body_ref.uri'),
-          },
-        }),
-    ...(salt === undefined ? {} : { body_salt: salt }),
-    chain: need(str(item, 'chain'), 'chain'),
-    event_id: need(str(item, 'event_id'), 'event_id'),
-    hash: need(str(item, 'hash'), 'hash'),
-    ingested_at: need(str(item, 'ingested_at'), 'ingested_at'),
-    kind,
-    ...(occurredAt === undefined ? {} : { occurred_at: occurredAt }),
-    policy: JSON.parse(need(str(item, 'policy'), 'policy')) as PolicyResult,
-    prev: need(str(item, 'prev'), 'prev'),
-    ...(ref === undefined ? {} : { ref: JSON.parse(ref) as RecordRef }),
-    ...(retention === undefined ? {} : { retention: JSON.parse(retention) as RecordRetention }),
-    seq: need(num(item, 'seq'), 'seq'),
-  };
-};
-
-const recordItem = (record: LedgerRecord, body: string | BodyRef | undefined): Item => {
-  const item: Item = {
-    chain: S(record.chain),
-    seq: N(record.seq),
-    kind: S(record.kind),
-    event_id: S(record.event_id),
-    ingested_at: S(record.ingested_at),
-    policy: S(canonicalJson(record.policy)),
-    decision: S(record.policy.decision),
-    prev: S(record.prev),
-    body_hash: S(record.body_hash),
-    hash: S(record.hash),
-  };
-  if (record.occurred_at !== undefined) item.occurred_at = S(record.occurred_at);
-  if (record.ref !== undefined) item.ref = S(canonicalJson(record.ref));
-  if (record.body_salt !== undefined) item.body_salt = S(record.body_salt);
-  if (record.retention !== undefined) item.retention = S(canonicalJson(record.retention));
-  if (record.body_enc !== undefined) item.body_enc = S(canonicalJson(record.body_enc));
-  if (typeof body === 'string') item.body = S(body);
-  else if (body !== undefined) item.body_ref = { M: { uri: S(body.uri), size: N(body.size) } };
-  const userKey = userKeyOf(record.body);
-  // A key too long for the index would fail the whole transaction, every time: such a
-  // record is left out of the by_user index rather than never recorded.
-  if (userKey !== undefined && utf8Bytes(userKey) <= MAX_INDEX_KEY_BYTES) {
-    item.user_key = S(userKey);
-  }
-  return item;
-};
-
-const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
-
-/** An item's size as DynamoDB counts it (names and values; numbers by their digits, a
- * little over DynamoDB's own count). */
-const itemSize = (item: Item): number => {
-  const valueSize = (value: AttributeValue): number =>
-    value.S !== undefined
-      ? utf8Bytes(value.S)
-      : value.N !== undefined
-        ? value.N.length + 1
-        : value.M !== undefined
-          ? 3 + itemSize(value.M)
-          : value.L !== undefined
-            ? 3 + value.L.reduce((n, v) => n + 1 + valueSize(v), 0)
-            : 1;
-  let size = 0;
-  for (const [name, value] of Object.entries(item)) size += utf8Bytes(name) + valueSize(value);
-  return size;
-};
-
-/** Rough item size for the transaction budget: attribute names and string values. */
-const itemBytes = (item: Item): number => {
-  let size = 0;
-  for (const [name, value] of Object.entries(item)) {
-    size += name.length + (value.S?.length ?? 0) * 3 + (value.N?.length ?? 0) + 64;
-  }
-  return size;
-};
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,8 +1,9 @@
-import { mkdir } from 'node:fs/promises';
 import { AuditTrailError } from '#core/errors.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
 import type { EnvelopeOutcome } from '#core/pipeline/outcome.ts';
 import type { LogPort } from '#ports/log.ts';
+import { mkdirSynced } from './file-io.ts';
+import { GroupCommit } from './group-commit.ts';
 import { Wal, type WalEntry } from './wal.ts';
 
 /** Raised by `publish` once the stream is draining or closed. */
@@ -82,12 +83,6 @@ interface Partition {
   retryAt: number;
 }
 
-interface PendingPublish {
-  readonly envelopes: readonly IntakeEnvelope[];
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
-}
-
 const size = (p: Partition): number => p.items.length - p.head;
 
 const errorText = (error: unknown): string =>
@@ -107,7 +102,7 @@ export const openDurableStream = async (
   const concurrency = options.concurrency ?? 1;
   const { log, consumer } = options;
 
-  await mkdir(dir, { recursive: true });
+  await mkdirSynced(dir);
   const { wal, recovery } = await Wal.open(dir, options.segmentBytes ?? 16 * 1024 * 1024);
   if (recovery.cutBytes > 0) log.warn('stream: cut a torn WAL tail', { bytes: recovery.cutBytes });
 
@@ -123,9 +118,6 @@ export const openDurableStream = async (
   let inFlight = 0;
   let accepting = true;
   let stopped = false;
-  let failed: StreamFailedError | undefined;
-  let pendingPublishes: PendingPublish[] = [];
-  let flushing: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
   /** When `timer` fires (epoch ms). */
   let timerAt = 0;
@@ -176,8 +168,7 @@ export const openDurableStream = async (
     return committing;
   };
 
-  const isIdle = (): boolean =>
-    queued === 0 && inFlight === 0 && pendingPublishes.length === 0 && flushing === undefined;
+  const isIdle = (): boolean => queued === 0 && inFlight === 0 && publishes.idle;
 
   const checkIdle = (): void => {
     if (!isIdle() || idleWaiters.length === 0) return;
@@ -186,51 +177,35 @@ export const openDurableStream = async (
     for (const wake of waiters) wake();
   };
 
-  // Publishing: every publish waiting while a write+fsync runs goes out with the next one.
-  const flushLoop = async (): Promise<void> => {
-    while (pendingPublishes.length > 0 && failed === undefined) {
-      const group = pendingPublishes;
-      pendingPublishes = [];
+  // Publishing: every publish waiting while a write+fsync runs goes out with the next one;
+  // fail-stop (GroupCommit): after a failed WAL write every publish is refused.
+  const publishes = new GroupCommit<readonly IntakeEnvelope[]>({
+    write: async (group) => {
       const entries: WalEntry[] = [];
-      for (const p of group) {
-        for (const e of p.envelopes) {
+      for (const envelopes of group) {
+        for (const e of envelopes) {
           entries.push({ n: nextOrdinal++, k: options.partitionKeyOf(e), e });
         }
       }
-      try {
-        await wal.append(entries);
-      } catch (error) {
-        failed = new StreamFailedError('stream: WAL write failed', { cause: error });
-        log.error('stream: WAL write failed; refusing further events', { error: errorText(error) });
-        for (const p of [...group, ...pendingPublishes]) p.reject(failed);
-        pendingPublishes = [];
-        return;
-      }
+      await wal.append(entries);
       for (const entry of entries) enqueue(entry);
       durableNext = nextOrdinal;
       published += entries.length;
-      for (const p of group) p.resolve();
       schedule();
-    }
-  };
-
-  const kickFlush = (): void => {
-    if (flushing !== undefined) return;
-    flushing = flushLoop().finally(() => {
-      flushing = undefined;
-      if (pendingPublishes.length > 0) kickFlush();
-      checkIdle();
-    });
-  };
+    },
+    failure: (cause) => new StreamFailedError('stream: WAL write failed', { cause }),
+    onFailure: (error) =>
+      log.error('stream: WAL write failed; refusing further events', {
+        error: errorText(error.cause),
+      }),
+    onIdle: () => checkIdle(),
+  });
 
   const publish = (envelopes: readonly IntakeEnvelope[]): Promise<void> => {
     if (!accepting) return Promise.reject(new StreamClosedError());
-    if (failed !== undefined) return Promise.reject(failed);
+    if (publishes.failed !== undefined) return Promise.reject(publishes.failed);
     if (envelopes.length === 0) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      pendingPublishes.push({ envelopes, resolve, reject });
-      kickFlush();
-    });
+    return publishes.push(envelopes);
   };
 
   // Delivery.
@@ -370,7 +345,7 @@ export const openDurableStream = async (
     stopped = true;
     clearTimeout(timer);
     timer = undefined;
-    await flushing;
+    await publishes.settled();
     await Promise.all(batches);
     await commit();
     await wal.close();
@@ -392,7 +367,7 @@ export const openDurableStream = async (
     stats: () => ({
       published,
       processed,
-      pending: queued + pendingPublishes.reduce((n, p) => n + p.envelopes.length, 0),
+      pending: queued + publishes.pending.reduce((n, envelopes) => n + envelopes.length, 0),
       redeliveries,
       fsyncs: wal.fsyncs,
       walSegments: wal.segmentCount,

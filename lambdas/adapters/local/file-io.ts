@@ -1,4 +1,5 @@
-import { type FileHandle, open } from 'node:fs/promises';
+import { type FileHandle, mkdir, open } from 'node:fs/promises';
+import { dirname } from 'node:path';
 
 /** True when `error` is a Node system error with this `code` (`ENOENT`, `EEXIST`, …). */
 export const isErrnoCode = (error: unknown, code: string): boolean =>
@@ -61,5 +62,18 @@ export const fsyncDir = async (dir: string): Promise<void> => {
     await handle.sync();
   } finally {
     await handle.close();
+  }
+};
+
+/**
+ * Creates `dir` and any missing parents, syncing the parent of each directory it created:
+ * a crash right after cannot lose the directory the caller then writes files into.
+ */
+export const mkdirSynced = async (dir: string): Promise<void> => {
+  const first = await mkdir(dir, { recursive: true });
+  if (first === undefined) return;
+  for (let created = dir; ; created = dirname(created)) {
+    await fsyncDir(dirname(created));
+    if (created === first) return;
   }
 };

@@ -1,4 +1,4 @@
-import { type FileHandle, mkdir, open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ChainHead, GENESIS_PREV, type LedgerRecord } from '#core/chain/record.ts';
 import {
@@ -9,7 +9,8 @@ import {
   type LedgerPort,
 } from '#ports/ledger.ts';
 import type { RecordSearchPort } from '#ports/record-search.ts';
-import { readAt, writeAll } from './file-io.ts';
+import { fsyncDir, mkdirSynced, readAt, writeAll } from './file-io.ts';
+import { GroupCommit } from './group-commit.ts';
 import {
   InvalidAppendError,
   LedgerClosedError,
@@ -68,8 +69,6 @@ interface PendingAppend {
   /** Offset of the frame in records.log. */
   readonly at: number;
   readonly lastHash: string;
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
 }
 
 const grow = <T extends Float64Array | Uint32Array>(array: T, need: number): T => {
@@ -94,7 +93,7 @@ const writeSynced = async (handle: FileHandle, parts: Buffer[], at: number): Pro
  * from frame headers and cuts a torn tail left by a crash.
  */
 export const openFileLedger = async (dir: string): Promise<FileLedger> => {
-  await mkdir(dir, { recursive: true });
+  await mkdirSynced(dir);
   const opened: { close(): Promise<void> }[] = [];
   try {
     return await openLedgerFiles(dir, opened);
@@ -113,6 +112,9 @@ const openLedgerFiles = async (
   opened.push(records);
   const bodies = await open(join(dir, BODIES_FILE), 'a+');
   opened.push(bodies);
+  // The files may be new: their directory entries must survive a crash before any append
+  // is acknowledged as durable.
+  await fsyncDir(dir);
   const meta: MetaStore = await openMetaStore(dir);
   opened.push(meta);
 
@@ -212,44 +214,31 @@ const openLedgerFiles = async (
   let bodiesEnd = recovered.bodiesEnd;
 
   let closed = false;
-  let failed: LedgerIOError | undefined;
-  let queue: PendingAppend[] = [];
-  let flushing: Promise<void> | undefined;
-
-  const flushLoop = async (): Promise<void> => {
-    while (queue.length > 0 && failed === undefined) {
-      const group = queue;
-      queue = [];
+  // One write and one fdatasync per file for every append that arrived while the previous
+  // sync ran; fail-stop (GroupCommit): after a failed write every append is refused.
+  const appends = new GroupCommit<PendingAppend>({
+    write: async (group) => {
       const first = group[0] as PendingAppend;
-      try {
-        const frames = group.map((p) => p.encoded.frame);
-        const slots = group.map((p) => p.encoded.bodies);
-        // Each file syncs as soon as its own write is done.
-        await Promise.all([
-          writeSynced(records, frames, first.at),
-          writeSynced(bodies, slots, first.encoded.header.bo),
-        ]);
-      } catch (error) {
-        failed = new LedgerIOError('ledger write failed; reopen the ledger', { cause: error });
-        for (const p of [...group, ...queue]) p.reject(failed);
-        queue = [];
-        return;
-      }
+      // Each file syncs as soon as its own write is done.
+      await Promise.all([
+        writeSynced(
+          records,
+          group.map((p) => p.encoded.frame),
+          first.at,
+        ),
+        writeSynced(
+          bodies,
+          group.map((p) => p.encoded.bodies),
+          first.encoded.header.bo,
+        ),
+      ]);
       for (const p of group) {
         applyFrame(p.encoded.header, p.at + p.encoded.headerBytes, p.lastHash);
         for (const id of p.encoded.header.ids) pendingIds.delete(id);
-        p.resolve();
       }
-    }
-  };
-
-  const kick = (): void => {
-    if (flushing !== undefined) return;
-    flushing = flushLoop().finally(() => {
-      flushing = undefined;
-      if (queue.length > 0) kick();
-    });
-  };
+    },
+    failure: (cause) => new LedgerIOError('ledger write failed; reopen the ledger', { cause }),
+  });
 
   const usable = (): void => {
     if (closed) throw new LedgerClosedError();
@@ -280,7 +269,7 @@ const openLedgerFiles = async (
 
   const append = async (expected: ChainHead, batch: readonly LedgerRecord[]): Promise<void> => {
     usable();
-    if (failed !== undefined) throw failed;
+    if (appends.failed !== undefined) throw appends.failed;
     if (batch.length === 0) return;
     const chain = chainState(expected.chain);
     if (expected.seq !== chain.nextSeq - 1 || expected.hash !== chain.nextHash) {
@@ -296,10 +285,7 @@ const openLedgerFiles = async (
     chain.nextSeq = last.seq + 1;
     chain.nextHash = last.hash;
     for (const id of encoded.header.ids) pendingIds.add(id);
-    return new Promise<void>((resolve, reject) => {
-      queue.push({ encoded, at, lastHash: last.hash, resolve, reject });
-      kick();
-    });
+    return appends.push({ encoded, at, lastHash: last.hash });
   };
 
   const head = async (chain: string): Promise<ChainHead> => {
@@ -377,7 +363,7 @@ const openLedgerFiles = async (
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
-    await flushing;
+    await appends.settled();
     await indexing;
     await meta.close();
     await Promise.all([records.close(), bodies.close()]);

@@ -2,18 +2,26 @@ import { type FileHandle, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChainMeta } from '#ports/ledger.ts';
 import { fsyncDir, isErrnoCode, writeAll, writeFileSynced } from './file-io.ts';
-import { LedgerCorruptError } from './ledger-errors.ts';
+import { GroupCommit } from './group-commit.ts';
+import { LedgerCorruptError, LedgerIOError } from './ledger-errors.ts';
 
 /** Per-chain bookkeeping of the file ledger, kept in `meta.log`. */
 export interface MetaStore {
   get(chain: string): ChainMeta;
-  /** Merges forward-only and persists (fsynced) before resolving. */
+  /** Merges forward-only and persists (fsynced) before resolving; after a failed write
+   * every set is refused (LedgerIOError) until the ledger is reopened. */
   set(chain: string, update: Partial<ChainMeta>): Promise<void>;
   close(): Promise<void>;
 }
 
 const META_FILE = 'meta.log';
 const EMPTY: ChainMeta = { archived_through: -1, checkpoint_size: 0, checkpoint_frontier: [] };
+
+/** One `set` waiting to be written. */
+interface MetaSet {
+  readonly chain: string;
+  readonly update: Partial<ChainMeta>;
+}
 
 /** One line per change: the chain's whole merged meta, so replay is "merge every line". */
 interface MetaLine {
@@ -94,66 +102,47 @@ export const openMetaStore = async (dir: string): Promise<MetaStore> => {
   await compact();
   handle = await open(path, 'r+');
 
-  // Group commit: every set arriving while a write+fsync runs goes out with the next one.
-  let queue: { chain: string; update: Partial<ChainMeta>; done: (error?: unknown) => void }[] = [];
-  let flushing: Promise<void> | undefined;
-  const flushLoop = async (): Promise<void> => {
-    while (queue.length > 0) {
-      const group = queue;
-      queue = [];
-      const changed = new Map<string, ChainMeta>();
-      for (const { chain, update } of group) {
-        const current = changed.get(chain) ?? metas.get(chain) ?? EMPTY;
-        const next = mergeMeta(current, update);
-        if (
-          next.archived_through !== current.archived_through ||
-          next.checkpoint_size !== current.checkpoint_size
-        ) {
-          changed.set(chain, next);
-        }
-      }
-      try {
-        if (changed.size > 0) {
-          const lines = [...changed].map(([c, m]) => `${JSON.stringify({ c, m })}\n`).join('');
-          const bytes = Buffer.from(lines);
-          await writeAll(handle, bytes, size);
-          await handle.datasync();
-          size += bytes.length;
-          lineCount += changed.size;
-          for (const [c, m] of changed) metas.set(c, m);
-          if (lineCount > 1000 + 4 * metas.size) {
-            await handle.close();
-            await compact();
-            handle = await open(path, 'r+');
-          }
-        }
-        for (const { done } of group) done();
-      } catch (error) {
-        for (const { done } of group) done(error);
+  /** One group of sets: each chain's merged meta, one line per changed chain, one sync. */
+  const writeGroup = async (group: readonly MetaSet[]): Promise<void> => {
+    const changed = new Map<string, ChainMeta>();
+    for (const { chain, update } of group) {
+      const current = changed.get(chain) ?? metas.get(chain) ?? EMPTY;
+      const next = mergeMeta(current, update);
+      if (
+        next.archived_through !== current.archived_through ||
+        next.checkpoint_size !== current.checkpoint_size
+      ) {
+        changed.set(chain, next);
       }
     }
+    if (changed.size === 0) return;
+    const bytes = Buffer.from(
+      [...changed].map(([c, m]) => `${JSON.stringify({ c, m })}\n`).join(''),
+    );
+    await writeAll(handle, bytes, size);
+    await handle.datasync();
+    size += bytes.length;
+    lineCount += changed.size;
+    for (const [c, m] of changed) metas.set(c, m);
+    if (lineCount > 1000 + 4 * metas.size) {
+      await handle.close();
+      await compact();
+      handle = await open(path, 'r+');
+    }
   };
-  const kick = (): void => {
-    flushing ??= flushLoop().finally(() => {
-      flushing = undefined;
-      if (queue.length > 0) kick();
-    });
-  };
-  const set = (chain: string, update: Partial<ChainMeta>): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
-      queue.push({
-        chain,
-        update,
-        done: (error) => (error === undefined ? resolve() : reject(error)),
-      });
-      kick();
-    });
+  // Fail-stop like the ledger's own files: after a failed write the meta on disk is
+  // unknown, so every later set is refused until the ledger is reopened.
+  const sets = new GroupCommit<MetaSet>({
+    write: writeGroup,
+    failure: (cause) =>
+      new LedgerIOError(`${META_FILE} write failed; reopen the ledger`, { cause }),
+  });
 
   return {
     get: (chain) => metas.get(chain) ?? EMPTY,
-    set,
+    set: (chain, update) => sets.push({ chain, update }),
     close: async () => {
-      await flushing;
+      await sets.settled();
       await handle.close();
     },
   };

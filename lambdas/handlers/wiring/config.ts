@@ -54,6 +54,18 @@ export const positiveInt = (env: Env, name: string): number => {
   return value;
 };
 
+/** An optional whole number ≥ 0 (e.g. API_KEY_CACHE_SECONDS), `fallback` when absent; any
+ * other value fails the cold start rather than silently becoming NaN or a fraction. */
+export const nonNegativeInt = (env: Env, name: string, fallback: number): number => {
+  const text = optional(env, name);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value)) {
+    throw new InvalidConfigError(name, 'a whole number ≥ 0');
+  }
+  return value;
+};
+
 const DAY_MS = 86_400_000;
 
 /** Object Lock retain-until: `days` after the write. */

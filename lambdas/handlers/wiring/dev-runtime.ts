@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createConsoleLog } from '#adapters/local/console-log.ts';
 import { lockDataDir } from '#adapters/local/data-dir-lock.ts';
@@ -10,6 +9,7 @@ import {
 import { loadOrCreateEd25519Signer } from '#adapters/local/ed25519-signer.ts';
 import { openFileArchive } from '#adapters/local/file-archive.ts';
 import { openFileBodyKeys } from '#adapters/local/file-body-keys.ts';
+import { mkdirSynced } from '#adapters/local/file-io.ts';
 import { openFileKeyStore } from '#adapters/local/file-key-store.ts';
 import { openFileLedger } from '#adapters/local/file-ledger.ts';
 import { type ResolvedApiKey, resolveApiKey } from '#adapters/local/http/api-key.ts';
@@ -50,7 +50,7 @@ export interface DevPaths {
   readonly witnesses: string;
   /** The body-key store (layout v2): destroying a key there erases bodies. */
   readonly bodyKeys: string;
-  /** Holds the pid of the process running on the data dir. */
+  /** Names the process running on the data dir (see lockDataDir). */
   readonly lock: string;
 }
 
@@ -128,7 +128,7 @@ export interface DevRuntime {
 export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRuntime> => {
   const paths = devPaths(options.dataDir);
   const log = options.log ?? createConsoleLog();
-  await mkdir(paths.data, { recursive: true });
+  await mkdirSynced(paths.data);
   const unlock = await lockDataDir(paths.lock);
   // Undone in reverse order if start fails half-way, and by stop().
   const cleanups: (() => Promise<void>)[] = [unlock];
