@@ -17,6 +17,7 @@ import { Construct } from 'constructs';
 import {
   batchJsonSchema,
   guardrailJsonSchema,
+  outcomeJsonSchema,
   requestJsonSchema,
 } from '#core/events/json-schema.ts';
 import { handlerEntry, handlerExists } from '#lib/paths.ts';
@@ -36,6 +37,8 @@ export const INGEST_ROUTES = [
   { path: ['v1', 'logs', 'decisions'], route: 'decision_log' },
   { path: ['v1', 'logs'], route: 'log' },
 ] as const;
+/** `POST /v1/outcomes`: an outcome is chained like an event, under its own model. */
+export const OUTCOME_PATH = ['v1', 'outcomes'] as const;
 /** API Gateway accepts `:` in a path part, so the batch route is `/v1/events:batch` as on
  * the local server. */
 export const BATCH_PATH = ['v1', 'events:batch'] as const;
@@ -311,6 +314,27 @@ export class IngestApi extends Construct {
           methodOptions(eventModel),
         );
     }
+    const outcomeModel = this.api.addModel('OutcomeModel', {
+      modelName: 'AuditTrailOutcome',
+      contentType: 'application/json',
+      schema: outcomeJsonSchema() as apigw.JsonSchema,
+    });
+    this.api.root
+      .resourceForPath(OUTCOME_PATH.join('/'))
+      .addMethod(
+        'POST',
+        kinesisIntegration(
+          'PutRecord',
+          putRecordTemplate({
+            streamName,
+            route: 'outcome',
+            lanes: p.lanesPerChain,
+            eventIdFields: ['event_id'],
+          }),
+          acceptedResponseTemplate(),
+        ),
+        methodOptions(outcomeModel),
+      );
     this.api.root
       .resourceForPath(BATCH_PATH.join('/'))
       .addMethod(

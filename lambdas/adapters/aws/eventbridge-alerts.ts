@@ -3,7 +3,7 @@ import {
   PutEventsCommand,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
-import type { AlertsPort, PolicyViolationAlert } from '#ports/alerts.ts';
+import type { Alert, AlertsPort } from '#ports/alerts.ts';
 
 export interface EventBridgeAlertsOptions {
   readonly client: EventBridgeClient;
@@ -32,6 +32,8 @@ export class AlertPublishError extends Error {
  * lib/constructs/alerts.ts). */
 export const ALERT_SOURCE = 'audit-trail';
 export const ALERT_DETAIL_TYPE = 'PolicyViolation';
+/** Detail type of fairness review alerts. */
+export const FAIRNESS_DETAIL_TYPE = 'FairnessReview';
 
 /** PutEvents takes at most 10 entries per call. */
 export const ENTRIES_PER_CALL = 10;
@@ -60,13 +62,13 @@ export class EventBridgeAlerts implements AlertsPort {
     this.#backoffMs = options.backoffMs ?? 100;
   }
 
-  async publish(alerts: readonly PolicyViolationAlert[]): Promise<void> {
+  async publish(alerts: readonly Alert[]): Promise<void> {
     for (let i = 0; i < alerts.length; i += ENTRIES_PER_CALL) {
       await this.#putChunk(alerts.slice(i, i + ENTRIES_PER_CALL));
     }
   }
 
-  async #putChunk(alerts: readonly PolicyViolationAlert[]): Promise<void> {
+  async #putChunk(alerts: readonly Alert[]): Promise<void> {
     let pending = alerts;
     let codes: string[] = [];
     for (let attempt = 1; pending.length > 0; attempt += 1) {
@@ -92,11 +94,11 @@ export class EventBridgeAlerts implements AlertsPort {
     }
   }
 
-  #entry(alert: PolicyViolationAlert): PutEventsRequestEntry {
+  #entry(alert: Alert): PutEventsRequestEntry {
     return {
       EventBusName: this.#busName,
       Source: this.#source,
-      DetailType: ALERT_DETAIL_TYPE,
+      DetailType: alert.type === 'PolicyViolation' ? ALERT_DETAIL_TYPE : FAIRNESS_DETAIL_TYPE,
       Detail: JSON.stringify(alert),
       Time: new Date(alert.at),
       Resources: [],

@@ -11,8 +11,10 @@ import {
   completionEventSchema,
   decisionLogSchema,
   decisionOutcomeSchema,
+  outcomeSchema,
 } from '#core/events/schema.ts';
 import { collectTexts } from '#core/events/texts.ts';
+import { useCaseOf } from '#core/events/use-case.ts';
 import { GUARDRAIL_ROUTE, guardrailEvent, guardrailRequestSchema } from './guardrail-request.ts';
 
 /** What `normalise` answers: the internal event, or every problem found. */
@@ -85,6 +87,9 @@ export function normalise(envelope: IntakeEnvelope): NormaliseResult {
     });
   }
   if (envelope.route === GUARDRAIL_ROUTE) return normaliseGuardrail(payload, envelope.request_id);
+  if (envelope.route === OUTCOME_ROUTE || payload.kind === 'outcome') {
+    return normaliseOutcome(payload, envelope.request_id);
+  }
   const shape = selectShape(payload, envelope.route);
   if (shape === undefined) {
     return fail({
@@ -101,11 +106,7 @@ export function normalise(envelope: IntakeEnvelope): NormaliseResult {
 
   const eventId = stringAt(payload, 'event_id') ?? stringAt(payload, 'decision_id');
   const occurredAt = stringAt(payload, 'timestamp');
-  const metadata = isRecord(payload.metadata) ? payload.metadata : {};
-  const useCase =
-    stringAt(payload, 'use_case') ??
-    stringAt(metadata, 'use_case') ??
-    stringAt(payload, 'decision_type');
+  const useCase = useCaseOf(payload);
   const event: NormalisedEvent = {
     event_id: eventId ?? envelope.request_id,
     kind: shape.kind,
@@ -118,6 +119,32 @@ export function normalise(envelope: IntakeEnvelope): NormaliseResult {
       ? { client_policy_checks: payload.policy_checks }
       : {}),
     ...(useCase === undefined ? {} : { use_case: useCase }),
+  };
+  return { ok: true, event };
+}
+
+/** The route name of `POST /v1/outcomes`. */
+export const OUTCOME_ROUTE = 'outcome';
+
+/**
+ * An outcome: an `outcome` record that points at its decision (`ref.event_id`; the processor
+ * adds the decision's chain and seq when it is on the record). Its event id is the payload's
+ * `event_id`, else the request id: never the decision id, which the decision holds.
+ */
+function normaliseOutcome(payload: Record<string, unknown>, requestId: string): NormaliseResult {
+  const parsed = outcomeSchema.safeParse(payload);
+  if (!parsed.success) {
+    return { ok: false, problems: problemsFromIssues(parsed.error.issues, payload) };
+  }
+  const event: NormalisedEvent = {
+    event_id: parsed.data.event_id ?? requestId,
+    kind: 'outcome',
+    chain_key: chainKeyOf(payload),
+    source: OUTCOME_ROUTE,
+    body: payload,
+    texts: collectTexts(payload),
+    occurred_at: parsed.data.observed_at,
+    ref: { event_id: parsed.data.decision_id },
   };
   return { ok: true, event };
 }

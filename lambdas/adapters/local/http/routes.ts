@@ -27,6 +27,7 @@ export const buildRoutes = (deps: RouteDeps): Route[] => [
   route('audit_event', 'POST', '/v1/audit/events', ingestEvent('audit_event', deps.stream)),
   route('decision_log', 'POST', '/v1/logs/decisions', ingestEvent('decision_log', deps.stream)),
   route('log', 'POST', '/v1/logs', ingestEvent('log', deps.stream)),
+  route('outcome', 'POST', '/v1/outcomes', ingestEvent('outcome', deps.stream)),
   route('batch', 'POST', '/v1/events:batch', ingestBatch(deps.stream)),
   route('get_event', 'GET', /^\/v1\/events\/(?<event_id>[^/]+)$/, lookupEvent(deps.ledger)),
   ...(deps.guardrail === undefined
