@@ -107,9 +107,15 @@ export const computeReview = async (
   const weeks = weekly.rows(new Date(trendFrom), options.to);
   const current = weeks.at(-1);
   const previous = weeks.at(-2);
+  const baseline = (previous?.decisions ?? 0) > 0;
   const wow = {
-    adverse: weekOverWeek(previous?.adverse ?? 0, current?.adverse ?? 0, options.minGroupSize),
-    high_severity: weekOverWeek(previous?.high_severity ?? 0, current?.high_severity ?? 0, options.minGroupSize),
+    adverse: weekOverWeek(previous?.adverse ?? 0, current?.adverse ?? 0, options.minGroupSize, baseline),
+    high_severity: weekOverWeek(
+      previous?.high_severity ?? 0,
+      current?.high_severity ?? 0,
+      options.minGroupSize,
+      baseline,
+    ),
   };
   const attributes = options.attributes.map((spec, i) => ({
     ...analyseAttribute(spec.path, spec.buckets, perAttribute[i] as Map<string, GroupCounts>, options),

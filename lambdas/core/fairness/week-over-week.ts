@@ -15,10 +15,17 @@ export interface WeekOverWeek {
  * Week-over-week change of a count (adverse decisions, high-severity decisions):
  * `Δ = (c_t − c_{t−1}) / c_{t−1}`; an alert when Δ > 0.2 (the seed's weekly job). A rise
  * from 0 has no ratio; it alerts once the new count reaches `minCount`, so one stray
- * decision after a quiet week does not page anyone.
+ * decision after a quiet week does not page anyone, and never when the previous week had no
+ * decisions at all (`baseline` false: a first week has nothing to rise from).
  */
-export const weekOverWeek = (previous: number, current: number, minCount: number): WeekOverWeek => {
+export const weekOverWeek = (
+  previous: number,
+  current: number,
+  minCount: number,
+  baseline = true,
+): WeekOverWeek => {
   const change = previous === 0 ? null : (current - previous) / previous;
-  const alert = change === null ? current >= minCount && current > 0 : change > WEEK_OVER_WEEK_ALERT;
+  const alert =
+    change === null ? baseline && current >= minCount && current > 0 : change > WEEK_OVER_WEEK_ALERT;
   return { previous, current, change, alert };
 };
