@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as z from 'zod';
 import { RECORD_KINDS, type RecordKind } from '#core/chain/record.ts';
+import { DEFAULT_PROTECTED_ATTRIBUTES } from '#core/fairness/options.ts';
 import { loadPolicy } from '#core/policy/load-policy.ts';
 
 /** Raised when the configuration is missing, unreadable or invalid. */
@@ -64,8 +65,8 @@ export interface AuditTrailConfig {
   readonly archiveRetentionDays: number;
   /** EventBridge schedule of the checkpointer. @default rate(5 minutes) */
   readonly checkpointSchedule: string;
-  /** EventBridge schedule of the weekly fairness review (used by a later issue).
-   * @default cron(0 6 ? * MON *) */
+  /** EventBridge Scheduler expression of the weekly fairness review (it reviews the last
+   * full ISO week). @default cron(0 6 ? * MON *) */
   readonly fairnessReviewSchedule: string;
   /** Attributes the fairness review groups outcomes by. @default see DEFAULT_PROTECTED_ATTRIBUTES */
   readonly protectedAttributes: readonly string[];
@@ -103,17 +104,7 @@ export const DEFAULT_RETENTION_DAYS: Readonly<Record<RecordKind, number>> = {
   checkpoint: 3653,
 };
 
-export const DEFAULT_PROTECTED_ATTRIBUTES: readonly string[] = [
-  'age',
-  'gender',
-  'race',
-  'ethnicity',
-  'religion',
-  'disability',
-  'sexual_orientation',
-  'national_origin',
-  'marital_status',
-];
+export { DEFAULT_PROTECTED_ATTRIBUTES };
 
 const days = z.number().int().min(1).max(36_500);
 const RATE = /^rate\((1 (minute|hour|day)|[1-9]\d* (minutes|hours|days))\)$/;

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerDev } from './dev.ts';
 import { registerPolicy } from './policy.ts';
 import { registerProve } from './prove.ts';
+import { registerReview } from './review.ts';
 import { registerVerify } from './verify.ts';
 import { registerVerifyProof } from './verify-proof.ts';
 
@@ -12,4 +13,5 @@ export const registerCommands = (program: Command): void => {
   registerProve(program);
   registerVerifyProof(program);
   registerPolicy(program);
+  registerReview(program);
 };

@@ -75,7 +75,10 @@ export class Alerts extends Construct {
     this.rule = new events.Rule(this, 'PolicyViolations', {
       eventBus: this.bus,
       description: 'Audit trail: policy violations to the alert topic',
-      eventPattern: { source: [ALERT_SOURCE], detailType: [ALERT_DETAIL_TYPE, FAIRNESS_DETAIL_TYPE] },
+      eventPattern: {
+        source: [ALERT_SOURCE],
+        detailType: [ALERT_DETAIL_TYPE, FAIRNESS_DETAIL_TYPE],
+      },
     });
     this.rule.addTarget(new targets.SnsTopic(this.topic));
   }

@@ -319,22 +319,20 @@ export class IngestApi extends Construct {
       contentType: 'application/json',
       schema: outcomeJsonSchema() as apigw.JsonSchema,
     });
-    this.api.root
-      .resourceForPath(OUTCOME_PATH.join('/'))
-      .addMethod(
-        'POST',
-        kinesisIntegration(
-          'PutRecord',
-          putRecordTemplate({
-            streamName,
-            route: 'outcome',
-            lanes: p.lanesPerChain,
-            eventIdFields: ['event_id'],
-          }),
-          acceptedResponseTemplate(),
-        ),
-        methodOptions(outcomeModel),
-      );
+    this.api.root.resourceForPath(OUTCOME_PATH.join('/')).addMethod(
+      'POST',
+      kinesisIntegration(
+        'PutRecord',
+        putRecordTemplate({
+          streamName,
+          route: 'outcome',
+          lanes: p.lanesPerChain,
+          eventIdFields: ['event_id'],
+        }),
+        acceptedResponseTemplate(),
+      ),
+      methodOptions(outcomeModel),
+    );
     this.api.root
       .resourceForPath(BATCH_PATH.join('/'))
       .addMethod(

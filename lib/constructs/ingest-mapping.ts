@@ -108,7 +108,11 @@ export function putRecordTemplate(options: MappingOptions): string {
     "#set($payload = $input.json('$'))",
     '#set($requestId = $context.requestId)',
     ...chainKeyLines('body'),
-    ...eventIdLines('body', '$context.requestId', options.eventIdFields ?? ['event_id', 'decision_id']),
+    ...eventIdLines(
+      'body',
+      '$context.requestId',
+      options.eventIdFields ?? ['event_id', 'decision_id'],
+    ),
     ...laneLines(options.lanes, '0'),
     envelopeLine(options.route, options.lanes),
     `#set($context.requestOverride.header.${OVERRIDE_EVENT_ID} = $util.urlEncode($eventId))`,

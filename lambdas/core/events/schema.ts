@@ -145,7 +145,10 @@ export const eventPayloadSchema = z.union([
 
 /** A batch as the API Gateway model checks it: 1..500 events, each a valid event or outcome. */
 export const batchSchema = z.looseObject({
-  events: z.array(z.union([eventPayloadSchema, outcomeSchema])).min(1).max(MAX_BATCH_EVENTS),
+  events: z
+    .array(z.union([eventPayloadSchema, outcomeSchema]))
+    .min(1)
+    .max(MAX_BATCH_EVENTS),
 });
 
 /** A batch's outer shape only, for answering per event: 1..500 items of any kind. */

@@ -1,4 +1,6 @@
-import { chiSquare, type ChiSquareResult } from './chi-square.ts';
+import { MISSING, NOT_A_NUMBER } from './attribute-value.ts';
+import type { Spread } from './between-groups.ts';
+import { type ChiSquareResult, chiSquare } from './chi-square.ts';
 import type { GroupCounts } from './counts.ts';
 import { demographicParity } from './demographic-parity.ts';
 import { type DisparateImpact, disparateImpact } from './disparate-impact.ts';
@@ -6,8 +8,6 @@ import { equalOpportunity } from './equal-opportunity.ts';
 import { equalizedOdds } from './equalized-odds.ts';
 import { falseNegativeRate } from './false-negative-rate.ts';
 import { falsePositiveRate } from './false-positive-rate.ts';
-import { MISSING, NOT_A_NUMBER } from './attribute-value.ts';
-import type { Spread } from './between-groups.ts';
 import type { ResolvedOptions } from './options.ts';
 import { precision } from './precision.ts';
 import { selectionRate } from './selection-rate.ts';
@@ -169,5 +169,10 @@ const judge = (
   }
   return findings.length > 0
     ? { verdict: 'disparity', findings }
-    : { verdict: 'no_disparity_detected', findings: ['no group fails the four-fifths rule significantly; error rates within the threshold'] };
+    : {
+        verdict: 'no_disparity_detected',
+        findings: [
+          'no group fails the four-fifths rule significantly; error rates within the threshold',
+        ],
+      };
 };

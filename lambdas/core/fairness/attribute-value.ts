@@ -10,12 +10,19 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 const at = (root: unknown, path: readonly string[]): unknown => {
   let value = root;
-  for (const key of path) value = isRecord(value) && Object.hasOwn(value, key) ? value[key] : undefined;
+  for (const key of path)
+    value = isRecord(value) && Object.hasOwn(value, key) ? value[key] : undefined;
   return value;
 };
 
 /** Where a bare attribute name is looked for, first hit wins. */
-const BARE_NAME_ROOTS: readonly (readonly string[])[] = [['inputs'], ['input'], ['metadata'], [], ['user']];
+const BARE_NAME_ROOTS: readonly (readonly string[])[] = [
+  ['inputs'],
+  ['input'],
+  ['metadata'],
+  [],
+  ['user'],
+];
 
 /** The raw value of an attribute in a decision body (undefined when absent or null). */
 export const rawAttribute = (body: unknown, path: string): unknown => {
@@ -46,7 +53,8 @@ export const groupOf = (body: unknown, spec: AttributeSpec): string => {
   const value = rawAttribute(body, spec.path);
   if (value === undefined || value === null || value === '') return MISSING;
   if (spec.buckets !== undefined) {
-    const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
+    const n =
+      typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
     return Number.isFinite(n) ? bucketOf(n, spec.buckets) : NOT_A_NUMBER;
   }
   return typeof value === 'string' ? value : JSON.stringify(value);

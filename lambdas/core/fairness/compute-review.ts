@@ -1,6 +1,6 @@
 import { useCaseOf } from '#core/events/use-case.ts';
 import { analyseAttribute } from './analyse-attribute.ts';
-import { groupOf } from './attribute-value.ts';
+import { groupOf, MISSING } from './attribute-value.ts';
 import { countDecision, emptyCounts, type GroupCounts } from './counts.ts';
 import {
   decisionReason,
@@ -54,8 +54,13 @@ export const computeReview = async (
     if (record.kind !== 'outcome') continue;
     const decisionId = record.ref?.event_id ?? outcomeDecisionId(record.body);
     if (decisionId === undefined) continue;
-    index.add(decisionId, outcomeObservedAt(record.body), isPositiveOutcome(outcomeValue(record.body)));
-    if (record.ref?.seq === undefined && unresolved.length < MAX_UNKNOWN_EXAMPLES * 5) unresolved.push(decisionId);
+    index.add(
+      decisionId,
+      outcomeObservedAt(record.body),
+      isPositiveOutcome(outcomeValue(record.body)),
+    );
+    if (record.ref?.seq === undefined && unresolved.length < MAX_UNKNOWN_EXAMPLES * 5)
+      unresolved.push(decisionId);
   }
   const outcomeRecords = index.added;
   index.seal();
@@ -109,7 +114,12 @@ export const computeReview = async (
   const previous = weeks.at(-2);
   const baseline = (previous?.decisions ?? 0) > 0;
   const wow = {
-    adverse: weekOverWeek(previous?.adverse ?? 0, current?.adverse ?? 0, options.minGroupSize, baseline),
+    adverse: weekOverWeek(
+      previous?.adverse ?? 0,
+      current?.adverse ?? 0,
+      options.minGroupSize,
+      baseline,
+    ),
     high_severity: weekOverWeek(
       previous?.high_severity ?? 0,
       current?.high_severity ?? 0,
@@ -117,16 +127,44 @@ export const computeReview = async (
       baseline,
     ),
   };
-  const attributes = options.attributes.map((spec, i) => ({
-    ...analyseAttribute(spec.path, spec.buckets, perAttribute[i] as Map<string, GroupCounts>, options),
-    trend: trendOf(perWeek[i] as Map<string, Map<string, GroupCounts>>, weeks.map((w) => w.week)),
+  // An attribute no decision carries (a configured protected attribute this use case does
+  // not log) is named once, not reported as one "(missing)" group.
+  const carried = options.attributes.flatMap((spec, i) => {
+    const groups = perAttribute[i] as Map<string, GroupCounts>;
+    return groups.size === 1 && groups.has(MISSING) ? [] : [{ spec, i }];
+  });
+  const absent = options.attributes
+    .filter((_, i) => !carried.some((c) => c.i === i))
+    .map((s) => s.path);
+  const attributes = carried.map(({ spec, i }) => ({
+    ...analyseAttribute(
+      spec.path,
+      spec.buckets,
+      perAttribute[i] as Map<string, GroupCounts>,
+      options,
+    ),
+    trend: trendOf(
+      perWeek[i] as Map<string, Map<string, GroupCounts>>,
+      weeks.map((w) => w.week),
+    ),
   }));
-  const unknownExamples = [...new Set(unresolved.filter((id) => !index.matched(id)))].slice(0, MAX_UNKNOWN_EXAMPLES);
+  const unknownExamples = [...new Set(unresolved.filter((id) => !index.matched(id)))].slice(
+    0,
+    MAX_UNKNOWN_EXAMPLES,
+  );
   const alerts = [
-    ...attributes.flatMap((a) => (a.verdict === 'disparity' ? a.findings.map((f) => `${a.attribute}: ${f}`) : [])),
-    ...(wow.adverse.alert ? [`adverse decisions rose from ${wow.adverse.previous} to ${wow.adverse.current} week over week`] : []),
+    ...attributes.flatMap((a) =>
+      a.verdict === 'disparity' ? a.findings.map((f) => `${a.attribute}: ${f}`) : [],
+    ),
+    ...(wow.adverse.alert
+      ? [
+          `adverse decisions rose from ${wow.adverse.previous} to ${wow.adverse.current} week over week`,
+        ]
+      : []),
     ...(wow.high_severity.alert
-      ? [`high-severity decisions rose from ${wow.high_severity.previous} to ${wow.high_severity.current} week over week`]
+      ? [
+          `high-severity decisions rose from ${wow.high_severity.previous} to ${wow.high_severity.current} week over week`,
+        ]
       : []),
   ];
   return {
@@ -152,6 +190,7 @@ export const computeReview = async (
       unknown_examples: unknownExamples,
     },
     attributes,
+    absent_attributes: absent,
     weekly: weeks,
     week_over_week: wow,
     top_adverse_reasons: reasons.top(TOP_REASONS),
@@ -170,7 +209,10 @@ const slot = (groups: Map<string, GroupCounts>, value: string): GroupCounts => {
   return counts;
 };
 
-const trendOf = (byWeek: ReadonlyMap<string, ReadonlyMap<string, GroupCounts>>, weeks: readonly string[]): GroupTrendPoint[] =>
+const trendOf = (
+  byWeek: ReadonlyMap<string, ReadonlyMap<string, GroupCounts>>,
+  weeks: readonly string[],
+): GroupTrendPoint[] =>
   weeks.map((week) => ({
     week,
     groups: [...(byWeek.get(week) ?? new Map<string, GroupCounts>())]

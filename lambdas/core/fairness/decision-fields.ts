@@ -38,10 +38,16 @@ const HIGH = new Set(['high', 'critical']);
 
 /** High severity: a high/critical policy finding, a blocked decision, or the client's own
  * `severity` / `metadata.severity` of high or critical. */
-export const isHighSeverity = (body: unknown, findings: readonly Finding[], blocked: boolean): boolean => {
+export const isHighSeverity = (
+  body: unknown,
+  findings: readonly Finding[],
+  blocked: boolean,
+): boolean => {
   if (blocked || findings.some((f) => HIGH.has(f.severity))) return true;
   if (!isRecord(body)) return false;
-  const own = scalarText(body.severity) ?? (isRecord(body.metadata) ? scalarText(body.metadata.severity) : undefined);
+  const own =
+    scalarText(body.severity) ??
+    (isRecord(body.metadata) ? scalarText(body.metadata.severity) : undefined);
   return own !== undefined && HIGH.has(own.toLowerCase());
 };
 
@@ -55,7 +61,9 @@ export const outcomeDecisionId = (body: unknown): string | undefined =>
 
 /** An outcome body's `observed_at` in ms since the epoch (NaN when absent or bad). */
 export const outcomeObservedAt = (body: unknown): number =>
-  isRecord(body) && typeof body.observed_at === 'string' ? Date.parse(body.observed_at) : Number.NaN;
+  isRecord(body) && typeof body.observed_at === 'string'
+    ? Date.parse(body.observed_at)
+    : Number.NaN;
 
 /** A value-set matcher: case-insensitive text equality. */
 export const matcher = (values: readonly string[]): ((value: string | undefined) => boolean) => {

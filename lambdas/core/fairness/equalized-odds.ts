@@ -11,7 +11,10 @@ import { truePositiveRate } from './true-positive-rate.ts';
 export const equalizedOdds = (groups: readonly GroupCounts[]): Spread => {
   const tpr = betweenGroups(groups.map(truePositiveRate));
   const fpr = betweenGroups(groups.map(falsePositiveRate));
-  return { difference: worst(tpr.difference, fpr.difference, Math.max), ratio: worst(tpr.ratio, fpr.ratio, Math.min) };
+  return {
+    difference: worst(tpr.difference, fpr.difference, Math.max),
+    ratio: worst(tpr.ratio, fpr.ratio, Math.min),
+  };
 };
 
 const worst = (

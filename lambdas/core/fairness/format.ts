@@ -6,7 +6,9 @@ export const percent = (x: number | null | undefined): string =>
 
 /** A 95% interval as `[low–high]` percentages. */
 export const interval = (ci: { low: number; high: number } | null | undefined): string =>
-  ci === null || ci === undefined ? '—' : `${(ci.low * 100).toFixed(1)}–${(ci.high * 100).toFixed(1)}%`;
+  ci === null || ci === undefined
+    ? '—'
+    : `${(ci.low * 100).toFixed(1)}–${(ci.high * 100).toFixed(1)}%`;
 
 /** A statistic with three decimals, or an em dash. */
 export const fixed = (x: number | null | undefined): string =>

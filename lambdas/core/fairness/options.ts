@@ -1,4 +1,8 @@
-import { DEFAULT_ALPHA, DEFAULT_MAX_EQUALIZED_ODDS_DIFFERENCE, DEFAULT_MIN_GROUP_SIZE } from './verdict.ts';
+import {
+  DEFAULT_ALPHA,
+  DEFAULT_MAX_EQUALIZED_ODDS_DIFFERENCE,
+  DEFAULT_MIN_GROUP_SIZE,
+} from './verdict.ts';
 
 /** One attribute to group by: a path into the decision, with optional numeric buckets. */
 export interface AttributeSpec {
@@ -37,8 +41,39 @@ export interface FairnessOptions {
   readonly trendWeeks?: number;
 }
 
-export const DEFAULT_POSITIVE_DECISIONS: readonly string[] = ['approve', 'approved', 'accept', 'accepted', 'allow', 'grant', 'granted', 'yes', 'true', '1'];
-export const DEFAULT_POSITIVE_OUTCOMES: readonly string[] = ['1', 'true', 'yes', 'positive', 'repaid', 'good'];
+/** Attributes a review groups by unless told otherwise (the stack's `protectedAttributes`). */
+export const DEFAULT_PROTECTED_ATTRIBUTES: readonly string[] = [
+  'age',
+  'gender',
+  'race',
+  'ethnicity',
+  'religion',
+  'disability',
+  'sexual_orientation',
+  'national_origin',
+  'marital_status',
+];
+
+export const DEFAULT_POSITIVE_DECISIONS: readonly string[] = [
+  'approve',
+  'approved',
+  'accept',
+  'accepted',
+  'allow',
+  'grant',
+  'granted',
+  'yes',
+  'true',
+  '1',
+];
+export const DEFAULT_POSITIVE_OUTCOMES: readonly string[] = [
+  '1',
+  'true',
+  'yes',
+  'positive',
+  'repaid',
+  'good',
+];
 
 /** Options with every default filled in. */
 export interface ResolvedOptions extends FairnessOptions {
@@ -52,7 +87,8 @@ export const resolveOptions = (options: FairnessOptions): ResolvedOptions => ({
   ...options,
   minGroupSize: options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE,
   alpha: options.alpha ?? DEFAULT_ALPHA,
-  maxEqualizedOddsDifference: options.maxEqualizedOddsDifference ?? DEFAULT_MAX_EQUALIZED_ODDS_DIFFERENCE,
+  maxEqualizedOddsDifference:
+    options.maxEqualizedOddsDifference ?? DEFAULT_MAX_EQUALIZED_ODDS_DIFFERENCE,
   trendWeeks: options.trendWeeks ?? 8,
 });
 
@@ -65,7 +101,10 @@ export const parseAttribute = (text: string): AttributeSpec => {
   if (path.trim() === '') throw new Error(`attribute "${text}": empty path`);
   if (edges === undefined) return { path };
   const buckets = edges.split(',').map(Number);
-  if (buckets.some((b) => !Number.isFinite(b)) || buckets.some((b, i) => i > 0 && b <= (buckets[i - 1] ?? b))) {
+  if (
+    buckets.some((b) => !Number.isFinite(b)) ||
+    buckets.some((b, i) => i > 0 && b <= (buckets[i - 1] ?? b))
+  ) {
     throw new Error(`attribute "${text}": bucket edges must be ascending numbers`);
   }
   return { path, buckets };

@@ -49,7 +49,12 @@ export class OutcomeIndex {
     for (let i = 0; i < n; i++) order[i] = i;
     const keys = this.#keys;
     const times = this.#times;
-    order.sort((a, b) => (keys[a] as number) - (keys[b] as number) || (times[a] as number) - (times[b] as number) || a - b);
+    order.sort(
+      (a, b) =>
+        (keys[a] as number) - (keys[b] as number) ||
+        (times[a] as number) - (times[b] as number) ||
+        a - b,
+    );
     const outKeys = new Float64Array(n);
     const outLabels = new Uint8Array(n);
     let m = 0;

@@ -45,7 +45,10 @@ export const recordFairnessReview = async (
   };
   const retainUntil = deps.retainUntil?.(deps.clock.now());
   const put = (key: string, text: string, contentType: string) =>
-    deps.archive.put(key, encoder.encode(text), { contentType, ...(retainUntil === undefined ? {} : { retainUntil }) });
+    deps.archive.put(key, encoder.encode(text), {
+      contentType,
+      ...(retainUntil === undefined ? {} : { retainUntil }),
+    });
   await put(keys.json, json, 'application/json');
   await put(keys.markdown, renderMarkdown(report), 'text/markdown; charset=utf-8');
   await put(keys.html, renderHtml(report), 'text/html; charset=utf-8');
@@ -76,7 +79,8 @@ export const recordFairnessReview = async (
   );
   const appended = result.appended[0];
   const where = appended ?? result.alreadyRecorded.get(eventId);
-  if (where === undefined) throw new Error(`fairness review ${eventId} was neither appended nor found`);
+  if (where === undefined)
+    throw new Error(`fairness review ${eventId} was neither appended nor found`);
   const alerted = appended !== undefined && report.alerts.length > 0;
   if (alerted) {
     const alert: FairnessReviewAlert = {

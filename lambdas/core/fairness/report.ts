@@ -6,7 +6,11 @@ import type { WeekOverWeek } from './week-over-week.ts';
 /** Per week and group: decisions and the selection rate, for the trend chart. */
 export interface GroupTrendPoint {
   readonly week: string;
-  readonly groups: readonly { readonly value: string; readonly n: number; readonly selection_rate: number | null }[];
+  readonly groups: readonly {
+    readonly value: string;
+    readonly n: number;
+    readonly selection_rate: number | null;
+  }[];
 }
 
 /** The fairness review report: what is archived, hashed into the review record and rendered. */
@@ -37,7 +41,11 @@ export interface FairnessReport {
     readonly unknown_decisions: number;
     readonly unknown_examples: readonly string[];
   };
-  readonly attributes: readonly (AttributeReport & { readonly trend: readonly GroupTrendPoint[] })[];
+  readonly attributes: readonly (AttributeReport & {
+    readonly trend: readonly GroupTrendPoint[];
+  })[];
+  /** Attributes asked for that no decision in the window carries. */
+  readonly absent_attributes: readonly string[];
   readonly weekly: readonly WeekTally[];
   readonly week_over_week: { readonly adverse: WeekOverWeek; readonly high_severity: WeekOverWeek };
   readonly top_adverse_reasons: readonly ReasonCount[];

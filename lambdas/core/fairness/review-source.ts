@@ -11,7 +11,9 @@ export interface RecordSource {
  * (`chains()` then `range(chain, 0, head)`): on DynamoDB a Query on the chains index and one
  * Query per chain, never a Scan. Streams: one page of records in memory at a time.
  */
-export const ledgerSource = (ledger: Pick<LedgerPort, 'chains' | 'head' | 'range'>): RecordSource => ({
+export const ledgerSource = (
+  ledger: Pick<LedgerPort, 'chains' | 'head' | 'range'>,
+): RecordSource => ({
   async *records() {
     for await (const chain of ledger.chains()) {
       const head = await ledger.head(chain);

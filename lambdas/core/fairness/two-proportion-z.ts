@@ -16,7 +16,12 @@ export interface TestResult {
  * Its normal approximation wants roughly n·p̂ ≥ 5 in each cell; the review gives no verdict
  * below its minimum group size.
  */
-export const twoProportionZ = (k1: number, n1: number, k2: number, n2: number): TestResult | null => {
+export const twoProportionZ = (
+  k1: number,
+  n1: number,
+  k2: number,
+  n2: number,
+): TestResult | null => {
   if (n1 === 0 || n2 === 0) return null;
   const pooled = (k1 + k2) / (n1 + n2);
   const variance = pooled * (1 - pooled) * (1 / n1 + 1 / n2);

@@ -48,7 +48,14 @@ export class WeeklyTrend {
     const last = weekOf(new Date(to.getTime() - 1));
     for (let week = weekOf(cursor); week <= last; ) {
       rows.push(
-        this.#weeks.get(week) ?? { week, decisions: 0, adverse: 0, high_severity: 0, flagged: 0, blocked: 0 },
+        this.#weeks.get(week) ?? {
+          week,
+          decisions: 0,
+          adverse: 0,
+          high_severity: 0,
+          flagged: 0,
+          blocked: 0,
+        },
       );
       cursor.setUTCDate(cursor.getUTCDate() + 7);
       week = weekOf(cursor);

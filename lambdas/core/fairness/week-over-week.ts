@@ -26,6 +26,8 @@ export const weekOverWeek = (
 ): WeekOverWeek => {
   const change = previous === 0 ? null : (current - previous) / previous;
   const alert =
-    change === null ? baseline && current >= minCount && current > 0 : change > WEEK_OVER_WEEK_ALERT;
+    change === null
+      ? baseline && current >= minCount && current > 0
+      : change > WEEK_OVER_WEEK_ALERT;
   return { previous, current, change, alert };
 };

@@ -202,7 +202,10 @@ const resolveOutcomeRefs = async (items: Item[], deps: ProcessorDeps): Promise<I
     }
     return {
       ...item,
-      pending: { ...item.pending, ref: { event_id: decisionId, chain: where.chain, seq: where.seq } },
+      pending: {
+        ...item.pending,
+        ref: { event_id: decisionId, chain: where.chain, seq: where.seq },
+      },
     };
   });
 };

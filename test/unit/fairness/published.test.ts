@@ -9,7 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { computeReview } from '#core/fairness/compute-review.ts';
 import { decision, listSource } from './records.ts';
 
-const rows = readFileSync(new URL('../../fixtures/adult/adult-sex-income.csv', import.meta.url), 'utf8')
+const rows = readFileSync(
+  new URL('../../fixtures/adult/adult-sex-income.csv', import.meta.url),
+  'utf8',
+)
   .trim()
   .split('\n')
   .slice(1)
@@ -18,7 +21,10 @@ const rows = readFileSync(new URL('../../fixtures/adult/adult-sex-income.csv', i
 describe('UCI Adult, sex vs income > 50K', () => {
   it('gives the published 19.45% demographic parity difference', async () => {
     const records = rows.map(([sex, over], i) =>
-      decision(`adult-${i}`, { inputs: { sex: sex === 'M' ? 'Male' : 'Female' }, output: { decision: over === '1' ? '>50K' : '<=50K' } }),
+      decision(`adult-${i}`, {
+        inputs: { sex: sex === 'M' ? 'Male' : 'Female' },
+        output: { decision: over === '1' ? '>50K' : '<=50K' },
+      }),
     );
     const report = await computeReview(
       listSource(records),

@@ -14,8 +14,19 @@ const base: FairnessOptions = {
 };
 const now = new Date('2026-11-30T00:00:00Z');
 
-const loan = (id: string, gender: string | undefined, decisionValue: string, extra: Record<string, unknown> = {}) =>
-  decision(id, { decision_id: id, use_case: 'loan', inputs: gender === undefined ? {} : { gender }, output: { decision: decisionValue, reason: decisionValue === 'deny' ? 'dti too high' : 'ok' }, ...extra });
+const loan = (
+  id: string,
+  gender: string | undefined,
+  decisionValue: string,
+  extra: Record<string, unknown> = {},
+) =>
+  decision(id, {
+    decision_id: id,
+    use_case: 'loan',
+    inputs: gender === undefined ? {} : { gender },
+    output: { decision: decisionValue, reason: decisionValue === 'deny' ? 'dti too high' : 'ok' },
+    ...extra,
+  });
 
 describe('computeReview', () => {
   it('joins the latest outcome per decision and counts the confusion matrix per group', async () => {
@@ -35,10 +46,23 @@ describe('computeReview', () => {
     ];
     const report = await computeReview(listSource(records), base, now);
     expect(report.decisions).toBe(6);
-    expect(report.outcomes).toMatchObject({ labelled: 4, records: 5, decisions_with_outcomes: 4, unknown_decisions: 0 });
+    expect(report.outcomes).toMatchObject({
+      labelled: 4,
+      records: 5,
+      decisions_with_outcomes: 4,
+      unknown_decisions: 0,
+    });
     const [f, m] = report.attributes[0]?.groups ?? [];
     // f: f1 ŷ1 y1 (TP), f2 ŷ1 y0 (FP), f3 ŷ0 y1 (FN)
-    expect(f).toMatchObject({ value: 'f', n: 3, labelled: 3, tpr: 0.5, fpr: 1, fnr: 0.5, precision: 0.5 });
+    expect(f).toMatchObject({
+      value: 'f',
+      n: 3,
+      labelled: 3,
+      tpr: 0.5,
+      fpr: 1,
+      fnr: 0.5,
+      precision: 0.5,
+    });
     expect(f?.selection_rate).toBeCloseTo(2 / 3, 12);
     expect(m).toMatchObject({ value: 'm', n: 3, labelled: 1, tpr: 1, fpr: null, precision: 1 });
     expect(m?.selection_rate).toBeCloseTo(1 / 3, 12);
@@ -48,7 +72,13 @@ describe('computeReview', () => {
   });
 
   it('gives no verdict below the minimum group size and keeps the missing group out of it', async () => {
-    const records = [loan('a', 'f', 'approve'), loan('b', 'm', 'deny'), loan('c', undefined, 'deny'), loan('d', undefined, 'deny'), loan('e', undefined, 'deny')];
+    const records = [
+      loan('a', 'f', 'approve'),
+      loan('b', 'm', 'deny'),
+      loan('c', undefined, 'deny'),
+      loan('d', undefined, 'deny'),
+      loan('e', undefined, 'deny'),
+    ];
     const report = await computeReview(listSource(records), { ...base, minGroupSize: 2 }, now);
     const attribute = report.attributes[0];
     expect(attribute?.verdict).toBe('insufficient_data');
@@ -78,7 +108,11 @@ describe('computeReview', () => {
     const report = await computeReview(listSource(same), { ...base, minGroupSize: 30 }, now);
     expect(report.attributes[0]?.verdict).toBe('no_disparity_detected');
     expect(report.alerts).toEqual([]);
-    const single = await computeReview(listSource(same.slice(0, 40)), { ...base, minGroupSize: 30 }, now);
+    const single = await computeReview(
+      listSource(same.slice(0, 40)),
+      { ...base, minGroupSize: 30 },
+      now,
+    );
     expect(single.attributes[0]?.verdict).toBe('insufficient_data');
   });
 
@@ -87,8 +121,22 @@ describe('computeReview', () => {
       loan('a', 'f', 'approve', { inputs: { age: 22 } }),
       loan('b', 'f', 'approve', { inputs: { age: 40 } }),
       loan('c', 'f', 'approve', { inputs: { age: 'n/a' } }),
-      decision('other', { decision_id: 'other', use_case: 'fraud', inputs: { age: 30 }, output: { decision: 'approve' } }),
-      decision('late', { decision_id: 'late', use_case: 'loan', inputs: { age: 30 }, output: { decision: 'approve' } }, '2026-11-23T00:00:00Z'),
+      decision('other', {
+        decision_id: 'other',
+        use_case: 'fraud',
+        inputs: { age: 30 },
+        output: { decision: 'approve' },
+      }),
+      decision(
+        'late',
+        {
+          decision_id: 'late',
+          use_case: 'loan',
+          inputs: { age: 30 },
+          output: { decision: 'approve' },
+        },
+        '2026-11-23T00:00:00Z',
+      ),
       outcome('ghost', 'repaid', '2026-11-25T00:00:00Z', false),
     ];
     const report = await computeReview(
@@ -106,11 +154,11 @@ describe('computeReview', () => {
   });
 
   it('flags a week-over-week rise of adverse decisions above 20%', async () => {
-    const week = (day: string, n: number, prefix: string) =>
+    const week = (n: number, prefix: string) =>
       Array.from({ length: n }, (_, i) => loan(`${prefix}${i}`, 'f', 'deny', {}));
     const records = [
-      ...week('x', 30, 'p').map((r) => ({ ...r, occurred_at: '2026-11-10T09:00:00Z' })),
-      ...week('x', 37, 'c').map((r) => ({ ...r, occurred_at: '2026-11-17T09:00:00Z' })),
+      ...week(30, 'p').map((r) => ({ ...r, occurred_at: '2026-11-10T09:00:00Z' })),
+      ...week(37, 'c').map((r) => ({ ...r, occurred_at: '2026-11-17T09:00:00Z' })),
     ];
     const report = await computeReview(listSource(records), { ...base, minGroupSize: 30 }, now);
     expect(report.week_over_week.adverse).toMatchObject({ previous: 30, current: 37, alert: true });

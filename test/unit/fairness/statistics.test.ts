@@ -18,7 +18,14 @@ import { weekOverWeek } from '#core/fairness/week-over-week.ts';
 import { wilsonInterval } from '#core/fairness/wilson-interval.ts';
 
 /** A group from its confusion matrix plus decisions without an outcome (ŷ=1, ŷ=0). */
-const group = (tp: number, fp: number, fn: number, tn: number, unlabelledPos = 0, unlabelledNeg = 0): GroupCounts => {
+const group = (
+  tp: number,
+  fp: number,
+  fn: number,
+  tn: number,
+  unlabelledPos = 0,
+  unlabelledNeg = 0,
+): GroupCounts => {
   const c = emptyCounts();
   const add = (times: number, predicted: boolean, actual: boolean | undefined) => {
     for (let i = 0; i < times; i++) countDecision(c, predicted, actual);
@@ -40,9 +47,19 @@ const b = group(2, 1, 3, 4);
 
 describe('per-group rates (Fairlearn definitions)', () => {
   it('match the hand-computed table', () => {
-    expect([selectionRate(a), truePositiveRate(a), falsePositiveRate(a), falseNegativeRate(a)]).toEqual([0.6, 0.8, 0.4, 0.2]);
+    expect([
+      selectionRate(a),
+      truePositiveRate(a),
+      falsePositiveRate(a),
+      falseNegativeRate(a),
+    ]).toEqual([0.6, 0.8, 0.4, 0.2]);
     expect(precision(a)).toBeCloseTo(4 / 6, 12);
-    expect([selectionRate(b), truePositiveRate(b), falsePositiveRate(b), falseNegativeRate(b)]).toEqual([0.3, 0.4, 0.2, 0.6]);
+    expect([
+      selectionRate(b),
+      truePositiveRate(b),
+      falsePositiveRate(b),
+      falseNegativeRate(b),
+    ]).toEqual([0.3, 0.4, 0.2, 0.6]);
     expect(precision(b)).toBeCloseTo(2 / 3, 12);
   });
 
@@ -56,7 +73,13 @@ describe('per-group rates (Fairlearn definitions)', () => {
 
   it('answer null, not 0, for an empty group', () => {
     const empty = emptyCounts();
-    expect([selectionRate(empty), truePositiveRate(empty), falsePositiveRate(empty), falseNegativeRate(empty), precision(empty)]).toEqual([null, null, null, null, null]);
+    expect([
+      selectionRate(empty),
+      truePositiveRate(empty),
+      falsePositiveRate(empty),
+      falseNegativeRate(empty),
+      precision(empty),
+    ]).toEqual([null, null, null, null, null]);
   });
 
   it('leave FPR undefined for an all-positive group (no negative outcome)', () => {
