@@ -49,8 +49,9 @@ export interface AttributeReport {
   /** Why the verdict is what it is, in words. */
   readonly findings: readonly string[];
   readonly groups: readonly GroupReport[];
-  /** Between the sufficient groups. */
+  /** Between the sufficient groups (n ≥ the minimum group size). */
   readonly demographic_parity: Spread;
+  /** Between the groups with at least the minimum group size of decisions with an outcome. */
   readonly equalized_odds: Spread;
   readonly equal_opportunity: Spread;
   readonly chi_square: ChiSquareResult | null;
@@ -99,14 +100,16 @@ export const analyseAttribute = (
     };
   });
   const sufficientCounts = sufficient.map((v) => counts.get(v) as GroupCounts);
+  // Error rates need outcomes: their spreads use groups with enough labelled decisions.
+  const labelledCounts = sufficientCounts.filter((c) => c.labelled >= options.minGroupSize);
   const report = {
     attribute,
     ...(buckets === undefined ? {} : { buckets }),
     reference,
     groups,
     demographic_parity: demographicParity(sufficientCounts),
-    equalized_odds: equalizedOdds(sufficientCounts),
-    equal_opportunity: equalOpportunity(sufficientCounts),
+    equalized_odds: equalizedOdds(labelledCounts),
+    equal_opportunity: equalOpportunity(labelledCounts),
     chi_square: chiSquare(sufficientCounts),
   };
   const { verdict, findings } = judge(report, sufficient.length, options);
