@@ -85,7 +85,7 @@ describe('an edited policy file applied by `audit-trail dev`', () => {
 
     // An alert line and a webhook delivery, without the raw value (alerts follow the
     // record by a moment: wait for the webhook, which is posted after the line is written).
-    await until(() => delivered.join().includes('evt-card-toxic'), 5_000, 20);
+    await until(() => delivered.join().includes('evt-card-toxic'), 60_000, 20);
     const alerts = (await readFile(join(dir, 'data', 'alerts.jsonl'), 'utf8')).trim().split('\n');
     const alert = alerts.map((l) => JSON.parse(l)).find((a) => a.event_id === 'evt-card-toxic');
     expect(alert?.decision).toBe('block');

@@ -71,20 +71,19 @@ describe('refusals on the running pipeline record nothing and never take it down
   it('400 for 1 MB of [[[[, 413 for a 50 MB body, and /healthz still answers', async () => {
     const deep = await postJson(runtime.url, '/v1/logs', '['.repeat(MiB - 16), bearer(key));
     const chunk = Buffer.alloc(MiB, 0x5b);
-    const started = Date.now();
+    let sent = 0;
     const huge = await call(runtime.url, '/v1/logs', {
       method: 'POST',
       headers: { ...bearer(key), 'content-type': 'application/json', 'content-length': 50 * MiB },
       body: function* () {
-        for (let i = 0; i < 50; i++) yield chunk;
+        for (; sent < 50; sent++) yield chunk;
       },
     });
-    const elapsed = Date.now() - started;
     const health = await call(runtime.url, '/healthz');
 
     expect(deep.status).toBe(400);
     expect(huge.status).toBe(413);
-    expect(elapsed).toBeLessThan(2_000);
+    expect(sent).toBeLessThan(40);
     expect(health.json).toMatchObject({ ok: true });
   });
 

@@ -69,7 +69,7 @@ export const startDynamoDbLocal = async (): Promise<DynamoDbLocal> => {
   const endpoint = `http://127.0.0.1:${port}`;
   const client = clientFor(endpoint);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 180_000;
   for (;;) {
     try {
       await client.send(new ListTablesCommand({}));

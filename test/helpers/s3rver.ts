@@ -62,7 +62,7 @@ export const startS3rver = async (buckets: readonly string[]): Promise<LocalS3> 
     stop: async () => {
       client.destroy();
       if (child.connected) child.send('stop');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
       await exited;
       clearTimeout(timer);
       await removeDir(directory);

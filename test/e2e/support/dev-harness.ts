@@ -45,7 +45,7 @@ export const waitForRecord = async (
   url: string,
   apiKey: string,
   eventId: string,
-  timeoutMs = 10_000,
+  timeoutMs = 120_000,
 ): Promise<LedgerRecord> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

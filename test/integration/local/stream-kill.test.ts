@@ -47,7 +47,7 @@ describe('durable stream under kill -9', () => {
       const poll = setInterval(async () => {
         acked = await linesOf(join(dir, 'acked'));
       }, 10);
-      await until(() => acked.length >= 1_500, 20_000);
+      await until(() => acked.length >= 1_500, 120_000);
       clearInterval(poll);
 
       // Act

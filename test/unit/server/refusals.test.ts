@@ -83,9 +83,9 @@ describe('refusals', () => {
     expect((await call(t.url, '/healthz')).status).toBe(200);
   });
 
-  it('answers 413 quickly for a 50 MB body and keeps serving', async () => {
+  it('answers 413 for a 50 MB body before it is sent, and keeps serving', async () => {
     const chunk = Buffer.alloc(MiB, 0x5b);
-    const started = Date.now();
+    let sent = 0;
 
     const res = await call(t.url, '/v1/logs', {
       method: 'POST',
@@ -95,12 +95,13 @@ describe('refusals', () => {
         'content-length': 50 * MiB,
       },
       body: function* () {
-        for (let i = 0; i < 50; i++) yield chunk;
+        for (; sent < 50; sent++) yield chunk;
       },
     });
 
     expect(res.status).toBe(413);
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // Refused on its declared length: the connection closed long before 50 MiB went out.
+    expect(sent).toBeLessThan(40);
     expect((await call(t.url, '/healthz')).status).toBe(200);
   });
 

@@ -27,14 +27,15 @@ const HEURISTICS: readonly { readonly re: RegExp; readonly score: number }[] = [
     score: 0.8,
   },
   {
-    re: /\b(?:pretend|act|behave)\s+(?:that\s+)?(?:you\s+are|as\s+if\s+you\s+(?:are|were)|as)\s+[^.\n]{0,40}\b(?:without|no)\s+(?:any\s+)?(?:restrictions|filters|rules|limits|guidelines)/gi,
+    re: /\b(?:pretend|act|behave)\s+(?:that\s+)?(?:you\s+are|as\s+if\s+you\s+(?:are|were)|as)\s[^.\n]{0,40}\b(?:without|no)\s+(?:any\s+)?(?:restrictions|filters|rules|limits|guidelines)/gi,
     score: 0.85,
   },
   { re: /\bnew\s+(?:system\s+)?instructions?\s*:/gi, score: 0.7 },
   {
     // `[ \t]`, not `\s`: with the m flag `^\s*` would run across every following blank
-    // line from every line start, quadratic in a run of newlines.
-    re: /<\|(?:im_start|im_end|system|endoftext)\|>|\[\/?INST\]|<<SYS>>|^[ \t]*#{2,}[ \t]*(?:system|instruction)s?[ \t]*:?[ \t]*$/gim,
+    // line from every line start, quadratic in a run of newlines. No two blank runs touch
+    // (`[ \t]*:?[ \t]*` splits one run in n ways: quadratic on a long line of tabs).
+    re: /<\|(?:im_start|im_end|system|endoftext)\|>|\[\/?INST\]|<<SYS>>|^[ \t]*#{2,}[ \t]*(?:system|instruction)s?[ \t]*(?::[ \t]*)?$/gim,
     score: 0.8,
   },
   { re: /\bfrom\s+now\s+on\s+(?:you\s+(?:will|must|are)|ignore|respond\s+only)/gi, score: 0.6 },

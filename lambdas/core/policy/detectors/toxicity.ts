@@ -22,13 +22,13 @@ export const toxicityParams = z
       .partialRecord(z.enum(TOXICITY_CATEGORIES), z.array(z.string().min(1)))
       .default({}),
   })
-  .transform((p) => ({
-    ...p,
-    index:
+  .transform((p) => {
+    const index =
       p.allow.length > 0 || Object.keys(p.extra_terms).length > 0
         ? indexEntries(entriesOf(TOXICITY_CATEGORIES, p.extra_terms, p.allow))
-        : builtIn,
-  }));
+        : builtIn;
+    return { ...p, index, longestHead: index === builtIn ? builtInLongest : longestKey(index) };
+  });
 export type ToxicityParams = z.infer<typeof toxicityParams>;
 
 interface Token {
@@ -201,6 +201,13 @@ const entriesOf = (
 
 const builtIn = indexEntries(entriesOf(TOXICITY_CATEGORIES, {}, []));
 
+/** The longest head word, plus one for a plural `s`: a longer run of word characters, even
+ * with stretched letters collapsed (a hash, a base64 blob, `****…`), heads no entry and is
+ * never expanded into spellings, which would copy the whole run once per spelling. */
+const longestKey = (index: ReadonlyMap<string, unknown>): number =>
+  Math.max(0, ...[...index.keys()].map((k) => k.length)) + 1;
+const builtInLongest = longestKey(builtIn);
+
 const wordMatches = (token: Token | undefined, word: string, plural: boolean): boolean => {
   if (token === undefined) return false;
   const destretched = stretched(token.word) ? collapse(word, 1) : undefined;
@@ -227,6 +234,8 @@ export const detectToxicity = (text: string, params: ToxicityParams): Match[] =>
     return PLAIN.test(lower) && !stretched(lower) ? lower : undefined;
   };
   tokens.forEach((token, i) => {
+    const long = params.longestHead;
+    if (token.word.length > long && collapse(token.word, 1).length > long) return;
     const lower = plain(token.word);
     // Fast path: a plain word that heads no entry, even as a plural.
     if (
