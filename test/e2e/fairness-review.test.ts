@@ -200,6 +200,27 @@ describe('fairness review on the embedded default', () => {
     expect(alerts.filter((a) => a.type === 'FairnessReview')).toHaveLength(1);
   });
 
+  it('runs again inside dev (the weekly path), beside the CLI run, and stays on the record', async () => {
+    const runtime = await startTestRuntime(dir, { fairnessReview: false });
+    try {
+      const { recorded } = await runtime.fairnessReview({
+        from: new Date('2026-11-16T00:00:00Z'),
+        to: new Date('2026-11-23T00:00:00Z'),
+        useCase: 'loan',
+        attributes: [{ path: 'gender' }],
+        positiveDecisions: ['approve'],
+        positiveOutcomes: ['repaid'],
+      });
+      expect(recorded).toMatchObject({
+        chain: 'fairness-reviews',
+        seq: review.seq + 1,
+        appended: true,
+      });
+    } finally {
+      await runtime.stop();
+    }
+  }, 60_000);
+
   it('leaves an archive that verifies clean', async () => {
     const verified = await verifyDataDir(dir);
     expect(verified.faults).toEqual([]);

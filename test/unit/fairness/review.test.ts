@@ -173,3 +173,16 @@ describe('computeReview', () => {
     expect(source.passes).toBe(2);
   });
 });
+
+describe('previousWeek', () => {
+  it('is the last full ISO week, Monday to Monday UTC', async () => {
+    const { previousWeek } = await import('#core/fairness/run-review.ts');
+    const window = (at: string) => {
+      const w = previousWeek(new Date(at));
+      return [w.from.toISOString().slice(0, 10), w.to.toISOString().slice(0, 10)];
+    };
+    expect(window('2026-11-30T06:00:00Z')).toEqual(['2026-11-23', '2026-11-30']); // a Monday
+    expect(window('2026-12-06T23:59:59Z')).toEqual(['2026-11-23', '2026-11-30']); // a Sunday
+    expect(window('2026-12-07T00:00:00Z')).toEqual(['2026-11-30', '2026-12-07']);
+  });
+});
