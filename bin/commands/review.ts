@@ -58,7 +58,7 @@ const parseCount = (text: string): number => {
 };
 
 const runReview = async (flags: ReviewFlags): Promise<number> => {
-  const [{ withDataDir }, { createConsoleLog }] = await Promise.all([
+  const [{ withDataDir, DataDirInUseError }, { createConsoleLog }] = await Promise.all([
     import('#adapters/local/dev-runtime.ts'),
     import('#adapters/local/console-log.ts'),
   ]);
@@ -79,7 +79,12 @@ const runReview = async (flags: ReviewFlags): Promise<number> => {
       ...(await runFairnessReview(options, review)),
       archive: paths.archive,
     }),
-  );
+  ).catch((error: unknown) => {
+    if (!(error instanceof DataDirInUseError)) throw error;
+    throw new Error(
+      `${error.message}; stop \`audit-trail dev\` first (it runs this review itself every Monday)`,
+    );
+  });
   const files = {
     json: join(archive, recorded.keys.json),
     markdown: join(archive, recorded.keys.markdown),

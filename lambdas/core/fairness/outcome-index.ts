@@ -19,42 +19,59 @@ export const hash53 = (text: string): number => {
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 };
 
+/** Entries per chunk: appends fill fixed chunks, so growing never copies or doubles. */
+const CHUNK = 65_536;
+
 export class OutcomeIndex {
-  #keys = new Float64Array(1024);
-  #times = new Float64Array(1024);
-  #labels = new Uint8Array(1024);
+  #keyChunks: Float64Array[] = [];
+  #timeChunks: Float64Array[] = [];
+  #labelChunks: Uint8Array[] = [];
+  #keys = new Float64Array(0);
+  #labels = new Uint8Array(0);
   #matched = new Uint8Array(0);
   #size = 0;
+  #added = 0;
   #sealed = false;
 
   /** Outcomes added (before latest-per-decision). */
   get added(): number {
-    return this.#size;
+    return this.#added;
   }
 
   /** Adds one outcome; `observedAt` orders outcomes of one decision (ties: the later added). */
   add(decisionId: string, observedAt: number, positive: boolean): void {
     if (this.#sealed) throw new Error('OutcomeIndex: add after seal');
-    if (this.#size === this.#keys.length) this.#grow();
-    this.#keys[this.#size] = hash53(decisionId);
-    this.#times[this.#size] = Number.isNaN(observedAt) ? -Infinity : observedAt;
-    this.#labels[this.#size] = positive ? 1 : 0;
+    const at = this.#size % CHUNK;
+    if (at === 0) {
+      this.#keyChunks.push(new Float64Array(CHUNK));
+      this.#timeChunks.push(new Float64Array(CHUNK));
+      this.#labelChunks.push(new Uint8Array(CHUNK));
+    }
+    const last = this.#keyChunks.length - 1;
+    (this.#keyChunks[last] as Float64Array)[at] = hash53(decisionId);
+    (this.#timeChunks[last] as Float64Array)[at] = Number.isNaN(observedAt)
+      ? -Infinity
+      : observedAt;
+    (this.#labelChunks[last] as Uint8Array)[at] = positive ? 1 : 0;
     this.#size += 1;
+    this.#added += 1;
   }
 
   /** Sorts by decision, keeps the latest outcome of each; call once, before `lookup`. */
   seal(): void {
     const n = this.#size;
+    const keys = this.#concat(this.#keyChunks, new Float64Array(n));
+    const times = this.#concat(this.#timeChunks, new Float64Array(n));
+    const labels = this.#concat(this.#labelChunks, new Uint8Array(n));
     const order = new Uint32Array(n);
     for (let i = 0; i < n; i++) order[i] = i;
-    const keys = this.#keys;
-    const times = this.#times;
     order.sort(
       (a, b) =>
         (keys[a] as number) - (keys[b] as number) ||
         (times[a] as number) - (times[b] as number) ||
         a - b,
     );
+    // Latest per decision, written back over the sorted prefix of `keys` and `labels`.
     const outKeys = new Float64Array(n);
     const outLabels = new Uint8Array(n);
     let m = 0;
@@ -64,15 +81,26 @@ export class OutcomeIndex {
       // The last of a run of equal keys is the latest outcome.
       if (next !== undefined && keys[next] === keys[at]) continue;
       outKeys[m] = keys[at] as number;
-      outLabels[m] = this.#labels[at] as number;
+      outLabels[m] = labels[at] as number;
       m += 1;
     }
-    this.#keys = outKeys.slice(0, m);
-    this.#labels = outLabels.slice(0, m);
-    this.#times = new Float64Array(0);
+    this.#keys = outKeys.subarray(0, m);
+    this.#labels = outLabels.subarray(0, m);
     this.#matched = new Uint8Array(m);
     this.#size = m;
     this.#sealed = true;
+  }
+
+  /** Copies chunks into one array, releasing each chunk as it goes. */
+  #concat<T extends Float64Array | Uint8Array>(chunks: T[], into: T): T {
+    let offset = 0;
+    while (chunks.length > 0) {
+      const chunk = chunks.shift() as T;
+      const take = Math.min(CHUNK, into.length - offset);
+      into.set(chunk.subarray(0, take), offset);
+      offset += take;
+    }
+    return into;
   }
 
   /** Decisions with an outcome (after seal). */
@@ -113,18 +141,5 @@ export class OutcomeIndex {
       else high = mid - 1;
     }
     return -1;
-  }
-
-  #grow(): void {
-    const size = this.#keys.length * 2;
-    const keys = new Float64Array(size);
-    keys.set(this.#keys);
-    const times = new Float64Array(size);
-    times.set(this.#times);
-    const labels = new Uint8Array(size);
-    labels.set(this.#labels);
-    this.#keys = keys;
-    this.#times = times;
-    this.#labels = labels;
   }
 }
