@@ -4,10 +4,12 @@
  * Every field has a documented default; unknown or bad fields fail synth with an error
  * that names the field.
  */
+
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as z from 'zod';
 import { RECORD_KINDS, type RecordKind } from '#core/chain/record.ts';
+import { AuditTrailError } from '#core/errors.ts';
 import {
   DEFAULT_POSITIVE_DECISIONS,
   DEFAULT_POSITIVE_OUTCOMES,
@@ -17,7 +19,8 @@ import {
 import { loadPolicy } from '#core/policy/load-policy.ts';
 
 /** Raised when the configuration is missing, unreadable or invalid. */
-export class AuditTrailConfigError extends Error {
+export class AuditTrailConfigError extends AuditTrailError {
+  readonly code = 'audit_trail_config';
   override readonly name = 'AuditTrailConfigError';
 }
 

@@ -2,13 +2,16 @@
  * The one place an archive location given on the command line is resolved: a directory is
  * the local write-once archive; `s3://bucket/prefix` is the Object Lock bucket.
  */
+
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { openFileArchive } from '#adapters/local/file-archive.ts';
+import { AuditTrailError } from '#core/errors.ts';
 import type { ArchiveReader } from '#core/verify/verify-archive.ts';
 
 /** Raised for a location that is not a readable archive. */
-export class ArchiveLocationError extends Error {
+export class ArchiveLocationError extends AuditTrailError {
+  readonly code = 'archive_location';
   override readonly name = 'ArchiveLocationError';
 }
 

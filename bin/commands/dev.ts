@@ -1,7 +1,7 @@
 import { access, readFile } from 'node:fs/promises';
 import { type Command, InvalidArgumentError } from 'commander';
-import type { DevRuntime } from '#adapters/local/dev-runtime.ts';
-import type { RuntimePolicyEngine } from '#core/policy/create-engine.ts';
+import type { DevRuntime } from '#handlers/wiring/dev-runtime.ts';
+import type { RuntimePolicyEngine } from '#ports/policy-engine.ts';
 
 /** Defaults of `audit-trail dev`; flags win over the environment, which wins over these. */
 const DEV_DEFAULTS = {
@@ -108,7 +108,7 @@ const policyEngineFrom = async (
 const runDev = async (flags: DevFlags): Promise<void> => {
   const envPort = process.env.PORT;
   const [{ startDevRuntime }, { callGuardrail }] = await Promise.all([
-    import('#adapters/local/dev-runtime.ts'),
+    import('#handlers/wiring/dev-runtime.ts'),
     import('#core/policy/guardrail-call.ts'),
   ]);
   const { engine, source } = await policyEngineFrom(flags.policy ?? process.env.AUDIT_TRAIL_POLICY);

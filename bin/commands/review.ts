@@ -58,8 +58,9 @@ const parseCount = (text: string): number => {
 };
 
 const runReview = async (flags: ReviewFlags): Promise<number> => {
-  const [{ withDataDir, DataDirInUseError }, { createConsoleLog }] = await Promise.all([
-    import('#adapters/local/dev-runtime.ts'),
+  const [{ withDataDir }, { DataDirInUseError }, { createConsoleLog }] = await Promise.all([
+    import('#handlers/wiring/dev-runtime.ts'),
+    import('#adapters/local/data-dir-lock.ts'),
     import('#adapters/local/console-log.ts'),
   ]);
   const options: FairnessOptions = {
@@ -81,7 +82,7 @@ const runReview = async (flags: ReviewFlags): Promise<number> => {
     }),
   ).catch((error: unknown) => {
     if (!(error instanceof DataDirInUseError)) throw error;
-    throw new Error(
+    throw new DataDirInUseError(
       `${error.message}; stop \`audit-trail dev\` first (it runs this review itself every Monday)`,
     );
   });

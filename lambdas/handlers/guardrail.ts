@@ -7,6 +7,8 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import middy from '@middy/core';
 import { KinesisEnvelopes } from '#adapters/aws/kinesis-envelopes.ts';
+import { powertoolsLog } from '#adapters/aws/powertools-log.ts';
+import { callGuardrail } from '#core/policy/guardrail-call.ts';
 import { logger } from '#handlers/observability/logger.ts';
 import { tracer } from '#handlers/observability/tracer.ts';
 import { required } from '#handlers/wiring/config.ts';
@@ -19,6 +21,12 @@ const stream = new KinesisEnvelopes({
   stream: required(process.env, 'EVENT_STREAM'),
 });
 
-export const handler = middy(createGuardrail(engine, stream))
+export const handler = middy(
+  createGuardrail(
+    (payload, request) => callGuardrail(payload, request, engine),
+    stream,
+    powertoolsLog(logger),
+  ),
+)
   .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger));

@@ -13,6 +13,13 @@ export interface PolicyViolationAlert {
   readonly at: string;
 }
 
+/** The EventBridge event source and detail types of alerts on AWS (the alerts rule of
+ * lib/constructs/alerts.ts matches them). */
+export const ALERT_SOURCE = 'audit-trail';
+export const ALERT_DETAIL_TYPE = 'PolicyViolation';
+/** Detail type of fairness review alerts. */
+export const FAIRNESS_DETAIL_TYPE = 'FairnessReview';
+
 /** Raised by a fairness review whose thresholds were crossed (disparity, weekly rise). */
 export interface FairnessReviewAlert {
   readonly type: 'FairnessReview';

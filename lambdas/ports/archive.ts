@@ -1,5 +1,9 @@
 /** Raised when a write-once key already holds different bytes. */
-export class ArchiveConflictError extends Error {
+
+import { AuditTrailError } from '#core/errors.ts';
+
+export class ArchiveConflictError extends AuditTrailError {
+  readonly code = 'archive_conflict';
   override readonly name = 'ArchiveConflictError';
   readonly key: string;
   constructor(key: string) {

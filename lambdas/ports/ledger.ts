@@ -1,7 +1,9 @@
 import type { ChainHead, LedgerRecord } from '#core/chain/record.ts';
+import { AuditTrailError } from '#core/errors.ts';
 
 /** Raised when a conditional append finds the chain head moved (another writer won). */
-export class ChainConflictError extends Error {
+export class ChainConflictError extends AuditTrailError {
+  readonly code = 'chain_conflict';
   override readonly name = 'ChainConflictError';
   readonly chain: string;
   readonly expectedSeq: number;
@@ -13,7 +15,8 @@ export class ChainConflictError extends Error {
 }
 
 /** Raised when an append carries an event_id that is already recorded. */
-export class DuplicateEventError extends Error {
+export class DuplicateEventError extends AuditTrailError {
+  readonly code = 'duplicate_event';
   override readonly name = 'DuplicateEventError';
   readonly eventIds: readonly string[];
   constructor(eventIds: readonly string[]) {
@@ -61,3 +64,6 @@ export interface LedgerPort {
    * checkpoint_size). */
   setMeta(chain: string, meta: Partial<ChainMeta>): Promise<void>;
 }
+
+/** The ledger reads the API's lookup route needs. */
+export type RecordReader = Pick<LedgerPort, 'locate' | 'get'>;

@@ -11,11 +11,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import {
-  ALERT_DETAIL_TYPE,
-  ALERT_SOURCE,
-  FAIRNESS_DETAIL_TYPE,
-} from '#adapters/aws/eventbridge-alerts.ts';
+import { ALERT_DETAIL_TYPE, ALERT_SOURCE, FAIRNESS_DETAIL_TYPE } from '#ports/alerts.ts';
 import { rotatingKey } from './key-use.ts';
 
 export interface AlertsProps {

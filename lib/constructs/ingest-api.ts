@@ -14,6 +14,8 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { API_ERRORS, type ApiErrorCode } from '#core/api/answer.ts';
+import { API_ROUTES, EVENT_ROUTES, routeSpec } from '#core/api/routes.ts';
 import {
   batchJsonSchema,
   guardrailJsonSchema,
@@ -25,23 +27,27 @@ import { AuditFunction, acknowledgeGrantPolicy } from './audit-function.ts';
 import {
   acceptedResponseTemplate,
   batchResponseTemplate,
+  gatewayErrorTemplate,
+  methodNotAllowedTemplate,
   putRecordsTemplate,
   putRecordTemplate,
   streamErrorResponseTemplate,
+  streamFailureResponseTemplate,
 } from './ingest-mapping.ts';
 import type { LedgerTable } from './ledger-table.ts';
 
-/** The single-event ingest routes: path under the API root → route name in the envelope. */
-export const INGEST_ROUTES = [
-  { path: ['v1', 'audit', 'events'], route: 'audit_event' },
-  { path: ['v1', 'logs', 'decisions'], route: 'decision_log' },
-  { path: ['v1', 'logs'], route: 'log' },
-] as const;
-/** `POST /v1/outcomes`: an outcome is chained like an event, under its own model. */
-export const OUTCOME_PATH = ['v1', 'outcomes'] as const;
+/** A contract route's path under the API root, as API Gateway resource parts. */
+const pathParts = (path: string): string[] => path.split('/').filter((part) => part !== '');
+
+/** The single-event ingest routes (core/api/routes.ts): path parts → route name in the
+ * envelope. */
+export const INGEST_ROUTES = EVENT_ROUTES.map((route) => ({
+  path: pathParts(routeSpec(route).path),
+  route,
+}));
 /** API Gateway accepts `:` in a path part, so the batch route is `/v1/events:batch` as on
  * the local server. */
-export const BATCH_PATH = ['v1', 'events:batch'] as const;
+export const BATCH_PATH = pathParts(routeSpec('batch').path);
 export const STAGE_NAME = 'prod';
 
 export interface IngestApiProps {
@@ -83,19 +89,26 @@ export const ingestApiDefaults = {
   removalPolicy: RemovalPolicy.RETAIN,
 } as const;
 
-/** JSON bodies of API Gateway's own error answers, so clients always get JSON. */
-const GATEWAY_RESPONSES: readonly [apigw.ResponseType, string, string][] = [
-  [apigw.ResponseType.BAD_REQUEST_BODY, '400', 'invalid_request'],
-  [apigw.ResponseType.BAD_REQUEST_PARAMETERS, '400', 'invalid_request'],
-  [apigw.ResponseType.UNAUTHORIZED, '401', 'unauthorized'],
-  [apigw.ResponseType.ACCESS_DENIED, '403', 'forbidden'],
-  [apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, '404', 'not_found'],
-  [apigw.ResponseType.REQUEST_TOO_LARGE, '413', 'payload_too_large'],
-  [apigw.ResponseType.UNSUPPORTED_MEDIA_TYPE, '415', 'unsupported_media_type'],
-  [apigw.ResponseType.THROTTLED, '429', 'throttled'],
-  [apigw.ResponseType.QUOTA_EXCEEDED, '429', 'quota_exceeded'],
-  [apigw.ResponseType.DEFAULT_5XX, '503', 'unavailable'],
+/** API Gateway's own refusals as the contract's answers (core/api/answer.ts), so clients
+ * get the same JSON error bodies as from the local server. */
+export const GATEWAY_RESPONSES: readonly [apigw.ResponseType, ApiErrorCode][] = [
+  [apigw.ResponseType.BAD_REQUEST_BODY, 'invalid_request'],
+  [apigw.ResponseType.BAD_REQUEST_PARAMETERS, 'invalid_request'],
+  [apigw.ResponseType.UNAUTHORIZED, 'unauthorized'],
+  [apigw.ResponseType.ACCESS_DENIED, 'forbidden'],
+  [apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, 'not_found'],
+  [apigw.ResponseType.REQUEST_TOO_LARGE, 'payload_too_large'],
+  [apigw.ResponseType.UNSUPPORTED_MEDIA_TYPE, 'unsupported_media_type'],
+  [apigw.ResponseType.THROTTLED, 'throttled'],
+  [apigw.ResponseType.QUOTA_EXCEEDED, 'quota_exceeded'],
+  [apigw.ResponseType.DEFAULT_5XX, 'unavailable'],
 ];
+
+/** Headers of the gateway responses, as the contract's answers carry them. */
+const gatewayHeaders = (code: ApiErrorCode): Record<string, string> => ({
+  'cache-control': "'no-store'",
+  ...(code === 'unauthorized' ? { 'www-authenticate': "'Bearer'" } : {}),
+});
 
 export class IngestApi extends Construct {
   public readonly api: apigw.RestApi;
@@ -174,13 +187,12 @@ export class IngestApi extends Construct {
     });
     this.stage.node.addDependency(executionLogs);
 
-    for (const [type, statusCode, error] of GATEWAY_RESPONSES) {
+    for (const [type, code] of GATEWAY_RESPONSES) {
       this.api.addGatewayResponse(`Gateway${type.responseType}`, {
         type,
-        statusCode,
-        templates: {
-          'application/json': `{"error": "${error}", "message": $context.error.messageString, "detail": "$context.error.validationErrorString", "request_id": "$context.requestId"}`,
-        },
+        statusCode: String(API_ERRORS[code].status),
+        responseHeaders: gatewayHeaders(code),
+        templates: { 'application/json': gatewayErrorTemplate(code) },
       });
     }
 
@@ -291,48 +303,36 @@ export class IngestApi extends Construct {
             {
               selectionPattern: '5\\d{2}',
               statusCode: '503',
-              responseTemplates: {
-                'application/json':
-                  '{"error": "stream_unavailable", "request_id": "$context.requestId"}',
-              },
+              responseTemplates: { 'application/json': streamFailureResponseTemplate() },
             },
           ],
         },
       });
 
     const streamName = props.stream.streamName;
-    for (const { path, route } of INGEST_ROUTES) {
-      this.api.root
-        .resourceForPath(path.join('/'))
-        .addMethod(
-          'POST',
-          kinesisIntegration(
-            'PutRecord',
-            putRecordTemplate({ streamName, route, lanes: p.lanesPerChain }),
-            acceptedResponseTemplate(),
-          ),
-          methodOptions(eventModel),
-        );
-    }
+    // An outcome has its own model, and its event id is never its decision_id.
     const outcomeModel = this.api.addModel('OutcomeModel', {
       modelName: 'AuditTrailOutcome',
       contentType: 'application/json',
       schema: outcomeJsonSchema() as apigw.JsonSchema,
     });
-    this.api.root.resourceForPath(OUTCOME_PATH.join('/')).addMethod(
-      'POST',
-      kinesisIntegration(
-        'PutRecord',
-        putRecordTemplate({
-          streamName,
-          route: 'outcome',
-          lanes: p.lanesPerChain,
-          eventIdFields: ['event_id'],
-        }),
-        acceptedResponseTemplate(),
-      ),
-      methodOptions(outcomeModel),
-    );
+    for (const { path, route } of INGEST_ROUTES) {
+      const outcome = route === 'outcome';
+      this.api.root.resourceForPath(path.join('/')).addMethod(
+        'POST',
+        kinesisIntegration(
+          'PutRecord',
+          putRecordTemplate({
+            streamName,
+            route,
+            lanes: p.lanesPerChain,
+            ...(outcome ? { eventIdFields: ['event_id'] } : {}),
+          }),
+          acceptedResponseTemplate(),
+        ),
+        methodOptions(outcome ? outcomeModel : eventModel),
+      );
+    }
     this.api.root
       .resourceForPath(BATCH_PATH.join('/'))
       .addMethod(
@@ -396,6 +396,8 @@ export class IngestApi extends Construct {
       this.guardrailFunction = undefined;
     }
 
+    this.answerOtherMethods();
+
     // API keys and a usage plan (the authorizer hands API Gateway the presented key).
     this.apiKey = this.api.addApiKey('DefaultKey', {
       description: 'Audit trail: first API key (create more in the usage plan)',
@@ -408,6 +410,62 @@ export class IngestApi extends Construct {
     this.usagePlan.addApiKey(this.apiKey);
 
     acknowledgeApi(this.api);
+  }
+
+  /**
+   * A method a route's path does not take answers `405 {error: method_not_allowed}` with an
+   * `Allow` header, as on the local server (API Gateway alone would answer 404): an `ANY`
+   * mock on each route's resource, which API Gateway picks only when no own method fits.
+   */
+  private answerOtherMethods(): void {
+    const byPath = new Map<string, string[]>();
+    for (const route of API_ROUTES) {
+      if (route.runtimes !== 'both') continue;
+      if (route.name === 'guardrail' && this.guardrailFunction === undefined) continue;
+      byPath.set(route.path, [...(byPath.get(route.path) ?? []), route.method]);
+    }
+    for (const [path, methods] of byPath) {
+      const allow = methods.join(', ');
+      const headers = { allow: `'${allow}'`, 'cache-control': "'no-store'" };
+      const method = this.api.root.resourceForPath(path.slice(1)).addMethod(
+        'ANY',
+        new apigw.MockIntegration({
+          passthroughBehavior: apigw.PassthroughBehavior.WHEN_NO_MATCH,
+          requestTemplates: { 'application/json': '{"statusCode": 405}' },
+          integrationResponses: [
+            {
+              statusCode: '405',
+              responseParameters: Object.fromEntries(
+                Object.entries(headers).map(([name, value]) => [
+                  `method.response.header.${name}`,
+                  value,
+                ]),
+              ),
+              responseTemplates: {
+                'application/json': methodNotAllowedTemplate(allow),
+              },
+            },
+          ],
+        }),
+        {
+          authorizationType: apigw.AuthorizationType.NONE,
+          methodResponses: [
+            {
+              statusCode: '405',
+              responseParameters: Object.fromEntries(
+                Object.keys(headers).map((name) => [`method.response.header.${name}`, true]),
+              ),
+            },
+          ],
+        },
+      );
+      const reason =
+        'A mock that only answers 405 method_not_allowed for methods the route does not take: it reads no data and reaches no backend, so it needs no key.';
+      Validations.of(method).acknowledge(
+        { id: 'AwsSolutions-APIG4', reason },
+        { id: 'AwsSolutions-COG4', reason },
+      );
+    }
   }
 }
 

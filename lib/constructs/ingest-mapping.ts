@@ -9,6 +9,7 @@
  * processor decides it (normalise.ts). Request-template values reach the response template
  * through `$context.requestOverride.header` (the only state API Gateway carries across).
  */
+import { API_ERRORS, type ApiErrorCode } from '#core/api/answer.ts';
 import { CHAIN_KEY_FIELDS, DEFAULT_CHAIN_KEY } from '#core/events/chain-key.ts';
 
 export interface MappingOptions {
@@ -160,11 +161,13 @@ export function acceptedResponseTemplate(): string {
   ].join('\n');
 }
 
-/** 202 answer of a batch, per item in request order (PutRecords answers in order). */
+/** 202 answer of a batch, `{results}` per item in request order (PutRecords answers in
+ * order), as the contract's batch answer (core/api/ingest-batch.ts) but for the items'
+ * fields: API Gateway knows each item's request id, not its event id or chain. */
 export function batchResponseTemplate(): string {
   return [
     "#set($out = $input.path('$'))",
-    '{"request_id": "$context.requestId", "failed": $out.FailedRecordCount, "results": [',
+    '{"results": [',
     '#foreach($r in $out.Records)',
     '{"index": $foreach.index, "request_id": "$context.requestId:$foreach.index", #if("$!r.ErrorCode" == "")"status": "accepted"#else"status": "failed", "error": "' +
       jsonText('$r.ErrorCode') +
@@ -174,21 +177,59 @@ export function batchResponseTemplate(): string {
   ].join('\n');
 }
 
+/** A JSON string literal (quotes included) of a fixed text. */
+const literal = (text: string): string => JSON.stringify(text);
+
+/** The contract's error body `{error, message, problems?}` (core/api/answer.ts) as VTL;
+ * `message` and `problems` may be VTL expressions rendering JSON. */
+const errorBody = (error: string, message: string, problems?: string): string =>
+  `{"error": ${error}, "message": ${message}${problems === undefined ? '' : `, "problems": ${problems}`}}`;
+
+/**
+ * API Gateway's own refusal (a gateway response) as the contract's error body: the code's
+ * message, and for a request validation failure one problem carrying API Gateway's
+ * validation text (it names every offending field, though not as separate paths).
+ */
+export function gatewayErrorTemplate(code: ApiErrorCode): string {
+  const message = literal(API_ERRORS[code].message);
+  if (code !== 'invalid_request') return errorBody(literal(code), message);
+  return [
+    '#set($why = "$!context.error.validationErrorString")',
+    '#if($why == "")#set($why = "$!context.error.message")#end',
+    errorBody(literal(code), message, `[{"path": "", "message": "${jsonText('$why')}"}]`),
+  ].join('\n');
+}
+
+/** The 405 of a method a route does not take (the `ANY` mock of each route's resource). */
+export function methodNotAllowedTemplate(allow: string): string {
+  return errorBody(literal('method_not_allowed'), literal(`use ${allow}`));
+}
+
 /** Kinesis refused the put (HTTP 4xx): 413 over the record size, 429 when throttled,
- * else 503; the client may retry the last two. */
+ * else 503 `unavailable`; the client may retry the last two. The Kinesis error type is
+ * named in the message. */
 export function streamErrorResponseTemplate(): string {
+  const text = (code: ApiErrorCode) => API_ERRORS[code].message;
   return [
     '#set($type = "$!input.path(\'$.__type\')")',
     '#set($message = "$!input.path(\'$.message\')")',
     '#if($message.contains("1048576") || $message.contains("1MB") || $message.contains("1 MB"))',
-    '#set($context.responseOverride.status = 413)',
+    `#set($context.responseOverride.status = ${API_ERRORS.payload_too_large.status})`,
     '#set($error = "payload_too_large")',
+    `#set($text = "${text('payload_too_large')}")`,
     '#elseif($type.contains("ProvisionedThroughputExceeded") || $type.contains("Throttling") || $type.contains("LimitExceeded"))',
-    '#set($context.responseOverride.status = 429)',
+    `#set($context.responseOverride.status = ${API_ERRORS.throttled.status})`,
     '#set($error = "throttled")',
+    `#set($text = "${text('throttled')}")`,
     '#else',
-    '#set($error = "stream_unavailable")',
+    '#set($error = "unavailable")',
+    `#set($text = "${text('unavailable')}")`,
     '#end',
-    `{"error": "$error", "type": "${jsonText('$type')}", "request_id": "$context.requestId"}`,
+    errorBody('"$error"', `"\${text} (${jsonText('$type')})"`),
   ].join('\n');
+}
+
+/** Kinesis failed (HTTP 5xx): 503 `unavailable`, nothing was accepted. */
+export function streamFailureResponseTemplate(): string {
+  return errorBody(literal('unavailable'), literal(API_ERRORS.unavailable.message));
 }

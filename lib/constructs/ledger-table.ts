@@ -9,7 +9,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { META_KEY_PREFIX } from '#adapters/aws/dynamo-ledger.ts';
+import { META_KEY_PREFIX } from '#core/chain/ledger-keys.ts';
 import { KEY_USE_ACTIONS, rotatingKey } from './key-use.ts';
 
 export const LEDGER_INDEXES = {

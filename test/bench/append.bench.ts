@@ -17,10 +17,10 @@ import { openFileArchive } from '#adapters/local/file-archive.ts';
 import { openFileLedger } from '#adapters/local/file-ledger.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
 import { chainOf } from '#core/pipeline/chain-of.ts';
-import type { LogPort } from '#core/pipeline/deps.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
 import { passThroughPolicy } from '#core/policy/engine.ts';
 import { systemClock } from '#ports/clock.ts';
+import type { LogPort } from '#ports/log.ts';
 import { emptyHead, headAfter, recordsAfter } from '#test/unit/adapters/local/ledger-records.ts';
 
 const { values } = parseArgs({

@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { devPaths } from '#adapters/local/dev-runtime.ts';
 import type { FairnessReport } from '#core/fairness/report.ts';
+import { devPaths } from '#handlers/wiring/dev-runtime.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 import {
   readLedger,

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { devPaths } from '#adapters/local/dev-runtime.ts';
+import { devPaths } from '#handlers/wiring/dev-runtime.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 import { readLedger, waitForRecord } from './support/dev-harness.ts';
 import { type DevProcess, killDev, runCli, spawnDev } from './support/dev-process.ts';

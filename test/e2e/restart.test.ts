@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DataDirInUseError, devPaths } from '#adapters/local/dev-runtime.ts';
+import { DataDirInUseError } from '#adapters/local/data-dir-lock.ts';
+import { devPaths } from '#handlers/wiring/dev-runtime.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 import {
   readLedger,

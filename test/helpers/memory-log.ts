@@ -1,4 +1,4 @@
-import type { LogPort } from '#core/pipeline/deps.ts';
+import type { LogPort } from '#ports/log.ts';
 
 export interface LogLine {
   readonly level: 'info' | 'warn' | 'error';

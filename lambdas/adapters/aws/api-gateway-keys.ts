@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type APIGatewayClient, GetApiKeysCommand } from '@aws-sdk/client-api-gateway';
-import type { ApiKeyDirectory } from '#handlers/wiring/api-key-authorizer.ts';
+import type { ApiKeyDirectory } from '#ports/api-keys.ts';
 
 export interface ApiGatewayKeysOptions {
   readonly client: APIGatewayClient;

@@ -3,7 +3,7 @@ import {
   BedrockRuntimeClient,
   type GuardrailAssessment,
 } from '@aws-sdk/client-bedrock-runtime';
-import type { ManagedDetector, ManagedMatch } from '#core/policy/managed.ts';
+import type { ManagedDetector, ManagedMatch } from '#ports/managed-detector.ts';
 
 /** Bedrock content-filter and PII types under the entity names the built-in detectors use. */
 const ENTITY_NAMES: Readonly<Record<string, string>> = {

@@ -3,7 +3,7 @@ import {
   DetectPiiEntitiesCommand,
   type LanguageCode,
 } from '@aws-sdk/client-comprehend';
-import type { ManagedDetector, ManagedMatch } from '#core/policy/managed.ts';
+import type { ManagedDetector, ManagedMatch } from '#ports/managed-detector.ts';
 
 /** Comprehend PII types under the entity names the built-in detectors use. */
 const ENTITY_NAMES: Readonly<Record<string, string>> = {

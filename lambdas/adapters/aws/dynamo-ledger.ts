@@ -3,17 +3,20 @@ import {
   BatchGetItemCommand,
   type BatchGetItemCommandOutput,
   type CancellationReason,
+  ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
   QueryCommand,
   type QueryCommandOutput,
   ScanCommand,
+  TransactionCanceledException,
   type TransactWriteItem,
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { bodyKey } from '#core/archive/layout.ts';
 import { canonicalJson } from '#core/chain/canonical.ts';
+import { META_KEY_PREFIX } from '#core/chain/ledger-keys.ts';
 import {
   type BodyRef,
   type ChainHead,
@@ -24,7 +27,8 @@ import {
   type RecordKind,
   type RecordRef,
 } from '#core/chain/record.ts';
-import type { ArchivePort } from '#ports/archive.ts';
+import { AuditTrailError } from '#core/errors.ts';
+import type { BodyStore } from '#ports/body-store.ts';
 import {
   ChainConflictError,
   type ChainMeta,
@@ -71,11 +75,6 @@ export const RECORDS_PER_TRANSACTION = 49;
 /** TransactWriteItems takes at most 4 MB; keep clear of it. */
 const MAX_TRANSACTION_BYTES = 3_500_000;
 
-/** Where large bodies go: the S3 archive adapter (or any write-once store that names URIs). */
-export interface BodyStore extends Pick<ArchivePort, 'put'> {
-  uriOf(key: string): string;
-}
-
 export interface DynamoLedgerOptions {
   readonly client: DynamoDBClient;
   readonly table: string;
@@ -88,7 +87,8 @@ export interface DynamoLedgerOptions {
 }
 
 /** A body over the inline limit with no body store configured. */
-export class BodyTooLargeError extends Error {
+export class BodyTooLargeError extends AuditTrailError {
+  readonly code = 'body_too_large';
   override readonly name = 'BodyTooLargeError';
   readonly chain: string;
   readonly seq: number;
@@ -102,7 +102,8 @@ export class BodyTooLargeError extends Error {
 }
 
 /** A stored item that is not a well-formed record (hand-edited or foreign data). */
-export class MalformedItemError extends Error {
+export class MalformedItemError extends AuditTrailError {
+  readonly code = 'malformed_item';
   override readonly name = 'MalformedItemError';
 }
 
@@ -112,9 +113,6 @@ const S = (value: string): AttributeValue => ({ S: value });
 const N = (value: number): AttributeValue => ({ N: String(value) });
 const INDEX_SEQ = -1;
 const eventKey = (eventId: string): Item => ({ chain: S(`evt#${eventId}`), seq: N(INDEX_SEQ) });
-/** Partition-key prefix of the per-chain bookkeeping items, the only items anything but the
- * purge step may update (lib/constructs/ledger-table.ts grants and denies by it). */
-export const META_KEY_PREFIX = ' meta#';
 const metaKey = (chain: string): Item => ({
   chain: S(`${META_KEY_PREFIX}${chain}`),
   seq: N(INDEX_SEQ),
@@ -423,9 +421,8 @@ export class DynamoLedger implements LedgerPort {
   /** TransactionCanceledException → the port's errors. Item 0 is the head check (or meta
    * item); then record, index item, record, index item, … */
   #explain(error: unknown, head: ChainHead, run: readonly { record: LedgerRecord }[]): unknown {
-    if ((error as Error | null)?.name !== 'TransactionCanceledException') return error;
-    const reasons: readonly CancellationReason[] =
-      (error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
+    if (!(error instanceof TransactionCanceledException)) return error;
+    const reasons: readonly CancellationReason[] = error.CancellationReasons ?? [];
     const failed = (i: number) => reasons[i]?.Code === 'ConditionalCheckFailed';
     const duplicates = run.filter((_, i) => failed(2 + 2 * i)).map((r) => r.record.event_id);
     if (duplicates.length > 0) return new DuplicateEventError(duplicates);
@@ -588,7 +585,7 @@ export class DynamoLedger implements LedgerPort {
         }),
       );
     } catch (error) {
-      if ((error as Error | null)?.name !== 'ConditionalCheckFailedException') throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
 }

@@ -3,7 +3,14 @@ import {
   PutEventsCommand,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
-import type { Alert, AlertsPort } from '#ports/alerts.ts';
+import { AuditTrailError } from '#core/errors.ts';
+import {
+  ALERT_DETAIL_TYPE,
+  ALERT_SOURCE,
+  type Alert,
+  type AlertsPort,
+  FAIRNESS_DETAIL_TYPE,
+} from '#ports/alerts.ts';
 
 export interface EventBridgeAlertsOptions {
   readonly client: EventBridgeClient;
@@ -17,7 +24,8 @@ export interface EventBridgeAlertsOptions {
 }
 
 /** Some alerts could not be published after every retry (the processor redelivers). */
-export class AlertPublishError extends Error {
+export class AlertPublishError extends AuditTrailError {
+  readonly code = 'alert_publish';
   override readonly name = 'AlertPublishError';
   readonly eventIds: readonly string[];
   readonly errorCodes: readonly string[];
@@ -27,13 +35,6 @@ export class AlertPublishError extends Error {
     this.errorCodes = errorCodes;
   }
 }
-
-/** Source and detail type of the alert events (the stack's rule matches both:
- * lib/constructs/alerts.ts). */
-export const ALERT_SOURCE = 'audit-trail';
-export const ALERT_DETAIL_TYPE = 'PolicyViolation';
-/** Detail type of fairness review alerts. */
-export const FAIRNESS_DETAIL_TYPE = 'FairnessReview';
 
 /** PutEvents takes at most 10 entries per call. */
 export const ENTRIES_PER_CALL = 10;

@@ -1,6 +1,7 @@
 import { type KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
 import { chainOf } from '#core/pipeline/chain-of.ts';
+import type { EnvelopeSink } from '#ports/envelope-sink.ts';
 
 const encoder = new TextEncoder();
 
@@ -15,7 +16,7 @@ export interface KinesisEnvelopesOptions {
  * the envelope JSON as data, the chain as partition key, so one chain stays on one shard
  * and in order. Used by the guardrail Lambda to chain the calls it evaluated.
  */
-export class KinesisEnvelopes {
+export class KinesisEnvelopes implements EnvelopeSink {
   readonly #client: KinesisClient;
   readonly #stream: { StreamARN: string } | { StreamName: string };
 
@@ -26,13 +27,16 @@ export class KinesisEnvelopes {
       : { StreamName: options.stream };
   }
 
-  async put(envelope: IntakeEnvelope): Promise<void> {
-    await this.#client.send(
-      new PutRecordCommand({
-        ...this.#stream,
-        PartitionKey: chainOf(envelope),
-        Data: encoder.encode(JSON.stringify(envelope)),
-      }),
-    );
+  /** One PutRecord per envelope, in order (the guardrail publishes one at a time). */
+  async publish(envelopes: readonly IntakeEnvelope[]): Promise<void> {
+    for (const envelope of envelopes) {
+      await this.#client.send(
+        new PutRecordCommand({
+          ...this.#stream,
+          PartitionKey: chainOf(envelope),
+          Data: encoder.encode(JSON.stringify(envelope)),
+        }),
+      );
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { GetPublicKeyCommand, type KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { formatVerifierKey } from '#core/chain/note.ts';
+import { AuditTrailError } from '#core/errors.ts';
 import type { SignerPort } from '#ports/signer.ts';
 
 export interface KmsSignerOptions {
@@ -12,7 +13,8 @@ export interface KmsSignerOptions {
 }
 
 /** The KMS key cannot sign C2SP notes (not an Ed25519 signing key). */
-export class UnsupportedKeyError extends Error {
+export class UnsupportedKeyError extends AuditTrailError {
+  readonly code = 'unsupported_key';
   override readonly name = 'UnsupportedKeyError';
 }
 

@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { LogPort } from '#core/pipeline/deps.ts';
+import type { LogPort } from '#ports/log.ts';
 
 /** The core's LogPort over a Powertools Logger: fields become structured keys. */
 export const powertoolsLog = (logger: Logger): LogPort => ({

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import {
   GetObjectCommand,
   ListObjectsV2Command,
+  NoSuchKey,
+  NotFound,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -17,8 +19,9 @@ export interface S3ArchiveOptions {
 const statusOf = (error: unknown): number | undefined =>
   (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
 
+/** The SDK's modeled "no such key" classes, else a bare 404 (a HEAD has no error body). */
 const isMissing = (error: unknown): boolean =>
-  (error as Error | null)?.name === 'NoSuchKey' || statusOf(error) === 404;
+  error instanceof NoSuchKey || error instanceof NotFound || statusOf(error) === 404;
 
 /** 412: the key exists (IfNoneMatch); 409: a concurrent conditional write to the same key. */
 const isTaken = (error: unknown): boolean => {

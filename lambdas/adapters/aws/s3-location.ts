@@ -1,4 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
+import { AuditTrailError } from '#core/errors.ts';
 import { S3Archive } from './s3-archive.ts';
 
 /** A bucket and key prefix named by `s3://bucket[/prefix]`. */
@@ -8,7 +9,8 @@ export interface S3Location {
 }
 
 /** Raised for an `s3://` location without a valid bucket name. */
-export class S3LocationError extends Error {
+export class S3LocationError extends AuditTrailError {
+  readonly code = 's3_location';
   override readonly name = 'S3LocationError';
 }
 

@@ -1,4 +1,4 @@
-import type { LogPort } from '#core/pipeline/deps.ts';
+import type { LogPort } from '#ports/log.ts';
 
 /** Log levels in increasing severity. */
 export type LogLevel = 'info' | 'warn' | 'error';

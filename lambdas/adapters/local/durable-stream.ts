@@ -1,11 +1,13 @@
 import { mkdir } from 'node:fs/promises';
+import { AuditTrailError } from '#core/errors.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
-import type { LogPort } from '#core/pipeline/deps.ts';
 import type { EnvelopeOutcome } from '#core/pipeline/outcome.ts';
+import type { LogPort } from '#ports/log.ts';
 import { Wal, type WalEntry } from './wal.ts';
 
 /** Raised by `publish` once the stream is draining or closed. */
-export class StreamClosedError extends Error {
+export class StreamClosedError extends AuditTrailError {
+  readonly code = 'stream_closed';
   override readonly name = 'StreamClosedError';
   constructor() {
     super('the stream no longer accepts events');
@@ -13,7 +15,8 @@ export class StreamClosedError extends Error {
 }
 
 /** Raised by `publish` after a WAL write failed: durability can no longer be promised. */
-export class StreamFailedError extends Error {
+export class StreamFailedError extends AuditTrailError {
+  readonly code = 'stream_failed';
   override readonly name = 'StreamFailedError';
 }
 

@@ -2,6 +2,7 @@
  * The local default signer: an Ed25519 key kept in `<dir>/signing-key.pem` (PKCS#8, mode
  * 0600), created on first use.
  */
+
 import {
   createPrivateKey,
   createPublicKey,
@@ -14,6 +15,7 @@ import { link, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_LOG_NAME } from '#core/chain/checkpoint.ts';
 import { formatVerifierKey } from '#core/chain/note.ts';
+import { AuditTrailError } from '#core/errors.ts';
 import type { SignerPort } from '#ports/signer.ts';
 import { isErrnoCode, writeFileSynced } from './file-io.ts';
 
@@ -21,7 +23,8 @@ import { isErrnoCode, writeFileSynced } from './file-io.ts';
 export const SIGNING_KEY_FILE = 'signing-key.pem';
 
 /** Raised when the key file holds something other than an Ed25519 private key. */
-export class SigningKeyError extends Error {
+export class SigningKeyError extends AuditTrailError {
+  readonly code = 'signing_key';
   override readonly name = 'SigningKeyError';
 }
 

@@ -2,11 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { chmod, link, mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { AuditTrailError } from '#core/errors.ts';
 import { ArchiveConflictError, type ArchivePort, type PutOptions } from '#ports/archive.ts';
 import { fsyncDir, isErrnoCode, writeFileSynced } from './file-io.ts';
 
 /** Raised for a key that could escape the archive directory or is not a plain relative path. */
-export class InvalidArchiveKeyError extends Error {
+export class InvalidArchiveKeyError extends AuditTrailError {
+  readonly code = 'invalid_archive_key';
   override readonly name = 'InvalidArchiveKeyError';
   readonly key: string;
   constructor(key: string, reason: string) {
@@ -16,7 +18,8 @@ export class InvalidArchiveKeyError extends Error {
 }
 
 /** Raised when streaming a key that holds no object. */
-export class ArchiveObjectMissingError extends Error {
+export class ArchiveObjectMissingError extends AuditTrailError {
+  readonly code = 'archive_object_missing';
   override readonly name = 'ArchiveObjectMissingError';
   readonly key: string;
   constructor(key: string) {

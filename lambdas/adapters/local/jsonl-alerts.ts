@@ -1,7 +1,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { LogPort } from '#core/pipeline/deps.ts';
 import type { Alert, AlertsPort } from '#ports/alerts.ts';
+import type { LogPort } from '#ports/log.ts';
 
 export interface JsonlAlertsOptions {
   /** File the alerts are appended to, one JSON object per line. */

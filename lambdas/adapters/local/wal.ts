@@ -1,10 +1,12 @@
 import { type FileHandle, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { AuditTrailError } from '#core/errors.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
 import { fsyncDir, isErrnoCode, writeAll, writeFileSynced } from './file-io.ts';
 
 /** Raised at open when a WAL segment is damaged anywhere but at its torn tail. */
-export class WalCorruptError extends Error {
+export class WalCorruptError extends AuditTrailError {
+  readonly code = 'wal_corrupt';
   override readonly name = 'WalCorruptError';
 }
 

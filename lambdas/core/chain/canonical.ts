@@ -10,16 +10,21 @@
  * implementation. This is about four times faster than the package alone on 1 KB records,
  * and the unit tests check that both agree.
  */
+
 import canonicalize from 'canonicalize';
+import { AuditTrailError } from '#core/errors.ts';
 
 /** Raised for values JCS cannot represent: undefined, functions or symbols at the top level,
  * non-finite numbers, BigInt, lone surrogates, cycles. */
-export class CanonicalizationError extends Error {
+export class CanonicalizationError extends AuditTrailError {
+  readonly code = 'canonicalization';
   override readonly name = 'CanonicalizationError';
 }
 
 /** Thrown inside the fast path to hand the whole value to the reference implementation. */
-class Unusual extends Error {}
+class Unusual extends AuditTrailError {
+  readonly code = 'unusual_value';
+}
 const unusual = new Unusual();
 
 /** Deeper values are rare; the reference implementation takes them without recursion. */

@@ -4,7 +4,9 @@
  *
  *   <origin>\n<decimal tree size>\n<base64 root hash>\n[<extension line>\n]*
  */
+
 import { decodeBase64Strict, encodeBase64 } from '#core/chain/encoding.ts';
+import { AuditTrailError } from '#core/errors.ts';
 
 /** Default log name: the first part of every checkpoint origin. */
 export const DEFAULT_LOG_NAME = 'audit-trail.local';
@@ -22,7 +24,8 @@ export interface Checkpoint {
 }
 
 /** Raised for checkpoint text or fields that break the format. */
-export class CheckpointFormatError extends Error {
+export class CheckpointFormatError extends AuditTrailError {
+  readonly code = 'checkpoint_format';
   override readonly name = 'CheckpointFormatError';
 }
 

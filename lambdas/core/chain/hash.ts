@@ -11,9 +11,11 @@
  * a Merkle node. The body is committed only through body_hash, so purging body and salt
  * leaves every record hash, link and checkpoint valid.
  */
+
 import { createHash, hash as digest, randomBytes } from 'node:crypto';
 import { CanonicalizationError, canonicalJson, setMember } from '#core/chain/canonical.ts';
 import type { LedgerRecord, RecordEnvelope } from '#core/chain/record.ts';
+import { AuditTrailError } from '#core/errors.ts';
 
 /** Domain tag prepended to the canonical envelope before hashing. */
 export const RECORD_TAG = 'ai-audit-trail/record/v1\n';
@@ -28,12 +30,14 @@ export const SALT_RE = /^[0-9a-f]{32}$/;
 export const HASH_RE = /^[0-9a-f]{64}$/;
 
 /** Raised for a salt that is not 16 bytes of lowercase hex. */
-export class InvalidSaltError extends Error {
+export class InvalidSaltError extends AuditTrailError {
+  readonly code = 'invalid_salt';
   override readonly name = 'InvalidSaltError';
 }
 
 /** Raised for a record hash that is not 32 bytes of lowercase hex. */
-export class InvalidHashError extends Error {
+export class InvalidHashError extends AuditTrailError {
+  readonly code = 'invalid_hash';
   override readonly name = 'InvalidHashError';
 }
 

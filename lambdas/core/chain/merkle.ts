@@ -6,18 +6,22 @@
  * The leaf data of a record is its 32-byte hash (see `leafData` in hash.ts). Sizes and
  * indexes are plain numbers up to 2^53, so bit operations are written as arithmetic.
  */
+
 import { hash as digest } from 'node:crypto';
 import { HASH_RE, InvalidHashError } from '#core/chain/hash.ts';
+import { AuditTrailError } from '#core/errors.ts';
 
 const HASH_BYTES = 32;
 
 /** Raised for proof requests outside the tree (index ≥ size, size1 > size2, …). */
-export class ProofRangeError extends RangeError {
+export class ProofRangeError extends AuditTrailError {
+  readonly code = 'proof_range';
   override readonly name = 'ProofRangeError';
 }
 
 /** Raised when a stored frontier does not have the shape its size implies. */
-export class FrontierFormatError extends Error {
+export class FrontierFormatError extends AuditTrailError {
+  readonly code = 'frontier_format';
   override readonly name = 'FrontierFormatError';
 }
 

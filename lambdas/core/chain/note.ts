@@ -6,8 +6,10 @@
  * key id = first 4 bytes of SHA-256(name ‖ "\n" ‖ alg ‖ public key). Ed25519 (alg 0x01) is
  * verified here; other algorithms (a KMS signer's) parse, and verify elsewhere.
  */
+
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { decodeBase64Strict, encodeBase64 } from '#core/chain/encoding.ts';
+import { AuditTrailError } from '#core/errors.ts';
 import type { SignerPort } from '#ports/signer.ts';
 
 /** Signature algorithm byte of Ed25519 in signed notes. */
@@ -20,7 +22,8 @@ const MAX_SIGNATURES = 100;
 const SIG_PREFIX = '— ';
 
 /** Raised for a malformed note, signature line or verifier key. */
-export class NoteFormatError extends Error {
+export class NoteFormatError extends AuditTrailError {
+  readonly code = 'note_format';
   override readonly name = 'NoteFormatError';
 }
 

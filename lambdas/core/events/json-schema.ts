@@ -4,7 +4,9 @@
  * Schema draft-04: zod emits that target (`const` as `enum`, boolean `exclusiveMinimum`);
  * this file tidies the output and refuses any keyword draft-04 lacks.
  */
+
 import * as z from 'zod';
+import { AuditTrailError } from '#core/errors.ts';
 import { batchSchema, eventPayloadSchema, outcomeSchema } from '#core/events/schema.ts';
 import { guardrailRequestSchema } from './guardrail-request.ts';
 
@@ -12,7 +14,8 @@ import { guardrailRequestSchema } from './guardrail-request.ts';
 export const DRAFT_04 = 'http://json-schema.org/draft-04/schema#';
 
 /** A generated schema used a keyword API Gateway's draft-04 validator does not know. */
-export class UnsupportedJsonSchemaError extends Error {
+export class UnsupportedJsonSchemaError extends AuditTrailError {
+  readonly code = 'unsupported_json_schema';
   override readonly name = 'UnsupportedJsonSchemaError';
 }
 

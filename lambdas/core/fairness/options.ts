@@ -1,3 +1,4 @@
+import { FairnessSettingsError } from './errors.ts';
 import {
   DEFAULT_ALPHA,
   DEFAULT_MAX_EQUALIZED_ODDS_DIFFERENCE,
@@ -98,14 +99,14 @@ export const resolveOptions = (options: FairnessOptions): ResolvedOptions => ({
  */
 export const parseAttribute = (text: string): AttributeSpec => {
   const [path = '', edges] = text.split(':', 2);
-  if (path.trim() === '') throw new Error(`attribute "${text}": empty path`);
+  if (path.trim() === '') throw new FairnessSettingsError(`attribute "${text}": empty path`);
   if (edges === undefined) return { path };
   const buckets = edges.split(',').map(Number);
   if (
     buckets.some((b) => !Number.isFinite(b)) ||
     buckets.some((b, i) => i > 0 && b <= (buckets[i - 1] ?? b))
   ) {
-    throw new Error(`attribute "${text}": bucket edges must be ascending numbers`);
+    throw new FairnessSettingsError(`attribute "${text}": bucket edges must be ascending numbers`);
   }
   return { path, buckets };
 };

@@ -1,3 +1,5 @@
+import { FairnessReviewError } from './errors.ts';
+
 /**
  * The latest outcome per decision, held compactly so a review over a million decisions with
  * outcomes stays small: per outcome a 53-bit hash of the decision id (8 bytes), the time it
@@ -40,7 +42,7 @@ export class OutcomeIndex {
 
   /** Adds one outcome; `observedAt` orders outcomes of one decision (ties: the later added). */
   add(decisionId: string, observedAt: number, positive: boolean): void {
-    if (this.#sealed) throw new Error('OutcomeIndex: add after seal');
+    if (this.#sealed) throw new FairnessReviewError('OutcomeIndex: add after seal');
     const at = this.#size % CHUNK;
     if (at === 0) {
       this.#keyChunks.push(new Float64Array(CHUNK));
@@ -130,7 +132,7 @@ export class OutcomeIndex {
   }
 
   #find(key: number): number {
-    if (!this.#sealed) throw new Error('OutcomeIndex: lookup before seal');
+    if (!this.#sealed) throw new FairnessReviewError('OutcomeIndex: lookup before seal');
     let low = 0;
     let high = this.#size - 1;
     while (low <= high) {

@@ -3,6 +3,7 @@ import { fairnessReportKey } from '#core/archive/layout.ts';
 import { canonicalJson } from '#core/chain/canonical.ts';
 import { appendRecords, type RecordWriterDeps } from '#core/pipeline/append-records.ts';
 import type { AlertsPort, FairnessReviewAlert } from '#ports/alerts.ts';
+import { FairnessReviewError } from './errors.ts';
 import { renderHtml } from './render-html.ts';
 import { renderMarkdown } from './render-markdown.ts';
 import type { FairnessReport } from './report.ts';
@@ -80,7 +81,7 @@ export const recordFairnessReview = async (
   const appended = result.appended[0];
   const where = appended ?? result.alreadyRecorded.get(eventId);
   if (where === undefined)
-    throw new Error(`fairness review ${eventId} was neither appended nor found`);
+    throw new FairnessReviewError(`fairness review ${eventId} was neither appended nor found`);
   const alerted = appended !== undefined && report.alerts.length > 0;
   if (alerted) {
     const alert: FairnessReviewAlert = {

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { FairnessSettingsError } from './errors.ts';
 import type { FairnessOptions } from './options.ts';
 import { parseAttribute } from './options.ts';
 
@@ -21,7 +22,7 @@ export type ReviewSettings = z.infer<typeof reviewSettingsSchema>;
 export const parseReviewSettings = (json: string): ReviewSettings => {
   const parsed = reviewSettingsSchema.safeParse(JSON.parse(json));
   if (!parsed.success) {
-    throw new Error(
+    throw new FairnessSettingsError(
       `FAIRNESS_REVIEW: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
     );
   }

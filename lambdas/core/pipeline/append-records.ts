@@ -1,6 +1,6 @@
+import type { ProcessorDeps } from '#ports/pipeline-deps.ts';
 import { type AppendResult, appendToChain, type PendingRecord } from './append-chain.ts';
 import { archiveChain } from './archive-segments.ts';
-import type { ProcessorDeps } from './deps.ts';
 
 /** What writing the product's own records takes: a subset of the processor's deps. */
 export type RecordWriterDeps = Pick<ProcessorDeps, 'ledger' | 'archive' | 'clock' | 'retainUntil'>;

@@ -1,6 +1,7 @@
 import { segmentKey } from '#core/archive/layout.ts';
 import { formatRecordLine } from '#core/archive/record-line.ts';
 import type { LedgerRecord } from '#core/chain/record.ts';
+import { AuditTrailError } from '#core/errors.ts';
 import { ArchiveConflictError, type ArchivePort } from '#ports/archive.ts';
 import type { LedgerPort } from '#ports/ledger.ts';
 
@@ -15,7 +16,8 @@ export const segmentBytes = (records: readonly LedgerRecord[]): Uint8Array =>
   encoder.encode(records.map((r) => `${formatRecordLine(r)}\n`).join(''));
 
 /** The ledger could not produce a range it claims to hold: never archive a partial one. */
-export class LedgerGapError extends Error {
+export class LedgerGapError extends AuditTrailError {
+  readonly code = 'ledger_gap';
   override readonly name = 'LedgerGapError';
   constructor(chain: string, from: number, to: number, got: number) {
     super(`ledger returned ${got} records for ${chain} ${from}..${to}`);
@@ -23,7 +25,8 @@ export class LedgerGapError extends Error {
 }
 
 /** A segment key was taken but its object holds no readable last record. */
-export class SegmentUnreadableError extends Error {
+export class SegmentUnreadableError extends AuditTrailError {
+  readonly code = 'segment_unreadable';
   override readonly name = 'SegmentUnreadableError';
 }
 

@@ -9,7 +9,7 @@ import {
   leafHash,
 } from '#core/chain/merkle.ts';
 import { signNote } from '#core/chain/note.ts';
-import type { CheckpointDeps } from './deps.ts';
+import type { CheckpointDeps } from '#ports/pipeline-deps.ts';
 
 export interface CheckpointWritten {
   readonly chain: string;

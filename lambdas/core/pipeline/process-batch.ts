@@ -5,10 +5,10 @@ import type { IntakeEnvelope } from '#core/events/envelope.ts';
 import { normalise } from '#core/events/normalise.ts';
 import type { PolicyViolationAlert } from '#ports/alerts.ts';
 import type { EventLocation } from '#ports/ledger.ts';
+import type { ProcessorDeps } from '#ports/pipeline-deps.ts';
 import { appendToChain, type PendingRecord } from './append-chain.ts';
 import { archiveChain } from './archive-segments.ts';
 import { chainOf } from './chain-of.ts';
-import type { ProcessorDeps } from './deps.ts';
 import type { EnvelopeOutcome } from './outcome.ts';
 import { quarantine, rejectedEventId } from './rejection.ts';
 

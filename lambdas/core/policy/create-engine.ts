@@ -1,19 +1,14 @@
 import { createHmac } from 'node:crypto';
 import type { Finding, PolicyDecision, PolicyResult } from '#core/chain/record.ts';
 import type { NormalisedEvent } from '#core/events/event.ts';
+import type { ManagedDetector, ManagedDetectors, ManagedMatch } from '#ports/managed-detector.ts';
+import type { Inspection, PolicyEvaluation, RuntimePolicyEngine } from '#ports/policy-engine.ts';
 import type { AnyDetector } from './detector.ts';
 import { DETECTORS, isManagedDetectorId } from './detectors/registry.ts';
-import type { PolicyEngine, PolicyEvaluation } from './engine.ts';
-import {
-  MANAGED_PARAMS,
-  type ManagedDetector,
-  type ManagedDetectors,
-  ManagedDetectorUnavailableError,
-  type ManagedMatch,
-} from './managed.ts';
+import { MANAGED_PARAMS, ManagedDetectorUnavailableError } from './managed.ts';
 import { applyMasks, type Mask, maskedSnippet, mergeMasks } from './mask.ts';
 import { fieldMatcher } from './paths.ts';
-import { type Replacement, redactBody, replaceDeep, standsAlone } from './redact-body.ts';
+import { redactBody, replaceDeep, standsAlone } from './redact-body.ts';
 import type { Policy, PolicyRule } from './schema.ts';
 import { policyVersion } from './version.ts';
 
@@ -25,22 +20,8 @@ export interface PolicyEngineOptions {
   readonly managed?: ManagedDetectors;
 }
 
-/** What the policy found in one event's texts and body, before a body is built. */
-export interface Inspection {
-  readonly decision: PolicyDecision;
-  readonly findings: readonly Finding[];
-  /** Each inspected field's text with redacting detectors' spans replaced by `[ENTITY]`. */
-  readonly redacted: ReadonlyMap<string, { readonly original: string; readonly redacted: string }>;
-  /** Detected values with their labels, for replacing copies elsewhere in the body. */
-  readonly replacements: readonly Replacement[];
-}
-
-/** The policy engine: the processor's hook plus the lower-level inspection the guardrail uses. */
-export interface RuntimePolicyEngine extends PolicyEngine {
-  readonly policy: Policy;
-  /** Synchronous unless the policy selects managed detectors. */
-  inspect(event: NormalisedEvent): Inspection | Promise<Inspection>;
-}
+// The engine's port types, still importable from here where the policy code reads them.
+export type { Inspection, RuntimePolicyEngine } from '#ports/policy-engine.ts';
 
 interface CompiledRule {
   readonly rule: PolicyRule;

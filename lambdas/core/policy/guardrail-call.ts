@@ -1,7 +1,8 @@
+import { errorAnswer } from '#core/api/answer.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
 import { GUARDRAIL_ROUTE, guardrailRequestSchema } from '#core/events/guardrail-request.ts';
 import { problemsFromIssues } from '#core/events/issues.ts';
-import type { RuntimePolicyEngine } from './create-engine.ts';
+import type { RuntimePolicyEngine } from '#ports/policy-engine.ts';
 import { evaluateGuardrail } from './guardrail.ts';
 
 /** The answer to one guardrail call, and the evaluated event to put on the stream. */
@@ -25,7 +26,7 @@ export const callGuardrail = async (
   const parsed = guardrailRequestSchema.safeParse(payload);
   if (!parsed.success) {
     const problems = problemsFromIssues(parsed.error.issues, payload);
-    return { status: 400, body: { error: 'invalid_request', problems } };
+    return { status: 400, body: errorAnswer('invalid_request', undefined, problems).body };
   }
   const req = { ...parsed.data, event_id: parsed.data.event_id ?? request.request_id };
   const result = await evaluateGuardrail(req, engine);

@@ -1,6 +1,6 @@
 import type { Finding, PolicyDecision } from '#core/chain/record.ts';
 import { type GuardrailRequest, guardrailEvent } from '#core/events/guardrail-request.ts';
-import type { RuntimePolicyEngine } from './create-engine.ts';
+import type { RuntimePolicyEngine } from '#ports/policy-engine.ts';
 
 /** The guardrail's answer (the route adds `event_id`). */
 export interface GuardrailResult {

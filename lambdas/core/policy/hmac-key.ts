@@ -1,7 +1,9 @@
+import { AuditTrailError } from '#core/errors.ts';
 import type { Policy } from './schema.ts';
 
 /** Raised when the policy names an HMAC key variable that is unset or too short. */
-export class HmacKeyError extends Error {
+export class HmacKeyError extends AuditTrailError {
+  readonly code = 'hmac_key';
   override readonly name = 'HmacKeyError';
   readonly variable: string;
   constructor(variable: string) {

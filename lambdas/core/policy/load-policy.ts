@@ -1,5 +1,6 @@
 import { parse, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
+import { AuditTrailError } from '#core/errors.ts';
 import { formatPath } from '#core/events/problem.ts';
 import { DETECTORS, isManagedDetectorId, MANAGED_DETECTOR_IDS } from './detectors/registry.ts';
 import { MANAGED_PARAMS } from './managed.ts';
@@ -15,7 +16,8 @@ export interface PolicyIssue {
 }
 
 /** Raised by loadPolicy; the message names the file, rule, field and reason of each issue. */
-export class PolicyLoadError extends Error {
+export class PolicyLoadError extends AuditTrailError {
+  readonly code = 'policy_load';
   override readonly name = 'PolicyLoadError';
   readonly source: string;
   readonly issues: readonly PolicyIssue[];

@@ -1,31 +1,6 @@
 import * as z from 'zod';
+import { AuditTrailError } from '#core/errors.ts';
 import type { ManagedDetectorId } from './detectors/registry.ts';
-
-/** A managed detector's finding: a span where the service gives one, else the whole text. */
-export interface ManagedMatch {
-  readonly entity: string;
-  readonly start?: number;
-  readonly end?: number;
-  readonly score?: number;
-}
-
-/** Which side of the model a text is on, for services that treat them differently. */
-export type Direction = 'input' | 'output';
-
-/**
- * A detector backed by a managed service (Amazon Comprehend, Bedrock Guardrails), injected
- * by the deployment. Its parameters come from the rule, already validated.
- */
-export interface ManagedDetector {
-  detect(
-    text: string,
-    params: Readonly<Record<string, unknown>>,
-    direction: Direction,
-  ): Promise<readonly ManagedMatch[]>;
-}
-
-/** The managed detectors a deployment provides, by id. */
-export type ManagedDetectors = Readonly<Partial<Record<ManagedDetectorId, ManagedDetector>>>;
 
 /** Rule parameters of the managed detectors, validated at policy load. */
 export const MANAGED_PARAMS: Readonly<
@@ -46,7 +21,8 @@ export const MANAGED_PARAMS: Readonly<
 };
 
 /** Raised when a policy selects a managed detector the deployment did not provide. */
-export class ManagedDetectorUnavailableError extends Error {
+export class ManagedDetectorUnavailableError extends AuditTrailError {
+  readonly code = 'managed_detector_unavailable';
   override readonly name = 'ManagedDetectorUnavailableError';
   readonly detector: string;
   readonly ruleId: string;

@@ -3,9 +3,11 @@
  * verifies against a trusted key, and which name this chain and their own size, are handed
  * to the chain verifier; every other one is a fault.
  */
+
 import { checkpointsPrefix, keysPrefix, parseKey } from '#core/archive/layout.ts';
 import { isOriginOf, parseCheckpoint } from '#core/chain/checkpoint.ts';
 import { openNote, parseVerifierKey } from '#core/chain/note.ts';
+import { AuditTrailError } from '#core/errors.ts';
 import type { ArchivePort } from '#ports/archive.ts';
 import type { TrustedCheckpoint } from './chain-verifier.ts';
 import type { FaultLog } from './report.ts';
@@ -13,7 +15,8 @@ import type { FaultLog } from './report.ts';
 type Reader = Pick<ArchivePort, 'list' | 'get'>;
 
 /** Raised for a pinned key that is not a C2SP verifier key. */
-export class PinnedKeyError extends Error {
+export class PinnedKeyError extends AuditTrailError {
+  readonly code = 'pinned_key';
   override readonly name = 'PinnedKeyError';
 }
 

@@ -7,6 +7,7 @@
  * leaf ranges (RFC 9162 §2.1.3.1), each built with its own tree builder, so memory stays
  * flat however long the chain.
  */
+
 import { chainsPrefix, checkpointsPrefix, parseKey, segmentsPrefix } from '#core/archive/layout.ts';
 import { isOriginOf, parseCheckpoint } from '#core/chain/checkpoint.ts';
 import { decodeBase64Strict, encodeBase64 } from '#core/chain/encoding.ts';
@@ -19,6 +20,7 @@ import {
 } from '#core/chain/merkle.ts';
 import { openNote } from '#core/chain/note.ts';
 import type { LedgerRecord, RecordEnvelope } from '#core/chain/record.ts';
+import { AuditTrailError } from '#core/errors.ts';
 import { keyLabel, loadTrustedKeys } from './checkpoints.ts';
 import { LineSplitter } from './line-splitter.ts';
 import { MalformedLine, readRecordLine } from './read-record.ts';
@@ -45,7 +47,8 @@ export interface ProofFile {
 
 /** Raised when no proof can be built: unknown event, no covering checkpoint, or an archive
  * that does not match its own checkpoint. */
-export class ProofError extends Error {
+export class ProofError extends AuditTrailError {
+  readonly code = 'proof';
   override readonly name = 'ProofError';
 }
 

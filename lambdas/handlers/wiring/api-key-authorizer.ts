@@ -1,10 +1,6 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { presentedKey as keyFromHeaders } from '#core/events/api-key.ts';
-
-/** Which API keys exist and are enabled (API Gateway's own keys in AWS). */
-export interface ApiKeyDirectory {
-  isEnabled(key: string): Promise<boolean>;
-}
+import type { ApiKeyDirectory } from '#ports/api-keys.ts';
 
 /** The presented key by the core's rule (the local server's too), over API Gateway's
  * headers, whose names keep the client's case and whose values may carry spaces. */

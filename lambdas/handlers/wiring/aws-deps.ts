@@ -13,14 +13,15 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
-import { type BodyStore, DynamoLedger } from '#adapters/aws/dynamo-ledger.ts';
+import { DynamoLedger } from '#adapters/aws/dynamo-ledger.ts';
 import { KmsSigner } from '#adapters/aws/kms-signer.ts';
 import { powertoolsLog } from '#adapters/aws/powertools-log.ts';
 import { S3Archive } from '#adapters/aws/s3-archive.ts';
-import type { CheckpointDeps } from '#core/pipeline/deps.ts';
 import { logger } from '#handlers/observability/logger.ts';
 import { tracer } from '#handlers/observability/tracer.ts';
+import type { BodyStore } from '#ports/body-store.ts';
 import { systemClock } from '#ports/clock.ts';
+import type { CheckpointDeps } from '#ports/pipeline-deps.ts';
 import { type Env, optional, positiveInt, required, retainFor } from './config.ts';
 
 export const archiveFromEnv = (env: Env): S3Archive =>

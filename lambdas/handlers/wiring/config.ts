@@ -3,10 +3,13 @@
  * malformed variable fails the cold start loudly rather than the first request quietly.
  */
 
+import { AuditTrailError } from '#core/errors.ts';
+
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** Raised at cold start when a required variable is absent or empty. */
-export class MissingConfigError extends Error {
+export class MissingConfigError extends AuditTrailError {
+  readonly code = 'missing_config';
   override readonly name = 'MissingConfigError';
   readonly variable: string;
   constructor(variable: string) {
@@ -16,7 +19,8 @@ export class MissingConfigError extends Error {
 }
 
 /** Raised at cold start when a variable is present but unusable. */
-export class InvalidConfigError extends Error {
+export class InvalidConfigError extends AuditTrailError {
+  readonly code = 'invalid_config';
   override readonly name = 'InvalidConfigError';
   readonly variable: string;
   readonly expected: string;

@@ -5,9 +5,9 @@ import type {
   KinesisStreamRecord,
 } from 'aws-lambda';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
-import type { ProcessorDeps } from '#core/pipeline/deps.ts';
 import type { EnvelopeOutcome } from '#core/pipeline/outcome.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
+import type { ProcessorDeps } from '#ports/pipeline-deps.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 

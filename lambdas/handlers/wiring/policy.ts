@@ -16,13 +16,14 @@ import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { ComprehendClient } from '@aws-sdk/client-comprehend';
 import { createBedrockGuardrailDetector } from '#adapters/aws/bedrock-guardrail.ts';
 import { createComprehendPiiDetector } from '#adapters/aws/comprehend-pii.ts';
-import { createPolicyEngine, type RuntimePolicyEngine } from '#core/policy/create-engine.ts';
+import { createPolicyEngine } from '#core/policy/create-engine.ts';
 import { defaultPolicy } from '#core/policy/default-policy.ts';
 import { hmacKeyFromEnv } from '#core/policy/hmac-key.ts';
 import { loadPolicy } from '#core/policy/load-policy.ts';
-import type { ManagedDetectors } from '#core/policy/managed.ts';
 import type { Policy } from '#core/policy/schema.ts';
 import { tracer } from '#handlers/observability/tracer.ts';
+import type { ManagedDetectors } from '#ports/managed-detector.ts';
+import type { RuntimePolicyEngine } from '#ports/policy-engine.ts';
 import { type Env, optional, required } from './config.ts';
 
 const selects = (policy: Policy, detector: string): boolean =>

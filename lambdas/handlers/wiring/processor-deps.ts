@@ -9,10 +9,10 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { EventBridgeAlerts } from '#adapters/aws/eventbridge-alerts.ts';
 import { powertoolsLog } from '#adapters/aws/powertools-log.ts';
-import type { ProcessorDeps } from '#core/pipeline/deps.ts';
 import { logger } from '#handlers/observability/logger.ts';
 import { tracer } from '#handlers/observability/tracer.ts';
 import { systemClock } from '#ports/clock.ts';
+import type { ProcessorDeps } from '#ports/pipeline-deps.ts';
 import { archiveFromEnv, ledgerFromEnv } from './aws-deps.ts';
 import { type Env, positiveInt, required, retainFor } from './config.ts';
 import { runtimePolicyFromEnv } from './policy.ts';

@@ -1,10 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { type DevRuntimeOptions, devPaths, startDevRuntime } from '#adapters/local/dev-runtime.ts';
 import { openFileArchive } from '#adapters/local/file-archive.ts';
 import { openFileLedger } from '#adapters/local/file-ledger.ts';
 import type { LedgerRecord } from '#core/chain/record.ts';
 import type { VerifyReport } from '#core/verify/report.ts';
 import { verifyArchive } from '#core/verify/verify-archive.ts';
+import { type DevRuntimeOptions, devPaths, startDevRuntime } from '#handlers/wiring/dev-runtime.ts';
 import { collect } from '#test/helpers/collect.ts';
 import { silentLog } from '#test/helpers/silent-log.ts';
 import { bearer, call } from './http-client.ts';

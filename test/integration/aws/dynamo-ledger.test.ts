@@ -5,19 +5,19 @@ import {
   BodyTooLargeError,
   DynamoLedger,
   MAX_INLINE_BODY_BYTES,
-  META_KEY_PREFIX,
   RECORDS_PER_TRANSACTION,
 } from '#adapters/aws/dynamo-ledger.ts';
 import { S3Archive } from '#adapters/aws/s3-archive.ts';
 import { segmentKey } from '#core/archive/layout.ts';
 import { bodyHash, checkRecord, sealRecord } from '#core/chain/hash.ts';
+import { META_KEY_PREFIX } from '#core/chain/ledger-keys.ts';
 import { GENESIS_PREV, type LedgerRecord } from '#core/chain/record.ts';
 import { appendToChain, type PendingRecord } from '#core/pipeline/append-chain.ts';
-import type { ProcessorDeps } from '#core/pipeline/deps.ts';
 import type { EnvelopeOutcome } from '#core/pipeline/outcome.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
 import type { ArchivePort } from '#ports/archive.ts';
 import { ChainConflictError, DuplicateEventError, type LedgerPort } from '#ports/ledger.ts';
+import type { ProcessorDeps } from '#ports/pipeline-deps.ts';
 import { collect } from '#test/helpers/collect.ts';
 import {
   createLedgerTable,

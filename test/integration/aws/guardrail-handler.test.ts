@@ -7,6 +7,7 @@ import { S3Archive } from '#adapters/aws/s3-archive.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
 import { createPolicyEngine } from '#core/policy/create-engine.ts';
 import { DEFAULT_POLICY_YAML, defaultPolicy } from '#core/policy/default-policy.ts';
+import { callGuardrail } from '#core/policy/guardrail-call.ts';
 import { createGuardrail } from '#handlers/wiring/guardrail-api.ts';
 import { createProcessor } from '#handlers/wiring/kinesis-processor.ts';
 import {
@@ -15,6 +16,7 @@ import {
   startDynamoDbLocal,
 } from '#test/helpers/dynamodb-local.ts';
 import { type LocalS3, startS3rver } from '#test/helpers/s3rver.ts';
+import { silentLog } from '#test/helpers/silent-log.ts';
 import { lambdaContext } from '#test/unit/handlers/context.ts';
 import { kinesisEvent, kinesisRecord } from './kinesis.ts';
 import { processorDeps } from './support.ts';
@@ -45,6 +47,8 @@ const CARD = '4111 1111 1111 1111';
 const call = (body: unknown, requestId: string) => ({
   body: typeof body === 'string' ? body : JSON.stringify(body),
   isBase64Encoded: false,
+  headers: { 'Content-Type': 'application/json' },
+  pathParameters: null,
   requestContext: { requestId, requestTimeEpoch: Date.parse('2025-04-05T06:07:08.000Z') },
 });
 
@@ -58,9 +62,11 @@ describe('guardrail handler', () => {
       policy: engine,
     };
     const stream: IntakeEnvelope[] = [];
-    const guardrail = createGuardrail(engine, {
-      put: async (envelope) => void stream.push(envelope),
-    });
+    const guardrail = createGuardrail(
+      (payload, request) => callGuardrail(payload, request, engine),
+      { publish: async (envelopes) => void stream.push(...envelopes) },
+      silentLog,
+    );
 
     // Act
     const answer = await guardrail(

@@ -168,7 +168,10 @@ describe('processor handler (Kinesis → DynamoDB Local + s3rver)', () => {
     );
     const get = async (eventId: string | undefined) =>
       (await handler(
-        { pathParameters: eventId === undefined ? null : { event_id: eventId } } as never,
+        {
+          pathParameters: eventId === undefined ? null : { event_id: eventId },
+          requestContext: { requestId: 'req-q', requestTimeEpoch: 0 },
+        } as never,
         lambdaContext('query'),
       )) as APIGatewayProxyResult;
 
@@ -179,12 +182,15 @@ describe('processor handler (Kinesis → DynamoDB Local + s3rver)', () => {
 
     // Assess
     expect(found.statusCode).toBe(200);
-    const record = JSON.parse(found.body) as LedgerRecord;
+    const { record } = JSON.parse(found.body) as { record: LedgerRecord };
     expect(record).toEqual(await ledger().get('query', 0));
     expect(record).toMatchObject({ chain: 'query', seq: 0, event_id: 'q-1', kind: 'decision' });
-    expect(found.headers).toEqual({ 'content-type': 'application/json' });
+    expect(found.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8' });
     expect(missing.statusCode).toBe(404);
-    expect(JSON.parse(missing.body)).toEqual({ error: 'not_found', event_id: 'nope' });
+    expect(JSON.parse(missing.body)).toEqual({
+      error: 'not_found',
+      message: 'no record for this event id (yet)',
+    });
     expect(bad.statusCode).toBe(400);
   });
 });

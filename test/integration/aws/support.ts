@@ -2,11 +2,11 @@
 import { sealRecord } from '#core/chain/hash.ts';
 import { type ChainHead, GENESIS_PREV, type LedgerRecord } from '#core/chain/record.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
-import type { ProcessorDeps } from '#core/pipeline/deps.ts';
 import { passThroughPolicy } from '#core/policy/engine.ts';
 import type { AlertsPort, PolicyViolationAlert } from '#ports/alerts.ts';
 import type { ArchivePort } from '#ports/archive.ts';
 import type { LedgerPort } from '#ports/ledger.ts';
+import type { ProcessorDeps } from '#ports/pipeline-deps.ts';
 import { silentLog } from '#test/helpers/silent-log.ts';
 
 export const emptyHead = (chain: string): ChainHead => ({ chain, seq: -1, hash: GENESIS_PREV });

@@ -6,9 +6,9 @@ import { leafData } from '#core/chain/hash.ts';
 import { bytesEqual, leafHash, rootOf } from '#core/chain/merkle.ts';
 import { openNote } from '#core/chain/note.ts';
 import { checkpointChains } from '#core/pipeline/checkpoint.ts';
-import type { CheckpointDeps } from '#core/pipeline/deps.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
 import { verifyArchive } from '#core/verify/verify-archive.ts';
+import type { CheckpointDeps } from '#ports/pipeline-deps.ts';
 import { collect } from '#test/helpers/collect.ts';
 import { decision, envelope, type Harness, openHarness } from './harness.ts';
 

@@ -2,10 +2,10 @@ import { join } from 'node:path';
 import { openFileArchive } from '#adapters/local/file-archive.ts';
 import { openFileLedger } from '#adapters/local/file-ledger.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
-import type { ProcessorDeps } from '#core/pipeline/deps.ts';
-import type { PolicyEngine } from '#core/policy/engine.ts';
 import { passThroughPolicy } from '#core/policy/engine.ts';
 import type { PolicyViolationAlert } from '#ports/alerts.ts';
+import type { ProcessorDeps } from '#ports/pipeline-deps.ts';
+import type { PolicyEngine } from '#ports/policy-engine.ts';
 import { silentLog } from '#test/helpers/silent-log.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 

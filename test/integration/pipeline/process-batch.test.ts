@@ -3,8 +3,8 @@ import { parseKey } from '#core/archive/layout.ts';
 import { checkRecord } from '#core/chain/hash.ts';
 import { GENESIS_PREV, type LedgerRecord } from '#core/chain/record.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
-import type { PolicyEngine } from '#core/policy/engine.ts';
 import type { ArchivePort } from '#ports/archive.ts';
+import type { PolicyEngine } from '#ports/policy-engine.ts';
 import { collect } from '#test/helpers/collect.ts';
 import { decision, envelope, type Harness, openHarness } from './harness.ts';
 

@@ -6,10 +6,10 @@ import {
   strongestAction,
 } from '#core/policy/create-engine.ts';
 import { defaultPolicy } from '#core/policy/default-policy.ts';
-import type { PolicyEvaluation } from '#core/policy/engine.ts';
 import { HmacKeyError, hmacKeyFromEnv } from '#core/policy/hmac-key.ts';
 import { loadPolicy } from '#core/policy/load-policy.ts';
 import { ManagedDetectorUnavailableError } from '#core/policy/managed.ts';
+import type { PolicyEvaluation } from '#ports/policy-engine.ts';
 
 const CARD = '4111 1111 1111 1111';
 const SSN = '536-22-1234';

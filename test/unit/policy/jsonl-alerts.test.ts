@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createJsonlAlerts } from '#adapters/local/jsonl-alerts.ts';
-import type { LogPort } from '#core/pipeline/deps.ts';
 import type { PolicyViolationAlert } from '#ports/alerts.ts';
+import type { LogPort } from '#ports/log.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 
 const alertFactory = (event_id: string): PolicyViolationAlert => ({

@@ -1,8 +1,7 @@
-import type { RecordReader } from '#adapters/local/http/lookup-event.ts';
 import { startLocalApi } from '#adapters/local/http/server.ts';
 import type { LedgerRecord } from '#core/chain/record.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
-import type { EventLocation } from '#ports/ledger.ts';
+import type { EventLocation, RecordReader } from '#ports/ledger.ts';
 import { memoryLog } from '#test/helpers/memory-log.ts';
 
 /** A stream that keeps what it is given; `hold()` makes the next publishes wait. */

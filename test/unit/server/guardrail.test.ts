@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GuardrailEvaluator } from '#adapters/local/http/guardrail.ts';
 import { startLocalApi } from '#adapters/local/http/server.ts';
+import type { GuardrailEvaluator } from '#ports/guardrail.ts';
 import { bearer, postJson } from '#test/e2e/support/http-client.ts';
 import { silentLog } from '#test/helpers/silent-log.ts';
 import { fakeLedger, fakeStream, startTestApi } from './fakes.ts';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { AuditTrailError } from '#core/errors.ts';
 import { isErrnoCode, writeFileSynced } from '../file-io.ts';
 
 /** The API key a dev runtime uses, and where it came from. */
@@ -12,7 +13,8 @@ export interface ResolvedApiKey {
 }
 
 /** The key file exists but holds no usable key. */
-export class InvalidApiKeyFileError extends Error {
+export class InvalidApiKeyFileError extends AuditTrailError {
+  readonly code = 'invalid_api_key_file';
   override readonly name = 'InvalidApiKeyFileError';
 }
 

@@ -1,23 +1,13 @@
 import type { IncomingMessage } from 'node:http';
-import type { IntakeEnvelope } from '#core/events/envelope.ts';
-import type { Answer } from './responses.ts';
+import type { ApiAnswer } from '#core/api/answer.ts';
+import type { ApiRequest } from '#core/api/request.ts';
 
 /** What a route handler gets for one request. */
-export interface RequestContext {
+export interface RequestContext extends ApiRequest {
   readonly req: IncomingMessage;
   /** Path parameters, already URL-decoded (`event_id`). */
   readonly params: Readonly<Record<string, string>>;
-  /** Unique per request (a UUID); batch items get `<requestId>:<index>`. */
-  readonly requestId: string;
-  /** ISO 8601 UTC, when the request arrived. */
-  readonly receivedAt: string;
 }
 
-/** A route handler: answers, or throws an HttpError that becomes the answer. */
-export type Handler = (context: RequestContext) => Promise<Answer>;
-
-/** Where accepted envelopes go: the durable stream. `publish` resolves once they are on
- * disk (or on Kinesis), which is when the API may answer 202. */
-export interface EnvelopePublisher {
-  publish(envelopes: readonly IntakeEnvelope[]): Promise<void>;
-}
+/** A route handler: answers, or throws an ApiRefusal that becomes the answer. */
+export type Handler = (context: RequestContext) => Promise<ApiAnswer>;

@@ -1,12 +1,3 @@
-import { MAX_BATCH_EVENTS, MAX_EVENT_BYTES } from '#core/events/limits.ts';
-
-/**
- * Largest batch request body: 10 MiB, API Gateway's payload limit. 500 events of 1 MiB
- * each would be 500 MiB, far more than a server should hold for one request. (A single
- * event's body is limited by MAX_EVENT_BYTES from #core/events/limits.ts.)
- */
-export const MAX_BATCH_BODY_BYTES = Math.min(10 * 1_048_576, MAX_BATCH_EVENTS * MAX_EVENT_BYTES);
-
 /** Time allowed for a request's headers, then for the whole request (slow clients). */
 export const HEADERS_TIMEOUT_MS = 10_000;
 export const REQUEST_TIMEOUT_MS = 30_000;

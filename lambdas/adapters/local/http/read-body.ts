@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { BodyTooLargeError, RequestAbortedError } from './errors.ts';
+import { RequestTooLargeError } from '#core/api/refusal.ts';
+import { RequestAbortedError } from './errors.ts';
 
 /**
  * Reads a request body of at most `limit` bytes. A declared Content-Length over the limit is
@@ -9,7 +10,7 @@ import { BodyTooLargeError, RequestAbortedError } from './errors.ts';
 export const readBody = (req: IncomingMessage, limit: number): Promise<Buffer> => {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
-    return Promise.reject(new BodyTooLargeError(limit));
+    return Promise.reject(new RequestTooLargeError(limit));
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -24,7 +25,7 @@ export const readBody = (req: IncomingMessage, limit: number): Promise<Buffer> =
     };
     const onData = (chunk: Buffer): void => {
       size += chunk.byteLength;
-      if (size > limit) finish(new BodyTooLargeError(limit));
+      if (size > limit) finish(new RequestTooLargeError(limit));
       else chunks.push(chunk);
     };
     const onEnd = (): void => finish();

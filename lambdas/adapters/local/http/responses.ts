@@ -1,39 +1,13 @@
 import type { ServerResponse } from 'node:http';
-import type { Problem } from '#core/events/problem.ts';
+import { type ApiAnswer, answerHeaders, answerText } from '#core/api/answer.ts';
 
-/** What a route handler answers: a status and a JSON body. */
-export interface Answer {
-  readonly status: number;
-  readonly body: unknown;
-  readonly headers?: Readonly<Record<string, string>>;
-}
-
-/** The JSON error body every refusal uses: `{ error, message, problems? }`. */
-export interface ErrorBody {
-  readonly error: string;
-  readonly message: string;
-  readonly problems?: readonly Problem[];
-}
-
-/** Builds an error answer; `problems` lists every offending field when there are any. */
-export const errorAnswer = (
-  status: number,
-  error: string,
-  message: string,
-  problems?: readonly Problem[],
-): Answer => ({
-  status,
-  body: { error, message, ...(problems === undefined ? {} : { problems }) } satisfies ErrorBody,
-});
-
-/** Writes an answer as JSON, tagged with the request id. */
-export const sendAnswer = (res: ServerResponse, answer: Answer, requestId: string): void => {
-  const text = JSON.stringify(answer.body);
+/** Writes an answer with the contract's headers, tagged with the request id. */
+export const sendAnswer = (res: ServerResponse, answer: ApiAnswer, requestId: string): void => {
+  const text = answerText(answer);
   res.statusCode = answer.status;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
+  for (const [name, value] of Object.entries(answerHeaders(answer, requestId))) {
+    res.setHeader(name, value);
+  }
   res.setHeader('content-length', Buffer.byteLength(text));
-  res.setHeader('cache-control', 'no-store');
-  res.setHeader('x-request-id', requestId);
-  for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
   res.end(text);
 };

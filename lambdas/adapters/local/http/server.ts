@@ -1,11 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { LogPort } from '#core/pipeline/deps.ts';
+import type { ApiAnswer } from '#core/api/answer.ts';
+import { ApiRefusal } from '#core/api/refusal.ts';
+import {
+  badPathAnswer,
+  noRouteAnswer,
+  unauthorizedAnswer,
+  unavailableAnswer,
+  wrongMethodAnswer,
+} from '#core/api/refusals.ts';
+import { matchRoute, type RouteMatch } from '#core/api/routes.ts';
+import type { EnvelopeSink } from '#ports/envelope-sink.ts';
+import type { GuardrailEvaluator } from '#ports/guardrail.ts';
+import type { RecordReader } from '#ports/ledger.ts';
+import type { LogPort } from '#ports/log.ts';
 import { createKeyCheck } from './auth.ts';
-import { HttpError, RequestAbortedError } from './errors.ts';
-import type { GuardrailEvaluator } from './guardrail.ts';
-import type { EnvelopePublisher } from './handler.ts';
+import { RequestAbortedError } from './errors.ts';
 import {
   CLOSE_GRACE_MS,
   DISCARD_MAX_BYTES,
@@ -13,10 +24,9 @@ import {
   HEADERS_TIMEOUT_MS,
   REQUEST_TIMEOUT_MS,
 } from './limits.ts';
-import type { RecordReader } from './lookup-event.ts';
 import { discardRest } from './read-body.ts';
-import { type Answer, errorAnswer, sendAnswer } from './responses.ts';
-import { buildRoutes, matchRoute, type RouteMatch } from './routes.ts';
+import { sendAnswer } from './responses.ts';
+import { buildRoutes, type Route } from './routes.ts';
 
 /** What the local API is started with. */
 export interface LocalApiOptions {
@@ -24,7 +34,7 @@ export interface LocalApiOptions {
   /** 0 picks a free port; the chosen one is in `url`. */
   readonly port: number;
   readonly apiKey: string;
-  readonly stream: EnvelopePublisher;
+  readonly stream: EnvelopeSink;
   readonly ledger: RecordReader;
   readonly log: LogPort;
   /** Extra fields for `/healthz`, e.g. the stream's stats. */
@@ -63,7 +73,7 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const match = matchRoute(routes, req.method ?? '', path);
     const name = match.type === 'found' ? match.route.name : match.type;
-    let answer: Answer;
+    let answer: ApiAnswer;
     try {
       answer = await answerFor(match, req, requestId);
     } catch (error) {
@@ -86,35 +96,27 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
     });
   };
 
-  const answerFor = async (match: RouteMatch, req: IncomingMessage, id: string) => {
+  const answerFor = async (match: RouteMatch<Route>, req: IncomingMessage, id: string) => {
     switch (match.type) {
       case 'not_found':
-        return errorAnswer(404, 'not_found', 'no such route');
+        return noRouteAnswer();
       case 'bad_path':
-        return errorAnswer(400, 'invalid_request', 'malformed percent-encoding in the path');
-      case 'wrong_method': {
-        const allow = match.allow.join(', ');
-        return { ...errorAnswer(405, 'method_not_allowed', `use ${allow}`), headers: { allow } };
-      }
+        return badPathAnswer();
+      case 'wrong_method':
+        return wrongMethodAnswer(match.allow);
       case 'found': {
         const { route, params } = match;
-        if (route.auth && !isAuthorised(req.headers)) {
-          const message = 'send the API key in x-api-key or Authorization: Bearer <key>';
-          const headers = { 'www-authenticate': 'Bearer' };
-          return { ...errorAnswer(401, 'unauthorized', message), headers };
-        }
+        if (route.auth && !isAuthorised(req.headers)) return unauthorizedAnswer();
         return route.handle({ req, params, requestId: id, receivedAt: new Date().toISOString() });
       }
     }
   };
 
   /** Refusals become their answer; anything else is a server fault, logged without payload. */
-  const refusal = (error: unknown, requestId: string, route: string): Answer => {
-    if (error instanceof HttpError) {
-      return errorAnswer(error.status, error.code, error.message, error.problems);
-    }
+  const refusal = (error: unknown, requestId: string, route: string): ApiAnswer => {
+    if (error instanceof ApiRefusal) return error.answer();
     log.error('request failed', { request_id: requestId, route, error });
-    return errorAnswer(503, 'unavailable', 'the request could not be completed; retry later');
+    return unavailableAnswer();
   };
 
   await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,18 @@
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { createConsoleLog } from '#adapters/local/console-log.ts';
+import { lockDataDir } from '#adapters/local/data-dir-lock.ts';
+import {
+  type DurableStreamOptions,
+  type DurableStreamStats,
+  openDurableStream,
+} from '#adapters/local/durable-stream.ts';
+import { loadOrCreateEd25519Signer } from '#adapters/local/ed25519-signer.ts';
+import { openFileArchive } from '#adapters/local/file-archive.ts';
+import { openFileLedger } from '#adapters/local/file-ledger.ts';
+import { type ResolvedApiKey, resolveApiKey } from '#adapters/local/http/api-key.ts';
+import { startLocalApi } from '#adapters/local/http/server.ts';
+import { createJsonlAlerts } from '#adapters/local/jsonl-alerts.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
 import {
   DEFAULT_POSITIVE_DECISIONS,
@@ -10,26 +23,15 @@ import {
 import { previousWeek, type ReviewDeps, runFairnessReview } from '#core/fairness/run-review.ts';
 import { chainOf } from '#core/pipeline/chain-of.ts';
 import { checkpointChains } from '#core/pipeline/checkpoint.ts';
-import type { CheckpointDeps, LogPort, ProcessorDeps } from '#core/pipeline/deps.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
-import { type PolicyEngine, passThroughPolicy } from '#core/policy/engine.ts';
+import { passThroughPolicy } from '#core/policy/engine.ts';
 import type { AlertsPort } from '#ports/alerts.ts';
 import { systemClock } from '#ports/clock.ts';
+import type { GuardrailEvaluator } from '#ports/guardrail.ts';
 import type { LedgerPort } from '#ports/ledger.ts';
-import { createConsoleLog } from './console-log.ts';
-import {
-  type DurableStreamOptions,
-  type DurableStreamStats,
-  openDurableStream,
-} from './durable-stream.ts';
-import { loadOrCreateEd25519Signer } from './ed25519-signer.ts';
-import { openFileArchive } from './file-archive.ts';
-import { isErrnoCode } from './file-io.ts';
-import { openFileLedger } from './file-ledger.ts';
-import { type ResolvedApiKey, resolveApiKey } from './http/api-key.ts';
-import type { GuardrailEvaluator } from './http/guardrail.ts';
-import { startLocalApi } from './http/server.ts';
-import { createJsonlAlerts } from './jsonl-alerts.ts';
+import type { LogPort } from '#ports/log.ts';
+import type { CheckpointDeps, ProcessorDeps } from '#ports/pipeline-deps.ts';
+import type { PolicyEngine } from '#ports/policy-engine.ts';
 
 /** Where a dev runtime keeps its state, under one data directory. */
 export interface DevPaths {
@@ -317,44 +319,4 @@ export const withDataDir = async <T>(
   } finally {
     await unlock();
   }
-};
-
-/** Another live process (or this one) runs on the data directory. */
-export class DataDirInUseError extends Error {
-  override readonly name = 'DataDirInUseError';
-}
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return isErrnoCode(error, 'EPERM');
-  }
-};
-
-/**
- * Takes the data directory for this process: two writers on one ledger would corrupt it.
- * The lock file holds the owner's pid; a lock whose process is gone (kill -9) is taken
- * over. Answers the function that releases it.
- */
-const lockDataDir = async (file: string): Promise<() => Promise<void>> => {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const handle = await open(file, 'wx', 0o600);
-      await handle.writeFile(`${process.pid}\n`);
-      await handle.close();
-      return () => rm(file, { force: true });
-    } catch (error) {
-      if (!isErrnoCode(error, 'EEXIST')) throw error;
-    }
-    const owner = Number((await readFile(file, 'utf8').catch(() => '')).trim());
-    if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
-      throw new DataDirInUseError(
-        `${dirname(file)} is in use by process ${owner} (if it is not an audit-trail, delete ${file})`,
-      );
-    }
-    await rm(file, { force: true });
-  }
-  throw new DataDirInUseError(`could not lock ${dirname(file)}`);
 };

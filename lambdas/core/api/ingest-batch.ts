@@ -1,15 +1,22 @@
 import { parseBatch } from '#core/events/batch.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
-import { MAX_EVENT_BYTES } from '#core/events/limits.ts';
+import { MAX_BATCH_EVENTS, MAX_EVENT_BYTES } from '#core/events/limits.ts';
 import { type NormaliseResult, normalise } from '#core/events/normalise.ts';
 import { type Problem, prefixProblems } from '#core/events/problem.ts';
 import { chainOf } from '#core/pipeline/chain-of.ts';
-import type { EnvelopePublisher, Handler } from './handler.ts';
-import { MAX_BATCH_BODY_BYTES } from './limits.ts';
-import { invalidRequest, readJson } from './read-json.ts';
+import type { EnvelopeSink } from '#ports/envelope-sink.ts';
+import type { ApiAnswer } from './answer.ts';
+import { invalidRequest } from './refusal.ts';
+import { type ApiRequest, envelopeOf } from './request.ts';
 
 /** The route name batch items carry in their envelopes. */
 export const BATCH_ROUTE = 'batch';
+
+/**
+ * Largest batch request body: 10 MiB, API Gateway's payload limit. 500 events of 1 MiB
+ * each would be 500 MiB, far more than a server should hold for one request.
+ */
+export const BATCH_BODY_LIMIT = Math.min(10 * 1_048_576, MAX_BATCH_EVENTS * MAX_EVENT_BYTES);
 
 /** One item of the batch answer, in request order. */
 export type BatchItemResult =
@@ -27,39 +34,30 @@ export type BatchItemResult =
  * are invalid: 202 `{ results }`. Only when no item is valid is the answer 400, with every
  * item's problems under `events[i]`. Item i's request id is `<request id>:<i>`.
  */
-export const ingestBatch =
-  (stream: EnvelopePublisher): Handler =>
-  async ({ req, requestId, receivedAt }) => {
-    const batch = parseBatch(await readJson(req, MAX_BATCH_BODY_BYTES));
-    if (!batch.ok) throw invalidRequest(batch.problems);
-    const envelopes: IntakeEnvelope[] = [];
-    const results = batch.events.map((payload, index): BatchItemResult => {
-      const envelope: IntakeEnvelope = {
-        v: 1,
-        route: BATCH_ROUTE,
-        request_id: `${requestId}:${index}`,
-        received_at: receivedAt,
-        payload,
-      };
-      const result = checkItem(envelope);
-      if (!result.ok) {
-        const problems = prefixProblems(`events[${index}]`, result.problems);
-        return { index, status: 'invalid', problems };
-      }
-      envelopes.push(envelope);
-      return {
-        index,
-        event_id: result.event.event_id,
-        chain: chainOf(envelope),
-        status: 'accepted',
-      };
-    });
-    if (envelopes.length === 0) {
-      throw invalidRequest(results.flatMap((r) => (r.status === 'invalid' ? r.problems : [])));
+export const acceptBatch = async (
+  body: unknown,
+  request: ApiRequest,
+  sink: EnvelopeSink,
+): Promise<ApiAnswer> => {
+  const batch = parseBatch(body);
+  if (!batch.ok) throw invalidRequest(batch.problems);
+  const envelopes: IntakeEnvelope[] = [];
+  const results = batch.events.map((payload, index): BatchItemResult => {
+    const envelope = envelopeOf(BATCH_ROUTE, request, payload, `${request.requestId}:${index}`);
+    const result = checkItem(envelope);
+    if (!result.ok) {
+      const problems = prefixProblems(`events[${index}]`, result.problems);
+      return { index, status: 'invalid', problems };
     }
-    await stream.publish(envelopes);
-    return { status: 202, body: { results } };
-  };
+    envelopes.push(envelope);
+    return { index, event_id: result.event.event_id, chain: chainOf(envelope), status: 'accepted' };
+  });
+  if (envelopes.length === 0) {
+    throw invalidRequest(results.flatMap((r) => (r.status === 'invalid' ? r.problems : [])));
+  }
+  await sink.publish(envelopes);
+  return { status: 202, body: { results } };
+};
 
 /** An item obeys the single-event size limit (measured as compact JSON) and the schema. */
 const checkItem = (envelope: IntakeEnvelope): NormaliseResult => {

@@ -1,16 +1,10 @@
-import type { PolicyEngine } from '#core/policy/engine.ts';
 import type { AlertsPort } from '#ports/alerts.ts';
 import type { ArchivePort } from '#ports/archive.ts';
 import type { ClockPort } from '#ports/clock.ts';
 import type { LedgerPort } from '#ports/ledger.ts';
+import type { LogPort } from '#ports/log.ts';
+import type { PolicyEngine } from '#ports/policy-engine.ts';
 import type { SignerPort } from '#ports/signer.ts';
-
-/** Minimal structured logger: Powertools Logger in Lambda, a JSON console logger locally. */
-export interface LogPort {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
 
 /** Everything the processor needs; the Lambda handler and the local server pass adapters. */
 export interface ProcessorDeps {

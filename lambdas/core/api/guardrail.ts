@@ -1,0 +1,29 @@
+import { MAX_EVENT_BYTES } from '#core/events/limits.ts';
+import type { EnvelopeSink } from '#ports/envelope-sink.ts';
+import type { GuardrailEvaluator } from '#ports/guardrail.ts';
+import type { ApiAnswer } from './answer.ts';
+import type { ApiRequest } from './request.ts';
+
+/** The largest guardrail request body: as one event. */
+export const GUARDRAIL_BODY_LIMIT = MAX_EVENT_BYTES;
+
+/**
+ * `POST /v1/guardrails/evaluate`: validates and evaluates the call against the policy,
+ * puts the evaluated event on the stream (so it is chained like any other, under the
+ * client's event id or the request id) and only then answers `{decision, findings,
+ * redacted_text, policy_version, event_id}`. A failed put fails the call (503): an answer
+ * is never given for a call that will not be in the audit trail.
+ */
+export const answerGuardrail = async (
+  payload: unknown,
+  request: ApiRequest,
+  evaluate: GuardrailEvaluator,
+  sink: EnvelopeSink,
+): Promise<ApiAnswer> => {
+  const outcome = await evaluate(payload, {
+    request_id: request.requestId,
+    received_at: request.receivedAt,
+  });
+  if (outcome.envelope !== undefined) await sink.publish([outcome.envelope]);
+  return { status: outcome.status, body: outcome.body };
+};

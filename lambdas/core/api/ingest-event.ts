@@ -1,0 +1,40 @@
+import { MAX_EVENT_BYTES } from '#core/events/limits.ts';
+import { normalise } from '#core/events/normalise.ts';
+import { chainOf } from '#core/pipeline/chain-of.ts';
+import type { EnvelopeSink } from '#ports/envelope-sink.ts';
+import type { ApiAnswer } from './answer.ts';
+import { invalidRequest } from './refusal.ts';
+import { type ApiRequest, envelopeOf } from './request.ts';
+
+/** The largest body of a single-event route. */
+export const EVENT_BODY_LIMIT = MAX_EVENT_BYTES;
+
+/** The 202 answer for one accepted event. */
+export interface AcceptedEvent {
+  readonly event_id: string;
+  readonly chain: string;
+  readonly status: 'accepted';
+}
+
+/**
+ * `POST /v1/audit/events`, `/v1/logs/decisions`, `/v1/logs`: one event per request,
+ * validated with the intake schema, answered 202 only once it is durable. `route` is
+ * written into the envelope (`audit_event`, `decision_log`, `log`).
+ */
+export const acceptEvent = async (
+  route: string,
+  payload: unknown,
+  request: ApiRequest,
+  sink: EnvelopeSink,
+): Promise<ApiAnswer> => {
+  const envelope = envelopeOf(route, request, payload);
+  const result = normalise(envelope);
+  if (!result.ok) throw invalidRequest(result.problems);
+  await sink.publish([envelope]);
+  const body: AcceptedEvent = {
+    event_id: result.event.event_id,
+    chain: chainOf(envelope),
+    status: 'accepted',
+  };
+  return { status: 202, body };
+};

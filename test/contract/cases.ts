@@ -1,0 +1,244 @@
+/**
+ * The API contract as cases: each is sent, unchanged, to the local server and to the
+ * deployed API (played in-process, aws-gateway.ts), and must get the same answer. `doc`
+ * names the row of docs/API.md the case exercises (a route, or an error status), so the
+ * documentation is checked against the cases (api-doc.test.ts).
+ */
+import { expect } from 'vitest';
+import { API_ERRORS, type ApiErrorCode } from '#core/api/answer.ts';
+import { NO_RECORD_MESSAGE } from '#core/api/lookup-event.ts';
+import type { LedgerRecord } from '#core/chain/record.ts';
+import type { ContractRequest } from './runtime.ts';
+
+export const API_KEY = 'contract-key-0123456789abcdef';
+const json = { 'content-type': 'application/json' };
+const auth = { ...json, 'x-api-key': API_KEY };
+
+/** The one record the ledger holds. */
+export const KNOWN_RECORD = {
+  chain: 'loans',
+  seq: 0,
+  kind: 'decision',
+  event_id: 'known-1',
+  ingested_at: '2025-01-01T00:00:00.000Z',
+  body_hash: 'a'.repeat(64),
+  body: { decision_id: 'known-1', application_id: 'loans', output: { decision: 'approve' } },
+  policy: { version: 'v', decision: 'pass', findings: [] },
+  prev: '0'.repeat(64),
+  hash: 'b'.repeat(64),
+} as unknown as LedgerRecord;
+
+export interface ContractCase {
+  readonly name: string;
+  /** The docs/API.md row: a route (`POST /v1/logs`) or an error status (`401`). */
+  readonly doc: string;
+  readonly request: ContractRequest;
+  readonly status: number;
+  /** The error code of a refusal (also checked in the body). */
+  readonly error?: ApiErrorCode;
+  /** The whole answer body (asymmetric matchers allowed). */
+  readonly body: unknown;
+  /** Headers the answer must carry (besides a JSON content type). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Route and payload of each envelope the case puts on the stream. */
+  readonly published?: readonly { readonly route: string; readonly payload: unknown }[];
+}
+
+const post = (path: string, body: unknown, headers: Record<string, string> = auth) => ({
+  method: 'POST',
+  path,
+  headers,
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+});
+
+const event = (id: string) => ({
+  event_id: id,
+  application_id: 'loans',
+  decision_id: undefined,
+  output: { decision: 'approve', reason: 'score above threshold' },
+});
+
+const outcomeOf = (decisionId: string) => ({
+  event_id: `out-${decisionId}`,
+  decision_id: decisionId,
+  outcome: 'repaid',
+  observed_at: '2026-12-01T00:00:00Z',
+  application_id: 'loans',
+});
+
+const refusal = (error: keyof typeof API_ERRORS, message: unknown = API_ERRORS[error].message) => ({
+  error,
+  message,
+});
+const withProblems = (error: keyof typeof API_ERRORS) => ({
+  ...refusal(error, expect.any(String)),
+  problems: expect.arrayContaining([
+    expect.objectContaining({ path: expect.any(String), message: expect.any(String) }),
+  ]),
+});
+
+export const CONTRACT_CASES: readonly ContractCase[] = [
+  ...(
+    [
+      ['audit_event', '/v1/audit/events'],
+      ['decision_log', '/v1/logs/decisions'],
+      ['log', '/v1/logs'],
+    ] as const
+  ).map(
+    ([route, path]): ContractCase => ({
+      name: `accepts one event on ${path}`,
+      doc: `POST ${path}`,
+      request: post(path, event(`${route}-1`)),
+      status: 202,
+      body: { event_id: `${route}-1`, chain: 'loans', status: 'accepted' },
+      published: [{ route, payload: JSON.parse(JSON.stringify(event(`${route}-1`))) }],
+    }),
+  ),
+  {
+    name: 'accepts an outcome, named by its own event_id, not its decision_id',
+    doc: 'POST /v1/outcomes',
+    request: post('/v1/outcomes', outcomeOf('dec-1')),
+    status: 202,
+    body: { event_id: 'out-dec-1', chain: 'loans', status: 'accepted' },
+    published: [{ route: 'outcome', payload: outcomeOf('dec-1') }],
+  },
+  {
+    name: 'takes the key as Authorization: Bearer too',
+    doc: 'POST /v1/logs',
+    request: post('/v1/logs', event('bearer-1'), { ...json, authorization: `Bearer ${API_KEY}` }),
+    status: 202,
+    body: { event_id: 'bearer-1', chain: 'loans', status: 'accepted' },
+    published: [{ route: 'log', payload: JSON.parse(JSON.stringify(event('bearer-1'))) }],
+  },
+  {
+    name: 'accepts a batch, answering each item in order',
+    doc: 'POST /v1/events:batch',
+    request: post('/v1/events:batch', { events: [event('b-0'), event('b-1')] }),
+    status: 202,
+    body: {
+      results: [
+        expect.objectContaining({ index: 0, status: 'accepted' }),
+        expect.objectContaining({ index: 1, status: 'accepted' }),
+      ],
+    },
+    published: [
+      { route: 'batch', payload: JSON.parse(JSON.stringify(event('b-0'))) },
+      { route: 'batch', payload: JSON.parse(JSON.stringify(event('b-1'))) },
+    ],
+  },
+  {
+    name: 'answers a recorded event with {record}',
+    doc: 'GET /v1/events/{event_id}',
+    request: { method: 'GET', path: '/v1/events/known-1', headers: auth },
+    status: 200,
+    body: { record: KNOWN_RECORD },
+  },
+  {
+    name: 'answers 404 {error, message} for an event with no record',
+    doc: '404',
+    request: { method: 'GET', path: '/v1/events/unknown-1', headers: auth },
+    status: 404,
+    error: 'not_found',
+    body: refusal('not_found', NO_RECORD_MESSAGE),
+  },
+  {
+    name: 'evaluates a guardrail call and chains it',
+    doc: 'POST /v1/guardrails/evaluate',
+    request: post('/v1/guardrails/evaluate', {
+      text: 'hello there',
+      direction: 'input',
+      event_id: 'g-1',
+    }),
+    status: 200,
+    body: {
+      decision: 'pass',
+      findings: [],
+      redacted_text: 'hello there',
+      policy_version: expect.any(String),
+      event_id: 'g-1',
+    },
+    published: [
+      {
+        route: 'guardrail',
+        payload: expect.objectContaining({ text: 'hello there', event_id: 'g-1' }),
+      },
+    ],
+  },
+  {
+    name: 'refuses a guardrail call with problems',
+    doc: '400',
+    request: post('/v1/guardrails/evaluate', { text: 'x', direction: 'sideways' }),
+    status: 400,
+    error: 'invalid_request',
+    body: withProblems('invalid_request'),
+  },
+  {
+    name: 'refuses a request without a key',
+    doc: '401',
+    request: post('/v1/logs', event('nokey-1'), json),
+    status: 401,
+    error: 'unauthorized',
+    body: refusal('unauthorized'),
+    headers: { 'www-authenticate': 'Bearer' },
+  },
+  {
+    name: 'refuses an unknown key',
+    doc: '401',
+    request: { method: 'GET', path: '/v1/events/known-1', headers: { 'x-api-key': 'nope' } },
+    status: 401,
+    error: 'unauthorized',
+    body: refusal('unauthorized'),
+  },
+  {
+    name: 'answers 404 for an unknown route',
+    doc: '404',
+    request: post('/v1/nothing-here', event('x'), auth),
+    status: 404,
+    error: 'not_found',
+    body: refusal('not_found'),
+  },
+  {
+    name: 'answers 405 with Allow for a method the route does not take',
+    doc: '405',
+    request: { method: 'GET', path: '/v1/logs', headers: auth },
+    status: 405,
+    error: 'method_not_allowed',
+    body: refusal('method_not_allowed', 'use POST'),
+    headers: { allow: 'POST' },
+  },
+  {
+    name: 'refuses a body that is not JSON',
+    doc: '400',
+    request: post('/v1/audit/events', '{"event_id": '),
+    status: 400,
+    error: 'invalid_request',
+    body: withProblems('invalid_request'),
+  },
+  {
+    name: 'refuses an event that breaks the schema',
+    doc: '400',
+    request: post('/v1/audit/events', ['not', 'an', 'object']),
+    status: 400,
+    error: 'invalid_request',
+    body: withProblems('invalid_request'),
+  },
+  {
+    name: 'refuses a body that is not application/json',
+    doc: '415',
+    request: post('/v1/logs', JSON.stringify(event('text-1')), {
+      'content-type': 'text/plain',
+      'x-api-key': API_KEY,
+    }),
+    status: 415,
+    error: 'unsupported_media_type',
+    body: expect.objectContaining(refusal('unsupported_media_type')),
+  },
+  {
+    name: 'refuses an event over 1 MiB',
+    doc: '413',
+    request: post('/v1/logs', { ...event('big-1'), padding: 'x'.repeat(1_100_000) }),
+    status: 413,
+    error: 'payload_too_large',
+    body: expect.objectContaining(refusal('payload_too_large', expect.any(String))),
+  },
+];

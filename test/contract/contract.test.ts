@@ -1,0 +1,93 @@
+/**
+ * One contract, two runtimes: every case of cases.ts against the local server (over HTTP)
+ * and against the stack's API Gateway definition with the Lambda handlers behind it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalApi } from '#adapters/local/http/server.ts';
+import type { IntakeEnvelope } from '#core/events/envelope.ts';
+import { createPolicyEngine } from '#core/policy/create-engine.ts';
+import { defaultPolicy } from '#core/policy/default-policy.ts';
+import { callGuardrail } from '#core/policy/guardrail-call.ts';
+import type { GuardrailEvaluator } from '#ports/guardrail.ts';
+import { call } from '#test/e2e/support/http-client.ts';
+import { silentLog } from '#test/helpers/silent-log.ts';
+import { fakeLedger, fakeStream } from '#test/unit/server/fakes.ts';
+import { startAwsGateway } from './aws-gateway.ts';
+import { API_KEY, CONTRACT_CASES, KNOWN_RECORD } from './cases.ts';
+import type { ContractRequest, ContractResponse } from './runtime.ts';
+
+interface Runtime {
+  send(request: ContractRequest): Promise<ContractResponse>;
+  readonly published: IntakeEnvelope[];
+  stop(): Promise<void>;
+}
+
+const engine = createPolicyEngine(defaultPolicy());
+const guardrail: GuardrailEvaluator = (payload, request) => callGuardrail(payload, request, engine);
+const ledger = fakeLedger([KNOWN_RECORD]);
+
+const local = async (): Promise<Runtime> => {
+  const stream = fakeStream();
+  const api = await startLocalApi({
+    host: '127.0.0.1',
+    port: 0,
+    apiKey: API_KEY,
+    stream,
+    ledger,
+    log: silentLog,
+    guardrail,
+  });
+  return {
+    published: stream.published,
+    stop: () => api.close(),
+    async send(request) {
+      const res = await call(api.url, request.path, {
+        method: request.method,
+        ...(request.headers === undefined ? {} : { headers: request.headers }),
+        ...(request.body === undefined ? {} : { body: request.body }),
+      });
+      const headers = Object.fromEntries(
+        Object.entries(res.headers).map(([name, value]) => [name, String(value)]),
+      );
+      return { status: res.status, headers, json: res.json };
+    },
+  };
+};
+
+const aws = async (): Promise<Runtime> => {
+  const gateway = startAwsGateway({
+    keys: { isEnabled: async (key) => key === API_KEY },
+    ledger,
+    guardrail,
+  });
+  return { ...gateway, stop: async () => {} };
+};
+
+describe.each([
+  ['local server', local],
+  ['AWS (API Gateway definition + Lambda handlers)', aws],
+])('API contract on %s', (_name, start) => {
+  let runtime: Runtime;
+  beforeAll(async () => {
+    runtime = await start();
+  });
+  afterAll(() => runtime.stop());
+
+  it.each(CONTRACT_CASES)('$name', async (c) => {
+    // Prepare
+    const before = runtime.published.length;
+
+    // Act
+    const res = await runtime.send(c.request);
+
+    // Assess
+    expect({ status: res.status, body: res.json }).toEqual({ status: c.status, body: c.body });
+    if (c.error !== undefined) expect(res.json.error).toBe(c.error);
+    expect(res.headers['content-type']).toMatch(/^application\/json\b/);
+    expect(res.headers).toMatchObject(c.headers ?? {});
+    const published = runtime.published
+      .slice(before)
+      .map(({ route, payload }) => ({ route, payload }));
+    expect(published).toEqual(c.published ?? []);
+  });
+});
