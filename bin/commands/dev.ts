@@ -48,6 +48,10 @@ const parseUrl = (text: string): string => {
 };
 
 /** What the user needs to start: where it listens, where its data is, how to call it. */
+/** The decision id of the banner's sample command: none the README tour's seeds use, so
+ * trying both never answers `duplicate` for a different body. */
+export const BANNER_SAMPLE_ID = 'dec_banner_try_1';
+
 const banner = (runtime: DevRuntime, policy: string): string => {
   const { url, apiKey, paths } = runtime;
   const key = apiKey.source === 'env' ? '$AUDIT_TRAIL_API_KEY' : apiKey.key;
@@ -63,8 +67,8 @@ const banner = (runtime: DevRuntime, policy: string): string => {
     'try:',
     `  curl -sS -X POST ${url}/v1/logs/decisions \\`,
     `    -H "Authorization: Bearer ${key}" -H 'Content-Type: application/json' \\`,
-    `    -d '{"decision_id":"dec_abc123","output":{"decision":"deny"}}'`,
-    `  curl -sS ${url}/v1/events/dec_abc123 -H "Authorization: Bearer ${key}"`,
+    `    -d '{"decision_id":"${BANNER_SAMPLE_ID}","output":{"decision":"deny"}}'`,
+    `  curl -sS ${url}/v1/events/${BANNER_SAMPLE_ID} -H "Authorization: Bearer ${key}"`,
     `  npx audit-trail verify ${paths.archive}`,
     '',
   ].join('\n');

@@ -15,7 +15,7 @@ import { detectEmail } from '#core/policy/detectors/email.ts';
 import { detectIban } from '#core/policy/detectors/iban.ts';
 import { detectIpAddress } from '#core/policy/detectors/ip-address.ts';
 import { detectJwt } from '#core/policy/detectors/jwt.ts';
-import { detectPhone } from '#core/policy/detectors/phone.ts';
+import { detectPhone, phoneParams } from '#core/policy/detectors/phone.ts';
 import { detectPrivateKey } from '#core/policy/detectors/private-key.ts';
 import { detectUsSsn } from '#core/policy/detectors/us-ssn.ts';
 import { evaluateGuardrail } from '#core/policy/guardrail.ts';
@@ -35,7 +35,7 @@ const mixed = (bytes: number): string => {
 
 const structured = (text: string): number =>
   detectEmail(text, {}).length +
-  detectPhone(text, { regions: ['US', 'GB'] }).length +
+  detectPhone(text, phoneParams.parse({})).length +
   detectUsSsn(text, { bare_digits_with_context: true }).length +
   detectCreditCard(text, {}).length +
   detectIban(text, {}).length +

@@ -7,33 +7,28 @@ export interface FieldText {
 }
 
 /**
- * The payload fields whose strings the policy engine inspects: prompts and inputs, outputs
- * and reasons, retrieved context and tool calls, wherever they nest inside these.
- */
-export const TEXT_ROOTS = [
-  'input',
-  'inputs',
-  'output',
-  'context',
-  'retrieved_context',
-  'tool_calls',
-] as const;
-
-/**
- * Every string under `TEXT_ROOTS`, in document order, with its path
- * (`input.messages[0].content`, `output.reason`, `output` for a text output).
- * Iterative, so nesting depth cannot overflow the stack.
+ * Every string of the payload at any depth, in document order, with its path, and the
+ * digits of integers of nine digits or more (a card number sent as a JSON number)
+ * (`input.messages[0].content`, `output.reason`, `metadata.notes`, `prompt`): values leak
+ * through metadata, tool results, retrieved documents and fields no schema names, so
+ * nothing is skipped by default (a rule's `applies_to.fields` narrows what it reads).
+ * Iterative, so nesting depth cannot overflow the stack; each value is visited once.
  */
 export function collectTexts(payload: Readonly<Record<string, unknown>>): FieldText[] {
   const texts: FieldText[] = [];
   const stack: { readonly path: readonly PropertyKey[]; readonly value: unknown }[] = [];
-  for (const root of [...TEXT_ROOTS].reverse()) {
-    if (Object.hasOwn(payload, root)) stack.push({ path: [root], value: payload[root] });
+  const keys = Object.keys(payload);
+  for (let i = keys.length - 1; i >= 0; i--) {
+    const key = keys[i] as string;
+    stack.push({ path: [key], value: payload[key] });
   }
   for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
     const { path, value } = item;
     if (typeof value === 'string') {
-      texts.push({ field: formatPath(path), text: value });
+      if (value !== '') texts.push({ field: formatPath(path), text: value });
+    } else if (typeof value === 'number' && Number.isSafeInteger(value) && Math.abs(value) >= 1e8) {
+      // A card or phone number sent as a JSON number is a value too (its digits as text).
+      texts.push({ field: formatPath(path), text: String(value) });
     } else if (typeof value === 'object' && value !== null) {
       const entries: [PropertyKey, unknown][] = Array.isArray(value)
         ? value.map((child, index) => [index, child])

@@ -40,7 +40,6 @@ rules:
   - id: pii-phone
     name: Phone number
     detector: phone
-    params: { regions: [US, GB] }
     action: flag
     severity: medium
     controls: [GDPR:Art-5.1.c, NIST-AI-RMF:MEASURE-2.10]

@@ -78,27 +78,45 @@ export const loadPolicy = (text: string, source: string): Policy => {
       { field: where, reason: `not YAML or JSON: ${(e as Error).message.split('\n')[0]}` },
     ]);
   }
+  // Every problem in one pass: the document's shape, then each rule's id, detector and
+  // params, also when the shape check failed elsewhere (a bad action in one rule does not
+  // hide an unknown detector in another).
   const parsed = policySchema.safeParse(doc);
-  if (!parsed.success) throw new PolicyLoadError(source, issuesOf(parsed.error, doc));
-  const issues: PolicyIssue[] = [];
+  const issues: PolicyIssue[] = parsed.success ? [] : issuesOf(parsed.error, doc);
+  const rawRules = (doc as { rules?: unknown } | null)?.rules;
+  const rules: readonly unknown[] = parsed.success
+    ? parsed.data.rules
+    : Array.isArray(rawRules)
+      ? rawRules
+      : [];
   const seen = new Set<string>();
-  parsed.data.rules.forEach((rule, i) => {
-    if (seen.has(rule.id))
-      issues.push({ rule_id: rule.id, field: 'id', reason: 'duplicate rule id' });
-    seen.add(rule.id);
-    const schema = paramsSchemaOf(rule.detector);
+  rules.forEach((raw, i) => {
+    if (raw === null || typeof raw !== 'object') return;
+    const {
+      id,
+      detector,
+      params = {},
+    } = raw as { id?: unknown; detector?: unknown; params?: unknown };
+    const ruleId = typeof id === 'string' ? id : `#${i}`;
+    if (typeof id === 'string') {
+      if (seen.has(id)) issues.push({ rule_id: id, field: 'id', reason: 'duplicate rule id' });
+      seen.add(id);
+    }
+    if (typeof detector !== 'string' || detector === '') return; // reported by the shape check
+    const schema = paramsSchemaOf(detector);
     if (schema === undefined) {
       const known = [...DETECTORS.keys(), ...MANAGED_DETECTOR_IDS].join(', ');
       issues.push({
-        rule_id: rule.id,
+        rule_id: ruleId,
         field: 'detector',
-        reason: `unknown detector ${rule.detector} (known: ${known})`,
+        reason: `unknown detector ${detector} (known: ${known})`,
       });
       return;
     }
-    const params = schema.safeParse(rule.params);
-    if (!params.success) issues.push(...issuesOf(params.error, doc, ['rules', i, 'params']));
+    if (params === null || typeof params !== 'object' || Array.isArray(params)) return;
+    const checked = schema.safeParse(params);
+    if (!checked.success) issues.push(...issuesOf(checked.error, doc, ['rules', i, 'params']));
   });
-  if (issues.length > 0) throw new PolicyLoadError(source, issues);
+  if (issues.length > 0 || !parsed.success) throw new PolicyLoadError(source, issues);
   return parsed.data;
 };

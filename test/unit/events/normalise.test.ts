@@ -218,7 +218,7 @@ describe('normalise: rejections', () => {
 });
 
 describe('normalise: texts', () => {
-  it('walks input, inputs, output, retrieved context and tool calls with field paths', () => {
+  it('walks every string of the payload at any depth, in document order, with field paths', () => {
     // Prepare
     const payload = {
       event_id: 'e-1',
@@ -231,8 +231,10 @@ describe('normalise: texts', () => {
       context: ['doc one'],
       retrieved_context: { chunks: ['doc two'] },
       tool_calls: [{ result: 'ok' }],
-      metadata: { secret: 'not inspected' },
+      metadata: { notes: 'card 4111 1111 1111 1111', tags: [{ deep: ['jane@example.com'] }] },
       confidence: 0.5,
+      prompt: 'SSN 536-22-1234',
+      empty: '',
     };
 
     // Act
@@ -240,6 +242,7 @@ describe('normalise: texts', () => {
 
     // Assess
     expect(result.ok && result.event.texts).toEqual([
+      { field: 'event_id', text: 'e-1' },
       { field: 'input.messages[0].role', text: 'user' },
       { field: 'input.messages[0].content[0].type', text: 'text' },
       { field: 'input.messages[0].content[0].text', text: 'my card 4111' },
@@ -250,6 +253,9 @@ describe('normalise: texts', () => {
       { field: 'context[0]', text: 'doc one' },
       { field: 'retrieved_context.chunks[0]', text: 'doc two' },
       { field: 'tool_calls[0].result', text: 'ok' },
+      { field: 'metadata.notes', text: 'card 4111 1111 1111 1111' },
+      { field: 'metadata.tags[0].deep[0]', text: 'jane@example.com' },
+      { field: 'prompt', text: 'SSN 536-22-1234' },
     ]);
   });
 
@@ -258,7 +264,10 @@ describe('normalise: texts', () => {
     const result = normalise(envelopeOf({ decision_id: 'd', output: 'approved' }));
 
     // Assess
-    expect(result.ok && result.event.texts).toEqual([{ field: 'output', text: 'approved' }]);
+    expect(result.ok && result.event.texts).toEqual([
+      { field: 'decision_id', text: 'd' },
+      { field: 'output', text: 'approved' },
+    ]);
   });
 });
 

@@ -109,3 +109,24 @@ describe('evaluateGuardrail', () => {
     });
   });
 });
+
+describe('callGuardrail refusals', () => {
+  it('answers 400 with error, message and every problem, as docs/API.md promises', async () => {
+    const { callGuardrail } = await import('#core/policy/guardrail-call.ts');
+    const out = await callGuardrail(
+      { text: 5, direction: 'sideways' },
+      { request_id: 'r1', received_at: '2026-01-01T00:00:00.000Z' },
+      engine,
+    );
+    expect(out.status).toBe(400);
+    expect(out.envelope).toBeUndefined();
+    expect(out.body).toMatchObject({
+      error: 'invalid_request',
+      message: expect.stringMatching(/problems/),
+      problems: expect.arrayContaining([
+        expect.objectContaining({ path: 'text' }),
+        expect.objectContaining({ path: 'direction' }),
+      ]),
+    });
+  });
+});

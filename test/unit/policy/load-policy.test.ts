@@ -88,6 +88,56 @@ describe('loadPolicy', () => {
     expect(issue?.reason).toMatch(expected.reason);
   });
 
+  it('reports every problem of every rule in one pass', () => {
+    const text = `name: t
+options: { store: encrypted }
+rules:
+  - id: a
+    name: A
+    detector: email
+    action: deny
+    severity: low
+  - id: b
+    name: B
+    detector: telepathy
+    action: flag
+    severity: low
+  - id: c
+    name: C
+    detector: phone
+    params: { regions: [usa] }
+    action: flag
+    severity: low
+  - id: a
+    name: A again
+    detector: regex
+    params: { pattern: '(' }
+    action: flag
+    severity: extreme
+`;
+    const error = (() => {
+      try {
+        loadPolicy(text, 'p.yaml');
+      } catch (e) {
+        return e as PolicyLoadError;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(PolicyLoadError);
+    const found = (error?.issues ?? []).map((i) => `${i.rule_id ?? ''}:${i.field}`).sort();
+    expect(found).toEqual(
+      [
+        ':options.store',
+        'a:action',
+        'a:severity',
+        'a:id',
+        'b:detector',
+        'c:params.regions[0]',
+        'a:params.pattern',
+      ].sort(),
+    );
+  });
+
   it('names duplicate rule ids', () => {
     const text = `${rule('')}  - id: r1\n    name: again\n    detector: email\n    action: pass\n    severity: low\n`;
     expect(() => loadPolicy(text, 'p.yaml')).toThrow(/rule r1: id: duplicate rule id/);

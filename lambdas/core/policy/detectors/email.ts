@@ -36,7 +36,8 @@ export const detectEmail = (text: string, _params: EmailParams): Match[] => {
   while (at !== -1) {
     let start = at;
     while (start > floor && isLocalChar(text.charCodeAt(start - 1))) start--;
-    while (start < at && text.charCodeAt(start) === 46) start++; // no leading dot
+    // No leading dot; no leading apostrophe either: `'jo@x.org'` quotes the address.
+    while (start < at && (text.charCodeAt(start) === 46 || text.charCodeAt(start) === 39)) start++;
     let end = at + 1;
     while (end < text.length && isDomainChar(text.charCodeAt(end))) end++;
     while (end > at + 1 && (text.charCodeAt(end - 1) === 46 || text.charCodeAt(end - 1) === 45)) {

@@ -6,20 +6,32 @@ import { type Match, textDetector } from '../detector.ts';
 export const ibanParams = z.strictObject({});
 export type IbanParams = z.infer<typeof ibanParams>;
 
-// Country code, check digits, then up to 30 alphanumerics, in groups of four or run together.
-const CANDIDATE = /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{1,4}){3,8}(?![A-Za-z0-9])/g;
+// Country code, check digits, then up to 30 alphanumerics, in groups (of four in print,
+// separated by a space, no-break space or dash) or run together, in any case. Tried only
+// where two letters precede two digits: a scan that starts at every lower-case letter pair
+// runs at ~20 MB/s on prose, one that starts at digit pairs at hundreds.
+const CANDIDATE =
+  /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ \u00a0-]?[A-Za-z0-9]{1,4}){3,8}(?![A-Za-z0-9])/y;
+const CHECK_DIGITS = /(?<=[A-Za-z]{2})\d{2}/g;
+const SEPARATORS = /[ \u00a0-]/g;
 
 /**
- * Finds IBANs in electronic (`DE89370400440532013000`) or print (`DE89 3704 …`) format,
- * validated by ibantools: country, length and BBAN format of that country, and mod-97.
- * A trailing word in capitals (`EUR`) is dropped group by group until the IBAN checks.
+ * Finds IBANs in electronic (`DE89370400440532013000`) or print (`DE89 3704 …`) format, in
+ * any case (`gb82 west 1234 …`) and grouping, validated by ibantools on the upper-cased
+ * value: country, length and BBAN format of that country, and mod-97. A trailing word
+ * (`EUR`) is dropped group by group until the IBAN checks.
  */
 export const detectIban = (text: string, _params: IbanParams): Match[] => {
   const matches: Match[] = [];
-  for (const m of text.matchAll(CANDIDATE)) {
+  CHECK_DIGITS.lastIndex = 0;
+  for (let d = CHECK_DIGITS.exec(text); d !== null; d = CHECK_DIGITS.exec(text)) {
+    CANDIDATE.lastIndex = d.index - 2;
+    const m = CANDIDATE.exec(text);
+    if (m === null) continue;
+    CHECK_DIGITS.lastIndex = m.index + m[0].length;
     let candidate = m[0];
     for (;;) {
-      const electronic = candidate.replaceAll(' ', '');
+      const electronic = candidate.replace(SEPARATORS, '').toUpperCase();
       if (electronic.length < 15) break;
       if (isValidIBAN(electronic)) {
         matches.push({
@@ -30,7 +42,7 @@ export const detectIban = (text: string, _params: IbanParams): Match[] => {
         });
         break;
       }
-      const cut = candidate.lastIndexOf(' ');
+      const cut = candidate.search(/[ \u00a0-][^ \u00a0-]*$/);
       if (cut <= 0) break;
       candidate = candidate.slice(0, cut);
     }

@@ -1,6 +1,9 @@
+import { brotliDecompressSync } from 'node:zlib';
 import nlp from 'compromise/two';
 import * as z from 'zod';
 import { type Match, textDetector } from '../detector.ts';
+import { foldName as fold } from './fold-name.ts';
+import { NAME_STATISTICS_BROTLI_BASE64 } from './name-statistics.ts';
 
 const NER_ENTITIES = ['PERSON', 'LOCATION', 'ORGANIZATION'] as const;
 
@@ -14,7 +17,17 @@ export const nerParams = z.strictObject({
 });
 export type NerParams = z.infer<typeof nerParams>;
 
-type Kind = 'first' | 'last' | 'person' | 'place' | 'org' | 'honorific' | 'common' | 'proper';
+/** `named`: unknown to compromise, a given name or surname of the name statistics. */
+type Kind =
+  | 'first'
+  | 'last'
+  | 'person'
+  | 'place'
+  | 'org'
+  | 'honorific'
+  | 'common'
+  | 'proper'
+  | 'named';
 
 // compromise's lexicon (first and last names, places, organisations, honorifics, common
 // words) drives a single-pass recogniser: compromise's full tagger finds the same names
@@ -67,6 +80,49 @@ const { lexicon, starters, orgWords, placeWords } = (() => {
       'sa',
       'bv',
       'limited',
+      // Institutions whose names are often built from a person's name or a given name.
+      'regiment',
+      'battalion',
+      'archdiocese',
+      'diocese',
+      'church',
+      'cathedral',
+      'university',
+      'college',
+      'school',
+      'academy',
+      'hospital',
+      'museum',
+      'theatre',
+      'theater',
+      'foundation',
+      'institute',
+      'society',
+      'association',
+      'analytics',
+      'solutions',
+      'systems',
+      'technologies',
+      'group',
+      'partners',
+      'holdings',
+      'consulting',
+      'labs',
+      'capital',
+      'ventures',
+      'providers',
+      'services',
+      'insurance',
+      'agency',
+      'department',
+      'ministry',
+      'council',
+      'committee',
+      'club',
+      'team',
+      'records',
+      'studios',
+      'press',
     ]),
     placeWords: new Set([
       ...Object.keys(model.two.placeWords),
@@ -76,9 +132,27 @@ const { lexicon, starters, orgWords, placeWords } = (() => {
       'boulevard',
       'county',
       'province',
+      'cemetery',
+      'bridge',
+      'station',
+      'airport',
+      'park',
+      'square',
     ]),
   };
 })();
+
+// ~39,000 given names and surnames of many languages (`@cspell/dict-people-names`, kept by
+// Street Side Software, MIT; packed by test/eval/make-name-statistics.ts): the model of
+// what a name is beyond compromise's lexicon, which knows English first names best. A word
+// compromise's lexicon knows as a common word (`Will`, `Bank`) stays common.
+const NAMES: ReadonlySet<string> = new Set(
+  brotliDecompressSync(Buffer.from(NAME_STATISTICS_BROTLI_BASE64, 'base64'))
+    .toString('utf8')
+    .split('\n'),
+);
+/** Whether a word (any case) is a known given name or surname. */
+export const isKnownName = (word: string): boolean => NAMES.has(fold(word));
 
 // Capitalised words; `'s` is split off below. Letters of any script, inner ' and -.
 const CAPITALISED = /\p{Lu}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*/gu;
@@ -110,10 +184,14 @@ const ROLES =
   'applicant|customer|patient|employee|client|candidate|user|member|agent|officer|manager|doctor|nurse|professor|president|director|judge|caller|borrower|tenant';
 const ROLE = new Set(ROLES.split('|'));
 // Words right before a run of unknown capitalised words that make it a person's name.
+// Greetings, introductions, sign-offs and roles in several languages.
 const PERSON_CUE = new RegExp(
-  `\\b(?:dear|hi|hello|hey|thanks|by|named|contact|${ROLES})\\W{0,2}\\s*$`,
+  `\\b(?:dear|hi|hello|hey|thanks|thank you|by|named|contact|name is|i am|i'm|call me|regards|sincerely|cheers|best|signed|from|von|par|por|door|attn|cc|cher|chère|bonjour|merci|je suis|hallo|liebe|lieber|ich bin|hola|querid[oa]|soy|olá|caro|cara|ciao|sono|beste|${ROLES})\\W{0,3}\\s*$`,
   'i',
 );
+// Lower-case names after an introduction (`my name is ana souza`, `i'm priya`).
+const INTRODUCTION =
+  /\b(?:my name is|my name's|name:|i am|i'm|this is|call me|je m'appelle|ich heiße|me llamo|mi chiamo|meu nome é)\s+(\p{Ll}[\p{L}\p{M}'-]*(?:\s\p{Ll}[\p{L}\p{M}'-]*){0,2})/giu;
 const KNOWN_NAME = new Set<Kind | undefined>(['first', 'last', 'person']);
 
 type Hit = { readonly entity: (typeof NER_ENTITIES)[number]; readonly from: number };
@@ -134,14 +212,26 @@ const classify = (tokens: readonly Token[], cued: () => boolean): Hit | undefine
     return { entity: 'ORGANIZATION', from: 0 };
   }
   if (tokens.length > 1 && placeWords.has(last.lower)) return { entity: 'LOCATION', from: 0 };
-  // A lone word is a name only if it is a known first name (`Sydney` is a city too).
+  // A lone word is a name if it is a known first name (`Sydney` is a city too), or a name
+  // of the statistics after a cue (`Dear Okonkwo`, `Hi Siobhán`).
   if (tokens.length === 1)
-    return first.kind === 'first' ? { entity: 'PERSON', from: 0 } : undefined;
-  const nameLike = (t: Token): boolean => t.kind === undefined || KNOWN_NAME.has(t.kind);
+    return first.kind === 'first' || ((first.kind === 'last' || first.kind === 'named') && cued())
+      ? { entity: 'PERSON', from: 0 }
+      : undefined;
+  const nameLike = (t: Token): boolean =>
+    t.kind === undefined || t.kind === 'named' || KNOWN_NAME.has(t.kind);
   if (tokens.length > 4 || !tokens.every(nameLike)) return undefined;
   const from = ROLE.has(first.lower) ? 1 : 0;
   if (from >= tokens.length) return undefined;
-  if (tokens.some((t) => KNOWN_NAME.has(t.kind)) || (tokens.length <= 3 && cued())) {
+  const rest = tokens.slice(from);
+  // A name compromise knows in the run; or a run ending in a surname of the statistics
+  // whose other words are names or words nobody knows (`Oluwaseun Adeyemi`, `Łukasz
+  // Dvořák`: given names the lists lack); or a cue before it.
+  const statistical =
+    rest.length >= 2 &&
+    rest[rest.length - 1]?.kind === 'named' &&
+    rest.every((t) => t.kind === 'named' || t.kind === undefined);
+  if (tokens.some((t) => KNOWN_NAME.has(t.kind)) || statistical || (tokens.length <= 3 && cued())) {
     return { entity: 'PERSON', from };
   }
   return undefined;
@@ -167,7 +257,7 @@ export const detectNer = (text: string, params: NerParams): Match[] => {
     const hit = classify(tokens, () => {
       if (cueAt !== at) {
         cueAt = at;
-        cue = PERSON_CUE.test(text.slice(Math.max(0, at - 16), at));
+        cue = PERSON_CUE.test(text.slice(Math.max(0, at - 24), at));
       }
       return cue;
     });
@@ -192,8 +282,24 @@ export const detectNer = (text: string, params: NerParams): Match[] => {
   let prevEnd = -1;
   for (const m of text.matchAll(CAPITALISED)) {
     let word = m[0];
-    if (/['’]s$/.test(word)) word = word.slice(0, -2);
+    const possessive = /['’]s$/.test(word);
+    if (possessive) word = word.slice(0, -2);
     const lower = word.toLowerCase();
+    // Acronyms (`SSN`, `MAC`) and parts of identifiers (`Jane_Hollis@…`, `v2Beta`) are not
+    // names: they end a run.
+    const after = text.charCodeAt(m.index + m[0].length);
+    const beforeChar = text[m.index - 1] ?? ' ';
+    if (
+      (word.length > 1 && word === word.toUpperCase()) ||
+      after === 95 || // _
+      after === 64 || // @
+      (after >= 48 && after <= 57) ||
+      /[\p{L}\p{N}_@/]/u.test(beforeChar)
+    ) {
+      flush();
+      prevEnd = m.index + m[0].length;
+      continue;
+    }
     const gap = prevEnd < 0 ? '' : text.slice(prevEnd, m.index);
     const previous = run[run.length - 1];
     // Names take no `of` (`Priya Nguyen of Contoso Bank` is a person and a company).
@@ -206,7 +312,10 @@ export const detectNer = (text: string, params: NerParams): Match[] => {
     // A capital and a full stop is an initial (`Lucia M. Andersson`); a common word right
     // after a first name is a surname (`Sofia Brown`).
     const initial = word.length === 1 && text[m.index + 1] === '.';
-    const looked = initial ? undefined : lexicon.get(lower);
+    // Words compromise does not know are looked up in the name statistics.
+    const looked = initial
+      ? undefined
+      : (lexicon.get(lower) ?? (NAMES.has(fold(word)) ? 'named' : undefined));
     const afterName =
       previous?.kind === 'first' || (previous !== undefined && previous.end - previous.start === 1);
     const kind = looked === 'common' && joins && afterName ? 'last' : looked;
@@ -220,11 +329,32 @@ export const detectNer = (text: string, params: NerParams): Match[] => {
       flush();
     } else {
       run.push({ start: m.index, end: m.index + word.length, lower, kind });
+      // A possessive ends the name (`Jane Doe's SSN`).
+      if (possessive) flush();
     }
     prevEnd = m.index + m[0].length;
   }
   flush();
+  if (wanted.has('PERSON') && text.length > 0) findIntroduced(text, matches);
   return matches;
+};
+
+/** Lower-case names after an introduction, when every word is a name and no common word. */
+const findIntroduced = (text: string, matches: Match[]): void => {
+  INTRODUCTION.lastIndex = 0;
+  for (let m = INTRODUCTION.exec(text); m !== null; m = INTRODUCTION.exec(text)) {
+    const words = m[1] ?? '';
+    let start = m.index + m[0].length - words.length;
+    let end = start;
+    for (const w of words.split(' ')) {
+      const known = lexicon.get(w);
+      if (!NAMES.has(fold(w)) || (known !== undefined && !KNOWN_NAME.has(known))) break;
+      end = (end === start ? start : end + 1) + w.length;
+    }
+    if (end > start && !matches.some((x) => x.start < end && start < x.end))
+      matches.push({ entity: 'PERSON', start, end, score: 0.7 });
+    start = end;
+  }
 };
 
 /** Registry entry of the `ner` detector. */

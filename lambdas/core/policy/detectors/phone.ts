@@ -2,41 +2,121 @@ import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/
 import * as z from 'zod';
 import { type Match, textDetector } from '../detector.ts';
 
+/**
+ * The regions whose national formats are recognised by default: the most populous and the
+ * largest economies of every continent (international `+`/`00` numbers of every region are
+ * recognised whatever this list says).
+ */
+export const DEFAULT_PHONE_REGIONS = [
+  'US',
+  'CA',
+  'GB',
+  'IE',
+  'DE',
+  'FR',
+  'IT',
+  'ES',
+  'PT',
+  'NL',
+  'BE',
+  'CH',
+  'AT',
+  'SE',
+  'NO',
+  'DK',
+  'FI',
+  'PL',
+  'CZ',
+  'GR',
+  'TR',
+  'RU',
+  'UA',
+  'IL',
+  'AE',
+  'SA',
+  'EG',
+  'ZA',
+  'NG',
+  'KE',
+  'IN',
+  'PK',
+  'BD',
+  'CN',
+  'JP',
+  'KR',
+  'SG',
+  'MY',
+  'ID',
+  'PH',
+  'VN',
+  'TH',
+  'AU',
+  'NZ',
+  'BR',
+  'MX',
+  'AR',
+  'CO',
+  'CL',
+  'PE',
+] as const;
+
 /** Parameters of the `phone` detector. */
 export const phoneParams = z.strictObject({
   /** Regions whose national formats (without `+`) are recognised, ISO 3166 alpha-2. */
-  regions: z.array(z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 code')).default(['US']),
+  regions: z
+    .array(z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 code'))
+    .default([...DEFAULT_PHONE_REGIONS]),
 });
 export type PhoneParams = z.infer<typeof phoneParams>;
 
-// Cheap candidates first: a digit run with phone punctuation. libphonenumber's own
-// findNumbers is exact but scans at well under 1 MB/s; it validates candidates instead.
-// Not before `:digit`, so `2024-01-15 10:30` is not read as `2024-01-15 10`.
-const CANDIDATE = /(?<![\w+\-./(])(?:\+|\()?\d[\d \-.()]{5,20}\d(?!\w|[-./:]\d)/g;
+// Cheap candidates first: a digit run with phone punctuation and an optional extension
+// (`x123`, `ext. 12`, `#4`). libphonenumber's own findNumbers is exact but scans at well
+// under 1 MB/s; it validates candidates instead. Not before `:digit`, so `2024-01-15 10:30`
+// is not read as `2024-01-15 10`.
+const CANDIDATE =
+  /(?<![\w+\-./(])(?:\+|\()?\d[\d \u00a0\-.()/]{5,22}\d(?:\s{0,2}(?:x|ext\.?|extn\.?|extension|#)\s{0,2}\d{1,6})?(?![\w]|[-./:]\d)/gi;
+const EXTENSION = /\s{0,2}(?:x|ext\.?|extn\.?|extension|#)\s{0,2}\d{1,6}$/i;
 const NANP = new Set(['US', 'CA', 'PR', 'GU', 'VI', 'AS', 'MP']);
 const NANP_SHAPE = /^1?[2-9]\d{2}[2-9]\d{6}$/;
-const DATE_LIKE = /^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})$/;
+const DATE_LIKE =
+  /^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})(?:\s+\d{1,2})?$/;
 const PHONE_PUNCTUATION = /[+()\-.]/;
+const GROUPED = /^\(?\+?\d{1,5}\)?(?:[ \u00a0\-.]\(?\d{1,8}\)?){1,5}$/;
 const DOTTED_QUAD = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+const SSN_SHAPE = /^\d{3}([- ])\d{2}\1\d{4}$/;
 // Identifiers introduced by these words are order numbers and the like, not phones.
 const ID_CONTEXT =
-  /\b(?:order|invoice|ref|reference|acct|account|id|isbn|tracking|serial|sku|part|build|version|ticket|case|po|transaction|txn|sn)\b[\s:#.-]*(?:no\.?|num(?:ber)?|#)?[\s:#.-]*$/i;
+  /\b(?:order|invoice|ref|reference|acct|account|id|isbn|tracking|serial|sku|part|build|version|ticket|case|po|transaction|txn|sn|iban|card|routing|sort code|swift|passport|licen[cs]e|ssn|policy)\b[\s:#.-]*(?:no\.?|num(?:ber)?|#)?[\s:#.-]*$/i;
+// Words that announce a phone number, in the languages of the default regions.
+const PHONE_CONTEXT =
+  /(?:phone|tel|telephone|mobile|mob|cell|fax|call|dial|text|sms|whatsapp|contact|reach|hotline|helpline|landline|téléphone|tél|portable|telefon|handy|mobil|rufnummer|teléfono|telefono|móvil|celular|cellulare|telefone|telemóvel|telefoon|gsm|puhelin|telefonnummer|numéro|número|numero|nummer|電話|电话|手机|전화|연락처|फ़ोन|фон|телефон)\W{0,3}(?:\w+\W{1,3}){0,3}$/iu;
+const CONTEXT_BEFORE = 40;
 
-const validate = (candidate: string, regions: readonly string[]): string | undefined => {
-  const digits = candidate.replace(/\D/g, '');
-  if (digits.length < 7 || digits.length > 15) return undefined;
-  if (DATE_LIKE.test(candidate) || DOTTED_QUAD.test(candidate)) return undefined;
-  if (candidate.startsWith('+')) {
-    const n = parsePhoneNumberFromString(candidate);
-    return n?.isValid() ? n.number : undefined;
-  }
+/** The E.164 form of a number written with `+` (or `00`) in any region, if valid. */
+const international = (candidate: string): string | undefined => {
+  const written = candidate.startsWith('00') ? `+${candidate.slice(2)}` : candidate;
+  const n = parsePhoneNumberFromString(written);
+  return n?.isValid() ? n.number : undefined;
+};
+
+/**
+ * The E.164 form of a national number: valid in one of the regions. NANP numbers need the
+ * plan's shape; elsewhere a number needs its trunk prefix 0, or phone punctuation and a
+ * phone word before it (`Tel. 91 123 45 67` in Spain, which has no trunk prefix): ten bare
+ * digits are far more often an id or a unix time.
+ */
+const national = (
+  candidate: string,
+  digits: string,
+  regions: readonly string[],
+  cued: boolean,
+): string | undefined => {
+  const trunk = /^\(?0/.test(candidate);
+  const grouped = GROUPED.test(candidate);
   for (const region of regions) {
-    // NANP numbers are [2-9]XX [2-9]XX XXXX after an optional 1: checked before the far
-    // costlier parse, since most digit runs in text are not phone numbers.
-    if (NANP.has(region) && !NANP_SHAPE.test(digits)) continue;
-    // Outside the North American plan national numbers are written with their trunk
-    // prefix 0; without it ten bare digits are far more often an id or a unix time.
-    if (!NANP.has(region) && !/^\(?0/.test(candidate)) continue;
+    if (NANP.has(region)) {
+      if (!NANP_SHAPE.test(digits)) continue;
+    } else if (!trunk && !(cued && grouped)) continue;
     const n = parsePhoneNumberFromString(candidate, region as CountryCode);
     if (n?.isValid()) return n.number;
   }
@@ -44,33 +124,80 @@ const validate = (candidate: string, regions: readonly string[]): string | undef
 };
 
 /**
- * Finds phone numbers: international (`+…`) in any region, national formats in the
- * configured regions, validated by libphonenumber-js (number plan and length). A number
- * introduced by an identifier word (order, invoice, ticket …) is not reported, nor a
- * national number outside North America written without its trunk prefix 0.
+ * Levels of evidence, tried in turn over the whole run and its shorter prefixes: 0 a
+ * number valid as written (`+`, NANP shape, trunk 0); 1 also a grouped national number
+ * after a phone word; 2 also a grouped number no plan knows after a phone word.
+ */
+type Level = 0 | 1 | 2;
+
+const validate = (
+  candidate: string,
+  regions: readonly string[],
+  cued: () => boolean,
+  level: Level,
+): string | undefined => {
+  const digits = candidate.replace(/\D/g, '');
+  if (digits.length < 7 || digits.length > 15) return undefined;
+  if (DATE_LIKE.test(candidate) || DOTTED_QUAD.test(candidate)) return undefined;
+  // `AAA-GG-SSSS` is how US social security numbers are written, not phones.
+  if (SSN_SHAPE.test(candidate)) return undefined;
+  if (candidate.startsWith('+') || (candidate.startsWith('00') && GROUPED.test(candidate)))
+    return international(candidate);
+  const cue = level > 0 && cued();
+  if (!NANP_SHAPE.test(digits) && !/^\(?0/.test(candidate) && !cue) return undefined;
+  const e164 = national(candidate, digits, regions, cue);
+  if (e164 !== undefined || level < 2) return e164;
+  // Not valid in any plan known, but written as a phone and announced as one.
+  return GROUPED.test(candidate) && digits.length >= 8 && /[\s\-.()]/.test(candidate) && cued()
+    ? `+${digits}`
+    : undefined;
+};
+
+/**
+ * Finds phone numbers: international (`+…`, `00…`) of any region, national formats of the
+ * configured regions (the fifty of DEFAULT_PHONE_REGIONS unless narrowed), validated by
+ * libphonenumber-js's metadata (number plan and length), with extensions (`x123`, `ext.
+ * 12`). A phone word before a number (`tel`, `call`, `Handy`, `teléfono` …) admits grouped
+ * national numbers without a trunk prefix and numbers no plan knows. A number introduced
+ * by an identifier word (order, invoice, ticket, account …) is not reported.
  */
 export const detectPhone = (text: string, params: PhoneParams): Match[] => {
   const matches: Match[] = [];
   CANDIDATE.lastIndex = 0;
   for (let m = CANDIDATE.exec(text); m !== null; m = CANDIDATE.exec(text)) {
-    const candidate = m[0].startsWith('(') && !m[0].includes(')') ? m[0].slice(1) : m[0];
+    let candidate = m[0].startsWith('(') && !m[0].includes(')') ? m[0].slice(1) : m[0];
     const start = m.index + (m[0].length - candidate.length);
-    if (ID_CONTEXT.test(text.slice(Math.max(0, start - 24), start))) continue;
+    const before = text.slice(Math.max(0, start - CONTEXT_BEFORE), start);
+    if (ID_CONTEXT.test(before.slice(-24))) continue;
+    let cue: boolean | undefined;
+    const cued = (): boolean => {
+      cue ??= PHONE_CONTEXT.test(before);
+      return cue;
+    };
+    const extension = EXTENSION.exec(candidate)?.[0] ?? '';
+    const whole = candidate.length;
+    candidate = candidate.slice(0, whole - extension.length).replace(/[\s/]+$/, '');
     let length = candidate.length;
-    let e164 = validate(candidate, params.regions);
-    // A number and what follows it can form one run (`415-555-2671 2 times`, `(415)
-    // 555-2671 (415) 555-2672`): drop trailing groups, then scan on after the number.
-    // Only a number written as a phone (`+`, brackets, dashes, dots) is cut out of a
-    // longer run: digit groups split by spaces alone are more often a card or an account.
-    for (let cut = candidate.lastIndexOf(' '); e164 === undefined && cut > 0; ) {
-      length = candidate.slice(0, cut).replace(/[^\d)]+$/, '').length;
-      const prefix = candidate.slice(0, length);
-      if (PHONE_PUNCTUATION.test(prefix)) e164 = validate(prefix, params.regions);
-      cut = candidate.lastIndexOf(' ', length - 1);
+    let e164: string | undefined;
+    for (const level of [0, 1, 2] as const) {
+      length = candidate.length;
+      e164 = validate(candidate, params.regions, cued, level);
+      // A number and what follows it can form one run (`415-555-2671 2 times`, `(415)
+      // 555-2671 (415) 555-2672`): drop trailing groups, then scan on after the number.
+      // Only a number written as a phone (`+`, brackets, dashes, dots) is cut out of a
+      // longer run: digit groups split by spaces alone are more often a card or an account.
+      for (let cut = candidate.lastIndexOf(' '); e164 === undefined && cut > 0; ) {
+        length = candidate.slice(0, cut).replace(/[^\d)]+$/, '').length;
+        const prefix = candidate.slice(0, length);
+        if (PHONE_PUNCTUATION.test(prefix)) e164 = validate(prefix, params.regions, cued, level);
+        cut = candidate.lastIndexOf(' ', length - 1);
+      }
+      if (e164 !== undefined || (level === 0 && !cued())) break;
     }
     if (e164 !== undefined) {
-      matches.push({ entity: 'PHONE_NUMBER', start, end: start + length, canonical: e164 });
-      CANDIDATE.lastIndex = start + length;
+      const end = start + (length === candidate.length ? whole : length);
+      matches.push({ entity: 'PHONE_NUMBER', start, end, canonical: e164 });
+      CANDIDATE.lastIndex = end;
     } else {
       // A number may start inside a rejected run at its `(` or `+` (`Suite 200 (415)
       // 555-2671`, `10.0.0.1 +44 20 7946 0958`): look again from there. Not from any inner

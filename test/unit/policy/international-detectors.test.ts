@@ -1,0 +1,184 @@
+/**
+ * Table tests of the detectors that must hold on text nobody here wrote: phones of many
+ * regions (libphonenumber's own example numbers, national and international), every card
+ * network with Luhn, IBANs in any case and grouping, names of many languages; each with
+ * false-positive traps.
+ */
+
+import examples from 'libphonenumber-js/examples.mobile.json' with { type: 'json' };
+import { getExampleNumber } from 'libphonenumber-js/min';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PHONE_REGIONS } from '#core/policy/detectors/phone.ts';
+import { runDetector } from './run-detector.ts';
+
+describe('phone: example numbers of every default region', () => {
+  const numbers = DEFAULT_PHONE_REGIONS.map((region) => {
+    const n = getExampleNumber(region, examples);
+    if (n === undefined) throw new Error(`no example for ${region}`);
+    return { region, international: n.formatInternational(), national: n.formatNational() };
+  });
+
+  it.each(numbers)('$region international $international', ({ international }) => {
+    expect(runDetector('phone', `Reach me at ${international} after six.`)).toEqual([
+      `PHONE_NUMBER:${international}`,
+    ]);
+  });
+
+  it.each(numbers)('$region national $national after a phone word', ({ national }) => {
+    expect(runDetector('phone', `Tel: ${national} (mobile)`)).toEqual([`PHONE_NUMBER:${national}`]);
+  });
+});
+
+describe('phone: formats, extensions and traps', () => {
+  // [text, expected, params?]
+  const CASES: readonly [string, readonly string[], Record<string, unknown>?][] = [
+    ['call 415.555.2671 today', ['PHONE_NUMBER:415.555.2671']],
+    ['Phone: 415-555-2671 x123', ['PHONE_NUMBER:415-555-2671 x123']],
+    ['office (415) 555-2671 ext. 42, thanks', ['PHONE_NUMBER:(415) 555-2671 ext. 42']],
+    ['+1-415-555-2671x9', ['PHONE_NUMBER:+1-415-555-2671x9']],
+    ['Ruf mich an: 0044 20 7946 0958', ['PHONE_NUMBER:0044 20 7946 0958']],
+    ['Handy 0151 23456789', ['PHONE_NUMBER:0151 23456789']],
+    ['appelez le 06 12 34 56 78', ['PHONE_NUMBER:06 12 34 56 78']],
+    ['teléfono 612 34 56 78', ['PHONE_NUMBER:612 34 56 78']],
+    ['電話 090-1234-5678', ['PHONE_NUMBER:090-1234-5678']],
+    ['mobile 98765 43210', ['PHONE_NUMBER:98765 43210']],
+    // Traps: dates, times, versions, ids, SSNs, amounts, coordinates, cards.
+    ['Meeting on 2024-01-15 10:30 and 15.01.2024', []],
+    ['invoice 0151 23456789 is due', []],
+    ['build 1.2.3.4567 and v10.22.3', []],
+    ['SSN 536-22-1234', []],
+    ['total 1 234 567,89 EUR', []],
+    ['at 48.858844, 2.294351', []],
+    ['card 4111 1111 1111 1111', []],
+    ['unix time 1700000000 and 20240115', []],
+  ];
+  it.each(CASES)('%j → %j', (text, expected, params) => {
+    expect(runDetector('phone', text, params)).toEqual(expected);
+  });
+});
+
+/** `prefix` completed with filler digits and a Luhn check digit to `length` digits. */
+const luhnNumber = (prefix: string, length: number): string => {
+  let body = prefix;
+  for (let i = 0; body.length < length - 1; i++) body += String((i * 7 + 3) % 10);
+  for (let d = 0; d <= 9; d++) {
+    const candidate = `${body}${d}`;
+    let sum = 0;
+    for (let i = 0; i < candidate.length; i++) {
+      let x = Number(candidate[candidate.length - 1 - i]);
+      if (i % 2 === 1) x = x * 2 > 9 ? x * 2 - 9 : x * 2;
+      sum += x;
+    }
+    if (sum % 10 === 0) return candidate;
+  }
+  throw new Error('unreachable');
+};
+const grouped = (digits: string, sep = ' '): string => digits.replace(/(\d{4})(?=\d)/g, `$1${sep}`);
+
+describe('credit-card: every network with Luhn', () => {
+  // [network, IIN prefix, length]
+  const NETWORKS: readonly [string, string, number][] = [
+    ['Visa', '4', 16],
+    ['Visa 13', '4', 13],
+    ['Visa 19', '4', 19],
+    ['Mastercard', '51', 16],
+    ['Mastercard 2-series', '2221', 16],
+    ['American Express', '37', 15],
+    ['Discover', '6011', 16],
+    ['Diners Club', '36', 14],
+    ['JCB', '3530', 16],
+    ['UnionPay', '62', 16],
+    ['UnionPay 19', '62', 19],
+    ['Maestro', '6759', 16],
+    ['Maestro 12', '6759', 12],
+    ['Mir', '2200', 16],
+    ['Elo', '509000', 16],
+    ['Hipercard', '606282', 16],
+    ['Troy', '9792', 16],
+    ['Verve', '506099', 16],
+    ['RuPay-like unknown range after a card word', '6521', 16],
+  ];
+  it.each(NETWORKS)(
+    '%s (%s…, %i digits) run together, spaced, dashed and with NBSP',
+    (_n, iin, length) => {
+      const digits = luhnNumber(iin, length);
+      for (const written of [
+        digits,
+        grouped(digits),
+        grouped(digits, '-'),
+        grouped(digits, '\u00a0'),
+      ])
+        expect(runDetector('credit-card', `card number ${written}, exp 12/27`)).toEqual([
+          `CREDIT_CARD:${written}`,
+        ]);
+    },
+  );
+
+  it('finds an unknown range with valid Luhn only after a card word, in several languages', () => {
+    const digits = luhnNumber('9400', 16);
+    expect(runDetector('credit-card', `ref ${digits}`)).toEqual([]);
+    for (const word of ['card', 'Kreditkarte', 'carte bancaire', 'tarjeta', 'cartão', 'debit'])
+      expect(runDetector('credit-card', `${word}: ${grouped(digits)}`)).toEqual([
+        `CREDIT_CARD:${grouped(digits)}`,
+      ]);
+  });
+
+  // Traps: Luhn failures, order ids, phone numbers, IBAN digits, too short or too long.
+  const TRAPS = [
+    `card ${luhnNumber('4', 16).slice(0, 15)}${(Number(luhnNumber('4', 16).slice(15)) + 1) % 10}`,
+    'order 1234567890123',
+    'tracking 9400 1000 0000 0000 0000 00',
+    'call +44 20 7946 0958',
+    'IBAN DE89 3704 0044 0532 0130 00',
+    'IBAN GB58 ECWD 6424 3545 1231 52',
+    `too long ${luhnNumber('4', 21)}`,
+  ];
+  it.each(TRAPS)('not %j', (text) => {
+    expect(runDetector('credit-card', text)).toEqual([]);
+  });
+});
+
+describe('iban: any case and grouping', () => {
+  const CASES: readonly [string, readonly string[]][] = [
+    ['iban gb82 west 1234 5698 7654 32', ['IBAN_CODE:gb82 west 1234 5698 7654 32']],
+    ['IBAN: De89-3704-0044-0532-0130-00.', ['IBAN_CODE:De89-3704-0044-0532-0130-00']],
+    ['fr1420041010050500013m02606', ['IBAN_CODE:fr1420041010050500013m02606']],
+    [
+      'NL91\u00a0ABNA\u00a00417\u00a01643\u00a000',
+      ['IBAN_CODE:NL91\u00a0ABNA\u00a00417\u00a01643\u00a000'],
+    ],
+    ['es91 2100 0418 4502 0005 1332 please', ['IBAN_CODE:es91 2100 0418 4502 0005 1332']],
+    // Traps: bad check digits in lower case, words that look like a country code.
+    ['gb83 west 1234 5698 7654 32', []],
+    ['ab12 cdef 3456 ghij 7890', []],
+  ];
+  it.each(CASES)('%j → %j', (text, expected) => {
+    expect(runDetector('iban', text)).toEqual(expected);
+  });
+});
+
+describe('ner PERSON: names of many languages, cues and traps', () => {
+  const person = (text: string): string[] =>
+    runDetector('ner', text, { entities: ['PERSON'] }).map((m) => m.replace(/^PERSON:/, ''));
+  const CASES: readonly [string, readonly string[]][] = [
+    ['Dear Siobhán, thanks for the update.', ['Siobhán']],
+    ['The claim was filed by Łukasz Dvořák yesterday.', ['Łukasz Dvořák']],
+    ['Oluwaseun Adeyemi called about the loan.', ['Oluwaseun Adeyemi']],
+    ['Le dossier de Mme Nathalie Lefèvre est complet.', ['Nathalie Lefèvre']],
+    ['Die Akte wurde von Jürgen Müller geprüft.', ['Jürgen Müller']],
+    ['Regards,\nTakeshi Yamamoto', ['Takeshi Yamamoto']],
+    ['hi, my name is ana souza and I need help', ['ana souza']],
+    ["i'm maria, your agent", ['maria']],
+    ['Thanks, Zofia Nowak and Giulia Bianchi', ['Zofia Nowak', 'Giulia Bianchi']],
+    // Traps: products, companies, places, acronyms, identifiers, sentence starts.
+    ['The Kindle Paperwhite ships today.', []],
+    ['Backup files included Jane_Hollis@aethermail.io.', []],
+    ['Patient ID AHC-0933289 and MAC D6:30:8A.', []],
+    ['She banks with Bank of America in New York.', []],
+    ['Please reset the password. Thanks!', []],
+    ["i'm fine, my name is not important", []],
+  ];
+  it.each(CASES)('%j → %j', (text, expected) => {
+    expect(person(text)).toEqual(expected);
+  });
+});
