@@ -4,6 +4,8 @@
  *   client → IngestApi ─PutRecord(s)→ EventStream → Processor → LedgerTable + ArchiveBucket
  *                                                       └→ Alerts (EventBridge → SNS)
  *   Checkpointer (schedule) → signed checkpoints → ArchiveBucket;  Monitoring → Alerts topic
+ *   FairnessReview (Scheduler, weekly) → reports → ArchiveBucket, review records → LedgerTable,
+ *                                         FairnessReview alerts → Alerts
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -15,6 +17,7 @@ import { Alerts } from './constructs/alerts.ts';
 import { ArchiveBucket } from './constructs/archive-bucket.ts';
 import { Checkpointer } from './constructs/checkpointer.ts';
 import { EventStream } from './constructs/event-stream.ts';
+import { FairnessReview } from './constructs/fairness-review.ts';
 import { IngestApi } from './constructs/ingest-api.ts';
 import { LEDGER_INDEXES, LedgerTable } from './constructs/ledger-table.ts';
 import { LogsKey } from './constructs/logs-key.ts';
@@ -36,6 +39,7 @@ export class AuditTrailStack extends Stack {
   public readonly processor: Processor;
   public readonly checkpointer: Checkpointer;
   public readonly purge: PurgeWorkflow;
+  public readonly fairnessReview: FairnessReview;
   public readonly ingestApi: IngestApi;
   public readonly monitoring: Monitoring;
   /** Checkpoint origin and signer key name. */
@@ -121,6 +125,23 @@ export class AuditTrailStack extends Stack {
       removalPolicy,
     });
 
+    this.fairnessReview = new FairnessReview(this, 'FairnessReview', {
+      ledger: this.ledger,
+      archive: this.archive,
+      alertsBus: this.alerts.bus,
+      logsKey,
+      schedule: config.fairnessReviewSchedule,
+      settings: {
+        attributes: [...config.protectedAttributes],
+        positiveDecisions: [...config.fairnessReview.positiveDecisions],
+        positiveOutcomes: [...config.fairnessReview.positiveOutcomes],
+        minGroupSize: config.fairnessReview.minGroupSize,
+        useCases: [...config.fairnessReview.useCases],
+      },
+      environment,
+      removalPolicy,
+    });
+
     this.ingestApi = new IngestApi(this, 'IngestApi', {
       stream: this.stream.stream,
       ledger: this.ledger,
@@ -136,6 +157,7 @@ export class AuditTrailStack extends Stack {
       Processor: this.processor.function,
       Checkpointer: this.checkpointer.function,
       Purge: this.purge.function,
+      FairnessReview: this.fairnessReview.function,
       Authorizer: this.ingestApi.authorizerFunction,
       Query: this.ingestApi.queryFunction,
     };
@@ -147,6 +169,7 @@ export class AuditTrailStack extends Stack {
       queues: {
         Processor: this.processor.failureQueue,
         Checkpointer: this.checkpointer.deadLetterQueue,
+        FairnessReview: this.fairnessReview.deadLetterQueue,
       },
       api: this.ingestApi.api,
       dashboardName: this.stackName,

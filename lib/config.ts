@@ -10,6 +10,12 @@ import { resolve } from 'node:path';
 import * as z from 'zod';
 import { RECORD_KINDS, type RecordKind } from '#core/chain/record.ts';
 import { AuditTrailError } from '#core/errors.ts';
+import {
+  DEFAULT_POSITIVE_DECISIONS,
+  DEFAULT_POSITIVE_OUTCOMES,
+  DEFAULT_PROTECTED_ATTRIBUTES,
+  parseAttribute,
+} from '#core/fairness/options.ts';
 import { loadPolicy } from '#core/policy/load-policy.ts';
 import { DEFAULT_RETENTION_DAYS, type RetentionOverride } from '#core/retention/rules.ts';
 
@@ -59,6 +65,18 @@ export interface ApiConfig {
   readonly burstLimit: number;
 }
 
+/** The scheduled fairness review (docs/FAIRNESS.md). */
+export interface FairnessReviewConfig {
+  /** Decision values counted as positive (ŷ = 1). @default approve, approved, accept, … */
+  readonly positiveDecisions: readonly string[];
+  /** Outcome values counted as positive (y = 1). @default 1, true, yes, positive, repaid, good */
+  readonly positiveOutcomes: readonly string[];
+  /** Groups smaller than this get no verdict. @default 30 */
+  readonly minGroupSize: number;
+  /** One review per use case; empty: one review over every decision. @default [] */
+  readonly useCases: readonly string[];
+}
+
 export interface AuditTrailConfig {
   /** Days a record's body is kept, per record kind, before the purge step may remove it
    * (the envelope and hash stay forever). @default see DEFAULT_RETENTION_DAYS */
@@ -71,11 +89,14 @@ export interface AuditTrailConfig {
   readonly archiveRetentionDays: number;
   /** EventBridge schedule of the checkpointer. @default rate(5 minutes) */
   readonly checkpointSchedule: string;
-  /** EventBridge schedule of the weekly fairness review (used by a later issue).
-   * @default cron(0 6 ? * MON *) */
+  /** EventBridge Scheduler expression of the weekly fairness review (it reviews the last
+   * full ISO week). @default cron(0 6 ? * MON *) */
   readonly fairnessReviewSchedule: string;
   /** Attributes the fairness review groups outcomes by. @default see DEFAULT_PROTECTED_ATTRIBUTES */
   readonly protectedAttributes: readonly string[];
+  /** What the scheduled fairness review counts as positive, the minimum group size, and the
+   * use cases it reviews one by one (none: one review over every decision). */
+  readonly fairnessReview: FairnessReviewConfig;
   /** Policy file (JSON or YAML), relative to the CDK app directory; compiled into the
    * processor and guardrail bundles. @default none: the built-in default policy */
   readonly policyFile?: string | undefined;
@@ -99,21 +120,17 @@ export interface AuditTrailConfig {
   readonly api: ApiConfig;
 }
 
-export { DEFAULT_RETENTION_DAYS };
-
-export const DEFAULT_PROTECTED_ATTRIBUTES: readonly string[] = [
-  'age',
-  'gender',
-  'race',
-  'ethnicity',
-  'religion',
-  'disability',
-  'sexual_orientation',
-  'national_origin',
-  'marital_status',
-];
+export { DEFAULT_PROTECTED_ATTRIBUTES, DEFAULT_RETENTION_DAYS };
 
 const days = z.number().int().min(1).max(36_500);
+const isAttribute = (text: string): boolean => {
+  try {
+    parseAttribute(text);
+    return true;
+  } catch {
+    return false;
+  }
+};
 const RATE = /^rate\((1 (minute|hour|day)|[1-9]\d* (minutes|hours|days))\)$/;
 const CRON = /^cron\(\S+( \S+){5}\)$/;
 /** True for an EventBridge schedule expression: `rate(…)` or a 6-field `cron(…)`. */
@@ -144,9 +161,27 @@ const configSchema = z
     checkpointSchedule: schedule.default('rate(5 minutes)'),
     fairnessReviewSchedule: schedule.default('cron(0 6 ? * MON *)'),
     protectedAttributes: z
-      .array(z.string().min(1).max(64))
+      .array(
+        z.string().min(1).max(64).refine(isAttribute, {
+          error: 'must be a path, optionally with buckets: inputs.age:25,40',
+        }),
+      )
       .refine((list) => new Set(list).size === list.length, { error: 'must not repeat a name' })
       .default([...DEFAULT_PROTECTED_ATTRIBUTES]),
+    fairnessReview: z
+      .strictObject({
+        positiveDecisions: z
+          .array(z.string().min(1))
+          .min(1)
+          .default([...DEFAULT_POSITIVE_DECISIONS]),
+        positiveOutcomes: z
+          .array(z.string().min(1))
+          .min(1)
+          .default([...DEFAULT_POSITIVE_OUTCOMES]),
+        minGroupSize: z.number().int().min(1).default(30),
+        useCases: z.array(z.string().min(1)).default([]),
+      })
+      .prefault({}),
     policyFile: z.string().min(1).optional(),
     lanesPerChain: z.number().int().min(1).max(64).default(1),
     stream: z

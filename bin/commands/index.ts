@@ -5,6 +5,7 @@ import { registerKeys } from './keys.ts';
 import { registerPolicy } from './policy.ts';
 import { registerProve } from './prove.ts';
 import { registerReport } from './report.ts';
+import { registerReview } from './review.ts';
 import { registerVerify } from './verify.ts';
 import { registerVerifyProof } from './verify-proof.ts';
 import { registerWitness } from './witness.ts';
@@ -20,4 +21,5 @@ export const registerCommands = (program: Command): void => {
   registerReport(program);
   registerKeys(program);
   registerGovernance(program);
+  registerReview(program);
 };

@@ -11,7 +11,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { ALERT_DETAIL_TYPE, ALERT_SOURCE } from '#ports/alerts.ts';
+import { ALERT_DETAIL_TYPE, ALERT_SOURCE, FAIRNESS_DETAIL_TYPE } from '#ports/alerts.ts';
 import { rotatingKey } from './key-use.ts';
 
 export interface AlertsProps {
@@ -71,7 +71,10 @@ export class Alerts extends Construct {
     this.rule = new events.Rule(this, 'PolicyViolations', {
       eventBus: this.bus,
       description: 'Audit trail: policy violations to the alert topic',
-      eventPattern: { source: [ALERT_SOURCE], detailType: [ALERT_DETAIL_TYPE] },
+      eventPattern: {
+        source: [ALERT_SOURCE],
+        detailType: [ALERT_DETAIL_TYPE, FAIRNESS_DETAIL_TYPE],
+      },
     });
     this.rule.addTarget(new targets.SnsTopic(this.topic));
   }

@@ -21,6 +21,7 @@ import { API_ROUTES, EVENT_ROUTES, routeSpec } from '#core/api/routes.ts';
 import {
   batchJsonSchema,
   guardrailJsonSchema,
+  outcomeJsonSchema,
   requestJsonSchema,
 } from '#core/events/json-schema.ts';
 import { acknowledgeRule } from '#lib/nag.ts';
@@ -334,18 +335,28 @@ export class IngestApi extends Construct {
       methodResponses: ['202', '413', '429', '503'].map((statusCode) => ({ statusCode })),
     });
     const streamName = p.stream.streamName;
+    // An outcome has its own model, and its event id is never its decision_id.
+    const outcomeModel = this.api.addModel('OutcomeModel', {
+      modelName: 'AuditTrailOutcome',
+      contentType: 'application/json',
+      schema: outcomeJsonSchema() as apigw.JsonSchema,
+    });
     for (const { path, route } of INGEST_ROUTES) {
-      this.api.root
-        .resourceForPath(path.join('/'))
-        .addMethod(
-          'POST',
-          this.kinesisIntegration(
-            'PutRecord',
-            putRecordTemplate({ streamName, route, lanes: p.lanesPerChain }),
-            acceptedResponseTemplate(),
-          ),
-          methodOptions(eventModel),
-        );
+      const outcome = route === 'outcome';
+      this.api.root.resourceForPath(path.join('/')).addMethod(
+        'POST',
+        this.kinesisIntegration(
+          'PutRecord',
+          putRecordTemplate({
+            streamName,
+            route,
+            lanes: p.lanesPerChain,
+            ...(outcome ? { eventIdFields: ['event_id'] } : {}),
+          }),
+          acceptedResponseTemplate(),
+        ),
+        methodOptions(outcome ? outcomeModel : eventModel),
+      );
     }
     this.api.root
       .resourceForPath(BATCH_PATH.join('/'))

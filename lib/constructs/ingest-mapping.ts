@@ -19,6 +19,10 @@ export interface MappingOptions {
   readonly route: string;
   /** Lanes per chain key, ≥ 1. */
   readonly lanes: number;
+  /** Payload fields that name the event id, first non-empty wins, else the request id.
+   * @default ['event_id', 'decision_id']; outcomes: ['event_id'] (their decision_id is the
+   * decision's) */
+  readonly eventIdFields?: readonly string[];
 }
 
 /** Header names (request overrides) that carry the answer from request to response. */
@@ -52,10 +56,10 @@ const chainKeyLines = (source: string): string[] => [
   `#if($chain == "")#set($chain = "${DEFAULT_CHAIN_KEY}")#end`,
 ];
 
-/** Sets `$eventId` from the map `$source`, else `fallback` (a VTL expression). */
-const eventIdLines = (source: string, fallback: string): string[] => [
-  `#set($eventId = "$!${source}.event_id")`,
-  `#if($eventId == "")#set($eventId = "$!${source}.decision_id")#end`,
+/** Sets `$eventId` from the map `$source`'s first non-empty field, else `fallback` (a VTL expression). */
+const eventIdLines = (source: string, fallback: string, fields: readonly string[]): string[] => [
+  '#set($eventId = "")',
+  ...fields.map((field) => `#if($eventId == "")#set($eventId = "$!${source}.${field}")#end`),
   `#if($eventId == "")#set($eventId = ${fallback})#end`,
 ];
 
@@ -91,6 +95,9 @@ const checkOptions = (options: MappingOptions): void => {
     throw new Error(`lanes must be an integer ≥ 1, got ${options.lanes}`);
   }
   if (!/^[a-z_]+$/.test(options.route)) throw new Error(`bad route name "${options.route}"`);
+  if (options.eventIdFields?.some((f) => !/^[a-z_]+$/.test(f))) {
+    throw new Error(`bad event id field in ${JSON.stringify(options.eventIdFields)}`);
+  }
 };
 
 /** Request template of the single-event routes: Kinesis PutRecord. */
@@ -102,7 +109,11 @@ export function putRecordTemplate(options: MappingOptions): string {
     "#set($payload = $input.json('$'))",
     '#set($requestId = $context.requestId)',
     ...chainKeyLines('body'),
-    ...eventIdLines('body', '$context.requestId'),
+    ...eventIdLines(
+      'body',
+      '$context.requestId',
+      options.eventIdFields ?? ['event_id', 'decision_id'],
+    ),
     ...laneLines(options.lanes, '0'),
     envelopeLine(options.route, options.lanes),
     `#set($context.requestOverride.header.${OVERRIDE_EVENT_ID} = $util.urlEncode($eventId))`,

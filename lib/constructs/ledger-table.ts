@@ -31,6 +31,15 @@ const READ_ACTIONS = [
   'dynamodb:DescribeTable',
 ] as const;
 
+/** Key-conditioned reads and conditional puts; no Scan. */
+const QUERY_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:PutItem',
+] as const;
+
 export interface LedgerTableProps {
   /** The only principal allowed to update or delete items (it removes purged bodies).
    * @default none: nobody may update a record or delete an item */
@@ -151,6 +160,26 @@ export class LedgerTable extends Construct {
     return iam.Grant.addToPrincipal({
       grantee,
       actions: ['dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
+      resourceArns: [this.table.tableArn],
+    });
+  }
+
+  /** Append without Scan: GetItem, BatchGetItem, Query and ConditionCheckItem (table and
+   * indexes), PutItem, and bookkeeping updates. For readers that must page through the
+   * ledger by key (the fairness review), so a table Scan is not even possible. */
+  grantQueryAppend(grantee: iam.IGrantable): iam.Grant {
+    this.encryptionKey.grant(grantee, 'kms:Decrypt', 'kms:DescribeKey');
+    this.grantBookkeeping(grantee);
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:Query'],
+      resourceArns: Object.values(LEDGER_INDEXES).map(
+        (index) => `${this.table.tableArn}/index/${index}`,
+      ),
+    });
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: [...QUERY_ACTIONS],
       resourceArns: [this.table.tableArn],
     });
   }

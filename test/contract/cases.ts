@@ -58,6 +58,14 @@ const event = (id: string) => ({
   output: { decision: 'approve', reason: 'score above threshold' },
 });
 
+const outcomeOf = (decisionId: string) => ({
+  event_id: `out-${decisionId}`,
+  decision_id: decisionId,
+  outcome: 'repaid',
+  observed_at: '2026-12-01T00:00:00Z',
+  application_id: 'loans',
+});
+
 const refusal = (error: keyof typeof API_ERRORS, message: unknown = API_ERRORS[error].message) => ({
   error,
   message,
@@ -86,6 +94,14 @@ export const CONTRACT_CASES: readonly ContractCase[] = [
       published: [{ route, payload: JSON.parse(JSON.stringify(event(`${route}-1`))) }],
     }),
   ),
+  {
+    name: 'accepts an outcome, named by its own event_id, not its decision_id',
+    doc: 'POST /v1/outcomes',
+    request: post('/v1/outcomes', outcomeOf('dec-1')),
+    status: 202,
+    body: { event_id: 'out-dec-1', chain: 'loans', status: 'accepted' },
+    published: [{ route: 'outcome', payload: outcomeOf('dec-1') }],
+  },
   {
     name: 'takes the key as Authorization: Bearer too',
     doc: 'POST /v1/logs',

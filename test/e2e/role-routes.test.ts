@@ -43,6 +43,11 @@ const REQUESTS: Record<
     path: '/v1/guardrails/evaluate',
     body: { text: 'hello', direction: 'output', application: 'app' },
   },
+  outcome: {
+    method: 'POST',
+    path: '/v1/outcomes',
+    body: { decision_id: 'dec_1', outcome: 'repaid', observed_at: '2026-01-01T00:00:00Z' },
+  },
   otlp_traces: { method: 'POST', path: '/v1/traces', body: { resourceSpans: [] } },
   get_event: { method: 'GET', path: '/v1/events/dec_1' },
   search_events: { method: 'GET', path: '/v1/events?chain=app' },

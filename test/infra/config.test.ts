@@ -26,6 +26,12 @@ describe('config defaults', () => {
       checkpointSchedule: 'rate(5 minutes)',
       fairnessReviewSchedule: 'cron(0 6 ? * MON *)',
       protectedAttributes: expect.arrayContaining(['age', 'gender', 'disability']),
+      fairnessReview: {
+        positiveDecisions: expect.arrayContaining(['approve']),
+        positiveOutcomes: expect.arrayContaining(['repaid']),
+        minGroupSize: 30,
+        useCases: [],
+      },
       lanesPerChain: 1,
       stream: { mode: 'on-demand', retentionHours: 168 },
       witnesses: [],

@@ -127,7 +127,7 @@ describe('configured variants of the stack', () => {
     const templates = Object.values(template.findResources('AWS::ApiGateway::Method'))
       .map((m) => JSON.stringify(m.Properties.Integration?.RequestTemplates ?? {}))
       .filter((t) => t.includes('PartitionKey'));
-    expect(templates).toHaveLength(4);
+    expect(templates).toHaveLength(5); // 3 event routes, outcomes, batch
     for (const t of templates) {
       expect(t).toContain('% 4)');
       expect(t).toContain('lane');

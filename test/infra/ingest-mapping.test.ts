@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { chainKeyOf } from '#core/events/chain-key.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
+import { normalise } from '#core/events/normalise.ts';
 import { chainOf } from '#core/pipeline/chain-of.ts';
 import {
   acceptedResponseTemplate,
@@ -104,6 +105,28 @@ describe('PutRecord answer', () => {
     renderVtl(putRecordTemplate(options), payload, gw);
     const answer = JSON.parse(renderVtl(acceptedResponseTemplate(), { SequenceNumber: '1' }, gw));
     expect(answer).toEqual({ event_id: eventId, chain, status: 'accepted' });
+  });
+
+  it.each([
+    [{ event_id: 'out-1', decision_id: 'dec-9', application_id: 'loans' }, 'out-1'],
+    // Never the decision's id: that one names the decision record.
+    [{ decision_id: 'dec-9', application_id: 'loans' }, 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef'],
+  ])('an outcome %j is answered as event %s, as normalise names it', (payload, eventId) => {
+    const gw = gateway();
+    const outcomeOptions = { ...options, route: 'outcome', eventIdFields: ['event_id'] };
+    const request = JSON.parse(
+      renderVtl(
+        putRecordTemplate(outcomeOptions),
+        { ...payload, outcome: 'repaid', observed_at: '2026-12-01T00:00:00Z' },
+        gw,
+      ),
+    );
+    const envelope = decode(request.Data);
+    expect(envelope.route).toBe('outcome');
+    const normalised = normalise(envelope);
+    expect(normalised.ok && normalised.event.event_id).toBe(eventId);
+    const answer = JSON.parse(renderVtl(acceptedResponseTemplate(), { SequenceNumber: '1' }, gw));
+    expect(answer).toEqual({ event_id: eventId, chain: 'loans', status: 'accepted' });
   });
 
   it('falls back to the request id when no override reached the response', () => {

@@ -52,9 +52,9 @@ describe('encryption at rest with customer managed keys', () => {
     });
   });
 
-  it('encrypts both queues and the alert topic with KMS and allows TLS only', () => {
+  it('encrypts every queue and the alert topic with KMS and allows TLS only', () => {
     const queues = template.findResources('AWS::SQS::Queue');
-    expect(Object.keys(queues)).toHaveLength(2);
+    expect(Object.keys(queues)).toHaveLength(3); // processor failures, checkpointer, fairness review
     for (const queue of Object.values(queues)) {
       expect(queue.Properties.KmsMasterKeyId).toBeDefined();
     }
@@ -70,7 +70,7 @@ describe('encryption at rest with customer managed keys', () => {
           ]),
         },
       },
-      2,
+      3,
     );
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
@@ -324,8 +324,8 @@ describe('ledger table', () => {
 describe('processor', () => {
   it('runs Node.js 22 on ARM64 with tracing and Powertools settings (every function)', () => {
     const functions = template.findResources('AWS::Lambda::Function');
-    // processor, checkpointer, query, authorizer, guardrail, otlp traces, purge
-    expect(Object.keys(functions)).toHaveLength(7);
+    // processor, checkpointer, fairness review, query, authorizer, guardrail, otlp traces, purge
+    expect(Object.keys(functions)).toHaveLength(8);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -384,7 +384,7 @@ describe('processor', () => {
       expect(files.sort(), id).toEqual(['index.mjs', 'index.mjs.map']);
       return { id, bytes: statSync(join(assemblyDir, `asset.${hash}`, 'index.mjs')).size };
     });
-    expect(sizes).toHaveLength(7);
+    expect(sizes).toHaveLength(8);
     const over = sizes.filter((s) => s.bytes > 1_048_576).map((s) => `${s.id}: ${s.bytes} bytes`);
     expect(over, 'bundles over 1 MiB').toEqual([]);
   });
@@ -467,6 +467,7 @@ describe('ingest API', () => {
         'guardrails',
         'logs',
         'traces',
+        'outcomes',
         'v1',
         '{event_id}',
       ].sort(),
@@ -478,7 +479,7 @@ describe('ingest API', () => {
     const ingest = methods.filter(
       (m) => m.Properties.HttpMethod === 'POST' && m.Properties.Integration.Type !== 'AWS_PROXY',
     );
-    expect(ingest).toHaveLength(4);
+    expect(ingest).toHaveLength(5);
     for (const method of ingest) {
       expect(method.Properties).toMatchObject({
         AuthorizationType: 'CUSTOM',
@@ -498,7 +499,13 @@ describe('ingest API', () => {
     const actions = ingest.map(
       (m) => JSON.stringify(m.Properties.Integration.Uri).match(/action\/(\w+)/)?.[1],
     );
-    expect(actions.sort()).toEqual(['PutRecord', 'PutRecord', 'PutRecord', 'PutRecords']);
+    expect(actions.sort()).toEqual([
+      'PutRecord',
+      'PutRecord',
+      'PutRecord',
+      'PutRecord', // POST /v1/outcomes
+      'PutRecords',
+    ]);
   });
 
   it('answers guardrail calls from a Lambda, validated against the guardrail model', () => {
@@ -628,10 +635,13 @@ describe('ingest API', () => {
 });
 
 describe('alerts and monitoring', () => {
-  it('routes PolicyViolation events from the alerts bus to the topic', () => {
+  it('routes PolicyViolation and FairnessReview events from the alerts bus to the topic', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: { Ref: Match.anyValue() },
-      EventPattern: { source: ['audit-trail'], 'detail-type': ['PolicyViolation'] },
+      EventPattern: {
+        source: ['audit-trail'],
+        'detail-type': ['PolicyViolation', 'FairnessReview'],
+      },
       Targets: [Match.objectLike({ Arn: { Ref: Match.anyValue() } })],
     });
   });
@@ -640,9 +650,9 @@ describe('alerts and monitoring', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     const metrics = alarms.map((a) => a.Properties.MetricName);
     expect(metrics).toContain('IteratorAge');
-    expect(metrics.filter((m) => m === 'ApproximateNumberOfMessagesVisible')).toHaveLength(2);
-    expect(metrics.filter((m) => m === 'Errors')).toHaveLength(6);
-    expect(metrics.filter((m) => m === 'Throttles')).toHaveLength(6);
+    expect(metrics.filter((m) => m === 'ApproximateNumberOfMessagesVisible')).toHaveLength(3);
+    expect(metrics.filter((m) => m === 'Errors')).toHaveLength(7);
+    expect(metrics.filter((m) => m === 'Throttles')).toHaveLength(7);
     expect(metrics).toContain('ExecutionsFailed');
     expect(metrics).toContain('5XXError');
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);

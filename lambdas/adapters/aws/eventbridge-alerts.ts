@@ -7,8 +7,9 @@ import { AuditTrailError } from '#core/errors.ts';
 import {
   ALERT_DETAIL_TYPE,
   ALERT_SOURCE,
+  type Alert,
   type AlertsPort,
-  type PolicyViolationAlert,
+  FAIRNESS_DETAIL_TYPE,
 } from '#ports/alerts.ts';
 
 export interface EventBridgeAlertsOptions {
@@ -62,13 +63,13 @@ export class EventBridgeAlerts implements AlertsPort {
     this.#backoffMs = options.backoffMs ?? 100;
   }
 
-  async publish(alerts: readonly PolicyViolationAlert[]): Promise<void> {
+  async publish(alerts: readonly Alert[]): Promise<void> {
     for (let i = 0; i < alerts.length; i += ENTRIES_PER_CALL) {
       await this.#putChunk(alerts.slice(i, i + ENTRIES_PER_CALL));
     }
   }
 
-  async #putChunk(alerts: readonly PolicyViolationAlert[]): Promise<void> {
+  async #putChunk(alerts: readonly Alert[]): Promise<void> {
     let pending = alerts;
     let codes: string[] = [];
     for (let attempt = 1; pending.length > 0; attempt += 1) {
@@ -94,11 +95,11 @@ export class EventBridgeAlerts implements AlertsPort {
     }
   }
 
-  #entry(alert: PolicyViolationAlert): PutEventsRequestEntry {
+  #entry(alert: Alert): PutEventsRequestEntry {
     return {
       EventBusName: this.#busName,
       Source: this.#source,
-      DetailType: ALERT_DETAIL_TYPE,
+      DetailType: alert.type === 'PolicyViolation' ? ALERT_DETAIL_TYPE : FAIRNESS_DETAIL_TYPE,
       Detail: JSON.stringify(alert),
       Time: new Date(alert.at),
       Resources: [],

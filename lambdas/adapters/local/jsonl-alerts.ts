@@ -1,6 +1,6 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { AlertsPort, PolicyViolationAlert } from '#ports/alerts.ts';
+import type { Alert, AlertsPort } from '#ports/alerts.ts';
 import type { LogPort } from '#ports/log.ts';
 
 export interface JsonlAlertsOptions {
@@ -21,7 +21,7 @@ export interface JsonlAlertsOptions {
  * and keyed hashes only, never raw values.
  */
 export const createJsonlAlerts = (options: JsonlAlertsOptions): AlertsPort => ({
-  async publish(alerts: readonly PolicyViolationAlert[]): Promise<void> {
+  async publish(alerts: readonly Alert[]): Promise<void> {
     if (alerts.length === 0) return;
     await mkdir(dirname(options.file), { recursive: true });
     await appendFile(options.file, alerts.map((a) => `${JSON.stringify(a)}\n`).join(''));

@@ -11,6 +11,7 @@ export const ROUTE_PERMISSIONS = {
   decision_log: 'write_events',
   log: 'write_events',
   batch: 'write_events',
+  outcome: 'write_events',
   guardrail: 'write_events',
   otlp_traces: 'write_events',
   get_event: 'read_events',

@@ -24,6 +24,7 @@ export const API_ROUTES = [
     runtimes: 'both',
   },
   { name: 'log', method: 'POST', path: '/v1/logs', auth: true, runtimes: 'both' },
+  { name: 'outcome', method: 'POST', path: '/v1/outcomes', auth: true, runtimes: 'both' },
   { name: 'batch', method: 'POST', path: '/v1/events:batch', auth: true, runtimes: 'both' },
   {
     name: 'get_event',
@@ -117,6 +118,7 @@ export const EVENT_ROUTES = [
   'audit_event',
   'decision_log',
   'log',
+  'outcome',
 ] as const satisfies readonly RouteName[];
 
 /** A route by name. */

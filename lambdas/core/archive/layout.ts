@@ -12,6 +12,7 @@
  *                                                     `<chain> <size> <hex root>` a line
  *   index/<n>.ckpt                                    signed note over those heads, linked
  *                                                     to index n-1 (see chain/chain-index.ts)
+ *   reviews/fairness/<use case>/<date>/<sha256>.json  a fairness review report (+ .md, .html)
  *
  * Numbers are zero-padded to 12 digits so lexicographic order is numeric order.
  * A segment is named by its first seq only: the write-once put of that key is what claims
@@ -71,3 +72,14 @@ export const parseKey = (key: string): ParsedKey | undefined => {
   if (c?.[1] && c[2]) return { type: 'checkpoint', chain: decodeChain(c[1]), size: Number(c[2]) };
   return undefined;
 };
+
+/** Fairness review reports: `reviews/fairness/<use case>/<to date>/<report sha256>.<json|md|html>`
+ * (`_all` when the review covers every use case). Named by content, so a rerun that finds
+ * the same data writes nothing new and one that finds more data writes beside it. */
+export const fairnessReportKey = (
+  useCase: string | null,
+  to: string,
+  sha256: string,
+  extension: 'json' | 'md' | 'html',
+): string =>
+  `reviews/fairness/${encodeURIComponent(useCase ?? '_all')}/${to.slice(0, 10)}/${sha256}.${extension}`;

@@ -7,7 +7,7 @@
 
 import * as z from 'zod';
 import { AuditTrailError } from '#core/errors.ts';
-import { batchSchema, eventPayloadSchema } from '#core/events/schema.ts';
+import { batchSchema, eventPayloadSchema, outcomeSchema } from '#core/events/schema.ts';
 import { guardrailRequestSchema } from './guardrail-request.ts';
 
 /** `$schema` of every generated schema. */
@@ -71,6 +71,11 @@ const SUBSCHEMAS = new Set([
 /** JSON Schema (draft-04) of one event, for `/v1/audit/events`, `/v1/logs/decisions`, `/v1/logs`. */
 export function requestJsonSchema(): object {
   return draft04JsonSchema(eventPayloadSchema, 'AuditTrailEvent');
+}
+
+/** JSON Schema (draft-04) of one outcome, for `/v1/outcomes`. */
+export function outcomeJsonSchema(): object {
+  return draft04JsonSchema(outcomeSchema, 'AuditTrailOutcome');
 }
 
 /** JSON Schema (draft-04) of `{ events: [...] }` for `/v1/events:batch`. */

@@ -11,8 +11,10 @@ import {
   completionEventSchema,
   decisionLogSchema,
   decisionOutcomeSchema,
+  outcomeSchema,
 } from '#core/events/schema.ts';
 import { collectTexts } from '#core/events/texts.ts';
+import { useCaseOf } from '#core/events/use-case.ts';
 import { GUARDRAIL_ROUTE, guardrailEvent, guardrailRequestSchema } from './guardrail-request.ts';
 
 /** What `normalise` answers: the internal event, or every problem found. */
@@ -85,6 +87,9 @@ export function normalise(envelope: IntakeEnvelope): NormaliseResult {
     });
   }
   if (envelope.route === GUARDRAIL_ROUTE) return normaliseGuardrail(payload, envelope.request_id);
+  if (envelope.route === OUTCOME_ROUTE || payload.kind === 'outcome') {
+    return normaliseOutcome(payload, envelope.request_id);
+  }
   const shape = selectShape(payload, envelope.route);
   if (shape === undefined) {
     return fail({
@@ -118,16 +123,30 @@ export function normalise(envelope: IntakeEnvelope): NormaliseResult {
   return { ok: true, event };
 }
 
-/** The use case an event names: `use_case`, else `metadata.use_case`, else `decision_type`
- * (evidence reports read it back from archived bodies the same way). */
-export function useCaseOf(payload: unknown): string | undefined {
-  if (!isRecord(payload)) return undefined;
-  const metadata = isRecord(payload.metadata) ? payload.metadata : {};
-  return (
-    stringAt(payload, 'use_case') ??
-    stringAt(metadata, 'use_case') ??
-    stringAt(payload, 'decision_type')
-  );
+/** The route name of `POST /v1/outcomes`. */
+export const OUTCOME_ROUTE = 'outcome';
+
+/**
+ * An outcome: an `outcome` record that points at its decision (`ref.event_id`; the processor
+ * adds the decision's chain and seq when it is on the record). Its event id is the payload's
+ * `event_id`, else the request id: never the decision id, which the decision holds.
+ */
+function normaliseOutcome(payload: Record<string, unknown>, requestId: string): NormaliseResult {
+  const parsed = outcomeSchema.safeParse(payload);
+  if (!parsed.success) {
+    return { ok: false, problems: problemsFromIssues(parsed.error.issues, payload) };
+  }
+  const event: NormalisedEvent = {
+    event_id: parsed.data.event_id ?? requestId,
+    kind: 'outcome',
+    chain_key: chainKeyOf(payload),
+    source: OUTCOME_ROUTE,
+    body: payload,
+    texts: collectTexts(payload),
+    occurred_at: parsed.data.observed_at,
+    ref: { event_id: parsed.data.decision_id },
+  };
+  return { ok: true, event };
 }
 
 /** A guardrail call, chained like any other event once it was evaluated. */

@@ -120,6 +120,21 @@ export const decisionOutcomeSchema = z.looseObject({
   output: z.looseObject({ decision: decisionValueSchema }),
 });
 
+/** What a decision turned out to be (`POST /v1/outcomes`, or a batch item with
+ * `kind: "outcome"`): ground truth that often arrives weeks after the decision. */
+export const outcomeSchema = z.looseObject({
+  kind: z.literal('outcome').optional(),
+  event_id: idSchema.optional(),
+  decision_id: idSchema,
+  outcome: decisionValueSchema,
+  observed_at: timestampSchema,
+  application_id: chainKeySchema.optional(),
+  application: chainKeySchema.optional(),
+  application_name: chainKeySchema.optional(),
+  system: chainKeySchema.optional(),
+  metadata: z.looseObject({ application: chainKeySchema.optional() }).optional(),
+});
+
 /** Every event shape the routes accept (each route accepts every shape). */
 export const eventPayloadSchema = z.union([
   auditEventSchema,
@@ -128,9 +143,12 @@ export const eventPayloadSchema = z.union([
   decisionOutcomeSchema,
 ]);
 
-/** A batch as the API Gateway model checks it: 1..500 events, each a valid event. */
+/** A batch as the API Gateway model checks it: 1..500 events, each a valid event or outcome. */
 export const batchSchema = z.looseObject({
-  events: z.array(eventPayloadSchema).min(1).max(MAX_BATCH_EVENTS),
+  events: z
+    .array(z.union([eventPayloadSchema, outcomeSchema]))
+    .min(1)
+    .max(MAX_BATCH_EVENTS),
 });
 
 /** A batch's outer shape only, for answering per event: 1..500 items of any kind. */

@@ -195,7 +195,41 @@ const prepare = async (
       },
     });
   }
-  return items;
+  return resolveOutcomeRefs(items, deps);
+};
+
+/**
+ * Points each outcome at its decision's chain and seq when the decision is on the record.
+ * An outcome for a decision not (yet) recorded is kept all the same, with `ref.event_id`
+ * only, and logged; the fairness review reports such outcomes.
+ */
+const resolveOutcomeRefs = async (items: Item[], deps: ProcessorDeps): Promise<Item[]> => {
+  const decisionIds = items.flatMap((i) =>
+    i.pending.kind === 'outcome' && i.pending.ref?.event_id !== undefined
+      ? [i.pending.ref.event_id]
+      : [],
+  );
+  if (decisionIds.length === 0) return items;
+  const found = await deps.ledger.locate([...new Set(decisionIds)]);
+  return items.map((item) => {
+    const decisionId = item.pending.kind === 'outcome' ? item.pending.ref?.event_id : undefined;
+    if (decisionId === undefined) return item;
+    const where = found.get(decisionId);
+    if (where === undefined) {
+      deps.log.warn('outcome for a decision not on the record; kept', {
+        event_id: item.pending.event_id,
+        decision_id: decisionId,
+      });
+      return item;
+    }
+    return {
+      ...item,
+      pending: {
+        ...item.pending,
+        ref: { event_id: decisionId, chain: where.chain, seq: where.seq },
+      },
+    };
+  });
 };
 
 /** The same event twice in one batch: the first is recorded, identical repeats are

@@ -10,7 +10,7 @@ import { indexLinkOf } from '#core/chain/chain-index.ts';
 import { parseCheckpoint } from '#core/chain/checkpoint.ts';
 import { splitNote } from '#core/chain/note.ts';
 import type { Finding } from '#core/chain/record.ts';
-import { useCaseOf } from '#core/events/normalise.ts';
+import { useCaseOf } from '#core/events/use-case.ts';
 import { latestIndexNumber } from '#core/pipeline/sign-index.ts';
 import { LineSplitter } from '#core/verify/line-splitter.ts';
 import type { VerifyReport } from '#core/verify/report.ts';

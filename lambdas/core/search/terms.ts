@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { unqualify } from '#core/access/tenant.ts';
 import type { LedgerRecord } from '#core/chain/record.ts';
-import { useCaseOf } from '#core/events/normalise.ts';
+import { useCaseOf } from '#core/events/use-case.ts';
 import { queueEntryOf } from '#core/reviews/queue.ts';
 import { isVerdictRecord, type VerdictBody } from '#core/reviews/verdict.ts';
 

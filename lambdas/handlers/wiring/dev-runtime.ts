@@ -17,6 +17,13 @@ import { startLocalApi } from '#adapters/local/http/server.ts';
 import { httpWitness, readWitnessConfig } from '#adapters/local/http-witness.ts';
 import { createJsonlAlerts } from '#adapters/local/jsonl-alerts.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
+import {
+  DEFAULT_POSITIVE_DECISIONS,
+  DEFAULT_POSITIVE_OUTCOMES,
+  DEFAULT_PROTECTED_ATTRIBUTES,
+  type FairnessOptions,
+} from '#core/fairness/options.ts';
+import { previousWeek, type ReviewDeps, runFairnessReview } from '#core/fairness/run-review.ts';
 import { chainOf } from '#core/pipeline/chain-of.ts';
 import { checkpointChains } from '#core/pipeline/checkpoint.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
@@ -102,7 +109,20 @@ export interface DevRuntimeOptions {
   readonly clock?: ClockPort;
   /** How often the purge runs by itself. @default one day */
   readonly purgeIntervalMs?: number;
+  /** The weekly fairness review (Mondays 06:00 UTC, over the last full week), or false for
+   * none. @default every use case, the default protected attributes and decision values */
+  readonly fairnessReview?: WeeklyReviewSettings | false;
 }
+
+/** What the weekly review in `dev` reviews; the window is filled in each week. */
+export type WeeklyReviewSettings = Omit<FairnessOptions, 'from' | 'to'>;
+
+/** The dev runtime's weekly review when none is configured. */
+export const DEFAULT_WEEKLY_REVIEW: WeeklyReviewSettings = {
+  attributes: DEFAULT_PROTECTED_ATTRIBUTES.map((path) => ({ path })),
+  positiveDecisions: DEFAULT_POSITIVE_DECISIONS,
+  positiveOutcomes: DEFAULT_POSITIVE_OUTCOMES,
+};
 
 export interface DevRuntime {
   readonly url: string;
@@ -115,6 +135,9 @@ export interface DevRuntime {
   /** Runs the purge now (one at a time), then signs checkpoints so its receipts are
    * covered, and empties the stream's WAL when everything is processed. */
   purge(options?: { readonly now?: Date; readonly dryRun?: boolean }): Promise<PurgeReport>;
+  /** Runs a fairness review now over the running ledger (the weekly timer calls it with
+   * the last full week). */
+  fairnessReview(options: FairnessOptions): ReturnType<typeof runFairnessReview>;
   /** Stops accepting, drains the stream, signs a final checkpoint, releases the files. */
   stop(): Promise<void>;
 }
@@ -208,6 +231,27 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
     timer.unref();
     cleanups.push(async () => clearInterval(timer));
 
+    const reviewDeps: ReviewDeps = {
+      ledger: openingLedger(fileLedger, bodyKeys),
+      archive,
+      alerts: processor.alerts,
+      clock: systemClock,
+    };
+    const fairnessReview = (review: FairnessOptions) => runFairnessReview(review, reviewDeps);
+    if (options.fairnessReview !== false) {
+      const settings = options.fairnessReview ?? DEFAULT_WEEKLY_REVIEW;
+      const stopWeekly = scheduleWeekly(async () => {
+        try {
+          const window = previousWeek(systemClock.now());
+          const { recorded } = await fairnessReview({ ...settings, ...window });
+          log.info('weekly fairness review recorded', { ...recorded });
+        } catch (error) {
+          log.error('weekly fairness review failed', { error: (error as Error).message });
+        }
+      });
+      cleanups.push(async () => stopWeekly());
+    }
+
     const api = await startLocalApi({
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 8787,
@@ -248,7 +292,16 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
       return stopping;
     };
     log.info('dev runtime started', { url: api.url, data: paths.data });
-    return { url: api.url, apiKey, paths, stats: () => stream.stats(), checkpoint, purge, stop };
+    return {
+      url: api.url,
+      apiKey,
+      paths,
+      stats: () => stream.stats(),
+      checkpoint,
+      purge,
+      fairnessReview,
+      stop,
+    };
   } catch (error) {
     await cleanUp();
     throw error;
@@ -256,6 +309,27 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
 };
 
 const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * 24 * 3600 * 1000;
+
+/** Calls `run` every Monday at 06:00 UTC (the stack's default `fairnessReviewSchedule`);
+ * answers the function that stops it. */
+const scheduleWeekly = (run: () => Promise<void>): (() => void) => {
+  const now = Date.now();
+  const { to } = previousWeek(new Date(now));
+  let next = to.getTime() + 6 * 3600 * 1000;
+  while (next <= now) next += WEEK_MS;
+  let interval: NodeJS.Timeout | undefined;
+  const first = setTimeout(() => {
+    void run();
+    interval = setInterval(() => void run(), WEEK_MS);
+    interval.unref();
+  }, next - now);
+  first.unref();
+  return () => {
+    clearTimeout(first);
+    clearInterval(interval);
+  };
+};
 
 /** Checkpoint runs one at a time: a call while one runs waits for that one, then runs
  * again, so a final checkpoint covers everything recorded before it was asked for.
@@ -271,4 +345,57 @@ const serialCheckpoints = (deps: CheckpointDeps): (() => Promise<void>) => {
     );
     return last;
   };
+};
+
+/** What an offline command gets of a data directory it holds. */
+export interface OpenDataDir {
+  readonly paths: DevPaths;
+  readonly review: ReviewDeps;
+  /** Signs checkpoints of the chains that grew (so what the command appended is signed). */
+  checkpoint(): Promise<void>;
+}
+
+/**
+ * Opens a data directory without a server, for an offline command (`review fairness`):
+ * takes the same lock as `dev` (so it refuses while `dev` runs: two writers would corrupt
+ * the ledger), runs `use`, signs a checkpoint, and releases everything.
+ */
+export const withDataDir = async <T>(
+  dataDir: string,
+  log: LogPort,
+  use: (dir: OpenDataDir) => Promise<T>,
+): Promise<T> => {
+  const paths = devPaths(dataDir);
+  await mkdirSynced(paths.data);
+  const unlock = await lockDataDir(paths.lock);
+  try {
+    const ledger = await openFileLedger(paths.ledger);
+    try {
+      const archive = openFileArchive(paths.archive);
+      const signer = await loadOrCreateEd25519Signer(paths.keys);
+      const alerts = createJsonlAlerts({ file: paths.alerts, log });
+      // Reviews read bodies: layout v2 ones are opened with the body keys while they exist.
+      const bodyKeys = await openFileBodyKeys(paths.bodyKeys);
+      const checkpoint = () =>
+        checkpointChains({
+          ledger,
+          archive,
+          signer,
+          clock: systemClock,
+          log,
+          logName: signer.keyName,
+        }).then(() => undefined);
+      const result = await use({
+        paths,
+        review: { ledger: openingLedger(ledger, bodyKeys), archive, alerts, clock: systemClock },
+        checkpoint,
+      });
+      await checkpoint();
+      return result;
+    } finally {
+      await ledger.close();
+    }
+  } finally {
+    await unlock();
+  }
 };

@@ -78,7 +78,7 @@ export const memoryAlerts = (): AlertsPort & { published: PolicyViolationAlert[]
   return {
     published,
     publish: async (alerts) => {
-      published.push(...alerts);
+      for (const a of alerts) if (a.type === 'PolicyViolation') published.push(a);
     },
   };
 };

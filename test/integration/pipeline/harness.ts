@@ -30,7 +30,11 @@ export const openHarness = async (policy: PolicyEngine = passThroughPolicy): Pro
       ledger,
       archive,
       policy,
-      alerts: { publish: async (batch) => void alerts.push(...batch) },
+      alerts: {
+        publish: async (batch) => {
+          for (const a of batch) if (a.type === 'PolicyViolation') alerts.push(a);
+        },
+      },
       clock: { now: () => new Date('2026-11-23T12:00:00Z') },
       log: silentLog,
     },

@@ -48,6 +48,7 @@ export const buildRoutes = (deps: RouteDeps): Route[] => {
     audit_event: event('audit_event'),
     decision_log: event('decision_log'),
     log: event('log'),
+    outcome: event('outcome'),
     batch: async (ctx) => acceptBatch(await readJson(ctx.req, BATCH_BODY_LIMIT), ctx, stream),
     get_event: async ({ params }) => lookupEvent(params.event_id, deps.ledger, deps.open),
     otlp_traces: async (ctx) =>
