@@ -1,7 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { openFileArchive } from '#adapters/local/file-archive.ts';
+import { openFileBodyKeys } from '#adapters/local/file-body-keys.ts';
 import { openFileLedger } from '#adapters/local/file-ledger.ts';
 import type { LedgerRecord } from '#core/chain/record.ts';
+import { openingLedger } from '#core/retention/opening-ledger.ts';
 import type { VerifyReport } from '#core/verify/report.ts';
 import { verifyArchive } from '#core/verify/verify-archive.ts';
 import { type DevRuntimeOptions, devPaths, startDevRuntime } from '#handlers/wiring/dev-runtime.ts';
@@ -61,7 +63,12 @@ export const waitForRecord = async (
 
 /** Every record of every chain, read from a stopped runtime's ledger. */
 export const readLedger = async (dataDir: string): Promise<Map<string, LedgerRecord[]>> => {
-  const ledger = await openFileLedger(devPaths(dataDir).ledger);
+  const paths = devPaths(dataDir);
+  // Records as readers see them: layout v2 bodies opened while their keys exist.
+  const ledger = openingLedger(
+    await openFileLedger(paths.ledger),
+    await openFileBodyKeys(paths.bodyKeys),
+  );
   try {
     const chains = new Map<string, LedgerRecord[]>();
     for await (const chain of ledger.chains()) {
