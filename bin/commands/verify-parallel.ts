@@ -10,9 +10,12 @@ import { Worker } from 'node:worker_threads';
 import { chainsPrefix, decodeChain, encodeChain } from '#core/archive/layout.ts';
 import { loadIndexes } from '#core/verify/chain-index.ts';
 import { loadTrustedKeys } from '#core/verify/checkpoints.ts';
-import { type ObjectVersion, tryCheckVersions } from '#core/verify/object-versions.ts';
 import { FaultLog, type PurgedRange, type VerifyReport } from '#core/verify/report.ts';
-import type { ArchiveReader, VerifyOptions } from '#core/verify/verify-archive.ts';
+import {
+  type ArchiveReader,
+  finishReport,
+  type VerifyOptions,
+} from '#core/verify/verify-archive.ts';
 import type { ArchiveLocationOptions } from './archive-location.ts';
 import type { WorkerInput, WorkerReply } from './verify-worker.ts';
 
@@ -95,47 +98,34 @@ export const verifyInParallel = async (
   let chains = 0;
   let checkpoints = 0;
   let unsigned = 0;
+  let sealed = 0;
   for (const report of results) {
     if (!report) continue;
     chains += report.chains;
     checkpoints += report.checkpoints;
     unsigned += report.unsigned;
+    sealed += report.sealed ?? 0;
     purged.push(...report.purged);
     for (const k of report.key?.split(', ') ?? []) usedKeys.add(k);
     for (const f of report.faults) faults.add(f.chain, f.seq, f.kind, f.detail);
     faults.omitted += report.faultsOmitted;
   }
-  const versions = reader.listVersions
-    ? await tryCheckVersions(
-        () => (reader.listVersions as () => AsyncIterable<ObjectVersion>)(),
-        new Date(),
-        faults,
-      )
-    : undefined;
-  const seen = new Set(dirs.map(chainOfDir));
-  for (const [chain, size] of index.latest) {
-    if (!seen.has(chain)) {
-      faults.add(
-        chain,
-        0,
-        'deleted_chain',
-        `index ${index.newest} signs ${size} records of this chain; the archive holds none of it`,
-      );
-    }
-  }
-  return {
-    ok: faults.faults.length === 0 && faults.omitted === 0,
-    chains,
-    records,
-    checkpoints,
-    unsigned,
-    indexes: index.verified,
-    bytes,
-    pinned: keys.pinned,
-    ...(usedKeys.size > 0 ? { key: [...usedKeys].sort().join(', ') } : {}),
-    purged,
-    ...(versions ? { versions } : {}),
-    faults: faults.faults,
-    faultsOmitted: faults.omitted,
-  };
+  return finishReport(
+    reader,
+    true,
+    index,
+    new Set(dirs.flatMap((dir) => chainOfDir(dir) ?? [])),
+    faults,
+    {
+      chains,
+      records,
+      checkpoints,
+      unsigned,
+      bytes,
+      pinned: keys.pinned,
+      usedKeys,
+      purged,
+      sealed,
+    },
+  );
 };

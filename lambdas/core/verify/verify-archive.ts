@@ -220,8 +220,47 @@ export const verifyArchive = async (
   finishChain();
   progress();
   // A parallel worker (preloaded) sees one chain; its coordinator lists versions once.
+  return finishReport(reader, !options.preloaded, index, seen, faults, {
+    chains,
+    records,
+    checkpoints,
+    unsigned,
+    bytes,
+    pinned: keys.pinned,
+    usedKeys,
+    purged,
+    sealed,
+  });
+};
+
+/** What a verification counted, for its report. */
+export interface VerifyTotals {
+  readonly chains: number;
+  readonly records: number;
+  readonly checkpoints: number;
+  readonly unsigned: number;
+  readonly bytes: number;
+  readonly pinned: VerifyReport['pinned'];
+  readonly usedKeys: ReadonlySet<string>;
+  readonly purged: readonly PurgedRange[];
+  readonly sealed: number;
+}
+
+/**
+ * The end of every verification, one thread or many: object versions (listed once, by
+ * whoever sees the whole archive), the chains the newest signed index lists that the
+ * archive lacks, then the report.
+ */
+export const finishReport = async (
+  reader: ArchiveReader,
+  listVersions: boolean,
+  index: IndexView,
+  seen: ReadonlySet<string>,
+  faults: FaultLog,
+  totals: VerifyTotals,
+): Promise<VerifyReport> => {
   const versions =
-    reader.listVersions && !options.preloaded
+    reader.listVersions && listVersions
       ? await tryCheckVersions(
           () => (reader.listVersions as () => AsyncIterable<ObjectVersion>)(),
           new Date(),
@@ -238,18 +277,18 @@ export const verifyArchive = async (
       );
     }
   }
-
+  const { usedKeys, sealed, ...counts } = totals;
   return {
     ok: faults.faults.length === 0 && faults.omitted === 0,
-    chains,
-    records,
-    checkpoints,
-    unsigned,
+    chains: counts.chains,
+    records: counts.records,
+    checkpoints: counts.checkpoints,
+    unsigned: counts.unsigned,
     indexes: index.verified,
-    bytes,
-    pinned: keys.pinned,
+    bytes: counts.bytes,
+    pinned: counts.pinned,
     ...(usedKeys.size > 0 ? { key: [...usedKeys].sort().join(', ') } : {}),
-    purged,
+    purged: [...counts.purged],
     ...(versions ? { versions } : {}),
     ...(sealed > 0 ? { sealed } : {}),
     faults: faults.faults,
