@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openFileArchive } from '#adapters/local/file-archive.ts';
 import { openFileBodyKeys } from '#adapters/local/file-body-keys.ts';
 import type { LedgerRecord } from '#core/chain/record.ts';
+import { DEFAULT_RETENTION_DAYS } from '#core/retention/rules.ts';
 import { verifyArchive } from '#core/verify/verify-archive.ts';
 import { devPaths } from '#handlers/wiring/dev-runtime.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
@@ -68,19 +69,8 @@ describe('retention, erasure and legal holds on the embedded default', () => {
     const runtime = await startTestRuntime(dir, {
       clock,
       retention: {
-        retentionDays: {
-          inference: 30,
-          decision: 2557,
-          review: 2557,
-          outcome: 2557,
-          legal_hold: 3653,
-          legal_hold_release: 3653,
-          erasure_request: 3653,
-          purge: 3653,
-          access: 2557,
-          rejected: 30,
-          checkpoint: 3653,
-        },
+        // The defaults, with the two kinds this test ages out shortened to 30 days.
+        retentionDays: { ...DEFAULT_RETENTION_DAYS, inference: 30, rejected: 30 },
       },
     });
     const auth = { ...bearer(runtime.apiKey.key), 'content-type': 'application/json' };
