@@ -189,6 +189,7 @@ describe('ner PERSON: names of many languages, cues and traps', () => {
     ['He orders everything from Zalando.', []],
     ['The club was founded in Nova Gorica.', []],
     ['She played for FC Sodra Vilnius.', []],
+    ['Tickets for Fort Meade and the Grace Award are sold out.', []],
   ];
   it.each(CASES)('%j → %j', (text, expected) => {
     expect(person(text)).toEqual(expected);

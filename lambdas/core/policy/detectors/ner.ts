@@ -127,6 +127,16 @@ const { lexicon, starters, orgWords, placeWords, actors } = (() => {
       'records',
       'studios',
       'press',
+      // Awards, leagues and events named after people (`Tony Award`).
+      'award',
+      'awards',
+      'prize',
+      'trophy',
+      'cup',
+      'league',
+      'festival',
+      'championship',
+      'exchange',
     ]),
     placeWords: new Set([
       ...Object.keys(model.two.placeWords),
@@ -142,6 +152,24 @@ const { lexicon, starters, orgWords, placeWords, actors } = (() => {
       'airport',
       'park',
       'square',
+      'island',
+      'islands',
+      'abbey',
+      'castle',
+      'palace',
+      'stadium',
+      'arena',
+      'tower',
+      'hall',
+      'valley',
+      'river',
+      'mountain',
+      'hill',
+      'hills',
+      'bay',
+      'beach',
+      'harbour',
+      'harbor',
     ]),
   };
 })();
@@ -188,7 +216,13 @@ const PERSON_CUE = new RegExp(
 );
 // The word before a run, to look up among roles (`striker`, `rabbi`, `Senator`) and
 // prepositions of place (`born in Arroyo Seco`).
-const WORD_BEFORE = /(\p{L}+)[^\p{L}\n]{0,3}$/u;
+const WORD_BEFORE = /(\p{L}+)(,?) $/u;
+// First words of place names in several languages (`Fort Craig`, `San Juan`, `Lago Maggiore`).
+const PLACE_PREFIXES = new Set(
+  'fort|mount|mt|lake|loch|port|cape|isle|isla|san|santa|são|sankt|puerto|porto|rio|río|lac|mont|monte|lago|villa|vila|ciudad|nueva|nuevo|bad|bahía'.split(
+    '|',
+  ),
+);
 const PLACE_PREPOSITIONS = new Set(['in', 'at', 'near', 'into', 'through', 'across', 'around']);
 // Verbs of speech and thought right after a run: what follows a person's name in reported
 // speech (`Bhamre said`, `Okafor, who told`), in English.
@@ -231,7 +265,8 @@ const classify = (tokens: readonly Token[], cues: Cues): Hit | undefined => {
   if (tokens.length > 1 && tokens.some((t) => orgWords.has(t.lower))) {
     return { entity: 'ORGANIZATION', from: 0 };
   }
-  if (tokens.length > 1 && placeWords.has(last.lower)) return { entity: 'LOCATION', from: 0 };
+  if (tokens.length > 1 && (placeWords.has(last.lower) || PLACE_PREFIXES.has(first.lower)))
+    return { entity: 'LOCATION', from: 0 };
   const cued = (): boolean => cues.before() || cues.after();
   // A lone word is a name if it is a known first name (`Sydney` is a city too), or a name
   // of the statistics, or shaped like one, next to a cue (`Dear Okonkwo`, `Hi Siobhán`,
@@ -398,7 +433,7 @@ export const detectNer = (text: string, params: NerParams): Match[] => {
         (gap === '. ' && (previous.kind === 'honorific' || previous.end - previous.start === 1)));
     if (!joins || run.length >= 6) flush();
     // A capital and a full stop is an initial (`Lucia M. Andersson`); a common word right
-    // after a first name is a surname (`Sofia Brown`).
+    // after a first name is a surname (`Sofia Brown`)
     const initial = word.length === 1 && text[m.index + 1] === '.';
     // Words compromise does not know are looked up in the name statistics.
     const looked = initial
@@ -406,7 +441,15 @@ export const detectNer = (text: string, params: NerParams): Match[] => {
       : (lexicon.get(lower) ?? (isKnownName(word) ? 'named' : undefined));
     const afterName =
       previous?.kind === 'first' || (previous !== undefined && previous.end - previous.start === 1);
-    const kind = looked === 'common' && joins && afterName && word !== 'I' ? 'last' : looked;
+    // (only if a list holds it or it is shaped like a name: `Jefferson Airplane` is a band).
+    const kind =
+      looked === 'common' &&
+      joins &&
+      afterName &&
+      word !== 'I' &&
+      (isKnownName(word) || nameShape(word) >= SHAPE_RUN)
+        ? 'last'
+        : looked;
     // Common words break runs, except those that make organisations and places.
     if (
       kind === 'common' &&
