@@ -195,8 +195,9 @@ interface Token {
   readonly kind: Kind | undefined;
   /** Text between the previous token of the run and this one, lower case. */
   readonly sep: string;
-  /** How much the word looks like a name (see `nameShape`); 0 for words the lexicon knows. */
-  readonly shape: number;
+  /** How much the word looks like a name (see `nameShape`, computed when first asked); 0
+   * for words the lexicon knows. */
+  readonly shape: () => number;
 }
 
 // Roles that precede names and are capitalised at a sentence's start (`Applicant Aisha
@@ -237,6 +238,8 @@ const KNOWN_NAME = new Set<Kind | undefined>(['first', 'last', 'person']);
 const SHAPE_RUN = 0.5;
 const SHAPE_CUED = 0.3;
 
+const NO_SHAPE = (): number => 0;
+
 type Hit = { readonly entity: (typeof NER_ENTITIES)[number]; readonly from: number };
 
 /** Cues asked only when needed: each runs a regular expression over nearby text. */
@@ -275,7 +278,7 @@ const classify = (tokens: readonly Token[], cues: Cues): Hit | undefined => {
     return first.kind === 'first' ||
       ((first.kind === 'last' ||
         first.kind === 'named' ||
-        (first.kind === undefined && first.shape >= SHAPE_CUED)) &&
+        (first.kind === undefined && first.shape() >= SHAPE_CUED)) &&
         (first.kind === undefined ? cues.strong() || cues.after() : cued()))
       ? { entity: 'PERSON', from: 0 }
       : undefined;
@@ -295,8 +298,8 @@ const classify = (tokens: readonly Token[], cues: Cues): Hit | undefined => {
     unknownOrNamed &&
     !rest.some((t) => placeWords.has(t.lower)) &&
     rest.length <= 3 &&
-    rest.every((t) => t.kind === 'named' || t.shape >= 0) &&
-    rest.reduce((sum, t) => sum + (t.kind === 'named' ? Math.max(1, t.shape) : t.shape), 0) /
+    rest.every((t) => t.kind === 'named' || t.shape() >= 0) &&
+    rest.reduce((sum, t) => sum + (t.kind === 'named' ? Math.max(1, t.shape()) : t.shape()), 0) /
       rest.length >=
       SHAPE_RUN &&
     !cues.place();
@@ -323,44 +326,48 @@ export const detectNer = (text: string, params: NerParams): Match[] => {
   const wanted = new Set<string>(params.entities);
   const matches: Match[] = [];
   let run: Token[] = [];
-  // The cue before a run's first word, computed once per word however many runs start there.
+  // The cues of the run being classified: the text before its first word is read once per
+  // word however many runs start there; one set of functions serves every run.
+  let at = 0;
+  let coreEnd = 0;
   let cueAt = -1;
   let cue = false;
   let strong = false;
   let wordBefore = '';
+  const look = (): void => {
+    if (cueAt === at) return;
+    cueAt = at;
+    const before = text.slice(Math.max(0, at - 24), at);
+    wordBefore = WORD_BEFORE.exec(before)?.[1] ?? '';
+    strong = STRONG_CUE.test(before) || actors.has(wordBefore.toLowerCase());
+    cue = strong || PERSON_CUE.test(before);
+  };
+  const cues: Cues = {
+    before: () => {
+      look();
+      return cue;
+    },
+    strong: () => {
+      look();
+      return strong;
+    },
+    place: () => {
+      look();
+      return (
+        PLACE_PREPOSITIONS.has(wordBefore.toLowerCase()) ||
+        (wordBefore.length > 1 && wordBefore === wordBefore.toUpperCase())
+      );
+    },
+    after: () => SPEECH_AFTER.test(text.slice(coreEnd, coreEnd + 32)),
+  };
   const emit = (tokens: readonly Token[]): boolean => {
-    const at = tokens[0]?.start ?? 0;
-    const look = (): void => {
-      if (cueAt === at) return;
-      cueAt = at;
-      const before = text.slice(Math.max(0, at - 24), at);
-      wordBefore = WORD_BEFORE.exec(before)?.[1] ?? '';
-      strong = STRONG_CUE.test(before) || actors.has(wordBefore.toLowerCase());
-      cue = strong || PERSON_CUE.test(before);
-    };
+    at = tokens[0]?.start ?? 0;
     // A trailing numeral (`Otto III`) belongs to a person's name; it is no evidence of one.
     const end = tokens[tokens.length - 1];
     const numeral = end?.kind === 'numeral';
     const core = numeral ? tokens.slice(0, -1) : tokens;
-    const coreEnd = core[core.length - 1]?.end ?? at;
-    const hit = classify(core, {
-      before: () => {
-        look();
-        return cue;
-      },
-      strong: () => {
-        look();
-        return strong;
-      },
-      place: () => {
-        look();
-        return (
-          PLACE_PREPOSITIONS.has(wordBefore.toLowerCase()) ||
-          (wordBefore.length > 1 && wordBefore === wordBefore.toUpperCase())
-        );
-      },
-      after: () => SPEECH_AFTER.test(text.slice(coreEnd, coreEnd + 32)),
-    });
+    coreEnd = core[core.length - 1]?.end ?? at;
+    const hit = classify(core, cues);
     const from = hit === undefined ? undefined : core[hit.from];
     const to = numeral && hit?.entity === 'PERSON' ? end : core[core.length - 1];
     if (hit === undefined || from === undefined || to === undefined) return false;
@@ -404,7 +411,7 @@ export const detectNer = (text: string, params: NerParams): Match[] => {
         lower,
         kind: 'numeral',
         sep: gap,
-        shape: 0,
+        shape: NO_SHAPE,
       });
       flush();
       prevEnd = m.index + m[0].length;
@@ -459,7 +466,14 @@ export const detectNer = (text: string, params: NerParams): Match[] => {
     ) {
       flush();
     } else {
-      const shape = kind === undefined || kind === 'named' ? nameShape(word) : 0;
+      let shaped: number | undefined;
+      const shape =
+        kind === undefined || kind === 'named'
+          ? (): number => {
+              shaped ??= nameShape(word);
+              return shaped;
+            }
+          : NO_SHAPE;
       run.push({
         start: m.index,
         end: m.index + word.length,
