@@ -4,14 +4,15 @@
  * API behind the same distribution under `/v1/*` so the console calls its own origin (no
  * CORS, and the same key store's keys sign in). Optional: `console.enabled` in the config.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import { acknowledgeRule } from '#lib/nag.ts';
+import { acknowledgeRule, acknowledgeWildcards } from '#lib/nag.ts';
 import { projectRoot } from '#lib/paths.ts';
 
 export interface ConsoleProps {
@@ -151,19 +152,28 @@ export class Console extends Construct {
       'Static console files with no data in them: SSE-S3 is enough, and CloudFront reads them through OAC without a key grant.',
     );
     // The CDK's bucket deployment Lambda (one per stack, a custom resource run at deploy time).
-    const stack = this.distribution.stack;
-    for (const child of stack.node.children) {
+    const deploy =
+      'The CDK bucket deployment custom resource: its role, policy, log group and runtime are the CDK’s; it runs only during cdk deploy, copying these files.';
+    for (const child of Stack.of(this).node.children) {
       if (!child.node.id.startsWith('Custom::CDKBucketDeployment')) continue;
       acknowledgeRule(
         child,
-        ['AwsSolutions-IAM4', 'AwsSolutions-IAM5', 'AwsSolutions-L1', 'IAMNoInlinePolicy'],
-        'The CDK bucket deployment custom resource: its role, policy and runtime are the CDK’s; it runs only during cdk deploy.',
+        [
+          'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+          'AwsSolutions-L1',
+          'IAMNoInlinePolicy',
+          'CloudWatchLogGroupEncrypted',
+        ],
+        deploy,
       );
       acknowledgeRule(
         child,
         ['LambdaDLQ', 'LambdaInsideVPC', 'LambdaConcurrency'],
         'A CloudFormation custom resource invoked synchronously at deploy time: failures fail the deployment, no VPC resource is touched.',
       );
+      const policy = child.node.tryFindChild('ServiceRole')?.node.tryFindChild('DefaultPolicy');
+      const cfn = policy?.node.defaultChild;
+      if (cfn instanceof iam.CfnPolicy) acknowledgeWildcards(cfn, deploy);
     }
   }
 }
