@@ -54,7 +54,11 @@ export const evidencePage = async ({ params }) => {
     if (error instanceof ApiError && error.status === 404 && error.message === 'no such route') {
       out.append(
         h('p', {}, 'This runtime has no evidence route yet. Write the package with the CLI:'),
-        h('pre', { tabindex: '0' }, `audit-trail report evidence --from ${from} --to ${to} --out evidence`),
+        h(
+          'pre',
+          { tabindex: '0' },
+          `audit-trail report evidence --from ${from} --to ${to} --out evidence`,
+        ),
       );
     } else out.append(errorBox(error));
   }

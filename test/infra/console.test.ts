@@ -46,9 +46,9 @@ describe('the console construct', () => {
     // only (and the TLS-only deny); no `*` principal is ever allowed.
     const policies = template.findResources('AWS::S3::BucketPolicy');
     const consolePolicy = Object.entries(policies).find(([id]) => id.startsWith('ConsoleAssets'));
-    expect(consolePolicy).toBeDefined();
+    if (consolePolicy === undefined) throw new Error('no bucket policy on the console bucket');
     const statements = (
-      consolePolicy?.[1] as {
+      consolePolicy[1] as {
         Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } };
       }
     ).Properties.PolicyDocument.Statement;
