@@ -25,12 +25,20 @@ const TEXT_FILTERS = [
 ];
 
 /** A row per record, linking to its detail page. */
+/** Ids as the caller sent them: other tenants' are stored as `<tenant>::<id>`
+ * (lambdas/core/access/tenant.ts), and the routes qualify them again. */
+const ownId = (stored) => stored.replace(/^[a-z0-9][a-z0-9_-]*::/, '');
+
 export const recordRows = (records) =>
   records.map((r) =>
     h(
       'tr',
       {},
-      h('td', {}, h('a', { href: `#/event/${encodeURIComponent(r.event_id)}` }, r.event_id)),
+      h(
+        'td',
+        {},
+        h('a', { href: `#/event/${encodeURIComponent(ownId(r.event_id))}` }, ownId(r.event_id)),
+      ),
       h('td', {}, r.kind),
       h('td', {}, `${r.chain} #${r.seq}`),
       h(
