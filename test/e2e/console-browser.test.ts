@@ -279,7 +279,10 @@ describe('the console in headless chromium', () => {
     const frame = page.frameLocator('iframe.report-frame');
     await frame.locator('svg.chart.rates').waitFor();
     expect(await frame.locator('svg.chart.rates g.rate').count()).toBeGreaterThan(0);
-    await page.screenshot({ path: join(ARTIFACTS, 'report-1280.png'), fullPage: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'report-1280.png') });
+    await page
+      .locator('iframe.report-frame')
+      .screenshot({ path: join(ARTIFACTS, 'report-charts-1280.png') });
     await context.close();
   }, 120_000);
 
