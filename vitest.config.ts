@@ -1,6 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
+// Tests import the client workspace package from its sources (packages/client/src), not
+// from its built dist/, through this export condition (tsconfig.json names it too); the
+// rest are Vite's default server conditions, which setting the list replaces.
+const conditions = ['@ai-audit-trail/source', 'module', 'node', 'development|production'];
+
 export default defineConfig({
+  ssr: { resolve: { conditions } },
   test: {
     include: ['test/**/*.test.ts'],
     // Generous: `npm test` must pass on a machine fully loaded by another job, where a CDK
