@@ -250,7 +250,9 @@ export class AuditTrailClient {
       return;
     }
     const dropped = this.#queue.push(id, event, idMember, this.#inFlight);
-    if (dropped !== undefined) {
+    // An error (and its stack) is built only for an app that listens: a full buffer drops
+    // on every call, which must stay as cheap as any other.
+    if (dropped !== undefined && this.#onError !== undefined) {
       this.#report(new AuditTrailError('dropped', `buffer full: dropped event ${dropped}`));
     }
     if (this.#queue.length >= this.#batchSize) this.#schedule();
