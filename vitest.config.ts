@@ -2,8 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 // Tests import the client workspace package from its sources (packages/client/src), not
 // from its built dist/, through this export condition (tsconfig.json names it too); the
-// rest are Vite's default server conditions, which setting the list replaces.
-const conditions = ['@ai-audit-trail/source', 'module', 'node', 'development|production'];
+// rest are Vitest's own defaults, which setting the list replaces (Vite's server conditions
+// without 'module': that one would load packages' untranspiled `dist-es` builds).
+const conditions = ['@ai-audit-trail/source', 'node', 'development|production'];
 
 export default defineConfig({
   ssr: { resolve: { conditions } },
