@@ -141,14 +141,15 @@ export const verifyLocation = async (
   location: string,
   options: VerifyOptions & ArchiveLocationOptions & ParallelOptions = {},
 ): Promise<VerifyReport> => {
-  const { endpointUrl, region, workers, ...verifyOptions } = options;
+  const { endpointUrl, region, workers, bodyKeysDir, onChain, mainThread, ...verifyOptions } =
+    options;
   const reader = await openArchiveReader(location, {
     ...(endpointUrl === undefined ? {} : { endpointUrl }),
     ...(region === undefined ? {} : { region }),
   });
   setFlagsFromString('--semi-space-growth-factor=1');
   // One worker is the plain in-process verifier: no thread start-up for small archives.
-  return (workers ?? 1) > 1
+  return (workers ?? 1) > 1 || mainThread === false
     ? verifyInParallel(reader, location, options)
     : verifyArchive(reader, verifyOptions);
 };
@@ -195,9 +196,9 @@ const runVerify = async (location: string, flags: VerifyFlags): Promise<number> 
       ...(publicKey === undefined ? {} : { publicKey }),
       ...(witnessKeys.length > 0 ? { witnessKeys } : {}),
       ...(flags.minWitnesses === undefined ? {} : { minWitnesses: flags.minWitnesses }),
-      // The body-key store is an open port, which worker threads cannot share.
-      workers: bodyKeys === undefined ? (flags.workers ?? availableParallelism()) : 1,
-      ...(bodyKeys === undefined ? {} : { bodyKeys }),
+      workers: flags.workers ?? availableParallelism(),
+      // Worker threads open the body-key store from its directory.
+      ...(bodyKeys === undefined ? {} : { bodyKeys, bodyKeysDir: flags.bodyKeys as string }),
       ...(bar ? { onProgress: (p) => bar.update(p.bytes, p.records) } : {}),
     });
     bar?.stop();
@@ -236,7 +237,7 @@ export const registerVerify = (program: Command): void => {
     )
     .option(
       '--workers <n>',
-      'chains verified in parallel on this many threads (default: all cores; 1: in-process)',
+      'chains verified in parallel on this many threads, the main one included (default: all cores; 1: no worker threads)',
       (text: string) => {
         const n = parseCount(text);
         if (n < 1) throw new InvalidArgumentError('expected at least 1');

@@ -39,7 +39,12 @@ export interface VerifyOptions {
   readonly minWitnesses?: number;
   /** Keys and indexes already loaded (a worker of a parallel verify gets them from the
    * coordinator, which reports their faults once). */
-  readonly preloaded?: { readonly keys: TrustedKeys; readonly index: IndexView };
+  readonly preloaded?: {
+    readonly keys: TrustedKeys;
+    readonly index: IndexView;
+    /** Active legal holds, when body keys are given. */
+    readonly holds?: readonly HoldScope[];
+  };
   /** Archive size in bytes, when the caller knows it, for progress. */
   readonly totalBytes?: number;
   /** Called as segments are read, at most every PROGRESS_EVERY bytes. */
@@ -67,7 +72,9 @@ export const verifyArchive = async (
     min: options.minWitnesses ?? ((options.witnessKeys?.length ?? 0) > 0 ? 1 : 0),
   };
   const bodyKeys = options.bodyKeys;
-  const holds: HoldScope[] = bodyKeys ? await loadActiveHolds(reader) : [];
+  const holds: readonly HoldScope[] = bodyKeys
+    ? (options.preloaded?.holds ?? (await loadActiveHolds(reader)))
+    : [];
   let sealed = 0;
   /** Reasons of purge records by chain and seq, for the purged ranges they cover. */
   const purgeReasons = new Map<string, readonly string[]>();
