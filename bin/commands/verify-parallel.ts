@@ -66,8 +66,17 @@ export const verifyInParallel = async (
   options: VerifyOptions & ArchiveLocationOptions & ParallelOptions,
 ): Promise<VerifyReport> => {
   const listed = await chainDirs(reader);
-  const dirs = [...listed.keys()];
-  const order = handOutOrder([...listed.values()]);
+  const all = [...listed.keys()];
+  const wanted = options.chains;
+  // A directory that names no chain properly is verified (and reported) whatever the filter.
+  const dirs =
+    wanted === undefined
+      ? all
+      : all.filter((dir) => {
+          const chain = chainOfDir(dir);
+          return chain === undefined || wanted.has(chain);
+        });
+  const order = handOutOrder(dirs.map((dir) => listed.get(dir) ?? 0));
   const threads = Math.max(1, Math.min(options.workers ?? availableParallelism(), dirs.length));
   const workersAllowed = options.bodyKeys === undefined || options.bodyKeysDir !== undefined;
   const input: WorkerInput = {
@@ -158,13 +167,14 @@ export const verifyInParallel = async (
       }
     };
     await Promise.all([runMain(), ...workers.map((w) => w.finished)]);
-    return await merge(reader, dirs, results, index, setup.keys.pinned, faults);
+    return await merge(reader, all, results, index, setup.keys.pinned, faults);
   } finally {
     await Promise.all(workers.map(({ worker }) => worker.terminate()));
   }
 };
 
-/** The per-chain reports merged, in listing order, into the archive's report. */
+/** The per-chain reports merged, in listing order, into the archive's report (`dirs`: every
+ * chain directory listed, verified or not). */
 const merge = (
   reader: ArchiveReader,
   dirs: readonly string[],

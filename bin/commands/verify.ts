@@ -28,6 +28,7 @@ interface VerifyFlags {
   readonly witnessKey: string[];
   readonly minWitnesses?: number;
   readonly workers?: number;
+  readonly chain: string[];
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -196,6 +197,7 @@ const runVerify = async (location: string, flags: VerifyFlags): Promise<number> 
       ...(publicKey === undefined ? {} : { publicKey }),
       ...(witnessKeys.length > 0 ? { witnessKeys } : {}),
       ...(flags.minWitnesses === undefined ? {} : { minWitnesses: flags.minWitnesses }),
+      ...(flags.chain.length > 0 ? { chains: new Set(flags.chain) } : {}),
       workers: flags.workers ?? availableParallelism(),
       // Worker threads open the body-key store from its directory.
       ...(bodyKeys === undefined ? {} : { bodyKeys, bodyKeysDir: flags.bodyKeys as string }),
@@ -243,6 +245,12 @@ export const registerVerify = (program: Command): void => {
         if (n < 1) throw new InvalidArgumentError('expected at least 1');
         return n;
       },
+    )
+    .option(
+      '--chain <chain>',
+      'verify only this chain (repeatable); chains the signed index lists are still checked to exist',
+      (chain: string, previous: string[] = []) => [...previous, chain],
+      [],
     )
     .option('--json', 'print the report as JSON')
     .exitOverride(usageExit)

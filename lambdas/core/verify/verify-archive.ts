@@ -51,6 +51,9 @@ export interface VerifyOptions {
   readonly onProgress?: (progress: VerifyProgress) => void;
   /** Body keys (layout v2): sealed bodies are decrypted and checked, gone ones reported. */
   readonly bodyKeys?: Pick<BodyKeysPort, 'get'>;
+  /** Only these chains are read and checked (an evidence package's period); a chain the
+   * signed index lists that the archive lacks is still reported, whichever it is. */
+  readonly chains?: ReadonlySet<string>;
 }
 
 const PROGRESS_EVERY = 1024 * 1024;
@@ -118,6 +121,10 @@ export const verifyArchive = async (
     // again, perhaps as a second copy that verifies on its own.
     if (!parsed || !key.startsWith(`${chainsPrefix}${encodeChain(parsed.chain)}/`)) {
       faults.add(chainOfKey(key), -1, 'malformed', `unexpected archive key ${key}`);
+      continue;
+    }
+    if (options.chains !== undefined && !options.chains.has(parsed.chain)) {
+      seen.add(parsed.chain);
       continue;
     }
     if (current?.chain !== parsed.chain) {

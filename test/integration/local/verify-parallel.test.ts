@@ -71,6 +71,19 @@ describe('verify on worker threads', () => {
     }
   });
 
+  it('verifies only the chains asked for, still naming a chain the index lists that is gone', async () => {
+    const chains = new Set(['app-2', 'app-6']);
+    const one = await verifyLocation(archive(), { workers: 1, chains });
+    const two = await verifyLocation(archive(), { workers: 2, mainThread: false, chains });
+
+    expect(two).toEqual(one);
+    expect(one.chains).toBe(1);
+    expect(one.records).toBe(40 + 2 * 7);
+    expect(new Set(one.faults.map((f) => `${f.kind} ${f.chain}`))).toEqual(
+      new Set(['modified app-2', 'deleted_chain app-6']),
+    );
+  });
+
   it('hands out the chains with most objects first, ties in listing order', () => {
     expect(handOutOrder([1, 3, 2, 3, 1])).toEqual([1, 3, 2, 0, 4]);
     expect(handOutOrder([])).toEqual([]);
