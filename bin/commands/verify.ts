@@ -172,7 +172,7 @@ const readWitnessKeys = async (files: readonly string[]): Promise<string[]> =>
   );
 
 /** The local body-key store, which must exist (an empty new one would call every body gone). */
-const readBodyKeys = async (dir: string) => {
+export const openBodyKeyStore = async (dir: string) => {
   const { access } = await import('node:fs/promises');
   const { join } = await import('node:path');
   await access(join(dir, 'keys.jsonl')).catch(() => {
@@ -188,7 +188,8 @@ const runVerify = async (location: string, flags: VerifyFlags): Promise<number> 
   if ((flags.minWitnesses ?? 0) > witnessKeys.length) {
     throw new Error(`--min-witnesses ${flags.minWitnesses} needs as many --witness-key files`);
   }
-  const bodyKeys = flags.bodyKeys === undefined ? undefined : await readBodyKeys(flags.bodyKeys);
+  const bodyKeys =
+    flags.bodyKeys === undefined ? undefined : await openBodyKeyStore(flags.bodyKeys);
   const bar = process.stderr.isTTY && !flags.json ? await progressBar(location) : undefined;
   try {
     const report = await verifyLocation(location, {

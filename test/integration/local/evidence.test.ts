@@ -166,7 +166,10 @@ describe('report evidence', () => {
       controls.filter((c) => c.startsWith('NIST-AI-RMF:MEASURE')).length,
     );
     expect(evidence.verification).toMatchObject({ ok: true, chains: 2, records: 80, indexes: 1 });
-    expect(evidence.verification.command).toBe(`audit-trail verify ${join(dir, 'archive')}`);
+    expect(evidence.verification.command).toBe(
+      `audit-trail verify ${join(dir, 'archive')} --chain loans --chain support`,
+    );
+    expect(evidence.verification.verified_chains).toEqual(['loans', 'support']);
     expect(evidence.heads.chains.map((h) => [h.chain, h.size])).toEqual([
       ['loans', 40],
       ['support', 40],
