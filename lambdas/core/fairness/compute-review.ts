@@ -47,10 +47,14 @@ export const computeReview = async (
       ? (v: string | undefined) => !isPositive(v)
       : matcher(options.adverseDecisions);
 
-  // Pass 1: outcomes.
-  const index = new OutcomeIndex();
+  const from = options.from.getTime();
+  const to = options.to.getTime();
+  const trendFrom = Math.min(from, to - options.trendWeeks * WEEK_MS);
+
+  // Pass 1: outcomes (of decisions in the window: logged after it began).
+  const index = new OutcomeIndex({ newestFirst: source.newestFirst === true });
   const unresolved: string[] = [];
-  for await (const record of source.records()) {
+  for await (const record of source.records({ kind: 'outcome', since: new Date(trendFrom) })) {
     if (record.kind !== 'outcome') continue;
     const decisionId = record.ref?.event_id ?? outcomeDecisionId(record.body);
     if (decisionId === undefined) continue;
@@ -65,17 +69,15 @@ export const computeReview = async (
   const outcomeRecords = index.added;
   index.seal();
 
-  // Pass 2: decisions.
-  const from = options.from.getTime();
-  const to = options.to.getTime();
-  const trendFrom = Math.min(from, to - options.trendWeeks * WEEK_MS);
+  // Pass 2: decisions (a decision occurs before it is logged: those logged since the trend
+  // window began hold every one that occurred in it).
   const perAttribute = options.attributes.map(() => new Map<string, GroupCounts>());
   const perWeek = options.attributes.map(() => new Map<string, Map<string, GroupCounts>>());
   const weekly = new WeeklyTrend();
   const reasons = new ReasonTally();
   let decisions = 0;
   let labelled = 0;
-  for await (const record of source.records()) {
+  for await (const record of source.records({ kind: 'decision', since: new Date(trendFrom) })) {
     if (record.kind !== 'decision') continue;
     const actual = index.lookup(record.event_id);
     if (options.useCase !== undefined && useCaseOf(record.body) !== options.useCase) continue;
