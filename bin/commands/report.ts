@@ -30,6 +30,8 @@ interface EvidenceFlags {
   readonly data?: string;
   readonly publicKey?: string;
   readonly bodyKeys?: string;
+  readonly pdf?: boolean;
+  readonly chromium?: string;
 }
 
 const parseTime = (text: string): string => {
@@ -43,6 +45,8 @@ export interface EvidenceFiles {
   readonly publicKey?: string;
   /** The body-key store directory: v2 bodies opened, and checked by the verification. */
   readonly bodyKeys?: string;
+  /** Also print the page to `evidence.pdf` with this Chromium (see evidence-pdf.ts). */
+  readonly pdf?: { readonly chromium?: string };
 }
 
 /** Builds the package and writes it to `out`. */
@@ -74,7 +78,12 @@ export const writeEvidence = async (
   );
   await mkdir(out, { recursive: true });
   await writeFile(join(out, 'evidence.json'), `${JSON.stringify(evidence, null, 2)}\n`);
-  await writeFile(join(out, 'evidence.html'), evidenceHtml(evidence));
+  const html = evidenceHtml(evidence);
+  await writeFile(join(out, 'evidence.html'), html);
+  if (files.pdf !== undefined) {
+    const { writeEvidencePdf } = await import('./evidence-pdf.ts');
+    await writeEvidencePdf(html, join(out, 'evidence.pdf'), files.pdf.chromium);
+  }
   return evidence;
 };
 
@@ -90,9 +99,12 @@ const runEvidence = async (flags: EvidenceFlags): Promise<number> => {
   const evidence = await writeEvidence(location, query, flags.out, {
     ...(flags.publicKey === undefined ? {} : { publicKey: flags.publicKey }),
     ...(flags.bodyKeys === undefined ? {} : { bodyKeys: flags.bodyKeys }),
+    ...(flags.pdf === true
+      ? { pdf: flags.chromium === undefined ? {} : { chromium: flags.chromium } }
+      : {}),
   });
   process.stdout.write(
-    `evidence for ${query.from} to ${query.to}: ${evidence.volumes.records} records; verification ${evidence.verification.ok ? 'clean' : `found ${evidence.verification.faults} faults`}\nwritten to ${join(flags.out, 'evidence.json')} and evidence.html\n`,
+    `evidence for ${query.from} to ${query.to}: ${evidence.volumes.records} records; verification ${evidence.verification.ok ? 'clean' : `found ${evidence.verification.faults} faults`}\nwritten to ${join(flags.out, 'evidence.json')} and evidence.html${flags.pdf === true ? ' and evidence.pdf' : ''}\n`,
   );
   return evidence.verification.ok ? EXIT_CLEAN : EXIT_FAULTS;
 };
@@ -114,6 +126,11 @@ export const registerReport = (program: Command): void => {
     .option(
       '--body-keys <dir>',
       'body-key store (e.g. .audit-trail/body-keys): open layout v2 bodies and check them',
+    )
+    .option('--pdf', 'also write evidence.pdf, printed by an installed Chromium')
+    .option(
+      '--chromium <path>',
+      'the Chromium for --pdf (default: CHROMIUM_PATH or /usr/bin/chromium)',
     )
     .exitOverride(usageExit)
     .action((flags: EvidenceFlags) => runAction('report evidence', () => runEvidence(flags)));

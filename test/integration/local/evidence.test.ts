@@ -177,6 +177,16 @@ describe('report evidence', () => {
     expect(evidence.heads.index).toMatchObject({ n: 1, chains: 2 });
   });
 
+  it('prints to PDF with the installed Chromium when asked', async () => {
+    const out = join(dir, 'pdf');
+    await writeEvidence(join(dir, 'archive'), { from: FROM, to: TO }, out, {
+      pdf: { chromium: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
+    });
+    const pdf = await readFile(join(out, 'evidence.pdf'));
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(pdf.toString('latin1').match(/\/Type\s*\/Page\b/g)?.length ?? 0).toBeGreaterThan(0);
+  });
+
   it('renders as a standalone page in a headless browser', async () => {
     const browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
