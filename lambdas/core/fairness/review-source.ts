@@ -42,9 +42,7 @@ const PAGE = 1000;
  * bound), newest first: a review of last week reads last week's decisions and the outcomes
  * logged since, not the whole ledger. One page of hits in memory at a time.
  */
-export const windowSource = (
-  ledger: Pick<LedgerPort, 'get'> & RecordSearchPort,
-): RecordSource => ({
+export const windowSource = (ledger: Pick<LedgerPort, 'get'> & RecordSearchPort): RecordSource => ({
   newestFirst: true,
   async *records({ kind, since }) {
     let cursor: string | undefined;

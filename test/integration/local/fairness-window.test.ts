@@ -116,4 +116,20 @@ describe('a fairness review over the search index', () => {
     expect(windowed.seen.records).toBe(RECENT + RECENT);
     expect(everything.seen.records).toBe(2 * (OLD + RECENT + RECENT));
   });
+
+  it('holds at most maxOutcomesInMemory outcomes: partitions of decisions, same answer', async () => {
+    const now = new Date('2026-12-05T00:00:00Z');
+    const whole = await computeReview(reviewSource(ledger), options, now);
+    const parted = counting();
+    const split = await computeReview(
+      reviewSource(parted.wrapped),
+      { ...options, maxOutcomesInMemory: 7 },
+      now,
+    );
+
+    expect(split).toEqual(whole);
+    // A counting pass over the 40 outcomes finds they do not fit 7; then
+    // ceil(40 × 1.25 / 7) = 8 partitions read outcomes and decisions once each.
+    expect(parted.seen.records).toBe(RECENT + 8 * (RECENT + RECENT));
+  });
 });
