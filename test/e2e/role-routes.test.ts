@@ -77,6 +77,13 @@ const REQUESTS: Record<
     method: 'GET',
     path: '/v1/reports/evidence?from=2026-01-01&to=2099-01-01',
   },
+  published_keys: { method: 'GET', path: '/v1/checkpoints/keys' },
+  list_fairness_reports: { method: 'GET', path: '/v1/reports/fairness' },
+  get_fairness_report: {
+    method: 'GET',
+    path: `/v1/reports/fairness/${'0'.repeat(64)}`,
+    allowed: 404,
+  },
 };
 
 /** Every role × every route: allowed exactly when the role's permissions hold the route's. */
