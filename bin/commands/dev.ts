@@ -149,6 +149,7 @@ const runDev = async (flags: DevFlags): Promise<void> => {
     dataDir: dataDirOf(flags.data),
     checkpointIntervalMs: flags.checkpointInterval * 1000,
     policy: engine,
+    policyInForce: { name: engine.policy.name, source },
     retention: retention.rules,
     ...(webhook === undefined ? {} : { alertWebhook: webhook }),
     guardrail: (payload, request) => callGuardrail(payload, request, engine),

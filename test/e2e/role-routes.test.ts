@@ -73,6 +73,37 @@ const REQUESTS: Record<
   },
   list_erasure_requests: { method: 'GET', path: '/v1/erasure-requests' },
   get_erasure_request: { method: 'GET', path: '/v1/erasure-requests/none', allowed: 404 },
+  post_deployment: {
+    method: 'POST',
+    path: '/v1/deployments',
+    body: { use_case: 'credit', model: { provider: 'openai', name: 'gpt-4o', version: '1' } },
+  },
+  list_deployments: { method: 'GET', path: '/v1/deployments?use_case=credit' },
+  post_approval: {
+    method: 'POST',
+    path: '/v1/deployments/none/approvals',
+    body: { decision: 'approve', note: 'ok' },
+    allowed: 404,
+  },
+  post_assessment: {
+    method: 'POST',
+    path: '/v1/assessments',
+    body: {
+      action: 'assessment.record',
+      assessment_id: 'asm_00000000-0000-4000-8000-000000000000',
+      use_case: 'credit',
+      candidate_sha256: 'a'.repeat(64),
+      policy_version: 'none',
+      events: 1,
+      decisions: { pass: 1, flag: 0, block: 0 },
+      counts: {},
+      limits: { BLOCK: 0 },
+      exceeded: [],
+      failed_checks: 0,
+      verdict: 'go',
+    },
+  },
+  list_admin_events: { method: 'GET', path: '/v1/admin-events' },
 };
 
 /** Every role × every route: allowed exactly when the role's permissions hold the route's. */

@@ -17,6 +17,12 @@ export const PERMISSIONS = [
   'manage_keys',
   /** Place and release legal holds, request erasures. */
   'govern_records',
+  /** Record deployments and gate assessments (a CI/CD pipeline's key). */
+  'deploy',
+  /** Approve or reject a recorded deployment. */
+  'approver',
+  /** Read the admin chain: who changed what. */
+  'read_admin',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -24,7 +30,11 @@ export type Permission = (typeof PERMISSIONS)[number];
 export const ROLES = {
   ingest: ['write_events'],
   reviewer: ['read_events', 'review'],
-  auditor: ['read_events', 'read_raw'],
+  auditor: ['read_events', 'read_raw', 'read_admin'],
+  /** A CI/CD pipeline: records deployments and gate assessments, nothing else. */
+  deployer: ['deploy'],
+  /** Signs deployments off; reads what they concern. */
+  approver: ['read_events', 'approver'],
   admin: PERMISSIONS,
 } as const satisfies Record<string, readonly Permission[]>;
 export type Role = keyof typeof ROLES;

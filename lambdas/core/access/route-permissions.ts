@@ -26,6 +26,11 @@ export const ROUTE_PERMISSIONS = {
   list_legal_holds: 'read_events',
   list_erasure_requests: 'read_events',
   get_erasure_request: 'read_events',
+  post_deployment: 'deploy',
+  list_deployments: 'read_events',
+  post_approval: 'approver',
+  post_assessment: 'deploy',
+  list_admin_events: 'read_admin',
 } as const satisfies Record<Exclude<ApiRouteName, 'healthz'>, Permission>;
 export type RouteName = keyof typeof ROUTE_PERMISSIONS;
 

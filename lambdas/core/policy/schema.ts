@@ -50,6 +50,9 @@ export const optionsSchema = z.strictObject({
     .optional(),
   /** Characters of context each side of a finding's snippet. */
   snippet_context: z.int().min(0).max(200).default(20),
+  /** Action for an event whose model matches no approved deployment of its use case
+   * (`UNAPPROVED_MODEL`); `flag` when absent. */
+  unapproved_model: z.enum(ACTIONS).optional(),
 });
 
 /** The policy file. */
