@@ -89,7 +89,7 @@ const exists = (file: string): Promise<boolean> =>
  * The policy engine: `--policy <file>`, else `AUDIT_TRAIL_POLICY`, else
  * ./audit-trail.policy.yaml when present, else the built-in default policy.
  */
-const policyEngineFrom = async (
+export const policyEngineFrom = async (
   file: string | undefined,
 ): Promise<{ engine: RuntimePolicyEngine; source: string }> => {
   // Loaded on demand: the detectors take most of a second to import, which every other
