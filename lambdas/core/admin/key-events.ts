@@ -19,7 +19,9 @@ import {
 /** What of a key is hashed: everything but its digest (which the chain need not carry). */
 const keyState = ({ digest: _digest, ...rest }: StoredKey) => rest;
 
-const actorOf = (by: string | undefined) => localActor(by ?? 'unknown');
+/** `created_by`/`revoked_by` hold the actor's key id (`local:<os user>` from the CLI). */
+const actorOf = (by: string | undefined) =>
+  by === undefined ? localActor('unknown') : { key_id: by, tenant: 'default' };
 
 /** The admin records a key's history calls for. */
 export const keyActions = (key: StoredKey): AdminAction[] => {
