@@ -35,7 +35,7 @@ rules:
     params: { url: '${classifierUrl}' }
     action: flag
     severity: medium
-    timeout_ms: 1000
+    timeout_ms: 30000
     on_error: flag
 `;
 

@@ -50,9 +50,7 @@ describe('the admin chain', () => {
     const deps = harness.deps;
     const policyA = { name: 'p', version: 'a'.repeat(64), source: 'file' };
     const policyB = { ...policyA, version: 'b'.repeat(64) };
-    await Promise.all(
-      Array.from({ length: 5 }, () => recordPolicyInForce(policyA, ops, deps)),
-    );
+    await Promise.all(Array.from({ length: 5 }, () => recordPolicyInForce(policyA, ops, deps)));
     expect(await recordPolicyInForce(policyA, ops, deps)).toBeUndefined();
     await recordPolicyInForce(policyB, ops, deps);
     await recordPolicyInForce(policyA, ops, deps);
