@@ -1,6 +1,6 @@
 /**
  * UNAPPROVED_MODEL: once a use case has an approved deployment, each inference or decision
- * of that use case is matched against the deployment active at the event's time (its
+ * of that use case (guardrail calls aside: they name no model) is matched against the deployment active at the event's time (its
  * `occurred_at`, else now). A match is named in the envelope (`policy.deployment`); no
  * match adds an `UNAPPROVED_MODEL` finding with the policy's action for it (default
  * `flag`, so the event enters the review queue). The deployments are an in-memory view,
@@ -41,6 +41,8 @@ const checked = (
   const useCase = event.use_case;
   if (useCase === undefined || !view.governs(useCase)) return result;
   if (event.kind !== 'inference' && event.kind !== 'decision') return result;
+  // A guardrail call names no model (its request has no such field): nothing to match.
+  if (event.source === 'guardrail') return result;
   const at =
     event.occurred_at === undefined ? clock.now().getTime() : Date.parse(event.occurred_at);
   const active = view.activeAt(useCase, Number.isNaN(at) ? clock.now().getTime() : at);

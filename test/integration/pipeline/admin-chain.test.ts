@@ -112,6 +112,19 @@ describe('the admin chain', () => {
           timestamp: '2020-01-01T00:00:00Z',
         }),
         envelope('other_use', { use_case: 'hr', model: 'rogue' }),
+        {
+          v: 1,
+          route: 'guardrail',
+          request_id: 'req-guard',
+          received_at: '2026-11-23T12:00:00Z',
+          payload: {
+            text: 'hello',
+            direction: 'output',
+            use_case: 'credit',
+            application: 'credit_app',
+            event_id: 'guard',
+          },
+        },
       ],
       processor,
     );
@@ -136,6 +149,7 @@ describe('the admin chain', () => {
       no_model: ['flag', null, ['UNAPPROVED_MODEL']],
       long_ago: ['flag', null, ['UNAPPROVED_MODEL']],
       other_use: ['pass', null, []],
+      guard: ['pass', null, []],
     });
     // The view read back from the chain agrees with the one kept in memory.
     const reloaded = await loadDeploymentView(harness.deps.ledger);
