@@ -176,6 +176,9 @@ describe('the role × route table, end to end on the local server', () => {
     expect((await call(runtime.url, '/v1/events', { headers: bearer(acme) })).json.records).toEqual(
       [],
     );
+    for (const path of ['/v1/admin-events', '/v1/deployments']) {
+      expect((await call(runtime.url, path, { headers: bearer(acme) })).status).toBe(403);
+    }
     const other = (await createKey({ role: 'auditor', chains: ['other_'] }, store, new Date())).key;
     expect((await call(runtime.url, '/v1/events/dec_1', { headers: bearer(other) })).status).toBe(
       404,

@@ -3,7 +3,7 @@
  * `POST /v1/deployments`, `GET /v1/deployments`, `POST /v1/deployments/{id}/approvals`,
  * `POST /v1/assessments` and `GET /v1/admin-events`.
  */
-import type { Submitter } from '#core/access/roles.ts';
+import { DEFAULT_TENANT, type Submitter } from '#core/access/roles.ts';
 import { type ApiAnswer, errorAnswer } from '#core/api/answer.ts';
 import { type AdminEventsQuery, listAdminEvents } from './admin-events.ts';
 import {
@@ -18,6 +18,19 @@ import {
 import { GateInputError, parseAssessment, recordAssessment } from './gate.ts';
 
 export type AdminApiDeps = DeploymentDeps;
+
+/**
+ * The admin chain, the deployments and the model check are the install's, not a tenant's:
+ * keys of other tenants are refused (403) rather than shown or allowed to govern the
+ * default tenant's use cases. Undefined when the caller may go on.
+ */
+export const otherTenantRefusal = (tenant: string | undefined): ApiAnswer | undefined =>
+  tenant === undefined || tenant === DEFAULT_TENANT
+    ? undefined
+    : errorAnswer(
+        'forbidden',
+        `deployments and the admin chain belong to the ${DEFAULT_TENANT} tenant`,
+      );
 
 const refused = (error: unknown): ApiAnswer => {
   if (error instanceof DeploymentInputError || error instanceof GateInputError) {

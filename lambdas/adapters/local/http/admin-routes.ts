@@ -3,6 +3,7 @@ import {
   type AdminApiDeps,
   getAdminEvents,
   listDeployments,
+  otherTenantRefusal,
   postApproval,
   postAssessment,
   postDeployment,
@@ -20,19 +21,27 @@ const actorOf = ({ principal }: RequestContext) =>
 export const adminHandlers = (
   deps: AdminApiDeps & { readonly beforeList?: () => Promise<unknown> },
 ) => {
-  const postDeploymentRoute: Handler = async (ctx) =>
-    postDeployment(await readJson(ctx.req, LIMIT), actorOf(ctx), deps);
-  const listDeploymentsRoute: Handler = async (ctx) => listDeployments(ctx.query, deps);
-  const postApprovalRoute: Handler = async (ctx) =>
+  /** Refuses other tenants' keys before `handle` reads anything. */
+  const ofTheInstall =
+    (handle: Handler): Handler =>
+    async (ctx) =>
+      otherTenantRefusal(ctx.principal?.tenant) ?? handle(ctx);
+  const postDeploymentRoute = ofTheInstall(async (ctx) =>
+    postDeployment(await readJson(ctx.req, LIMIT), actorOf(ctx), deps),
+  );
+  const listDeploymentsRoute = ofTheInstall(async (ctx) => listDeployments(ctx.query, deps));
+  const postApprovalRoute = ofTheInstall(async (ctx) =>
     postApproval(
       ctx.params.deployment_id ?? '',
       await readJson(ctx.req, LIMIT),
       actorOf(ctx),
       deps,
-    );
-  const postAssessmentRoute: Handler = async (ctx) =>
-    postAssessment(await readJson(ctx.req, LIMIT), actorOf(ctx), deps);
-  const listAdminEventsRoute: Handler = async (ctx) => getAdminEvents(ctx.query, deps);
+    ),
+  );
+  const postAssessmentRoute = ofTheInstall(async (ctx) =>
+    postAssessment(await readJson(ctx.req, LIMIT), actorOf(ctx), deps),
+  );
+  const listAdminEventsRoute = ofTheInstall(async (ctx) => getAdminEvents(ctx.query, deps));
   return {
     post_deployment: postDeploymentRoute,
     list_deployments: listDeploymentsRoute,
