@@ -1,8 +1,9 @@
 /**
  * The go/no-go gate: the policy run over a candidate model's recorded evaluation outputs
  * (one event per line, in the ingest schema), counted per finding type, and compared with
- * limits (`TYPE=N`: a finding entity such as CREDIT_CARD, a rule id, or BLOCK / FLAG for
- * events with that decision). Without limits, any blocked event is a no-go. The result is
+ * limits (`TYPE=N`: a finding entity such as CREDIT_CARD, a rule id, BLOCK / FLAG for
+ * events with that decision, or FAIRNESS for protected attributes with a disparity, when the
+ * lines carry groups and outcomes). Without limits, any blocked event is a no-go. The result is
  * an `assessment` record on the admin chain that a deployment can cite.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -10,6 +11,12 @@ import type { Submitter } from '#core/access/roles.ts';
 import type { LedgerRecord } from '#core/chain/record.ts';
 import { AuditTrailError } from '#core/errors.ts';
 import { normalise } from '#core/events/normalise.ts';
+import { computeReview } from '#core/fairness/compute-review.ts';
+import {
+  DEFAULT_POSITIVE_DECISIONS,
+  DEFAULT_POSITIVE_OUTCOMES,
+  DEFAULT_PROTECTED_ATTRIBUTES,
+} from '#core/fairness/options.ts';
 import type { RecordWriterDeps } from '#core/pipeline/append-records.ts';
 import type { PolicyEngine } from '#ports/policy-engine.ts';
 import { appendAdmin } from './admin-chain.ts';
@@ -51,6 +58,13 @@ export interface Assessment {
   readonly exceeded: readonly string[];
   /** Checks that errored or timed out (their fail mode is in the counts). */
   readonly failed_checks: number;
+  /** The fairness statistics' verdict per protected attribute the decisions carry (the
+   * weekly review's defaults), with outcomes where the lines hold them. */
+  readonly fairness?: readonly {
+    readonly attribute: string;
+    readonly verdict: string;
+    readonly findings: readonly string[];
+  }[];
   readonly verdict: 'go' | 'no-go';
 }
 
@@ -76,6 +90,8 @@ export const runGate = async (
   };
   let events = 0;
   let failedChecks = 0;
+  // Decisions and outcomes as records, for the fairness statistics.
+  const records: LedgerRecord[] = [];
   for (const [i, line] of lines.entries()) {
     if (line.trim() === '') continue;
     let payload: unknown;
@@ -98,7 +114,27 @@ export const runGate = async (
       const [p] = normalised.problems;
       throw new GateInputError(`line ${i + 1}: ${p?.path ? `${p.path}: ` : ''}${p?.message}`);
     }
-    const { result } = await options.engine.evaluate(normalised.event);
+    const { event } = normalised;
+    const at = options.now.toISOString();
+    const record = (kind: LedgerRecord['kind'], policy: LedgerRecord['policy']): LedgerRecord => ({
+      chain: 'gate',
+      seq: records.length,
+      kind,
+      event_id: event.event_id,
+      ingested_at: at,
+      body_hash: '',
+      policy,
+      ...(event.ref === undefined ? {} : { ref: event.ref }),
+      prev: '',
+      hash: '',
+      body: event.body,
+    });
+    if (event.kind === 'outcome') {
+      records.push(record('outcome', { version: 'none', decision: 'pass', findings: [] }));
+      continue;
+    }
+    const { result } = await options.engine.evaluate(event);
+    if (event.kind === 'decision') records.push(record('decision', result));
     events += 1;
     decisions[result.decision] += 1;
     if (result.decision !== 'pass') bump(result.decision.toUpperCase());
@@ -111,6 +147,10 @@ export const runGate = async (
     ).length;
   }
   if (events === 0) throw new GateInputError('the candidate file holds no events');
+  const fairness = await fairnessOf(records, options.useCase, options.now);
+  if (fairness.length > 0) {
+    counts.FAIRNESS = fairness.filter((f) => f.verdict === 'disparity').length;
+  }
   const exceeded = Object.entries(limits)
     .filter(([type, max]) => (counts[type] ?? 0) > max)
     .map(([type, max]) => `${type}: ${counts[type]} > ${max}`);
@@ -126,8 +166,39 @@ export const runGate = async (
     limits,
     exceeded,
     failed_checks: failedChecks,
+    ...(fairness.length === 0 ? {} : { fairness }),
     verdict: exceeded.length === 0 ? 'go' : 'no-go',
   };
+};
+
+/** The fairness review over the candidate's decisions, per attribute they carry. */
+const fairnessOf = async (
+  records: readonly LedgerRecord[],
+  useCase: string,
+  now: Date,
+): Promise<NonNullable<Assessment['fairness']>> => {
+  if (!records.some((r) => r.kind === 'decision')) return [];
+  const report = await computeReview(
+    {
+      async *records() {
+        yield* records;
+      },
+    },
+    {
+      useCase,
+      from: new Date(0),
+      to: new Date(now.getTime() + 1),
+      attributes: DEFAULT_PROTECTED_ATTRIBUTES.map((path) => ({ path })),
+      positiveDecisions: DEFAULT_POSITIVE_DECISIONS,
+      positiveOutcomes: DEFAULT_POSITIVE_OUTCOMES,
+    },
+    now,
+  );
+  return report.attributes.map((a) => ({
+    attribute: a.attribute,
+    verdict: a.verdict,
+    findings: a.findings,
+  }));
 };
 
 const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
