@@ -196,7 +196,8 @@ describe('change governance on the embedded default', () => {
     for (const [i, id] of ids.entries()) {
       const r = await waitForRecord(runtime.url, runtime.apiKey.key, id);
       const check = r.policy.checks?.find((c) => c.rule_id === 'presidio');
-      if (i < 3) expect(check).toEqual({ rule_id: 'presidio', status: 'ran' });
+      // A record lists the rules that did not simply run: none before the stop.
+      if (i < 3) expect(r.policy.checks).toEqual([]);
       else {
         expect(check).toMatchObject({ status: 'error', fail_mode: 'flag' });
         expect(r.policy.decision).toBe('flag');

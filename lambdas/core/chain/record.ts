@@ -73,7 +73,8 @@ export interface PolicyResult {
   readonly findings: readonly Finding[];
   /** The client's own `policy_checks`, kept verbatim as client-reported, never trusted. */
   readonly client_reported?: unknown;
-  /** Each rule's outcome: ran, skipped (why), error or timeout (with the fail mode). */
+  /** Each rule that did not simply run: skipped (why), error or timeout (with the fail
+   * mode); the policy's other rules ran. */
   readonly checks?: readonly RuleCheck[];
   /** The approved deployment whose model the event names, when one matches. */
   readonly deployment?: DeploymentRef;
