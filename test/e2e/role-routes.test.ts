@@ -104,6 +104,13 @@ const REQUESTS: Record<
     },
   },
   list_admin_events: { method: 'GET', path: '/v1/admin-events' },
+  published_keys: { method: 'GET', path: '/v1/checkpoints/keys' },
+  list_fairness_reports: { method: 'GET', path: '/v1/reports/fairness' },
+  get_fairness_report: {
+    method: 'GET',
+    path: `/v1/reports/fairness/${'0'.repeat(64)}`,
+    allowed: 404,
+  },
 };
 
 /** Every role × every route: allowed exactly when the role's permissions hold the route's. */

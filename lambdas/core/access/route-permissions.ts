@@ -31,6 +31,9 @@ export const ROUTE_PERMISSIONS = {
   post_approval: 'approver',
   post_assessment: 'deploy',
   list_admin_events: 'read_admin',
+  published_keys: 'read_events',
+  list_fairness_reports: 'read_events',
+  get_fairness_report: 'read_events',
 } as const satisfies Record<Exclude<ApiRouteName, 'healthz'>, Permission>;
 export type RouteName = keyof typeof ROUTE_PERMISSIONS;
 
