@@ -89,7 +89,7 @@ const exists = (file: string): Promise<boolean> =>
  * The policy engine: `--policy <file>`, else `AUDIT_TRAIL_POLICY`, else
  * ./audit-trail.policy.yaml when present, else the built-in default policy.
  */
-const policyEngineFrom = async (
+export const policyEngineFrom = async (
   file: string | undefined,
 ): Promise<{ engine: RuntimePolicyEngine; source: string }> => {
   // Loaded on demand: the detectors take most of a second to import, which every other
@@ -149,6 +149,7 @@ const runDev = async (flags: DevFlags): Promise<void> => {
     dataDir: dataDirOf(flags.data),
     checkpointIntervalMs: flags.checkpointInterval * 1000,
     policy: engine,
+    policyInForce: { name: engine.policy.name, source },
     retention: retention.rules,
     ...(webhook === undefined ? {} : { alertWebhook: webhook }),
     guardrail: (payload, request) => callGuardrail(payload, request, engine),

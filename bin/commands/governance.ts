@@ -6,6 +6,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import type { PurgeReport } from '#core/retention/purge.ts';
 import type { AdminSession } from '#handlers/wiring/admin-session.ts';
+import { operator } from './admin-deps.ts';
 import { dataDirOf } from './dev.ts';
 import { EXIT_CLEAN, EXIT_FAULTS, runAction, usageExit } from './exit.ts';
 
@@ -121,7 +122,11 @@ export const registerGovernance = (program: Command): void => {
               ...(flags.to === undefined ? {} : { to: flags.to }),
             },
           });
-          print(await withSession(flags.data, undefined, (s) => createHold(input, s.governance)));
+          print(
+            await withSession(flags.data, undefined, (s) =>
+              createHold(input, s.governance, operator()),
+            ),
+          );
           return EXIT_CLEAN;
         }),
     );
@@ -148,7 +153,7 @@ export const registerGovernance = (program: Command): void => {
       runAction('hold', async () => {
         const { releaseHold } = await import('#core/retention/governance.ts');
         const released = await withSession(flags.data, undefined, (s) =>
-          releaseHold(holdId, s.governance),
+          releaseHold(holdId, s.governance, operator()),
         );
         if (released === undefined) {
           process.stderr.write(`audit-trail hold: no legal hold ${holdId}\n`);
@@ -182,7 +187,7 @@ export const registerGovernance = (program: Command): void => {
           ...(flags.eventId === undefined ? {} : { event_ids: flags.eventId }),
         });
         const status = await withSession(flags.data, flags.now, async (s) => {
-          const request = await requestErasure(input, s.governance);
+          const request = await requestErasure(input, s.governance, operator());
           await s.purge(flags.now ? { now: flags.now } : {});
           return erasureStatus(await readGovernance(s.governance.ledger), request.request_id);
         });

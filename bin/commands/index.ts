@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { registerDeployments } from './deployments.ts';
 import { registerDev } from './dev.ts';
+import { registerGate } from './gate.ts';
 import { registerGovernance } from './governance.ts';
 import { registerKeys } from './keys.ts';
 import { registerPolicy } from './policy.ts';
@@ -22,4 +24,6 @@ export const registerCommands = (program: Command): void => {
   registerKeys(program);
   registerGovernance(program);
   registerReview(program);
+  registerDeployments(program);
+  registerGate(program);
 };

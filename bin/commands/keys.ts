@@ -9,6 +9,7 @@ import { createKey } from '#core/access/keys.ts';
 import { isRole, ROLES } from '#core/access/roles.ts';
 import { devPaths } from '#handlers/wiring/dev-runtime.ts';
 import type { KeyStore } from '#ports/key-store.ts';
+import { operator } from './admin-deps.ts';
 import { dataDirOf } from './dev.ts';
 import { EXIT_CLEAN, EXIT_FAULTS, EXIT_USAGE, runAction, usageExit } from './exit.ts';
 
@@ -62,7 +63,7 @@ export const registerKeys = (program: Command): void => {
         }
         const chains = flags.chains.split(',').map((c) => c.trim());
         const { key, stored } = await createKey(
-          { role: flags.role, chains, tenant: flags.tenant },
+          { role: flags.role, chains, tenant: flags.tenant, created_by: operator().key_id },
           await storeOf(flags),
           new Date(),
         );
@@ -108,7 +109,12 @@ export const registerKeys = (program: Command): void => {
     .exitOverride(usageExit)
     .action((keyId: string, flags: KeyFlags) =>
       runAction('keys revoke', async () => {
-        if (await (await storeOf(flags)).revoke(keyId, new Date().toISOString())) {
+        const revoked = await (await storeOf(flags)).revoke(
+          keyId,
+          new Date().toISOString(),
+          operator().key_id,
+        );
+        if (revoked) {
           process.stdout.write(`revoked ${keyId}\n`);
           return EXIT_CLEAN;
         }

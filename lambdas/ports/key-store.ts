@@ -12,6 +12,9 @@ export interface StoredKey {
   readonly chains: readonly string[];
   readonly created_at: string;
   readonly revoked_at?: string;
+  /** Who created / revoked it (`local:<os user>` for the CLI), for the admin chain. */
+  readonly created_by?: string;
+  readonly revoked_by?: string;
 }
 
 /** Where API keys live: a file locally, a DynamoDB table on AWS. */
@@ -20,6 +23,6 @@ export interface KeyStore {
   findByDigest(digest: string): Promise<StoredKey | undefined>;
   list(): Promise<StoredKey[]>;
   add(key: StoredKey): Promise<void>;
-  /** Marks a key revoked; false when there is no such key. */
-  revoke(keyId: string, at: string): Promise<boolean>;
+  /** Marks a key revoked (by whom, when known); false when there is no such key. */
+  revoke(keyId: string, at: string, by?: string): Promise<boolean>;
 }

@@ -1,4 +1,4 @@
-import type { Finding, PolicyDecision, PolicyResult } from '#core/chain/record.ts';
+import type { Finding, PolicyDecision, PolicyResult, RuleCheck } from '#core/chain/record.ts';
 import type { NormalisedEvent } from '#core/events/event.ts';
 import type { Replacement } from '#core/policy/redact-body.ts';
 import type { Policy } from '#core/policy/schema.ts';
@@ -20,6 +20,8 @@ export interface PolicyEngine {
 export interface Inspection {
   readonly decision: PolicyDecision;
   readonly findings: readonly Finding[];
+  /** Each rule's outcome (ran, skipped, error, timeout with its fail mode). */
+  readonly checks: readonly RuleCheck[];
   /** Each inspected field's text with redacting detectors' spans replaced by `[ENTITY]`. */
   readonly redacted: ReadonlyMap<string, { readonly original: string; readonly redacted: string }>;
   /** Detected values with their labels, for replacing copies elsewhere in the body. */

@@ -153,6 +153,7 @@ export const CONTRACT_CASES: readonly ContractCase[] = [
     body: {
       decision: 'pass',
       findings: [],
+      checks: expect.arrayContaining([expect.objectContaining({ status: 'ran' })]),
       redacted_text: 'hello there',
       policy_version: expect.any(String),
       event_id: 'g-1',

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ADMIN_CHAIN } from '#core/admin/admin-chain.ts';
 import { devPaths } from '#handlers/wiring/dev-runtime.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 import { readLedger, waitForRecord } from './support/dev-harness.ts';
@@ -55,6 +56,11 @@ describe('audit-trail dev as a process: kill -9 right after the 202s, then resta
     running = undefined;
 
     const chains = await readLedger(dataDir);
+    // The admin chain holds the product's own records: the policy in force, recorded once
+    // although dev started twice with it.
+    const admin = chains.get(ADMIN_CHAIN) ?? [];
+    expect(admin.map((r) => (r.body as { action?: string }).action)).toEqual(['policy.change']);
+    chains.delete(ADMIN_CHAIN);
     const recorded = [...chains.values()].flat();
     expect(recorded).toHaveLength(acknowledged.length);
     expect(new Set(recorded.map((r) => r.event_id))).toEqual(new Set(acknowledged));

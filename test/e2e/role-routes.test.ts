@@ -77,6 +77,37 @@ const REQUESTS: Record<
     method: 'GET',
     path: '/v1/reports/evidence?from=2026-01-01&to=2099-01-01',
   },
+  post_deployment: {
+    method: 'POST',
+    path: '/v1/deployments',
+    body: { use_case: 'credit', model: { provider: 'openai', name: 'gpt-4o', version: '1' } },
+  },
+  list_deployments: { method: 'GET', path: '/v1/deployments?use_case=credit' },
+  post_approval: {
+    method: 'POST',
+    path: '/v1/deployments/none/approvals',
+    body: { decision: 'approve', note: 'ok' },
+    allowed: 404,
+  },
+  post_assessment: {
+    method: 'POST',
+    path: '/v1/assessments',
+    body: {
+      action: 'assessment.record',
+      assessment_id: 'asm_00000000-0000-4000-8000-000000000000',
+      use_case: 'credit',
+      candidate_sha256: 'a'.repeat(64),
+      policy_version: 'none',
+      events: 1,
+      decisions: { pass: 1, flag: 0, block: 0 },
+      counts: {},
+      limits: { BLOCK: 0 },
+      exceeded: [],
+      failed_checks: 0,
+      verdict: 'go',
+    },
+  },
+  list_admin_events: { method: 'GET', path: '/v1/admin-events' },
   published_keys: { method: 'GET', path: '/v1/checkpoints/keys' },
   list_fairness_reports: { method: 'GET', path: '/v1/reports/fairness' },
   get_fairness_report: {
@@ -156,6 +187,9 @@ describe('the role × route table, end to end on the local server', () => {
     expect((await call(runtime.url, '/v1/events', { headers: bearer(acme) })).json.records).toEqual(
       [],
     );
+    for (const path of ['/v1/admin-events', '/v1/deployments']) {
+      expect((await call(runtime.url, path, { headers: bearer(acme) })).status).toBe(403);
+    }
     const other = (await createKey({ role: 'auditor', chains: ['other_'] }, store, new Date())).key;
     expect((await call(runtime.url, '/v1/events/dec_1', { headers: bearer(other) })).status).toBe(
       404,

@@ -56,12 +56,18 @@ export const openFileKeyStore = (file: string, fixed: readonly StoredKey[] = [])
       fixed.find((k) => k.digest === digest) ?? (await load()).find((k) => k.digest === digest),
     list: async () => [...fixed, ...(await load())],
     add: async (key) => save([...(await load()), key]),
-    revoke: async (keyId, at) => {
+    revoke: async (keyId, at, by) => {
       const keys = await load();
       const found = keys.find((k) => k.key_id === keyId);
       if (found === undefined) return false;
       if (found.revoked_at === undefined) {
-        await save(keys.map((k) => (k === found ? { ...k, revoked_at: at } : k)));
+        await save(
+          keys.map((k) =>
+            k === found
+              ? { ...k, revoked_at: at, ...(by === undefined ? {} : { revoked_by: by }) }
+              : k,
+          ),
+        );
       }
       return true;
     },

@@ -19,6 +19,8 @@ export interface KeyRequest {
   readonly role: Role;
   readonly chains?: readonly string[];
   readonly tenant?: string;
+  /** Who asks (`local:<os user>` from the CLI), kept for the admin chain. */
+  readonly created_by?: string;
 }
 
 /** A refused key request (bad tenant or chain list). */
@@ -49,6 +51,7 @@ export const createKey = async (
     role: request.role,
     chains: [...chains],
     created_at: now.toISOString(),
+    ...(request.created_by === undefined ? {} : { created_by: request.created_by }),
   };
   await store.add(stored);
   return { key, stored };

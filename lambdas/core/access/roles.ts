@@ -19,6 +19,12 @@ export const PERMISSIONS = [
   'govern_records',
   /** Produce the evidence package of a period (counts, heads, a verification). */
   'audit_reports',
+  /** Record deployments and gate assessments (a CI/CD pipeline's key). */
+  'deploy',
+  /** Approve or reject a recorded deployment. */
+  'approver',
+  /** Read the admin chain: who changed what. */
+  'read_admin',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -26,7 +32,11 @@ export type Permission = (typeof PERMISSIONS)[number];
 export const ROLES = {
   ingest: ['write_events'],
   reviewer: ['read_events', 'review'],
-  auditor: ['read_events', 'read_raw', 'audit_reports'],
+  auditor: ['read_events', 'read_raw', 'audit_reports', 'read_admin'],
+  /** A CI/CD pipeline: records deployments and gate assessments, nothing else. */
+  deployer: ['deploy'],
+  /** Signs deployments off; reads what they concern. */
+  approver: ['read_events', 'approver'],
   admin: PERMISSIONS,
 } as const satisfies Record<string, readonly Permission[]>;
 export type Role = keyof typeof ROLES;

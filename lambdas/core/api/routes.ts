@@ -140,6 +140,42 @@ export const API_ROUTES = [
     auth: true,
     runtimes: 'local',
   },
+  // Change governance (issue 17): the embedded runtime only, until the AWS route mechanism.
+  {
+    name: 'post_deployment',
+    method: 'POST',
+    path: '/v1/deployments',
+    auth: true,
+    runtimes: 'local',
+  },
+  {
+    name: 'list_deployments',
+    method: 'GET',
+    path: '/v1/deployments',
+    auth: true,
+    runtimes: 'local',
+  },
+  {
+    name: 'post_approval',
+    method: 'POST',
+    path: '/v1/deployments/{deployment_id}/approvals',
+    auth: true,
+    runtimes: 'local',
+  },
+  {
+    name: 'post_assessment',
+    method: 'POST',
+    path: '/v1/assessments',
+    auth: true,
+    runtimes: 'local',
+  },
+  {
+    name: 'list_admin_events',
+    method: 'GET',
+    path: '/v1/admin-events',
+    auth: true,
+    runtimes: 'local',
+  },
 ] as const satisfies readonly RouteSpec[];
 
 export type RouteName = (typeof API_ROUTES)[number]['name'];

@@ -17,6 +17,10 @@ export const RECORD_KINDS = [
   'access',
   'rejected',
   'checkpoint',
+  'admin',
+  'deployment',
+  'approval',
+  'assessment',
 ] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
@@ -42,6 +46,25 @@ export interface Finding {
   readonly controls: readonly string[];
 }
 
+/** One rule's outcome for one event (core/policy/checks.ts). */
+export interface RuleCheck {
+  readonly rule_id: string;
+  readonly status: 'ran' | 'skipped' | 'error' | 'timeout';
+  /** Why a rule was skipped (`disabled`, `kind`, `use_case`, `no_field`). */
+  readonly reason?: string;
+  /** What failed (never a detected value). */
+  readonly error?: string;
+  /** The fail mode applied to an error or timeout (the rule's `on_error`). */
+  readonly fail_mode?: PolicyDecision;
+}
+
+/** The deployment an event ran under (core/admin/deployments.ts). */
+export interface DeploymentRef {
+  readonly deployment_id: string;
+  /** Where the deployment record is on the admin chain. */
+  readonly seq: number;
+}
+
 /** What the policy engine decided, as written into every record. */
 export interface PolicyResult {
   /** Hash of the canonical policy; `none` while no policy is configured. */
@@ -50,6 +73,11 @@ export interface PolicyResult {
   readonly findings: readonly Finding[];
   /** The client's own `policy_checks`, kept verbatim as client-reported, never trusted. */
   readonly client_reported?: unknown;
+  /** Each rule that did not simply run: skipped (why), error or timeout (with the fail
+   * mode); the policy's other rules ran. */
+  readonly checks?: readonly RuleCheck[];
+  /** The approved deployment whose model the event names, when one matches. */
+  readonly deployment?: DeploymentRef;
 }
 
 /** Pointer to a body stored outside the record (claim check for large bodies). */

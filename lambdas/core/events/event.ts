@@ -21,5 +21,8 @@ export interface NormalisedEvent {
   /** The client's own policy_checks, kept as client-reported. */
   readonly client_policy_checks?: unknown;
   readonly use_case?: string;
+  /** The model the payload names (`model` as a name or `{name, version}`, else
+   * `metadata.model`): what deployments are matched against. */
+  readonly model?: { readonly name?: string; readonly version?: string };
   readonly ref?: RecordRef;
 }

@@ -107,6 +107,7 @@ export function normalise(envelope: IntakeEnvelope): NormaliseResult {
   const eventId = stringAt(payload, 'event_id') ?? stringAt(payload, 'decision_id');
   const occurredAt = stringAt(payload, 'timestamp');
   const useCase = useCaseOf(payload);
+  const model = modelOf(payload);
   const event: NormalisedEvent = {
     event_id: eventId ?? envelope.request_id,
     kind: shape.kind,
@@ -119,8 +120,22 @@ export function normalise(envelope: IntakeEnvelope): NormaliseResult {
       ? { client_policy_checks: payload.policy_checks }
       : {}),
     ...(useCase === undefined ? {} : { use_case: useCase }),
+    ...(model === undefined ? {} : { model }),
   };
   return { ok: true, event };
+}
+
+/** The model a payload names: `model` (a name, or `{name, version}`), else `metadata.model`. */
+function modelOf(payload: Record<string, unknown>): NormalisedEvent['model'] {
+  const meta = payload.metadata;
+  const raw =
+    payload.model ?? (isRecord(meta) && typeof meta.model === 'string' ? meta.model : undefined);
+  if (typeof raw === 'string') return raw === '' ? undefined : { name: raw };
+  if (!isRecord(raw)) return undefined;
+  const name = typeof raw.name === 'string' ? raw.name : undefined;
+  const version = typeof raw.version === 'string' ? raw.version : undefined;
+  if (name === undefined && version === undefined) return undefined;
+  return { ...(name === undefined ? {} : { name }), ...(version === undefined ? {} : { version }) };
 }
 
 /** The route name of `POST /v1/outcomes`. */

@@ -1,10 +1,17 @@
 import { createHmac } from 'node:crypto';
-import type { Finding, PolicyDecision, PolicyResult } from '#core/chain/record.ts';
+import type { Finding, PolicyDecision, PolicyResult, RuleCheck } from '#core/chain/record.ts';
 import type { NormalisedEvent } from '#core/events/event.ts';
 import type { ManagedDetector, ManagedDetectors, ManagedMatch } from '#ports/managed-detector.ts';
 import type { Inspection, PolicyEvaluation, RuntimePolicyEngine } from '#ports/policy-engine.ts';
+import { failedCheck, failureFinding, withTimeout } from './checks.ts';
 import type { AnyDetector } from './detector.ts';
 import { DETECTORS, isManagedDetectorId } from './detectors/registry.ts';
+import {
+  classifyOverHttp,
+  HTTP_CLASSIFIER_ID,
+  type HttpClassifierParams,
+  httpClassifierParams,
+} from './http-classifier.ts';
 import { MANAGED_PARAMS, ManagedDetectorUnavailableError } from './managed.ts';
 import { applyMasks, type Mask, maskedSnippet, mergeMasks } from './mask.ts';
 import { fieldMatcher } from './paths.ts';
@@ -18,6 +25,19 @@ export interface PolicyEngineOptions {
   readonly hmacKey?: Uint8Array;
   /** Managed detectors the deployment provides (AWS only). */
   readonly managed?: ManagedDetectors;
+  /** The fetch `http-classifier` rules call (tests inject one). @default global fetch */
+  readonly fetch?: typeof fetch;
+}
+
+/** A detector answered asynchronously (a managed service, an HTTP classifier). */
+interface AsyncDetector {
+  readonly target: 'managed';
+  readonly detect: (
+    text: string,
+    params: unknown,
+    direction: 'input' | 'output',
+    signal: AbortSignal,
+  ) => Promise<readonly ManagedMatch[]>;
 }
 
 // The engine's port types, still importable from here where the policy code reads them.
@@ -26,9 +46,7 @@ export type { Inspection, RuntimePolicyEngine } from '#ports/policy-engine.ts';
 interface CompiledRule {
   readonly rule: PolicyRule;
   readonly params: unknown;
-  readonly detector:
-    | AnyDetector
-    | { readonly target: 'managed'; readonly service: ManagedDetector };
+  readonly detector: AnyDetector | AsyncDetector;
   readonly fields: ((field: string) => boolean) | undefined;
   readonly redacts: boolean;
 }
@@ -50,19 +68,40 @@ export const strongestAction = (actions: Iterable<PolicyDecision>): PolicyDecisi
   return best;
 };
 
-const compile = (rule: PolicyRule, managed: ManagedDetectors): CompiledRule => {
+const managedDetector = (service: ManagedDetector): AsyncDetector => ({
+  target: 'managed',
+  detect: (text, params, direction) =>
+    service.detect(text, params as Record<string, unknown>, direction),
+});
+
+const httpDetector = (fetchImpl: typeof fetch | undefined): AsyncDetector => ({
+  target: 'managed',
+  detect: (text, params, _direction, signal) =>
+    classifyOverHttp(text, params as HttpClassifierParams, signal, fetchImpl),
+});
+
+const compile = (rule: PolicyRule, options: PolicyEngineOptions): CompiledRule => {
   const fields =
     rule.applies_to.fields === undefined ? undefined : rule.applies_to.fields.map(fieldMatcher);
   const matchesField = fields === undefined ? undefined : (f: string) => fields.some((m) => m(f));
   if (isManagedDetectorId(rule.detector)) {
     const id = rule.detector;
-    const service = managed[id];
+    const service = options.managed?.[id];
     if (service === undefined) throw new ManagedDetectorUnavailableError(id, rule.id);
     const params = MANAGED_PARAMS[id].parse(rule.params);
     return {
       rule,
       params,
-      detector: { target: 'managed', service },
+      detector: managedDetector(service),
+      fields: matchesField,
+      redacts: rule.redact ?? true,
+    };
+  }
+  if (rule.detector === HTTP_CLASSIFIER_ID) {
+    return {
+      rule,
+      params: httpClassifierParams.parse(rule.params),
+      detector: httpDetector(options.fetch),
       fields: matchesField,
       redacts: rule.redact ?? true,
     };
@@ -75,13 +114,26 @@ const compile = (rule: PolicyRule, managed: ManagedDetectors): CompiledRule => {
   return { rule, params, detector, fields: matchesField, redacts };
 };
 
-const applies = (c: CompiledRule, event: NormalisedEvent): boolean => {
+/** Why a rule does not apply to an event; undefined when it does. */
+const skipReason = (c: CompiledRule, event: NormalisedEvent): string | undefined => {
   const { kinds, use_cases } = c.rule.applies_to;
-  if (kinds !== undefined && !kinds.includes(event.kind)) return false;
-  return (
-    use_cases === undefined || (event.use_case !== undefined && use_cases.includes(event.use_case))
-  );
+  if (kinds !== undefined && !kinds.includes(event.kind)) return 'kind';
+  if (
+    use_cases !== undefined &&
+    (event.use_case === undefined || !use_cases.includes(event.use_case))
+  )
+    return 'use_case';
+  return undefined;
 };
+
+/** What scanning an event's texts came to: spans, and each rule's check outcome. */
+interface Scan {
+  readonly hits: Hit[];
+  /** Rule ids that inspected at least one text or the body. */
+  readonly ran: Set<string>;
+  /** Failed checks by rule id (first failure wins). */
+  readonly failed: Map<string, RuleCheck>;
+}
 
 const directionOf = (field: string): 'input' | 'output' =>
   field.startsWith('input') ? 'input' : 'output';
@@ -98,7 +150,10 @@ export const createPolicyEngine = (
   options: PolicyEngineOptions = {},
 ): RuntimePolicyEngine => {
   const version = policyVersion(policy);
-  const rules = policy.rules.filter((r) => r.enabled).map((r) => compile(r, options.managed ?? {}));
+  const rules = policy.rules.filter((r) => r.enabled).map((r) => compile(r, options));
+  const disabled: RuleCheck[] = policy.rules
+    .filter((r) => !r.enabled)
+    .map((r) => ({ rule_id: r.id, status: 'skipped', reason: 'disabled' }));
   const context = policy.options.snippet_context;
   const hmac = (value: string): string | undefined =>
     options.hmacKey === undefined
@@ -108,31 +163,48 @@ export const createPolicyEngine = (
   const scan = (
     event: NormalisedEvent,
     applicable: readonly CompiledRule[],
-  ): { hits: Hit[]; pending: Promise<Hit[]>[] } => {
-    const hits: Hit[] = [];
-    const pending: Promise<Hit[]>[] = [];
+  ): { scan: Scan; pending: Promise<void>[] } => {
+    const result: Scan = { hits: [], ran: new Set(), failed: new Map() };
+    const pending: Promise<void>[] = [];
+    const fail = (rule: CompiledRule, error: unknown): void => {
+      if (!result.failed.has(rule.rule.id))
+        result.failed.set(rule.rule.id, failedCheck(rule.rule, error));
+    };
     for (const { field, text } of event.texts) {
       for (const rule of applicable) {
         if (rule.fields !== undefined && !rule.fields(field)) continue;
         const d = rule.detector;
+        if (d.target === 'body') continue;
+        result.ran.add(rule.rule.id);
         if (d.target === 'text') {
-          for (const match of d.detect(text, rule.params)) hits.push({ rule, field, text, match });
-        } else if (d.target === 'managed') {
+          try {
+            for (const match of d.detect(text, rule.params))
+              result.hits.push({ rule, field, text, match });
+          } catch (error) {
+            fail(rule, error);
+          }
+        } else {
           pending.push(
-            d.service
-              .detect(text, rule.params as Record<string, unknown>, directionOf(field))
-              .then((ms) => ms.map((match) => ({ rule, field, text, match }))),
+            withTimeout(rule.rule.timeout_ms, (signal) =>
+              d.detect(text, rule.params, directionOf(field), signal),
+            ).then(
+              (ms) => {
+                for (const match of ms) result.hits.push({ rule, field, text, match });
+              },
+              (error: unknown) => fail(rule, error),
+            ),
           );
         }
       }
     }
-    return { hits, pending };
+    return { scan: result, pending };
   };
 
   const report = (
     event: NormalisedEvent,
     applicable: readonly CompiledRule[],
-    hits: readonly Hit[],
+    skipped: readonly RuleCheck[],
+    { hits, ran, failed }: Scan,
   ): Inspection => {
     // Every redacted value (and its canonical spelling) is masked wherever it occurs in any
     // inspected text, not only where its detector reported it: detectors that need context
@@ -202,7 +274,15 @@ export const createPolicyEngine = (
     for (const rule of applicable) {
       const d = rule.detector;
       if (d.target !== 'body') continue;
-      for (const m of d.check(event.body, rule.params)) {
+      ran.add(rule.rule.id);
+      let matches: ReturnType<typeof d.check>;
+      try {
+        matches = d.check(event.body, rule.params);
+      } catch (error) {
+        failed.set(rule.rule.id, failedCheck(rule.rule, error));
+        continue;
+      }
+      for (const m of matches) {
         const { rule: r } = rule;
         findings.push({
           rule_id: r.id,
@@ -223,21 +303,37 @@ export const createPolicyEngine = (
       if (masks !== undefined)
         redacted.set(field, { original: text, redacted: applyMasks(text, masks) });
     }
+    const checks: RuleCheck[] = [...skipped];
+    for (const rule of applicable) {
+      const id = rule.rule.id;
+      const failure = failed.get(id);
+      if (failure !== undefined) {
+        checks.push(failure);
+        findings.push(...failureFinding(rule.rule, failure));
+      } else if (ran.has(id)) checks.push({ rule_id: id, status: 'ran' });
+      else checks.push({ rule_id: id, status: 'skipped', reason: 'no_field' });
+    }
     return {
       decision: strongestAction(findings.map((f) => f.action)),
       findings,
+      checks,
       redacted,
       replacements: [...replacements].map(([value, entity]) => ({ value, label: `[${entity}]` })),
     };
   };
 
   const inspect = (event: NormalisedEvent): Inspection | Promise<Inspection> => {
-    const applicable = rules.filter((r) => applies(r, event));
-    const { hits, pending } = scan(event, applicable);
-    if (pending.length === 0) return report(event, applicable, hits);
-    return Promise.all(pending).then((more) =>
-      report(event, applicable, [...hits, ...more.flat()]),
-    );
+    const applicable: CompiledRule[] = [];
+    const skipped: RuleCheck[] = [...disabled];
+    for (const rule of rules) {
+      const reason = skipReason(rule, event);
+      if (reason === undefined) applicable.push(rule);
+      else skipped.push({ rule_id: rule.rule.id, status: 'skipped', reason });
+    }
+    const { scan: scanned, pending } = scan(event, applicable);
+    if (pending.length === 0) return report(event, applicable, skipped, scanned);
+    // Failures are caught per check, so this never rejects: the event is always recorded.
+    return Promise.all(pending).then(() => report(event, applicable, skipped, scanned));
   };
 
   const toEvaluation = (event: NormalisedEvent, inspection: Inspection): PolicyEvaluation => {
@@ -255,6 +351,10 @@ export const createPolicyEngine = (
       decision: inspection.decision,
       findings: inspection.findings,
       ...clientReported,
+      // Records list every rule that did not simply run (skipped, error, timeout); a rule of
+      // the policy (named by `version`) that is not listed ran. Listing the ones that ran
+      // too would add ~900 bytes to every hashed envelope of the default policy.
+      checks: inspection.checks.filter((c) => c.status !== 'ran'),
     };
     const body = redact
       ? redactBody(event.body, inspection.redacted, inspection.replacements)

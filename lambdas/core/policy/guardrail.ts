@@ -1,4 +1,4 @@
-import type { Finding, PolicyDecision } from '#core/chain/record.ts';
+import type { Finding, PolicyDecision, RuleCheck } from '#core/chain/record.ts';
 import { type GuardrailRequest, guardrailEvent } from '#core/events/guardrail-request.ts';
 import type { RuntimePolicyEngine } from '#ports/policy-engine.ts';
 
@@ -6,6 +6,8 @@ import type { RuntimePolicyEngine } from '#ports/policy-engine.ts';
 export interface GuardrailResult {
   readonly decision: PolicyDecision;
   readonly findings: readonly Finding[];
+  /** Each rule's outcome, as records list it. */
+  readonly checks: readonly RuleCheck[];
   /** The text (or the messages' contents joined by newlines) with detected values replaced. */
   readonly redacted_text: string;
   /** Each message with its content redacted, when the request had messages. */
@@ -34,6 +36,7 @@ export const evaluateGuardrail = async (
   return {
     decision: inspection.decision,
     findings: inspection.findings,
+    checks: inspection.checks,
     redacted_text:
       messages === undefined
         ? redactedOf(first?.field ?? '', first?.text ?? '')

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { AuditTrailError } from '#core/errors.ts';
 import { formatPath } from '#core/events/problem.ts';
 import { DETECTORS, isManagedDetectorId, MANAGED_DETECTOR_IDS } from './detectors/registry.ts';
+import { HTTP_CLASSIFIER_ID, httpClassifierParams } from './http-classifier.ts';
 import { MANAGED_PARAMS } from './managed.ts';
 import { type Policy, policySchema } from './schema.ts';
 
@@ -61,7 +62,8 @@ const issuesOf = (
 
 const paramsSchemaOf = (detector: string): z.ZodType<unknown> | undefined =>
   DETECTORS.get(detector)?.params ??
-  (isManagedDetectorId(detector) ? MANAGED_PARAMS[detector] : undefined);
+  (isManagedDetectorId(detector) ? MANAGED_PARAMS[detector] : undefined) ??
+  (detector === HTTP_CLASSIFIER_ID ? httpClassifierParams : undefined);
 
 /**
  * Parses a policy file (YAML or JSON) and validates it: the document's shape, unique rule
@@ -105,7 +107,7 @@ export const loadPolicy = (text: string, source: string): Policy => {
     if (typeof detector !== 'string' || detector === '') return; // reported by the shape check
     const schema = paramsSchemaOf(detector);
     if (schema === undefined) {
-      const known = [...DETECTORS.keys(), ...MANAGED_DETECTOR_IDS].join(', ');
+      const known = [...DETECTORS.keys(), ...MANAGED_DETECTOR_IDS, HTTP_CLASSIFIER_ID].join(', ');
       issues.push({
         rule_id: ruleId,
         field: 'detector',

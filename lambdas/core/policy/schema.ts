@@ -31,6 +31,12 @@ export const ruleSchema = z.strictObject({
   /** Replace detected spans in stored bodies and guardrail answers; default per detector. */
   redact: z.boolean().optional(),
   enabled: z.boolean().default(true),
+  /** Fail mode when the detector throws or times out: the action its finding takes
+   * (`pass` lists the failure in `checks` only). Default: `block` for a `block` rule,
+   * otherwise `flag`. */
+  on_error: z.enum(ACTIONS).optional(),
+  /** Time an asynchronous detector (managed, `http-classifier`) gets per text. */
+  timeout_ms: z.int().min(1).max(60_000).default(2000),
 });
 
 /** Policy-wide options. */
@@ -44,6 +50,9 @@ export const optionsSchema = z.strictObject({
     .optional(),
   /** Characters of context each side of a finding's snippet. */
   snippet_context: z.int().min(0).max(200).default(20),
+  /** Action for an event whose model matches no approved deployment of its use case
+   * (`UNAPPROVED_MODEL`); `flag` when absent. */
+  unapproved_model: z.enum(ACTIONS).optional(),
 });
 
 /** The policy file. */

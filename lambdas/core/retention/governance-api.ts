@@ -2,6 +2,7 @@
  * The governance routes' answers, built once for every runtime: `POST/GET /v1/legal-holds`,
  * `DELETE /v1/legal-holds/{id}`, `POST /v1/erasure-requests`, `GET /v1/erasure-requests/{id}`.
  */
+import type { Submitter } from '#core/access/roles.ts';
 import {
   createHold,
   erasureStatus,
@@ -39,9 +40,10 @@ const notFound = (what: string): GovernanceAnswer => ({
 export const postLegalHold = async (
   raw: unknown,
   deps: GovernanceApiDeps,
+  actor?: Submitter,
 ): Promise<GovernanceAnswer> => {
   try {
-    return { status: 201, body: await createHold(parseHoldInput(raw), deps) };
+    return { status: 201, body: await createHold(parseHoldInput(raw), deps, actor) };
   } catch (error) {
     return refused(error);
   }
@@ -55,18 +57,20 @@ export const listLegalHolds = async (deps: GovernanceApiDeps): Promise<Governanc
 export const deleteLegalHold = async (
   holdId: string,
   deps: GovernanceApiDeps,
+  actor?: Submitter,
 ): Promise<GovernanceAnswer> => {
-  const hold = await releaseHold(holdId, deps);
+  const hold = await releaseHold(holdId, deps, actor);
   return hold === undefined ? notFound('legal hold') : { status: 200, body: hold };
 };
 
 export const postErasureRequest = async (
   raw: unknown,
   deps: GovernanceApiDeps,
+  actor?: Submitter,
 ): Promise<GovernanceAnswer> => {
   let request: Awaited<ReturnType<typeof requestErasure>>;
   try {
-    request = await requestErasure(parseErasureInput(raw), deps);
+    request = await requestErasure(parseErasureInput(raw), deps, actor);
   } catch (error) {
     return refused(error);
   }

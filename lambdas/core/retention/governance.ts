@@ -5,12 +5,18 @@
  * governance chain is stored in plaintext and auditors can read which holds applied.
  */
 import { randomUUID } from 'node:crypto';
+import type { Submitter } from '#core/access/roles.ts';
 import type { LedgerRecord, PolicyResult } from '#core/chain/record.ts';
 import { appendRecords, type RecordWriterDeps } from '#core/pipeline/append-records.ts';
 import type { SubjectIds } from './subjects.ts';
 
-/** The chain that holds legal holds, their releases, erasure requests and purge summaries. */
+/** The chain that holds legal holds, their releases, erasure requests and purge summaries:
+ * the admin chain (core/admin/admin-chain.ts), where every administrative action is a
+ * record. Its name is kept so chains written before keep verifying where they are. */
 export const GOVERNANCE_CHAIN = '_governance';
+
+/** The submitter field of an admin record by `actor` (absent when nobody is known). */
+const by = (actor: Submitter | undefined) => (actor === undefined ? {} : { submitter: actor });
 
 const NO_POLICY: PolicyResult = { version: 'none', decision: 'pass', findings: [] };
 
@@ -201,7 +207,11 @@ export interface GovernanceDeps extends RecordWriterDeps {
 }
 
 /** Records a legal hold; answers the hold. */
-export const createHold = async (input: HoldInput, deps: GovernanceDeps): Promise<Hold> => {
+export const createHold = async (
+  input: HoldInput,
+  deps: GovernanceDeps,
+  actor?: Submitter,
+): Promise<Hold> => {
   const { user_id, ...rest } = input.scope;
   const body: HoldBody = {
     hold_id: `hold_${randomUUID()}`,
@@ -211,7 +221,7 @@ export const createHold = async (input: HoldInput, deps: GovernanceDeps): Promis
   };
   const { appended } = await appendRecords(
     GOVERNANCE_CHAIN,
-    [{ kind: 'legal_hold', event_id: body.hold_id, policy: NO_POLICY, body }],
+    [{ kind: 'legal_hold', event_id: body.hold_id, policy: NO_POLICY, ...by(actor), body }],
     deps,
   );
   const r = appended[0] as LedgerRecord;
@@ -222,6 +232,7 @@ export const createHold = async (input: HoldInput, deps: GovernanceDeps): Promis
 export const releaseHold = async (
   holdId: string,
   deps: GovernanceDeps,
+  actor?: Submitter,
 ): Promise<Hold | undefined> => {
   const hold = (await readGovernance(deps.ledger)).holds.get(holdId);
   if (hold === undefined) return undefined;
@@ -233,6 +244,7 @@ export const releaseHold = async (
         kind: 'legal_hold_release',
         event_id: `release:${holdId}`,
         policy: NO_POLICY,
+        ...by(actor),
         ref: { event_id: holdId, chain: hold.record.chain, seq: hold.record.seq },
         body: { hold_id: holdId },
       },
@@ -246,6 +258,7 @@ export const releaseHold = async (
 export const requestErasure = async (
   input: ErasureInput,
   deps: GovernanceDeps,
+  actor?: Submitter,
 ): Promise<ErasureRequest> => {
   const body: ErasureBody = {
     request_id: `er_${randomUUID()}`,
@@ -255,7 +268,7 @@ export const requestErasure = async (
   };
   const { appended } = await appendRecords(
     GOVERNANCE_CHAIN,
-    [{ kind: 'erasure_request', event_id: body.request_id, policy: NO_POLICY, body }],
+    [{ kind: 'erasure_request', event_id: body.request_id, policy: NO_POLICY, ...by(actor), body }],
     deps,
   );
   const r = appended[0] as LedgerRecord;

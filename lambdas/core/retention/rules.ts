@@ -22,6 +22,11 @@ export const DEFAULT_RETENTION_DAYS: Readonly<Record<RecordKind, number>> = {
   access: 2557,
   rejected: 90,
   checkpoint: 3653,
+  // Admin-chain records (who changed what, deployments, approvals, gate assessments).
+  admin: 3653,
+  deployment: 3653,
+  approval: 3653,
+  assessment: 3653,
 };
 
 /** A narrower rule: the first one whose fields all match a record wins over the per-kind days. */

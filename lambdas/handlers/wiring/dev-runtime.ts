@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createConsoleLog } from '#adapters/local/console-log.ts';
@@ -17,6 +18,11 @@ import { type ResolvedApiKey, resolveApiKey } from '#adapters/local/http/api-key
 import { startLocalApi } from '#adapters/local/http/server.ts';
 import { httpWitness, readWitnessConfig } from '#adapters/local/http-witness.ts';
 import { createJsonlAlerts } from '#adapters/local/jsonl-alerts.ts';
+import { localActor } from '#core/admin/admin-chain.ts';
+import { loadDeploymentView } from '#core/admin/deployments.ts';
+import { recordKeyChanges } from '#core/admin/key-events.ts';
+import { withDeploymentCheck } from '#core/admin/model-check.ts';
+import { type PolicyInForce, recordPolicyInForce } from '#core/admin/policy-change.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
 import {
   DEFAULT_POSITIVE_DECISIONS,
@@ -43,7 +49,7 @@ import type { GuardrailEvaluator } from '#ports/guardrail.ts';
 import type { LedgerPort } from '#ports/ledger.ts';
 import type { LogPort } from '#ports/log.ts';
 import type { CheckpointDeps, ProcessorDeps } from '#ports/pipeline-deps.ts';
-import type { PolicyEngine } from '#ports/policy-engine.ts';
+import type { PolicyEngine, RuntimePolicyEngine } from '#ports/policy-engine.ts';
 
 /** Where a dev runtime keeps its state, under one data directory. */
 export interface DevPaths {
@@ -96,6 +102,9 @@ export interface DevRuntimeOptions {
   readonly log?: LogPort;
   /** @default passThroughPolicy */
   readonly policy?: PolicyEngine;
+  /** The policy's name and source: a `policy.change` record is written at start when its
+   * version differs from the last one on the admin chain. */
+  readonly policyInForce?: Omit<PolicyInForce, 'version'>;
   /** @default JSON lines in `<data>/alerts.jsonl`, also POSTed to `alertWebhook` if given */
   readonly alerts?: AlertsPort;
   /** URL that receives each batch of PolicyViolation alerts as a JSON POST. */
@@ -172,10 +181,27 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
     const bodyKeys = await openFileBodyKeys(paths.bodyKeys);
     const sealer = await createBodySealer(options.retention ?? DEFAULT_RETENTION_RULES, bodyKeys);
 
+    const engine = options.policy ?? passThroughPolicy;
+    const adminWriter = { ledger, archive, clock };
+    const operator = localActor(userInfo().username);
+    if (options.policyInForce !== undefined) {
+      await recordPolicyInForce(
+        { ...options.policyInForce, version: engine.version },
+        operator,
+        adminWriter,
+      );
+    }
+    const keyStore = openFileKeyStore(paths.accessKeys);
+    // Keys created or revoked with `audit-trail keys` (also while running) become admin
+    // records at start, before each checkpoint and before the admin chain is listed.
+    const syncKeys = () => keyStore.list().then((keys) => recordKeyChanges(keys, adminWriter));
+    await syncKeys();
+    const deployments = await loadDeploymentView(ledger);
+    const unapproved = (engine as Partial<RuntimePolicyEngine>).policy?.options.unapproved_model;
     const processor: ProcessorDeps = {
       ledger,
       archive,
-      policy: options.policy ?? passThroughPolicy,
+      policy: withDeploymentCheck(engine, deployments, clock, unapproved),
       alerts:
         options.alerts ??
         createJsonlAlerts({
@@ -195,7 +221,7 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
     });
     cleanups.push(() => stream.close());
 
-    const checkpoint = serialCheckpoints({
+    const signChains = serialCheckpoints({
       ledger: fileLedger,
       archive,
       signer,
@@ -204,6 +230,12 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
       logName: signer.keyName,
       witnesses: (await readWitnessConfig(paths.witnesses)).map((w) => httpWitness(w.url, w.vkey)),
     });
+    const checkpoint = async (): Promise<void> => {
+      await syncKeys().catch((error: unknown) =>
+        log.error('recording key changes failed; retried next checkpoint', { error }),
+      );
+      await signChains();
+    };
 
     const purgeDeps: PurgeDeps = { ledger, archive, clock, keys: bodyKeys, log };
     let purging: Promise<unknown> = Promise.resolve();
@@ -259,7 +291,7 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 8787,
       apiKey: apiKey.key,
-      keys: openFileKeyStore(paths.accessKeys),
+      keys: keyStore,
       query: {
         ledger: openingLedger(fileLedger, bodyKeys),
         archive,
@@ -293,6 +325,12 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
         },
         archive: paths.archive,
         clock,
+      },
+      admin: {
+        ...adminWriter,
+        deployments,
+        policyVersion: engine.version,
+        beforeList: syncKeys,
       },
       consoleDir: CONSOLE_DIR,
       ...(options.guardrail === undefined ? {} : { guardrail: options.guardrail }),

@@ -1,3 +1,4 @@
+import { submitterOf } from '#core/access/roles.ts';
 import {
   deleteLegalHold,
   type GovernanceApiDeps,
@@ -7,19 +8,24 @@ import {
   postErasureRequest,
   postLegalHold,
 } from '#core/retention/governance-api.ts';
-import type { Handler } from './handler.ts';
+import type { Handler, RequestContext } from './handler.ts';
 import { readJson } from './read-json.ts';
 
 /** Governance requests are small: a scope, a case id, a reason. */
 const LIMIT = 256 * 1024;
 
 /** The governance routes' handlers: JSON in, the core's answer out. */
+const actorOf = ({ principal }: RequestContext) =>
+  principal === undefined ? undefined : submitterOf(principal);
+
 export const governanceHandlers = (deps: GovernanceApiDeps) => {
-  const postHold: Handler = async ({ req }) => postLegalHold(await readJson(req, LIMIT), deps);
+  const postHold: Handler = async (ctx) =>
+    postLegalHold(await readJson(ctx.req, LIMIT), deps, actorOf(ctx));
   const listHolds: Handler = async () => listLegalHolds(deps);
-  const deleteHold: Handler = async ({ params }) => deleteLegalHold(params.hold_id ?? '', deps);
-  const postErasure: Handler = async ({ req }) =>
-    postErasureRequest(await readJson(req, LIMIT), deps);
+  const deleteHold: Handler = async (ctx) =>
+    deleteLegalHold(ctx.params.hold_id ?? '', deps, actorOf(ctx));
+  const postErasure: Handler = async (ctx) =>
+    postErasureRequest(await readJson(ctx.req, LIMIT), deps, actorOf(ctx));
   const getErasure: Handler = async ({ params }) =>
     getErasureRequest(params.request_id ?? '', deps);
   const listErasures: Handler = async () => listErasureRequests(deps);

@@ -1,3 +1,4 @@
+import type { AdminApiDeps } from '#core/admin/admin-api.ts';
 import { answerGuardrail, GUARDRAIL_BODY_LIMIT } from '#core/api/guardrail.ts';
 import { acceptBatch, BATCH_BODY_LIMIT } from '#core/api/ingest-batch.ts';
 import { acceptEvent, EVENT_BODY_LIMIT } from '#core/api/ingest-event.ts';
@@ -11,6 +12,7 @@ import type { GovernanceApiDeps } from '#core/retention/governance-api.ts';
 import type { EnvelopeSink } from '#ports/envelope-sink.ts';
 import type { GuardrailEvaluator } from '#ports/guardrail.ts';
 import type { RecordReader } from '#ports/ledger.ts';
+import { adminHandlers } from './admin-routes.ts';
 import { governanceHandlers } from './governance.ts';
 import type { Handler } from './handler.ts';
 import { queryHandlers } from './query-routes.ts';
@@ -33,6 +35,9 @@ export interface RouteDeps {
   readonly query?: QueryDeps;
   /** The legal-hold and erasure-request routes (local only). */
   readonly governance?: GovernanceApiDeps;
+  /** Deployments, approvals, assessments and the admin chain (local only); `beforeList`
+   * brings the admin chain up to date (key changes) before it is listed. */
+  readonly admin?: AdminApiDeps & { readonly beforeList?: () => Promise<unknown> };
   /** Opens a stored layout v2 record's body for the lookup route, while its keys exist. */
   readonly open?: (record: LedgerRecord) => Promise<LedgerRecord>;
   /** The evidence package route (local only). */
@@ -65,6 +70,7 @@ export const buildRoutes = (deps: RouteDeps): Route[] => {
           evidence_report: async (ctx) =>
             answerEvidence(ctx.query, ctx.principal, deps.evidence as EvidenceApiDeps),
         }),
+    ...(deps.admin === undefined ? {} : adminHandlers(deps.admin)),
     ...(guardrail === undefined
       ? {}
       : {

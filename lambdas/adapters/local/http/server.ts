@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { authenticate, DEV_KEY_ID } from '#core/access/keys.ts';
 import { ALL_CHAINS, can, DEFAULT_TENANT, type Principal } from '#core/access/roles.ts';
 import { permissionFor } from '#core/access/route-permissions.ts';
+import type { AdminApiDeps } from '#core/admin/admin-api.ts';
 import { type ApiAnswer, errorAnswer } from '#core/api/answer.ts';
 import { ApiRefusal } from '#core/api/refusal.ts';
 import {
@@ -58,6 +59,8 @@ export interface LocalApiOptions {
   readonly guardrail?: GuardrailEvaluator;
   /** Adds the legal-hold and erasure-request routes when given. */
   readonly governance?: GovernanceApiDeps;
+  /** Adds deployments, approvals, assessments and the admin-chain listing when given. */
+  readonly admin?: AdminApiDeps & { readonly beforeList?: () => Promise<unknown> };
   /** Opens layout v2 bodies for `GET /v1/events/{id}` while their keys exist. */
   readonly open?: (record: LedgerRecord) => Promise<LedgerRecord>;
   /** Adds `GET /v1/reports/evidence` when given. */
