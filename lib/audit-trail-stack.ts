@@ -97,6 +97,7 @@ export class AuditTrailStack extends Stack {
       maxBatchingWindow: Duration.seconds(config.processor.maxBatchingWindowSeconds),
       retryAttempts: config.processor.retryAttempts,
       maxRecordAge: Duration.hours(config.processor.maxRecordAgeHours),
+      giveUpAfter: Duration.minutes(config.processor.giveUpAfterMinutes),
       removalPolicy,
       ...(config.processor.reservedConcurrency === undefined
         ? {}

@@ -48,8 +48,13 @@ export interface ProcessorConfig {
   readonly batchSize: number;
   /** Seconds to gather a batch (0..300). @default 1 */
   readonly maxBatchingWindowSeconds: number;
-  /** Retries of a failing batch before it goes to the failure queue (0..10000). @default 10 */
+  /** Retries of a failing batch before it goes to the failure queue (0..10000): a large
+   * budget, so transient faults are retried until `maxRecordAgeHours`. @default 10000 */
   readonly retryAttempts: number;
+  /** Minutes after intake a record that keeps failing on its own (a poison record) becomes
+   * a `rejected` record with its raw bytes quarantined, so its chain moves on (1..10080,
+   * below `maxRecordAgeHours`). @default 60 */
+  readonly giveUpAfterMinutes: number;
   /** Oldest record (hours) still processed before it goes to the failure queue (1..168,
    * at most the stream retention). @default 24 */
   readonly maxRecordAgeHours: number;
@@ -217,7 +222,8 @@ const configSchema = z
         memoryMb: z.number().int().min(128).max(10_240).default(512),
         batchSize: z.number().int().min(1).max(10_000).default(100),
         maxBatchingWindowSeconds: z.number().int().min(0).max(300).default(1),
-        retryAttempts: z.number().int().min(0).max(10_000).default(10),
+        retryAttempts: z.number().int().min(0).max(10_000).default(10_000),
+        giveUpAfterMinutes: z.number().int().min(1).max(10_080).default(60),
         maxRecordAgeHours: z.number().int().min(1).max(168).default(24),
         reservedConcurrency: z.number().int().min(1).optional(),
       })
@@ -237,6 +243,14 @@ const configSchema = z
         input: processor.maxRecordAgeHours,
         path: ['processor', 'maxRecordAgeHours'],
         message: `must not exceed stream.retentionHours (${stream.retentionHours})`,
+      });
+    }
+    if (processor.giveUpAfterMinutes >= processor.maxRecordAgeHours * 60) {
+      ctx.issues.push({
+        code: 'custom',
+        input: processor.giveUpAfterMinutes,
+        path: ['processor', 'giveUpAfterMinutes'],
+        message: `must be below processor.maxRecordAgeHours (${processor.maxRecordAgeHours} h), or the stream gives up first`,
       });
     }
   });

@@ -40,7 +40,8 @@ describe('config defaults', () => {
         memoryMb: 512,
         batchSize: 100,
         maxBatchingWindowSeconds: 1,
-        retryAttempts: 10,
+        retryAttempts: 10_000,
+        giveUpAfterMinutes: 60,
         maxRecordAgeHours: 24,
       },
       api: { rateLimit: 500, burstLimit: 1000 },
@@ -69,6 +70,10 @@ describe('config validation names the field', () => {
     [{ protectedAttributes: ['age', 'age'] }, 'protectedAttributes'],
     [{ removalPolicy: 'snapshot' }, 'removalPolicy'],
     [{ processor: { maxRecordAgeHours: 200 } }, 'processor.maxRecordAgeHours'],
+    [
+      { processor: { maxRecordAgeHours: 1, giveUpAfterMinutes: 60 } },
+      'processor.giveUpAfterMinutes',
+    ],
     [
       { stream: { mode: 'on-demand', retentionHours: 24 }, processor: { maxRecordAgeHours: 48 } },
       'processor.maxRecordAgeHours',

@@ -367,7 +367,7 @@ describe('processor', () => {
       MaximumBatchingWindowInSeconds: 1,
       BisectBatchOnFunctionError: true,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      MaximumRetryAttempts: 10,
+      MaximumRetryAttempts: 10_000,
       MaximumRecordAgeInSeconds: 86_400,
       ParallelizationFactor: 1,
       DestinationConfig: {
