@@ -2,7 +2,8 @@
  * The audit trail on AWS: one construct per concern, composed and wired here.
  *
  *   client → IngestApi ─PutRecord(s)→ EventStream → Processor → LedgerTable + ArchiveBucket
- *                                                       └→ Alerts (EventBridge → SNS)
+ *                                                       ├→ Alerts (EventBridge → SNS)
+ *                     failure queue (pointers) → FailureQueueConsumer → reads the range back
  *   Checkpointer (schedule) → signed checkpoints → ArchiveBucket;  Monitoring → Alerts topic
  *   FairnessReview (Scheduler, weekly) → reports → ArchiveBucket, review records → LedgerTable,
  *                                         FairnessReview alerts → Alerts
@@ -17,6 +18,7 @@ import { Alerts } from './constructs/alerts.ts';
 import { ArchiveBucket } from './constructs/archive-bucket.ts';
 import { Checkpointer } from './constructs/checkpointer.ts';
 import { EventStream } from './constructs/event-stream.ts';
+import { FailureQueueConsumer } from './constructs/failure-queue-consumer.ts';
 import { FairnessReview } from './constructs/fairness-review.ts';
 import { IngestApi } from './constructs/ingest-api.ts';
 import { LEDGER_INDEXES, LedgerTable } from './constructs/ledger-table.ts';
@@ -37,6 +39,7 @@ export class AuditTrailStack extends Stack {
   public readonly archive: ArchiveBucket;
   public readonly alerts: Alerts;
   public readonly processor: Processor;
+  public readonly failureQueueConsumer: FailureQueueConsumer;
   public readonly checkpointer: Checkpointer;
   public readonly purge: PurgeWorkflow;
   public readonly fairnessReview: FairnessReview;
@@ -104,6 +107,21 @@ export class AuditTrailStack extends Stack {
         : { reservedConcurrentExecutions: config.processor.reservedConcurrency }),
     });
 
+    this.failureQueueConsumer = new FailureQueueConsumer(this, 'FailureQueueConsumer', {
+      queue: this.processor.failureQueue,
+      stream: this.stream.stream,
+      ledger: this.ledger,
+      archive: this.archive,
+      alertsBus: this.alerts.bus,
+      logsKey,
+      environment: {
+        ...environment,
+        GIVE_UP_AFTER_SECONDS: String(config.processor.giveUpAfterMinutes * 60),
+      },
+      ...(policy === undefined ? {} : { policy }),
+      removalPolicy,
+    });
+
     this.checkpointer = new Checkpointer(this, 'Checkpointer', {
       ledger: this.ledger,
       archive: this.archive,
@@ -156,6 +174,7 @@ export class AuditTrailStack extends Stack {
 
     const functions: Record<string, typeof this.processor.function> = {
       Processor: this.processor.function,
+      FailureQueueConsumer: this.failureQueueConsumer.function,
       Checkpointer: this.checkpointer.function,
       Purge: this.purge.function,
       FairnessReview: this.fairnessReview.function,

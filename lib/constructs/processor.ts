@@ -17,6 +17,7 @@ import { handlerEntry } from '#lib/paths.ts';
 import type { ArchiveBucket } from './archive-bucket.ts';
 import { AuditFunction } from './audit-function.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
+import { FAILURE_QUEUE_CONSUMER_TIMEOUT_SECONDS } from './failure-queue-consumer.ts';
 import type { LedgerTable } from './ledger-table.ts';
 
 export interface ProcessorProps {
@@ -103,6 +104,8 @@ export class Processor extends Construct {
       noDlqReason:
         'This queue is itself the dead-letter destination of the event source mapping and of the function; a DLQ of a DLQ adds nothing.',
       removalPolicy: p.removalPolicy,
+      // Six times the failure-queue consumer's timeout, as AWS advises for SQS sources.
+      visibilityTimeout: Duration.seconds(FAILURE_QUEUE_CONSUMER_TIMEOUT_SECONDS * 6),
     });
 
     this.auditFunction = new AuditFunction(this, 'Handler', {

@@ -324,8 +324,9 @@ describe('ledger table', () => {
 describe('processor', () => {
   it('runs Node.js 22 on ARM64 with tracing and Powertools settings (every function)', () => {
     const functions = template.findResources('AWS::Lambda::Function');
-    // processor, checkpointer, fairness review, query, authorizer, guardrail, otlp traces, purge
-    expect(Object.keys(functions)).toHaveLength(8);
+    // processor, failure-queue consumer, checkpointer, fairness review, query, authorizer,
+    // guardrail, otlp traces, purge
+    expect(Object.keys(functions)).toHaveLength(9);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -376,6 +377,31 @@ describe('processor', () => {
     });
   });
 
+  it('re-drives the failure queue one pointer at a time, reading the stream back', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ProcessorFailureQueue'), 'Arn'] },
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 720 });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('re-drives ranges'),
+      Timeout: 120,
+      ReservedConcurrentExecutions: 1,
+      Environment: { Variables: Match.objectLike({ GIVE_UP_AFTER_SECONDS: '3600' }) },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^FailureQueueConsumerHandlerRole') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: Match.arrayWith(['kinesis:GetRecords', 'kinesis:GetShardIterator']),
+          }),
+        ]),
+      },
+    });
+  });
+
   it('bundles every handler below 1 MB (minified ESM, with a source map)', () => {
     const functions = template.findResources('AWS::Lambda::Function');
     const sizes = Object.entries(functions).map(([id, fn]) => {
@@ -384,7 +410,7 @@ describe('processor', () => {
       expect(files.sort(), id).toEqual(['index.mjs', 'index.mjs.map']);
       return { id, bytes: statSync(join(assemblyDir, `asset.${hash}`, 'index.mjs')).size };
     });
-    expect(sizes).toHaveLength(8);
+    expect(sizes).toHaveLength(9);
     const over = sizes.filter((s) => s.bytes > 1_048_576).map((s) => `${s.id}: ${s.bytes} bytes`);
     expect(over, 'bundles over 1 MiB').toEqual([]);
   });
@@ -651,8 +677,8 @@ describe('alerts and monitoring', () => {
     const metrics = alarms.map((a) => a.Properties.MetricName);
     expect(metrics).toContain('IteratorAge');
     expect(metrics.filter((m) => m === 'ApproximateNumberOfMessagesVisible')).toHaveLength(3);
-    expect(metrics.filter((m) => m === 'Errors')).toHaveLength(7);
-    expect(metrics.filter((m) => m === 'Throttles')).toHaveLength(7);
+    expect(metrics.filter((m) => m === 'Errors')).toHaveLength(8);
+    expect(metrics.filter((m) => m === 'Throttles')).toHaveLength(8);
     expect(metrics).toContain('ExecutionsFailed');
     expect(metrics).toContain('5XXError');
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
