@@ -26,6 +26,7 @@ import { LogsKey } from './constructs/logs-key.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { Processor } from './constructs/processor.ts';
 import { PurgeWorkflow } from './constructs/purge-workflow.ts';
+import { checkPolicyWiring, wirePolicy } from './policy-wiring.ts';
 
 export interface AuditTrailStackProps extends StackProps {
   readonly config: AuditTrailConfig;
@@ -55,6 +56,7 @@ export class AuditTrailStack extends Stack {
       config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
     this.logName = logNameOf(config, this.stackName);
     const policy = readPolicy(config, props.configDir);
+    if (policy !== undefined) checkPolicyWiring(policy, config);
 
     const logsKey = new LogsKey(this, 'LogsKey', { removalPolicy }).key;
     this.stream = new EventStream(this, 'EventStream', {
@@ -194,6 +196,16 @@ export class AuditTrailStack extends Stack {
       api: this.ingestApi.api,
       dashboardName: this.stackName,
     });
+
+    if (policy !== undefined) {
+      for (const fn of [
+        this.processor.function,
+        this.failureQueueConsumer.function,
+        ...(this.ingestApi.guardrailFunction ? [this.ingestApi.guardrailFunction] : []),
+      ]) {
+        wirePolicy(fn, policy, config);
+      }
+    }
 
     this.purge.failedAlarm.addAlarmAction(new SnsAction(this.alerts.topic));
 

@@ -123,6 +123,21 @@ export interface AuditTrailConfig {
   readonly removalPolicy: 'retain' | 'destroy';
   readonly processor: ProcessorConfig;
   readonly api: ApiConfig;
+  /** What a policy's managed detectors and HMAC option need from the deployment. A policy
+   * that needs one of them unwired fails synth (lib/policy-wiring.ts). */
+  readonly policyWiring: PolicyWiringConfig;
+}
+
+/** The deployment side of a policy's managed detectors and `hmac_key_env`. */
+export interface PolicyWiringConfig {
+  /** Grant the policy functions `comprehend:DetectPiiEntities` (rules selecting
+   * `comprehend-pii`). @default false */
+  readonly comprehendPii: boolean;
+  /** The Bedrock guardrail rules selecting `bedrock-guardrail` apply. @default none */
+  readonly bedrockGuardrail?: { readonly id: string; readonly version: string } | undefined;
+  /** Secrets Manager secret (ARN) whose string is the HMAC key the policy's `hmac_key_env`
+   * names; CloudFormation resolves it into that variable at deploy. @default none */
+  readonly hmacKeySecretArn?: string | undefined;
 }
 
 export { DEFAULT_PROTECTED_ATTRIBUTES, DEFAULT_RETENTION_DAYS };
@@ -226,6 +241,26 @@ const configSchema = z
         giveUpAfterMinutes: z.number().int().min(1).max(10_080).default(60),
         maxRecordAgeHours: z.number().int().min(1).max(168).default(24),
         reservedConcurrency: z.number().int().min(1).optional(),
+      })
+      .prefault({}),
+    policyWiring: z
+      .strictObject({
+        comprehendPii: z.boolean().default(false),
+        bedrockGuardrail: z
+          .strictObject({
+            id: z.string().regex(/^[a-z0-9]+$/, { error: 'must be a Bedrock guardrail id' }),
+            version: z
+              .string()
+              .regex(/^(DRAFT|[1-9]\d{0,7})$/)
+              .default('DRAFT'),
+          })
+          .optional(),
+        hmacKeySecretArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, {
+            error: 'must be a Secrets Manager secret ARN',
+          })
+          .optional(),
       })
       .prefault({}),
     api: z

@@ -45,6 +45,7 @@ describe('config defaults', () => {
         maxRecordAgeHours: 24,
       },
       api: { rateLimit: 500, burstLimit: 1000 },
+      policyWiring: { comprehendPii: false },
     });
     expect(logNameOf(config, 'AuditTrail-Prod')).toBe('audit-trail.audittrail-prod');
   });
@@ -79,6 +80,8 @@ describe('config validation names the field', () => {
       'processor.maxRecordAgeHours',
     ],
     [{ lanes: 2 }, '(root)'],
+    [{ policyWiring: { hmacKeySecretArn: 'my-secret' } }, 'policyWiring.hmacKeySecretArn'],
+    [{ policyWiring: { bedrockGuardrail: { id: 'Bad Id' } } }, 'policyWiring.bedrockGuardrail.id'],
   ])('%j → %s', (raw, field) => {
     expect(() => parseConfig(raw)).toThrow(AuditTrailConfigError);
     expect(() => parseConfig(raw)).toThrow(new RegExp(`\\n  ${field.replace(/[().]/g, '\\$&')}: `));
