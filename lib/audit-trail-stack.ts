@@ -13,7 +13,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { keyFile } from '#core/archive/layout.ts';
-import { type AuditTrailConfig, logNameOf, readPolicy } from './config.ts';
+import { type AuditTrailConfig, logNameOf, readPolicy, scheduleInterval } from './config.ts';
 import { Alerts } from './constructs/alerts.ts';
 import { ArchiveBucket } from './constructs/archive-bucket.ts';
 import { Checkpointer } from './constructs/checkpointer.ts';
@@ -194,6 +194,8 @@ export class AuditTrailStack extends Stack {
         FairnessReview: this.fairnessReview.deadLetterQueue,
       },
       api: this.ingestApi.api,
+      stream: this.stream.stream,
+      checkpointInterval: scheduleInterval(config.checkpointSchedule),
       dashboardName: this.stackName,
     });
 

@@ -7,6 +7,7 @@
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { Duration } from 'aws-cdk-lib';
 import * as z from 'zod';
 import { RECORD_KINDS, type RecordKind } from '#core/chain/record.ts';
 import { AuditTrailError } from '#core/errors.ts';
@@ -153,6 +154,19 @@ const isAttribute = (text: string): boolean => {
 };
 const RATE = /^rate\((1 (minute|hour|day)|[1-9]\d* (minutes|hours|days))\)$/;
 const CRON = /^cron\(\S+( \S+){5}\)$/;
+/** The interval of a `rate(…)` schedule; one day for a `cron(…)` (at most daily runs
+ * are assumed by the CheckpointStale alarm). */
+export const scheduleInterval = (expression: string): Duration => {
+  const match = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(expression);
+  if (match === null) return Duration.days(1);
+  const n = Number(match[1]);
+  return match[2] === 'minute'
+    ? Duration.minutes(n)
+    : match[2] === 'hour'
+      ? Duration.hours(n)
+      : Duration.days(n);
+};
+
 /** True for an EventBridge schedule expression: `rate(…)` or a 6-field `cron(…)`. */
 export const isSchedule = (text: string): boolean => RATE.test(text) || CRON.test(text);
 const schedule = z.string().refine(isSchedule, {

@@ -9,6 +9,7 @@ import {
   logNameOf,
   parseConfig,
   readPolicy,
+  scheduleInterval,
 } from '#lib/config.ts';
 import { testDir } from '#test/infra/support.ts';
 
@@ -149,5 +150,16 @@ describe('retention overrides', () => {
     expect(() => parseConfig({ retentionOverrides: [{ kind: 'nope', days: 1 }] })).toThrow(
       /retentionOverrides\.0\.kind/,
     );
+  });
+});
+
+describe('scheduleInterval', () => {
+  it.each([
+    ['rate(5 minutes)', 300],
+    ['rate(1 hour)', 3600],
+    ['rate(2 days)', 172_800],
+    ['cron(0 6 ? * MON *)', 86_400],
+  ])('%s → %i s', (expression, seconds) => {
+    expect(scheduleInterval(expression).toSeconds()).toBe(seconds);
   });
 });

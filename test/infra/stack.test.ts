@@ -684,6 +684,32 @@ describe('alerts and monitoring', () => {
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
+
+  it('alarms on every blind spot: failing and rejected records, archive lag, stale checkpoints, stream write throttling', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+      (a) => a.Properties,
+    );
+    const own = (name: string) => alarms.find((a) => a.MetricName === name);
+    expect(own('Records_failed')).toMatchObject({
+      Namespace: 'AuditTrail',
+      Dimensions: [{ Name: 'service', Value: 'audit-trail' }],
+      EvaluationPeriods: 3,
+      Threshold: 1,
+    });
+    expect(own('Records_rejected')).toMatchObject({ Namespace: 'AuditTrail', Threshold: 1 });
+    expect(own('ArchiveLagRecords')).toMatchObject({ Statistic: 'Maximum', EvaluationPeriods: 3 });
+    expect(own('CheckpointRuns')).toMatchObject({
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      Period: 300,
+      EvaluationPeriods: 3,
+    });
+    expect(own('WriteProvisionedThroughputExceeded')).toMatchObject({
+      Namespace: 'AWS/Kinesis',
+      Threshold: 1,
+    });
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
 });
 
 describe('outputs', () => {

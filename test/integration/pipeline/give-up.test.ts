@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkRecord } from '#core/chain/hash.ts';
 import type { LedgerRecord } from '#core/chain/record.ts';
+import { appendToChain } from '#core/pipeline/append-chain.ts';
+import { archiveLag } from '#core/pipeline/archive-lag.ts';
 import { alwaysGiveUp, giveUpAfter } from '#core/pipeline/give-up.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
 import type { RejectionBody } from '#core/pipeline/rejection.ts';
@@ -102,5 +104,31 @@ describe('a record that keeps failing on its own', () => {
     expect(giveUpAfter(3600, at('2026-11-23T12:00:00Z'))({ ...e, received_at: 'yesterday' })).toBe(
       true,
     );
+  });
+});
+
+describe('archiveLag', () => {
+  it('counts records committed but not archived, per chain', async () => {
+    // Prepare: two chains recorded and archived, then one record committed without archive
+    harness = await openHarness();
+    await processBatch(
+      [envelope(decision('loans', 'd1')), envelope(decision('triage', 't1'))],
+      harness.deps,
+    );
+    expect(await archiveLag(harness.deps.ledger)).toEqual({ maxRecords: 0, chainsBehind: 0 });
+    const head = await harness.deps.ledger.head('loans');
+    const [stored] = await records('loans');
+    if (stored === undefined) throw new Error('no record');
+    const { appended } = await appendToChain(
+      'loans',
+      [{ kind: 'decision', event_id: 'd2', policy: stored.policy, body: { n: 2 } }],
+      harness.deps.ledger,
+      '2026-11-23T12:00:01Z',
+    );
+    // Act
+    const lag = await archiveLag(harness.deps.ledger);
+    // Assess
+    expect(appended[0]?.seq).toBe(head.seq + 1);
+    expect(lag).toEqual({ maxRecords: 1, chainsBehind: 1 });
   });
 });
