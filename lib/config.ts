@@ -83,6 +83,13 @@ export interface FairnessReviewConfig {
   readonly useCases: readonly string[];
 }
 
+/** The browser console on AWS (lib/constructs/console.ts). */
+export interface ConsoleConfig {
+  /** Serve the console from a private bucket behind CloudFront, the API under `/v1/*` of
+   * the same distribution. @default false */
+  readonly enabled: boolean;
+}
+
 export interface AuditTrailConfig {
   /** Days a record's body is kept, per record kind, before the purge step may remove it
    * (the envelope and hash stay forever). @default see DEFAULT_RETENTION_DAYS */
@@ -127,6 +134,8 @@ export interface AuditTrailConfig {
   /** What a policy's managed detectors and HMAC option need from the deployment. A policy
    * that needs one of them unwired fails synth (lib/policy-wiring.ts). */
   readonly policyWiring: PolicyWiringConfig;
+  /** @default { enabled: false } */
+  readonly console: ConsoleConfig;
 }
 
 /** The deployment side of a policy's managed detectors and `hmac_key_env`. */
@@ -283,6 +292,7 @@ const configSchema = z
         burstLimit: z.number().int().min(1).default(1000),
       })
       .prefault({}),
+    console: z.strictObject({ enabled: z.boolean().default(false) }).prefault({}),
   })
   .check((ctx) => {
     const { processor, stream } = ctx.value;

@@ -47,6 +47,7 @@ describe('config defaults', () => {
       },
       api: { rateLimit: 500, burstLimit: 1000 },
       policyWiring: { comprehendPii: false },
+      console: { enabled: false },
     });
     expect(logNameOf(config, 'AuditTrail-Prod')).toBe('audit-trail.audittrail-prod');
   });

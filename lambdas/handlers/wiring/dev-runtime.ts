@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createConsoleLog } from '#adapters/local/console-log.ts';
 import { lockDataDir } from '#adapters/local/data-dir-lock.ts';
 import {
@@ -28,12 +29,14 @@ import { chainOf } from '#core/pipeline/chain-of.ts';
 import { checkpointChains } from '#core/pipeline/checkpoint.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
 import { passThroughPolicy } from '#core/policy/engine.ts';
+import { verifyCommand } from '#core/report/evidence.ts';
 import { createBodySealer } from '#core/retention/body-sealer.ts';
 import { openRecord } from '#core/retention/open-record.ts';
 import { openingLedger } from '#core/retention/opening-ledger.ts';
 import { type PurgeDeps, type PurgeReport, runPurge } from '#core/retention/purge.ts';
 import { DEFAULT_RETENTION_RULES, type RetentionRules } from '#core/retention/rules.ts';
 import { proveEvent } from '#core/verify/proof.ts';
+import { verifyArchive } from '#core/verify/verify-archive.ts';
 import type { AlertsPort } from '#ports/alerts.ts';
 import { type ClockPort, systemClock } from '#ports/clock.ts';
 import type { GuardrailEvaluator } from '#ports/guardrail.ts';
@@ -275,6 +278,23 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
         subjects: sealer.subjects,
         afterErasure: () => purge(),
       },
+      evidence: {
+        sources: {
+          reader: archive,
+          bodyKeys,
+          // In process, between reads: the server keeps answering while it runs.
+          verify: async (chains) => ({
+            report: await verifyArchive(archive, {
+              bodyKeys,
+              ...(chains.size > 0 ? { chains } : {}),
+            }),
+            command: verifyCommand(paths.archive, chains, { bodyKeys: paths.bodyKeys }),
+          }),
+        },
+        archive: paths.archive,
+        clock,
+      },
+      consoleDir: CONSOLE_DIR,
       ...(options.guardrail === undefined ? {} : { guardrail: options.guardrail }),
     });
 
@@ -309,6 +329,8 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
 };
 
 const DAY_MS = 86_400_000;
+/** The browser console's static files (console/ in the repository), served at /console/. */
+const CONSOLE_DIR = fileURLToPath(new URL('../../../console', import.meta.url));
 const WEEK_MS = 7 * 24 * 3600 * 1000;
 
 /** Calls `run` every Monday at 06:00 UTC (the stack's default `fairnessReviewSchedule`);
