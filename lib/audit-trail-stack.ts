@@ -2,7 +2,8 @@
  * The audit trail on AWS: one construct per concern, composed and wired here.
  *
  *   client → IngestApi ─PutRecord(s)→ EventStream → Processor → LedgerTable + ArchiveBucket
- *                                                       └→ Alerts (EventBridge → SNS)
+ *                                                       ├→ Alerts (EventBridge → SNS)
+ *                     failure queue (pointers) → FailureQueueConsumer → reads the range back
  *   Checkpointer (schedule) → signed checkpoints → ArchiveBucket;  Monitoring → Alerts topic
  *   FairnessReview (Scheduler, weekly) → reports → ArchiveBucket, review records → LedgerTable,
  *                                         FairnessReview alerts → Alerts
@@ -13,12 +14,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { keyFile } from '#core/archive/layout.ts';
-import { type AuditTrailConfig, logNameOf, readPolicy } from './config.ts';
+import { type AuditTrailConfig, logNameOf, readPolicy, scheduleInterval } from './config.ts';
 import { Alerts } from './constructs/alerts.ts';
 import { ArchiveBucket } from './constructs/archive-bucket.ts';
 import { Checkpointer } from './constructs/checkpointer.ts';
 import { Console } from './constructs/console.ts';
 import { EventStream } from './constructs/event-stream.ts';
+import { FailureQueueConsumer } from './constructs/failure-queue-consumer.ts';
 import { FairnessReview } from './constructs/fairness-review.ts';
 import { IngestApi } from './constructs/ingest-api.ts';
 import { LEDGER_INDEXES, LedgerTable } from './constructs/ledger-table.ts';
@@ -26,6 +28,7 @@ import { LogsKey } from './constructs/logs-key.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { Processor } from './constructs/processor.ts';
 import { PurgeWorkflow } from './constructs/purge-workflow.ts';
+import { checkPolicyWiring, wirePolicy } from './policy-wiring.ts';
 
 export interface AuditTrailStackProps extends StackProps {
   readonly config: AuditTrailConfig;
@@ -39,6 +42,7 @@ export class AuditTrailStack extends Stack {
   public readonly archive: ArchiveBucket;
   public readonly alerts: Alerts;
   public readonly processor: Processor;
+  public readonly failureQueueConsumer: FailureQueueConsumer;
   public readonly checkpointer: Checkpointer;
   public readonly purge: PurgeWorkflow;
   public readonly fairnessReview: FairnessReview;
@@ -56,6 +60,7 @@ export class AuditTrailStack extends Stack {
       config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
     this.logName = logNameOf(config, this.stackName);
     const policy = readPolicy(config, props.configDir);
+    if (policy !== undefined) checkPolicyWiring(policy, config);
 
     const logsKey = new LogsKey(this, 'LogsKey', { removalPolicy }).key;
     this.stream = new EventStream(this, 'EventStream', {
@@ -101,10 +106,26 @@ export class AuditTrailStack extends Stack {
       maxBatchingWindow: Duration.seconds(config.processor.maxBatchingWindowSeconds),
       retryAttempts: config.processor.retryAttempts,
       maxRecordAge: Duration.hours(config.processor.maxRecordAgeHours),
+      giveUpAfter: Duration.minutes(config.processor.giveUpAfterMinutes),
       removalPolicy,
       ...(config.processor.reservedConcurrency === undefined
         ? {}
         : { reservedConcurrentExecutions: config.processor.reservedConcurrency }),
+    });
+
+    this.failureQueueConsumer = new FailureQueueConsumer(this, 'FailureQueueConsumer', {
+      queue: this.processor.failureQueue,
+      stream: this.stream.stream,
+      ledger: this.ledger,
+      archive: this.archive,
+      alertsBus: this.alerts.bus,
+      logsKey,
+      environment: {
+        ...environment,
+        GIVE_UP_AFTER_SECONDS: String(config.processor.giveUpAfterMinutes * 60),
+      },
+      ...(policy === undefined ? {} : { policy }),
+      removalPolicy,
     });
 
     this.checkpointer = new Checkpointer(this, 'Checkpointer', {
@@ -159,6 +180,7 @@ export class AuditTrailStack extends Stack {
 
     const functions: Record<string, typeof this.processor.function> = {
       Processor: this.processor.function,
+      FailureQueueConsumer: this.failureQueueConsumer.function,
       Checkpointer: this.checkpointer.function,
       Purge: this.purge.function,
       FairnessReview: this.fairnessReview.function,
@@ -177,8 +199,20 @@ export class AuditTrailStack extends Stack {
         FairnessReview: this.fairnessReview.deadLetterQueue,
       },
       api: this.ingestApi.api,
+      stream: this.stream.stream,
+      checkpointInterval: scheduleInterval(config.checkpointSchedule),
       dashboardName: this.stackName,
     });
+
+    if (policy !== undefined) {
+      for (const fn of [
+        this.processor.function,
+        this.failureQueueConsumer.function,
+        ...(this.ingestApi.guardrailFunction ? [this.ingestApi.guardrailFunction] : []),
+      ]) {
+        wirePolicy(fn, policy, config);
+      }
+    }
 
     this.purge.failedAlarm.addAlarmAction(new SnsAction(this.alerts.topic));
 

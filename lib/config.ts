@@ -7,6 +7,7 @@
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { Duration } from 'aws-cdk-lib';
 import * as z from 'zod';
 import { RECORD_KINDS, type RecordKind } from '#core/chain/record.ts';
 import { AuditTrailError } from '#core/errors.ts';
@@ -48,8 +49,13 @@ export interface ProcessorConfig {
   readonly batchSize: number;
   /** Seconds to gather a batch (0..300). @default 1 */
   readonly maxBatchingWindowSeconds: number;
-  /** Retries of a failing batch before it goes to the failure queue (0..10000). @default 10 */
+  /** Retries of a failing batch before it goes to the failure queue (0..10000): a large
+   * budget, so transient faults are retried until `maxRecordAgeHours`. @default 10000 */
   readonly retryAttempts: number;
+  /** Minutes after intake a record that keeps failing on its own (a poison record) becomes
+   * a `rejected` record with its raw bytes quarantined, so its chain moves on (1..10080,
+   * below `maxRecordAgeHours`). @default 60 */
+  readonly giveUpAfterMinutes: number;
   /** Oldest record (hours) still processed before it goes to the failure queue (1..168,
    * at most the stream retention). @default 24 */
   readonly maxRecordAgeHours: number;
@@ -125,8 +131,23 @@ export interface AuditTrailConfig {
   readonly removalPolicy: 'retain' | 'destroy';
   readonly processor: ProcessorConfig;
   readonly api: ApiConfig;
+  /** What a policy's managed detectors and HMAC option need from the deployment. A policy
+   * that needs one of them unwired fails synth (lib/policy-wiring.ts). */
+  readonly policyWiring: PolicyWiringConfig;
   /** @default { enabled: false } */
   readonly console: ConsoleConfig;
+}
+
+/** The deployment side of a policy's managed detectors and `hmac_key_env`. */
+export interface PolicyWiringConfig {
+  /** Grant the policy functions `comprehend:DetectPiiEntities` (rules selecting
+   * `comprehend-pii`). @default false */
+  readonly comprehendPii: boolean;
+  /** The Bedrock guardrail rules selecting `bedrock-guardrail` apply. @default none */
+  readonly bedrockGuardrail?: { readonly id: string; readonly version: string } | undefined;
+  /** Secrets Manager secret (ARN) whose string is the HMAC key the policy's `hmac_key_env`
+   * names; CloudFormation resolves it into that variable at deploy. @default none */
+  readonly hmacKeySecretArn?: string | undefined;
 }
 
 export { DEFAULT_PROTECTED_ATTRIBUTES, DEFAULT_RETENTION_DAYS };
@@ -142,6 +163,19 @@ const isAttribute = (text: string): boolean => {
 };
 const RATE = /^rate\((1 (minute|hour|day)|[1-9]\d* (minutes|hours|days))\)$/;
 const CRON = /^cron\(\S+( \S+){5}\)$/;
+/** The interval of a `rate(…)` schedule; one day for a `cron(…)` (at most daily runs
+ * are assumed by the CheckpointStale alarm). */
+export const scheduleInterval = (expression: string): Duration => {
+  const match = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(expression);
+  if (match === null) return Duration.days(1);
+  const n = Number(match[1]);
+  return match[2] === 'minute'
+    ? Duration.minutes(n)
+    : match[2] === 'hour'
+      ? Duration.hours(n)
+      : Duration.days(n);
+};
+
 /** True for an EventBridge schedule expression: `rate(…)` or a 6-field `cron(…)`. */
 export const isSchedule = (text: string): boolean => RATE.test(text) || CRON.test(text);
 const schedule = z.string().refine(isSchedule, {
@@ -226,9 +260,30 @@ const configSchema = z
         memoryMb: z.number().int().min(128).max(10_240).default(512),
         batchSize: z.number().int().min(1).max(10_000).default(100),
         maxBatchingWindowSeconds: z.number().int().min(0).max(300).default(1),
-        retryAttempts: z.number().int().min(0).max(10_000).default(10),
+        retryAttempts: z.number().int().min(0).max(10_000).default(10_000),
+        giveUpAfterMinutes: z.number().int().min(1).max(10_080).default(60),
         maxRecordAgeHours: z.number().int().min(1).max(168).default(24),
         reservedConcurrency: z.number().int().min(1).optional(),
+      })
+      .prefault({}),
+    policyWiring: z
+      .strictObject({
+        comprehendPii: z.boolean().default(false),
+        bedrockGuardrail: z
+          .strictObject({
+            id: z.string().regex(/^[a-z0-9]+$/, { error: 'must be a Bedrock guardrail id' }),
+            version: z
+              .string()
+              .regex(/^(DRAFT|[1-9]\d{0,7})$/)
+              .default('DRAFT'),
+          })
+          .optional(),
+        hmacKeySecretArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, {
+            error: 'must be a Secrets Manager secret ARN',
+          })
+          .optional(),
       })
       .prefault({}),
     api: z
@@ -247,6 +302,14 @@ const configSchema = z
         input: processor.maxRecordAgeHours,
         path: ['processor', 'maxRecordAgeHours'],
         message: `must not exceed stream.retentionHours (${stream.retentionHours})`,
+      });
+    }
+    if (processor.giveUpAfterMinutes >= processor.maxRecordAgeHours * 60) {
+      ctx.issues.push({
+        code: 'custom',
+        input: processor.giveUpAfterMinutes,
+        path: ['processor', 'giveUpAfterMinutes'],
+        message: `must be below processor.maxRecordAgeHours (${processor.maxRecordAgeHours} h), or the stream gives up first`,
       });
     }
   });

@@ -1,3 +1,4 @@
+import type { GiveUp } from '#core/pipeline/give-up.ts';
 import type { AlertsPort } from '#ports/alerts.ts';
 import type { ArchivePort } from '#ports/archive.ts';
 import type { BodySealer } from '#ports/body-sealer.ts';
@@ -21,6 +22,9 @@ export interface ProcessorDeps {
   /** Layout v2: retention rules and encrypted bodies. Without it records are written in
    * layout v1 (plaintext bodies), as before. */
   readonly sealer?: BodySealer;
+  /** When an envelope that keeps failing on its own becomes a `rejected` record (raw bytes
+   * quarantined) instead of being redelivered again. @default never: failed forever */
+  readonly giveUp?: GiveUp;
 }
 
 /** What the checkpointer needs. */

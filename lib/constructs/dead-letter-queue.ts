@@ -10,6 +10,9 @@ export interface DeadLetterQueueProps {
   /** Why the queue itself needs no dead-letter queue (cdk-nag AwsSolutions-SQS3). */
   readonly noDlqReason: string;
   readonly removalPolicy: RemovalPolicy;
+  /** How long a received message stays hidden; at least its consumer's timeout.
+   * @default Duration.seconds(30) */
+  readonly visibilityTimeout?: Duration;
 }
 
 /** An SQS queue `<scope>/<id>` encrypted with its own rotating key, TLS only, keeping
@@ -24,6 +27,9 @@ export function deadLetterQueue(
     encryptionMasterKey: rotatingKey(scope, 'QueueKey', props.keyDescription, props.removalPolicy),
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
+    ...(props.visibilityTimeout === undefined
+      ? {}
+      : { visibilityTimeout: props.visibilityTimeout }),
     removalPolicy: props.removalPolicy,
   });
   Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: props.noDlqReason });

@@ -17,6 +17,7 @@ import { handlerEntry } from '#lib/paths.ts';
 import type { ArchiveBucket } from './archive-bucket.ts';
 import { AuditFunction } from './audit-function.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
+import { FAILURE_QUEUE_CONSUMER_TIMEOUT_SECONDS } from './failure-queue-consumer.ts';
 import type { LedgerTable } from './ledger-table.ts';
 
 export interface ProcessorProps {
@@ -39,8 +40,11 @@ export interface ProcessorProps {
   readonly batchSize?: number;
   /** @default Duration.seconds(1) */
   readonly maxBatchingWindow?: Duration;
-  /** Retries of a failing batch, 0..10000. @default 10 */
+  /** Retries of a failing batch, 0..10000. @default 10000 (bounded by maxRecordAge) */
   readonly retryAttempts?: number;
+  /** After this long since intake a record failing on its own becomes a `rejected` record
+   * (env GIVE_UP_AFTER_SECONDS); below maxRecordAge. @default Duration.hours(1) */
+  readonly giveUpAfter?: Duration;
   /** Older records go to the failure queue, 1 minute..7 days. @default Duration.hours(24) */
   readonly maxRecordAge?: Duration;
   /** Of the queue, key and log group. @default RemovalPolicy.RETAIN */
@@ -53,7 +57,8 @@ export const processorDefaults = {
   timeout: Duration.seconds(120),
   batchSize: 100,
   maxBatchingWindow: Duration.seconds(1),
-  retryAttempts: 10,
+  retryAttempts: 10_000,
+  giveUpAfter: Duration.hours(1),
   maxRecordAge: Duration.hours(24),
   removalPolicy: RemovalPolicy.RETAIN,
 } as const;
@@ -89,19 +94,25 @@ export class Processor extends Construct {
     if (age < 60 || age > 604_800) {
       throw new Error(`${id}: maxRecordAge must be 1 minute..7 days, got ${age} s`);
     }
+    const giveUp = p.giveUpAfter.toSeconds();
+    if (giveUp < 1 || giveUp >= age) {
+      throw new Error(`${id}: giveUpAfter must be below maxRecordAge (${age} s), got ${giveUp} s`);
+    }
 
     this.failureQueue = deadLetterQueue(this, 'FailureQueue', {
       keyDescription: 'Audit trail: processor failure queue encryption',
       noDlqReason:
         'This queue is itself the dead-letter destination of the event source mapping and of the function; a DLQ of a DLQ adds nothing.',
       removalPolicy: p.removalPolicy,
+      // Six times the failure-queue consumer's timeout, as AWS advises for SQS sources.
+      visibilityTimeout: Duration.seconds(FAILURE_QUEUE_CONSUMER_TIMEOUT_SECONDS * 6),
     });
 
     this.auditFunction = new AuditFunction(this, 'Handler', {
       entry: handlerEntry('processor'),
       description: 'Audit trail: Kinesis to policy, hash chain (DynamoDB) and archive (S3)',
       logsKey: p.logsKey,
-      environment: p.environment,
+      environment: { ...p.environment, GIVE_UP_AFTER_SECONDS: String(giveUp) },
       ...(p.policy === undefined ? {} : { policy: p.policy }),
       memorySize: p.memorySize,
       timeout: p.timeout,

@@ -125,7 +125,7 @@ const handlerEnv: Record<string, Record<string, string>> = {
     SIGNING_KEY_ID: 'arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000',
   },
   guardrail: { ...stackEnv, EVENT_STREAM: 'audit-trail-events' },
-  processor: stackEnv,
+  processor: { ...stackEnv, GIVE_UP_AFTER_SECONDS: '3600' },
   query: stackEnv,
 };
 

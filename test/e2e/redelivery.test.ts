@@ -24,7 +24,7 @@ describe('a processor failure mid-batch', () => {
   afterEach(() => removeDir(dataDir));
 
   it.each(['before', 'after'] as const)(
-    'with appends failing %s the write: events are redelivered and recorded exactly once',
+    'with appends failing %s the write: events are retried and recorded exactly once',
     async (when) => {
       // As many failures as chains: each chain appends at least once however the stream
       // batches under load, so every failure is injected (more could go unused when a
@@ -48,7 +48,8 @@ describe('a processor failure mid-batch', () => {
       expect(singles.map((r) => r.status)).toEqual(Array(9).fill(202));
       for (let i = 0; i < 39; i++) await waitForRecord(runtime.url, runtime.apiKey.key, `evt-${i}`);
       expect(flaky.injected()).toBe(APPS.length);
-      expect(runtime.stats().redeliveries).toBeGreaterThan(0);
+      // Retried either by the processor (a failed chain is retried record by record in the
+      // same call) or by the stream's redelivery, depending on how the batches fell.
       await runtime.stop();
 
       const chains = await readLedger(dataDir);

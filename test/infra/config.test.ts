@@ -9,6 +9,7 @@ import {
   logNameOf,
   parseConfig,
   readPolicy,
+  scheduleInterval,
 } from '#lib/config.ts';
 import { testDir } from '#test/infra/support.ts';
 
@@ -40,10 +41,12 @@ describe('config defaults', () => {
         memoryMb: 512,
         batchSize: 100,
         maxBatchingWindowSeconds: 1,
-        retryAttempts: 10,
+        retryAttempts: 10_000,
+        giveUpAfterMinutes: 60,
         maxRecordAgeHours: 24,
       },
       api: { rateLimit: 500, burstLimit: 1000 },
+      policyWiring: { comprehendPii: false },
       console: { enabled: false },
     });
     expect(logNameOf(config, 'AuditTrail-Prod')).toBe('audit-trail.audittrail-prod');
@@ -71,10 +74,16 @@ describe('config validation names the field', () => {
     [{ removalPolicy: 'snapshot' }, 'removalPolicy'],
     [{ processor: { maxRecordAgeHours: 200 } }, 'processor.maxRecordAgeHours'],
     [
+      { processor: { maxRecordAgeHours: 1, giveUpAfterMinutes: 60 } },
+      'processor.giveUpAfterMinutes',
+    ],
+    [
       { stream: { mode: 'on-demand', retentionHours: 24 }, processor: { maxRecordAgeHours: 48 } },
       'processor.maxRecordAgeHours',
     ],
     [{ lanes: 2 }, '(root)'],
+    [{ policyWiring: { hmacKeySecretArn: 'my-secret' } }, 'policyWiring.hmacKeySecretArn'],
+    [{ policyWiring: { bedrockGuardrail: { id: 'Bad Id' } } }, 'policyWiring.bedrockGuardrail.id'],
   ])('%j → %s', (raw, field) => {
     expect(() => parseConfig(raw)).toThrow(AuditTrailConfigError);
     expect(() => parseConfig(raw)).toThrow(new RegExp(`\\n  ${field.replace(/[().]/g, '\\$&')}: `));
@@ -142,5 +151,16 @@ describe('retention overrides', () => {
     expect(() => parseConfig({ retentionOverrides: [{ kind: 'nope', days: 1 }] })).toThrow(
       /retentionOverrides\.0\.kind/,
     );
+  });
+});
+
+describe('scheduleInterval', () => {
+  it.each([
+    ['rate(5 minutes)', 300],
+    ['rate(1 hour)', 3600],
+    ['rate(2 days)', 172_800],
+    ['cron(0 6 ? * MON *)', 86_400],
+  ])('%s → %i s', (expression, seconds) => {
+    expect(scheduleInterval(expression).toSeconds()).toBe(seconds);
   });
 });

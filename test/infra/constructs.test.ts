@@ -103,6 +103,14 @@ describe('constructs refuse bad props', () => {
     expect(() => new Processor(stack, 'P3', { ...deps, maxRecordAge: Duration.days(8) })).toThrow(
       /maxRecordAge/,
     );
+    expect(
+      () =>
+        new Processor(stack, 'P4', {
+          ...deps,
+          maxRecordAge: Duration.hours(1),
+          giveUpAfter: Duration.hours(1),
+        }),
+    ).toThrow(/giveUpAfter must be below maxRecordAge/);
   });
 
   it('Checkpointer refuses a schedule EventBridge would not take', () => {

@@ -324,8 +324,9 @@ describe('ledger table', () => {
 describe('processor', () => {
   it('runs Node.js 22 on ARM64 with tracing and Powertools settings (every function)', () => {
     const functions = template.findResources('AWS::Lambda::Function');
-    // processor, checkpointer, fairness review, query, authorizer, guardrail, otlp traces, purge
-    expect(Object.keys(functions)).toHaveLength(8);
+    // processor, failure-queue consumer, checkpointer, fairness review, query, authorizer,
+    // guardrail, otlp traces, purge
+    expect(Object.keys(functions)).toHaveLength(9);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -367,11 +368,36 @@ describe('processor', () => {
       MaximumBatchingWindowInSeconds: 1,
       BisectBatchOnFunctionError: true,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      MaximumRetryAttempts: 10,
+      MaximumRetryAttempts: 10_000,
       MaximumRecordAgeInSeconds: 86_400,
       ParallelizationFactor: 1,
       DestinationConfig: {
         OnFailure: { Destination: stack.resolve(stack.processor.failureQueue.queueArn) },
+      },
+    });
+  });
+
+  it('re-drives the failure queue one pointer at a time, reading the stream back', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ProcessorFailureQueue'), 'Arn'] },
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 720 });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('re-drives ranges'),
+      Timeout: 120,
+      ReservedConcurrentExecutions: 1,
+      Environment: { Variables: Match.objectLike({ GIVE_UP_AFTER_SECONDS: '3600' }) },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^FailureQueueConsumerHandlerRole') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: Match.arrayWith(['kinesis:GetRecords', 'kinesis:GetShardIterator']),
+          }),
+        ]),
       },
     });
   });
@@ -384,7 +410,7 @@ describe('processor', () => {
       expect(files.sort(), id).toEqual(['index.mjs', 'index.mjs.map']);
       return { id, bytes: statSync(join(assemblyDir, `asset.${hash}`, 'index.mjs')).size };
     });
-    expect(sizes).toHaveLength(8);
+    expect(sizes).toHaveLength(9);
     const over = sizes.filter((s) => s.bytes > 1_048_576).map((s) => `${s.id}: ${s.bytes} bytes`);
     expect(over, 'bundles over 1 MiB').toEqual([]);
   });
@@ -651,11 +677,37 @@ describe('alerts and monitoring', () => {
     const metrics = alarms.map((a) => a.Properties.MetricName);
     expect(metrics).toContain('IteratorAge');
     expect(metrics.filter((m) => m === 'ApproximateNumberOfMessagesVisible')).toHaveLength(3);
-    expect(metrics.filter((m) => m === 'Errors')).toHaveLength(8);
-    expect(metrics.filter((m) => m === 'Throttles')).toHaveLength(8);
+    expect(metrics.filter((m) => m === 'Errors')).toHaveLength(9);
+    expect(metrics.filter((m) => m === 'Throttles')).toHaveLength(9);
     expect(metrics).toContain('ExecutionsFailed');
     expect(metrics).toContain('5XXError');
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it('alarms on every blind spot: failing and rejected records, archive lag, stale checkpoints, stream write throttling', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+      (a) => a.Properties,
+    );
+    const own = (name: string) => alarms.find((a) => a.MetricName === name);
+    expect(own('Records_failed')).toMatchObject({
+      Namespace: 'AuditTrail',
+      Dimensions: [{ Name: 'service', Value: 'audit-trail' }],
+      EvaluationPeriods: 3,
+      Threshold: 1,
+    });
+    expect(own('Records_rejected')).toMatchObject({ Namespace: 'AuditTrail', Threshold: 1 });
+    expect(own('ArchiveLagRecords')).toMatchObject({ Statistic: 'Maximum', EvaluationPeriods: 3 });
+    expect(own('CheckpointRuns')).toMatchObject({
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      Period: 300,
+      EvaluationPeriods: 3,
+    });
+    expect(own('WriteProvisionedThroughputExceeded')).toMatchObject({
+      Namespace: 'AWS/Kinesis',
+      Threshold: 1,
+    });
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 

@@ -39,6 +39,31 @@ export class AlertPublishError extends AuditTrailError {
 /** PutEvents takes at most 10 entries per call. */
 export const ENTRIES_PER_CALL = 10;
 
+/** Most bytes of one entry's detail: ten of them stay under PutEvents' 256 KB per call. */
+export const MAX_DETAIL_BYTES = 24_000;
+
+/**
+ * The alert's detail as JSON, at most MAX_DETAIL_BYTES: an alert with more findings than fit
+ * keeps the first ones and says how many it left out (`findings_omitted`); the record at
+ * chain/seq holds them all. Without this a large alert would fail PutEvents on every
+ * redelivery and hold its chain back.
+ */
+export const alertDetail = (alert: Alert): string => {
+  const full = JSON.stringify(alert);
+  if (Buffer.byteLength(full) <= MAX_DETAIL_BYTES || alert.type !== 'PolicyViolation') return full;
+  let kept = alert.findings.length;
+  let detail = full;
+  while (Buffer.byteLength(detail) > MAX_DETAIL_BYTES && kept > 0) {
+    kept = Math.floor(kept / 2);
+    detail = JSON.stringify({
+      ...alert,
+      findings: alert.findings.slice(0, kept),
+      findings_omitted: alert.findings.length - kept,
+    });
+  }
+  return detail;
+};
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -100,7 +125,7 @@ export class EventBridgeAlerts implements AlertsPort {
       EventBusName: this.#busName,
       Source: this.#source,
       DetailType: alert.type === 'PolicyViolation' ? ALERT_DETAIL_TYPE : FAIRNESS_DETAIL_TYPE,
-      Detail: JSON.stringify(alert),
+      Detail: alertDetail(alert),
       Time: new Date(alert.at),
       Resources: [],
     };

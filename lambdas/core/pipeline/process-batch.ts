@@ -67,41 +67,168 @@ export const processBatch = async (
   return outcomes;
 };
 
+type Entry = { readonly index: number; readonly envelope: IntakeEnvelope };
+type Settle = (index: number, outcome: EnvelopeOutcome) => void;
+
+/**
+ * One chain's entries, in order. When the chain's batch fails, its unsettled entries are
+ * retried one by one (isolation), so one poison record cannot fail its neighbours forever:
+ * an entry that fails again on its own becomes a `rejected` record when `deps.giveUp` says
+ * so, else it and every later entry of the chain are `failed` (a later one must never take
+ * the seq an earlier one should have).
+ */
 const processChain = async (
   chain: string,
-  entries: readonly { index: number; envelope: IntakeEnvelope }[],
+  entries: readonly Entry[],
   deps: ProcessorDeps,
 ): Promise<{ index: number; outcome: EnvelopeOutcome }[]> => {
   const results: { index: number; outcome: EnvelopeOutcome }[] = [];
-  const settle = (index: number, outcome: EnvelopeOutcome) => results.push({ index, outcome });
-  const now = deps.clock.now();
-  const retainUntil = deps.retainUntil?.(now);
+  const settle: Settle = (index, outcome) => results.push({ index, outcome });
   try {
-    // Rounds: an event id repeated with different content, or recorded by another writer
-    // meanwhile, waits for the next round, which compares it with what was stored.
-    const seal = deps.sealer?.quarantineSealer(chain, now.toISOString());
-    let round = await prepare(entries, deps, retainUntil, seal);
-    while (round.length > 0) {
-      round = await processRound(chain, round, deps, now, retainUntil, settle, seal);
-    }
+    await runChain(chain, entries, deps, settle);
+    return results;
   } catch (error) {
-    deps.log.error('chain batch failed; redelivery expected', {
+    const done = new Set(results.map((r) => r.index));
+    const left = entries.filter((e) => !done.has(e.index));
+    deps.log.warn('chain batch failed; retrying its records one by one', {
       chain,
-      envelopes: entries.length,
+      envelopes: left.length,
       error: errorMessage(error),
     });
-    const done = new Set(results.map((r) => r.index));
-    for (const { index, envelope } of entries) {
-      if (done.has(index)) continue;
-      settle(index, {
-        request_id: envelope.request_id,
+    await isolate(chain, left, deps, settle);
+    return results;
+  }
+};
+
+const isolate = async (
+  chain: string,
+  entries: readonly Entry[],
+  deps: ProcessorDeps,
+  settle: Settle,
+): Promise<void> => {
+  for (const [i, entry] of entries.entries()) {
+    let error: unknown;
+    try {
+      await runChain(chain, [entry], deps, settle);
+      continue;
+    } catch (failure) {
+      error = failure;
+    }
+    if (deps.giveUp?.(entry.envelope) === true) {
+      try {
+        settle(entry.index, await giveUpOn(chain, entry, error, deps));
+        continue;
+      } catch (failure) {
+        error = failure;
+      }
+    }
+    deps.log.error('chain batch failed; redelivery expected', {
+      chain,
+      envelopes: entries.length - i,
+      error: errorMessage(error),
+    });
+    for (const later of entries.slice(i)) {
+      settle(later.index, {
+        request_id: later.envelope.request_id,
         status: 'failed',
         chain,
         error: errorMessage(error),
       });
     }
+    return;
   }
-  return results;
+};
+
+/**
+ * Ends an envelope that keeps failing: already on the record (only what came after the
+ * append failed, e.g. its alert) it is a duplicate; otherwise a `rejected` record whose body
+ * names the error and points at the raw bytes in quarantine. Throws when even that cannot
+ * be written (the ledger or archive is down), so it stays `failed`.
+ */
+const giveUpOn = async (
+  chain: string,
+  entry: Entry,
+  error: unknown,
+  deps: ProcessorDeps,
+): Promise<EnvelopeOutcome> => {
+  const { envelope } = entry;
+  const normalised = normalise(envelope);
+  if (normalised.ok) {
+    const eventId = qualify(envelope.submitter?.tenant, normalised.event.event_id);
+    const where = (await deps.ledger.locate([eventId])).get(eventId);
+    if (where !== undefined) {
+      deps.log.error('record kept, but what follows its append keeps failing; given up', {
+        chain,
+        event_id: eventId,
+        error: errorMessage(error),
+      });
+      return {
+        request_id: envelope.request_id,
+        status: 'duplicate',
+        event_id: eventId,
+        chain: where.chain,
+        seq: where.seq,
+      };
+    }
+  }
+  const now = deps.clock.now();
+  const retainUntil = deps.retainUntil?.(now);
+  const seal = deps.sealer?.quarantineSealer(chain, now.toISOString());
+  const problem = {
+    path: '',
+    message: `not processed after repeated attempts: ${errorMessage(error)}`,
+  };
+  const body = await quarantine(envelope, [problem], deps.archive, retainUntil, seal);
+  const { head, appended, alreadyRecorded } = await appendToChain(
+    chain,
+    [
+      {
+        kind: 'rejected',
+        event_id: rejectedEventId(envelope),
+        ...userOf(envelope.payload),
+        policy: { version: deps.policy.version, decision: 'pass', findings: [] },
+        ...(envelope.submitter === undefined ? {} : { submitter: envelope.submitter }),
+        body,
+      },
+    ],
+    deps.ledger,
+    now.toISOString(),
+    deps.sealer,
+  );
+  await archiveChain(chain, head.seq, deps.ledger, deps.archive, retainUntil, appended);
+  const record = appended[0];
+  const where = record ?? alreadyRecorded.get(rejectedEventId(envelope));
+  deps.log.error('record given up on after repeated failures; rejected and quarantined', {
+    chain,
+    request_id: envelope.request_id,
+    quarantine_key: body.quarantine_key,
+    error: errorMessage(error),
+  });
+  return {
+    request_id: envelope.request_id,
+    status: 'rejected',
+    event_id: rejectedEventId(envelope),
+    chain,
+    ...(where === undefined ? {} : { seq: where.seq }),
+  };
+};
+
+/** Records a chain's entries in rounds; throws when the chain cannot be written now. */
+const runChain = async (
+  chain: string,
+  entries: readonly Entry[],
+  deps: ProcessorDeps,
+  settle: Settle,
+): Promise<void> => {
+  const now = deps.clock.now();
+  const retainUntil = deps.retainUntil?.(now);
+  // Rounds: an event id repeated with different content, or recorded by another writer
+  // meanwhile, waits for the next round, which compares it with what was stored.
+  const seal = deps.sealer?.quarantineSealer(chain, now.toISOString());
+  let round = await prepare(entries, deps, retainUntil, seal);
+  while (round.length > 0) {
+    round = await processRound(chain, round, deps, now, retainUntil, settle, seal);
+  }
 };
 
 /** Records one round of a chain's items; answers the ones left for the next round. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { quarantineKey } from '#core/archive/layout.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
 import type { Problem } from '#core/events/problem.ts';
-import type { ArchivePort } from '#ports/archive.ts';
+import { ArchiveConflictError, type ArchivePort } from '#ports/archive.ts';
 
 /** The body of a `rejected` record: why, and where the raw bytes are kept. */
 export interface RejectionBody {
@@ -36,10 +36,15 @@ export const quarantine = async (
   const bytes = rawBytes(envelope.payload);
   const key = quarantineKey(envelope.received_at.slice(0, 10), envelope.request_id);
   // Layout v2: the raw bytes are kept only encrypted, under keys the purge destroys.
-  await archive.put(key, seal ? await seal(bytes, key) : bytes, {
-    contentType: 'application/octet-stream',
-    ...(retainUntil ? { retainUntil } : {}),
-  });
+  try {
+    await archive.put(key, seal ? await seal(bytes, key) : bytes, {
+      contentType: 'application/octet-stream',
+      ...(retainUntil ? { retainUntil } : {}),
+    });
+  } catch (error) {
+    // A retry sealing the same request's bytes anew: the object already kept stands.
+    if (!(seal && error instanceof ArchiveConflictError)) throw error;
+  }
   return {
     route: envelope.route,
     request_id: envelope.request_id,

@@ -5,10 +5,13 @@
  *
  *   ALERTS_BUS              EventBridge bus for PolicyViolation events (required)
  *   ARCHIVE_RETENTION_DAYS  Object Lock COMPLIANCE retention of archive objects (required)
+ *   GIVE_UP_AFTER_SECONDS   a record failing on its own this long after intake becomes a
+ *                           `rejected` record with its bytes quarantined (required)
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { EventBridgeAlerts } from '#adapters/aws/eventbridge-alerts.ts';
 import { powertoolsLog } from '#adapters/aws/powertools-log.ts';
+import { giveUpAfter } from '#core/pipeline/give-up.ts';
 import { logger } from '#handlers/observability/logger.ts';
 import { tracer } from '#handlers/observability/tracer.ts';
 import { systemClock } from '#ports/clock.ts';
@@ -30,5 +33,6 @@ export const processorDepsFromEnv = (env: Env): ProcessorDeps => {
     clock: systemClock,
     log: powertoolsLog(logger),
     retainUntil: retainFor(positiveInt(env, 'ARCHIVE_RETENTION_DAYS')),
+    giveUp: giveUpAfter(positiveInt(env, 'GIVE_UP_AFTER_SECONDS'), systemClock),
   };
 };

@@ -9,6 +9,7 @@ import {
   AlertPublishError,
   ENTRIES_PER_CALL,
   EventBridgeAlerts,
+  MAX_DETAIL_BYTES,
 } from '#adapters/aws/eventbridge-alerts.ts';
 import type { PolicyViolationAlert } from '#ports/alerts.ts';
 
@@ -125,5 +126,35 @@ describe('EventBridgeAlerts', () => {
 
     // Assess
     expect(events.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+});
+
+describe('an alert larger than an EventBridge entry', () => {
+  it('keeps the first findings that fit and says how many it left out', async () => {
+    // Prepare: 2,000 findings, far past 256 KB
+    const many = {
+      ...alert(1),
+      findings: Array.from({ length: 2000 }, () => alert(1).findings[0]),
+    };
+    let entries: PutEventsCommandInput['Entries'] = [];
+    events.on(PutEventsCommand).callsFake((input: PutEventsCommandInput) => {
+      entries = input.Entries ?? [];
+      return { FailedEntryCount: 0, Entries: entries.map((_, i) => ({ EventId: `ev-${i}` })) };
+    });
+    // Act
+    await new EventBridgeAlerts({ client: new EventBridgeClient({}), busName: 'b' }).publish([
+      many as PolicyViolationAlert,
+    ]);
+    // Assess
+    const detail = entries[0]?.Detail ?? '';
+    expect(Buffer.byteLength(detail)).toBeLessThanOrEqual(MAX_DETAIL_BYTES);
+    const parsed = JSON.parse(detail) as {
+      findings: unknown[];
+      findings_omitted: number;
+      seq: number;
+    };
+    expect(parsed.findings.length).toBeGreaterThan(0);
+    expect(parsed.findings.length + parsed.findings_omitted).toBe(2000);
+    expect(parsed.seq).toBe(1);
   });
 });

@@ -39,6 +39,7 @@ beforeAll(async () => {
     LEDGER_CHAINS_INDEX: 'chains',
     ARCHIVE_BUCKET: BUCKET,
     ARCHIVE_RETENTION_DAYS: '3650',
+    GIVE_UP_AFTER_SECONDS: '3600',
     ALERTS_BUS: 'audit-alerts',
     POLICY: DEFAULT_POLICY_YAML,
     POWERTOOLS_LOG_LEVEL: 'SILENT',
@@ -200,7 +201,12 @@ describe('handler configuration', () => {
     // Prepare
     const { processorDepsFromEnv } = await import('#handlers/wiring/processor-deps.ts');
     const { MissingConfigError, InvalidConfigError } = await import('#handlers/wiring/config.ts');
-    const env = { LEDGER_TABLE: 't', ARCHIVE_BUCKET: 'b', ARCHIVE_RETENTION_DAYS: '30' };
+    const env = {
+      LEDGER_TABLE: 't',
+      ARCHIVE_BUCKET: 'b',
+      ARCHIVE_RETENTION_DAYS: '30',
+      GIVE_UP_AFTER_SECONDS: '3600',
+    };
 
     // Act + Assess
     expect(() => processorDepsFromEnv(env)).toThrow(new MissingConfigError('ALERTS_BUS'));

@@ -71,6 +71,7 @@ beforeAll(async () => {
     ARCHIVE_BUCKET: 'archive',
     ARCHIVE_PREFIX: 'audit/v1',
     ARCHIVE_RETENTION_DAYS: '2555',
+    GIVE_UP_AFTER_SECONDS: '3600',
     ALERTS_BUS: 'audit-alerts',
     SIGNING_KEY_ID: 'alias/audit-checkpoints',
     LOG_NAME,

@@ -157,7 +157,8 @@ describe('processBatch', () => {
   it('converges after a crash between the ledger commit and the archive write', async () => {
     harness = await openHarness();
     const archive = harness.deps.archive;
-    let failures = 1;
+    // Two: the batch's archive write, then the isolated retry of its first record.
+    let failures = 2;
     const flaky: ArchivePort = {
       ...archive,
       list: (prefix) => archive.list(prefix),
