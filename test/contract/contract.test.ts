@@ -13,7 +13,7 @@ import { call } from '#test/e2e/support/http-client.ts';
 import { silentLog } from '#test/helpers/silent-log.ts';
 import { fakeLedger, fakeStream } from '#test/unit/server/fakes.ts';
 import { startAwsGateway } from './aws-gateway.ts';
-import { API_KEY, CONTRACT_CASES, KNOWN_RECORD } from './cases.ts';
+import { API_KEY, CONTRACT_CASES, CONTRACT_KEYS, KNOWN_RECORD } from './cases.ts';
 import type { ContractRequest, ContractResponse } from './runtime.ts';
 
 interface Runtime {
@@ -25,6 +25,9 @@ interface Runtime {
 const engine = createPolicyEngine(defaultPolicy());
 const guardrail: GuardrailEvaluator = (payload, request) => callGuardrail(payload, request, engine);
 const ledger = fakeLedger([KNOWN_RECORD]);
+const keys = {
+  findByDigest: async (digest: string) => CONTRACT_KEYS.find((k) => k.digest === digest),
+};
 
 const local = async (): Promise<Runtime> => {
   const stream = fakeStream();
@@ -32,6 +35,7 @@ const local = async (): Promise<Runtime> => {
     host: '127.0.0.1',
     port: 0,
     apiKey: API_KEY,
+    keys,
     stream,
     ledger,
     log: silentLog,
@@ -56,7 +60,7 @@ const local = async (): Promise<Runtime> => {
 
 const aws = async (): Promise<Runtime> => {
   const gateway = startAwsGateway({
-    keys: { isEnabled: async (key) => key === API_KEY },
+    keys,
     ledger,
     guardrail,
   });

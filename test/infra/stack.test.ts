@@ -307,7 +307,7 @@ describe('ledger table', () => {
       }
     }
     for (const table of Object.values(template.findResources('AWS::DynamoDB::Table'))) {
-      for (const statement of table.Properties.ResourcePolicy.PolicyDocument.Statement) {
+      for (const statement of table.Properties.ResourcePolicy?.PolicyDocument.Statement ?? []) {
         collect(statement.Condition);
       }
     }
@@ -419,9 +419,11 @@ describe('checkpointer', () => {
 });
 
 describe('ingest API', () => {
-  it('takes the API key from the authorizer, TLS 1.2+ only', () => {
+  it('keeps no API Gateway keys (the authorizer reads the key store), TLS 1.2+ only', () => {
+    template.resourceCountIs('AWS::ApiGateway::ApiKey', 0);
+    template.resourceCountIs('AWS::ApiGateway::UsagePlan', 0);
     template.hasResourceProperties('AWS::ApiGateway::RestApi', {
-      ApiKeySourceType: 'AUTHORIZER',
+      ApiKeySourceType: Match.absent(),
       SecurityPolicy: 'SecurityPolicy_TLS13_1_2_PQ_2025_09',
       EndpointAccessMode: 'STRICT',
       EndpointConfiguration: { Types: ['REGIONAL'] },
@@ -483,7 +485,6 @@ describe('ingest API', () => {
     for (const method of ingest) {
       expect(method.Properties).toMatchObject({
         AuthorizationType: 'CUSTOM',
-        ApiKeyRequired: true,
         RequestValidatorId: expect.anything(),
         RequestModels: { 'application/json': expect.anything() },
         Integration: {
@@ -517,7 +518,6 @@ describe('ingest API', () => {
     );
     expect(guardrail?.Properties).toMatchObject({
       AuthorizationType: 'CUSTOM',
-      ApiKeyRequired: true,
       RequestValidatorId: expect.anything(),
     });
     template.hasResourceProperties('AWS::ApiGateway::Model', {
@@ -580,7 +580,6 @@ describe('ingest API', () => {
       HttpMethod: 'POST',
       ResourceId: { Ref: traces },
       AuthorizationType: 'CUSTOM',
-      ApiKeyRequired: true,
       Integration: Match.objectLike({ Type: 'AWS_PROXY' }),
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
@@ -612,16 +611,16 @@ describe('ingest API', () => {
     template.hasResourceProperties('AWS::ApiGateway::Method', {
       HttpMethod: 'GET',
       AuthorizationType: 'CUSTOM',
-      ApiKeyRequired: true,
       Integration: { Type: 'AWS_PROXY' },
     });
   });
 
-  it('throttles per key in a usage plan and logs access to an encrypted log group', () => {
-    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
-      Throttle: { RateLimit: 500, BurstLimit: 1000 },
+  it('throttles the stage and logs access to an encrypted log group', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({ ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 }),
+      ]),
     });
-    template.resourceCountIs('AWS::ApiGateway::UsagePlanKey', 1);
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'prod',
       TracingEnabled: true,

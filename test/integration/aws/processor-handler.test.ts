@@ -16,6 +16,7 @@ import {
   type DynamoDbLocal,
   startDynamoDbLocal,
 } from '#test/helpers/dynamodb-local.ts';
+import { routeEvent } from '#test/helpers/route-event.ts';
 import { type LocalS3, startS3rver } from '#test/helpers/s3rver.ts';
 import { lambdaContext } from '#test/unit/handlers/context.ts';
 import { kinesisEvent, kinesisRecord } from './kinesis.ts';
@@ -168,10 +169,10 @@ describe('processor handler (Kinesis → DynamoDB Local + s3rver)', () => {
     );
     const get = async (eventId: string | undefined) =>
       (await handler(
-        {
-          pathParameters: eventId === undefined ? null : { event_id: eventId },
-          requestContext: { requestId: 'req-q', requestTimeEpoch: 0 },
-        } as never,
+        routeEvent('get_event', {
+          params: eventId === undefined ? null : { event_id: eventId },
+          requestId: 'req-q',
+        }),
         lambdaContext('query'),
       )) as APIGatewayProxyResult;
 
