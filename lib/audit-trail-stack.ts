@@ -150,6 +150,8 @@ export class AuditTrailStack extends Stack {
       stream: this.stream.stream,
       ledger: this.ledger,
       keyTable: this.keyTable,
+      archive: this.archive,
+      archiveRetentionDays: config.archiveRetentionDays,
       logsKey,
       lanesPerChain: config.lanesPerChain,
       ...(policy === undefined ? {} : { policy }),

@@ -9,8 +9,9 @@
  * Every other route runs in a route Lambda, mounted by ONE builder (`mountRouteGroup`): a
  * permission group of routes on one function with its own least-privilege role, whose
  * handler (lambdas/handlers/wiring/route-lambda.ts) calls the same core route functions as
- * the local server. Groups: `read` (GET /v1/events/{event_id}), the guardrail and the OTLP
- * traces route (its protobuf body needs decoding before it can go on the stream).
+ * the local server. Groups: `read` (event, search, subject export, review queue), the
+ * guardrail and the OTLP traces route (its protobuf body needs decoding before it can go
+ * on the stream).
  */
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
@@ -30,6 +31,7 @@ import {
 } from '#core/events/json-schema.ts';
 import { acknowledgeRule } from '#lib/nag.ts';
 import { handlerEntry, handlerExists } from '#lib/paths.ts';
+import type { ArchiveBucket } from './archive-bucket.ts';
 import { AuditFunction, acknowledgeGrantPolicy } from './audit-function.ts';
 import {
   acceptedResponseTemplate,
@@ -65,6 +67,10 @@ export interface IngestApiProps {
   readonly ledger: LedgerTable;
   /** The API keys the authorizer reads (GetItem by digest). */
   readonly keyTable: KeyTable;
+  /** Where records the routes write (access, review) are archived. */
+  readonly archive: ArchiveBucket;
+  /** Object Lock retention of those archive objects, days. */
+  readonly archiveRetentionDays: number;
   readonly logsKey: kms.IKey;
   /** Lanes per chain key (partition key `<key>#<lane>` when > 1). @default 1 */
   readonly lanesPerChain?: number;
@@ -166,6 +172,7 @@ export class IngestApi extends Construct {
   public readonly stage: apigw.Stage;
   public readonly authorizer: apigw.RequestAuthorizer;
   public readonly authorizerFunction: lambda.Function;
+  /** The read routes (permission group `read`). */
   public readonly queryFunction: lambda.Function;
   public readonly guardrailFunction: lambda.Function | undefined;
   /** `POST /v1/traces`: decodes OTLP, puts GenAI spans on the stream (PutRecords only). */
@@ -473,14 +480,27 @@ export class IngestApi extends Construct {
     return fn.function;
   }
 
-  /** Reads (permission `read_events`): read-only on the ledger. */
+  /** Reads (permission `read_events`): Query/GetItem on the ledger and its indexes, no
+   * Scan; its only write is the `access` record of a raw read (access chains only). */
   private buildReadRoutes(p: ResolvedProps): lambda.Function {
     return this.mountRouteGroup('Query', {
       handler: 'query',
-      routes: ['get_event'],
-      environment: { LEDGER_TABLE: p.ledger.table.tableName },
-      grant: (fn) => p.ledger.grantRead(fn),
+      routes: ['get_event', 'search_events', 'subject_events', 'list_reviews', 'get_review'],
+      environment: this.queryEnvironment(p),
+      grant: (fn) => {
+        p.ledger.grantQuery(fn);
+        p.ledger.grantAccessAppend(fn);
+        p.archive.grantArchiveWrite(fn);
+      },
     });
+  }
+
+  private queryEnvironment(p: ResolvedProps): Record<string, string> {
+    return {
+      LEDGER_TABLE: p.ledger.table.tableName,
+      ARCHIVE_BUCKET: p.archive.bucket.bucketName,
+      ARCHIVE_RETENTION_DAYS: String(p.archiveRetentionDays),
+    };
   }
 
   /** The guardrail: evaluates the policy synchronously and puts the event on the stream. */

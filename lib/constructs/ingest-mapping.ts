@@ -83,8 +83,8 @@ const admitLines = (): string[] => [
 
 /** The submitter every envelope carries: the authorizer's key id and tenant (never the
  * client's say), as admitEnvelope stamps it locally. */
-// biome-ignore lint/suspicious/noTemplateCurlyInString: `${q}` is VTL's formal reference.
 const SUBMITTER =
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: `${q}` is VTL's formal reference.
   '{${q}key_id${q}:${q}$util.escapeJavaScript($context.authorizer.key_id)${q},${q}tenant${q}:${q}$util.escapeJavaScript($context.authorizer.tenant)${q}}';
 
 /** Sets `$eventId` from the map `$source`'s first non-empty field, else `fallback` (a VTL expression). */

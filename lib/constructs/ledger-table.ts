@@ -207,6 +207,23 @@ export class LedgerTable extends Construct {
     });
   }
 
+  /** Append to the product's access chains only (`_access`, `<tenant>::_access`, and
+   * their event-index items): a read route records its raw reads, and can write nothing
+   * else. With grantQuery, what the read routes get. */
+  grantAccessAppend(grantee: iam.IGrantable): iam.Grant {
+    this.grantBookkeeping(grantee);
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
+      resourceArns: [this.table.tableArn],
+      conditions: {
+        'ForAllValues:StringLike': {
+          'dynamodb:LeadingKeys': ['_access', '*::_access', 'evt#access:*', 'evt#*::access:*'],
+        },
+      },
+    });
+  }
+
   /** UpdateItem on the bookkeeping items (` meta#…`) only, e.g. for the checkpointer. */
   grantBookkeeping(grantee: iam.IGrantable): iam.Grant {
     this.encryptionKey.grant(grantee, ...KEY_USE_ACTIONS);

@@ -16,9 +16,10 @@ import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { APIGatewayProxyResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import type { InvokeStatement } from '#core/access/route-policy.ts';
 import { guardrailRoute } from '#core/api/guardrail.ts';
-import { lookupEvent } from '#core/api/lookup-event.ts';
 import { tracesRoute } from '#core/api/otlp-traces.ts';
+import { queryRouteAnswers } from '#core/api/query-routes.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
+import type { QueryDeps } from '#core/query/deps.ts';
 import { createAuthorizer } from '#handlers/wiring/api-key-authorizer.ts';
 import { createRouteLambda, type RouteLambdaEvent } from '#handlers/wiring/route-lambda.ts';
 import type { EnvelopeSink } from '#ports/envelope-sink.ts';
@@ -60,8 +61,13 @@ const KINESIS_MAX_RECORD_BYTES = 1_048_576;
 export interface AwsGatewayDeps {
   readonly keys: Pick<KeyStore, 'findByDigest'>;
   readonly ledger: RecordReader;
+  /** The read routes' deps (as the query Lambda builds them from its environment). */
+  readonly query: QueryDeps;
   readonly guardrail: GuardrailEvaluator;
 }
+
+/** The routes the stack mounts on the read Lambda (lambdas/handlers/query.ts). */
+const readAnswers = ({ post_review: _, ...read }: ReturnType<typeof queryRouteAnswers>) => read;
 
 /** The synthesized API, answering requests; `published` holds what reached the stream. */
 export const startAwsGateway = (deps: AwsGatewayDeps) => {
@@ -75,10 +81,7 @@ export const startAwsGateway = (deps: AwsGatewayDeps) => {
   const lambdas = new Map<string, (event: RouteLambdaEvent) => Promise<APIGatewayProxyResult>>([
     [
       logicalId(stack.ingestApi.queryFunction),
-      createRouteLambda(
-        { get_event: async (input) => lookupEvent(input.params.event_id, deps.ledger) },
-        silentLog,
-      ),
+      createRouteLambda(readAnswers(queryRouteAnswers(deps.query)), silentLog),
     ],
     [
       logicalId(stack.ingestApi.otlpTracesFunction),
@@ -135,16 +138,17 @@ export const startAwsGateway = (deps: AwsGatewayDeps) => {
       Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
     );
     const body = request.body ?? '';
-    const onPath = methods.filter((m) => matches(m.path, request.path));
+    const [path = '/', search = ''] = request.path.split('?', 2);
+    const onPath = methods.filter((m) => matches(m.path, path));
     const method =
       onPath.find((m) => m.httpMethod === request.method) ??
       onPath.find((m) => m.httpMethod === 'ANY');
     if (method === undefined) return refuse('MISSING_AUTHENTICATION_TOKEN', gw);
     const props = method.props;
-    const pathParameters = paramsOf(method.path, request.path);
+    const pathParameters = paramsOf(method.path, path);
 
     if (props.AuthorizationType === 'CUSTOM') {
-      const methodArn = `arn:aws:execute-api:us-east-1:123456789012:api/prod/${request.method}${request.path}`;
+      const methodArn = `arn:aws:execute-api:us-east-1:123456789012:api/prod/${request.method}${path}`;
       const event = {
         type: 'REQUEST',
         methodArn,
@@ -199,7 +203,6 @@ export const startAwsGateway = (deps: AwsGatewayDeps) => {
         const target = /([A-Za-z0-9]+)\.Arn/.exec(text(integration.Uri))?.[1] ?? '';
         const handler = lambdas.get(target);
         if (handler === undefined) throw new Error(`no handler for ${target}`);
-        const [, search = ''] = request.path.split('?', 2);
         const query = Object.fromEntries(new URLSearchParams(search));
         const result = await handler({
           httpMethod: request.method,

@@ -147,7 +147,11 @@ export const createLedgerTable = async (
         { AttributeName: 'chain', AttributeType: 'S' },
         { AttributeName: 'seq', AttributeType: 'N' },
         // One definition per attribute, however many indexes sort by it.
-        ...[...new Map(indexes.flatMap((i) => i.attributes).map((a) => [a.AttributeName, a])).values()],
+        ...[
+          ...new Map(
+            indexes.flatMap((i) => i.attributes).map((a) => [a.AttributeName, a]),
+          ).values(),
+        ],
       ],
       KeySchema: [
         { AttributeName: 'chain', KeyType: 'HASH' },

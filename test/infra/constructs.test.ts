@@ -85,6 +85,8 @@ describe('constructs refuse bad props', () => {
           stream: stream.stream,
           ledger,
           keyTable: new KeyTable(stack, 'K'),
+          archive: new ArchiveBucket(stack, 'A', { retentionDays: 1 }),
+          archiveRetentionDays: 1,
           logsKey: key,
           lanesPerChain: 0,
         }),

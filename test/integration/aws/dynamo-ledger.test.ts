@@ -1,4 +1,3 @@
-import { TERM, term } from '#core/search/terms.ts';
 import { randomUUID } from 'node:crypto';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import { GENESIS_PREV, type LedgerRecord } from '#core/chain/record.ts';
 import { appendToChain, type PendingRecord } from '#core/pipeline/append-chain.ts';
 import type { EnvelopeOutcome } from '#core/pipeline/outcome.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
+import { TERM, term } from '#core/search/terms.ts';
 import type { ArchivePort } from '#ports/archive.ts';
 import { ChainConflictError, DuplicateEventError, type LedgerPort } from '#ports/ledger.ts';
 import type { ProcessorDeps } from '#ports/pipeline-deps.ts';
@@ -472,7 +472,11 @@ describe('DynamoLedger on DynamoDB Local', () => {
     const table = `ledger-${randomUUID()}`;
     await createLedgerTable(db.client, table, { searchIndexes: true });
     const ledger = new DynamoLedger({ client: db.client, table });
-    const bodies = [{ session_id: 's'.repeat(3000) }, { user_id: 'é'.repeat(1100) }, { user_id: 'u-1' }];
+    const bodies = [
+      { session_id: 's'.repeat(3000) },
+      { user_id: 'é'.repeat(1100) },
+      { user_id: 'u-1' },
+    ];
     const records = sealedAfter(emptyHead('long-user'), 3, { body: (seq) => bodies[seq] });
 
     // Act
