@@ -1,7 +1,9 @@
 import { MAX_EVENT_BYTES } from '#core/events/limits.ts';
 import { rawRequestOf } from '#core/query/access-log.ts';
 import type { Caller, QueryDeps } from '#core/query/deps.ts';
+import { getFairnessReport, listFairnessReports } from '#core/query/fairness-reports.ts';
 import { getEvent } from '#core/query/get-event.ts';
+import { publishedKeys } from '#core/query/published-keys.ts';
 import { getReview, listReviews, postReview } from '#core/query/reviews.ts';
 import { searchEvents, subjectEvents } from '#core/query/search-events.ts';
 import type { ApiAnswer } from './answer.ts';
@@ -32,7 +34,10 @@ export type QueryRouteName =
   | 'subject_events'
   | 'list_reviews'
   | 'get_review'
-  | 'post_review';
+  | 'post_review'
+  | 'published_keys'
+  | 'list_fairness_reports'
+  | 'get_fairness_report';
 
 /** The read, search and review routes over the core functions, for both runtimes. */
 export const queryRouteAnswers = (
@@ -57,4 +62,9 @@ export const queryRouteAnswers = (
     const answer = await postReview(callerOf(input), input.params.event_id ?? '', body, deps);
     return { status: 201, body: answer };
   },
+  published_keys: async () => ok(await publishedKeys(deps)),
+  list_fairness_reports: async (input) =>
+    ok(await listFairnessReports(callerOf(input).principal, input.query, deps)),
+  get_fairness_report: async (input) =>
+    ok(await getFairnessReport(callerOf(input).principal, input.params.report_id ?? '', deps)),
 });
