@@ -171,6 +171,7 @@ export class AuditTrailStack extends Stack {
       FairnessReview: this.fairnessReview.function,
       Authorizer: this.ingestApi.authorizerFunction,
       Query: this.ingestApi.queryFunction,
+      OtlpTraces: this.ingestApi.otlpTracesFunction,
     };
     if (this.ingestApi.guardrailFunction) functions.Guardrail = this.ingestApi.guardrailFunction;
     this.monitoring = new Monitoring(this, 'Monitoring', {

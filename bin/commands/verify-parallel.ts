@@ -1,34 +1,50 @@
 /**
- * Verifies an archive's chains in parallel on worker threads (verify-worker.ts), one chain at
- * a time per worker, handed out as workers come free; memory stays flat per worker. The
- * coordinator loads the keys and the signed index once, reports their faults once, and
- * merges the per-chain reports in chain order, so the result is the same as verifying in
- * one thread.
+ * Verifies an archive's chains in parallel: the main thread and `workers - 1` worker threads
+ * (verify-worker.ts; or `workers` of them when the main thread only coordinates) each take the next chain directory as they come free, largest chains
+ * first so no thread is left with a long one at the end. Workers start loading while the
+ * coordinator reads the keys, indexes and holds once (reporting their faults once); each
+ * chain costs one message each way and a small report back, and memory stays that of one
+ * chain per thread. The per-chain reports are merged in listing order, so the result is the
+ * same as verifying in one thread.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { chainsPrefix, decodeChain, encodeChain } from '#core/archive/layout.ts';
-import { loadIndexes } from '#core/verify/chain-index.ts';
+import { type IndexView, loadIndexes } from '#core/verify/chain-index.ts';
 import { loadTrustedKeys } from '#core/verify/checkpoints.ts';
 import { FaultLog, type PurgedRange, type VerifyReport } from '#core/verify/report.ts';
+import { loadActiveHolds } from '#core/verify/sealed-bodies.ts';
 import {
   type ArchiveReader,
   finishReport,
   type VerifyOptions,
 } from '#core/verify/verify-archive.ts';
 import type { ArchiveLocationOptions } from './archive-location.ts';
-import type { WorkerInput, WorkerReply } from './verify-worker.ts';
+import { type ChainJobSetup, verifyChainDir } from './verify-chain-dir.ts';
+import type { WorkerInput, WorkerReply, WorkerRequest } from './verify-worker.ts';
 
 export interface ParallelOptions {
-  /** @default os.availableParallelism() */
+  /** Threads verifying chains, the main one included. @default os.availableParallelism() */
   readonly workers?: number;
+  /** Directory of the local body-key store, so worker threads can open it themselves (an
+   * open `bodyKeys` port cannot cross threads). Without it, body keys keep verify on the
+   * main thread. */
+  readonly bodyKeysDir?: string;
+  /** Whether the main thread verifies chains too. false: it only coordinates, and stays
+   * free for other work (a server answering while it verifies). @default true */
+  readonly mainThread?: boolean;
+  /** Called as each chain directory is done, with the thread that verified it (0: main). */
+  readonly onChain?: (dir: string, thread: number) => void;
 }
 
-/** The chain directories under `chains/`, in listing order. */
-const chainDirs = async (reader: ArchiveReader): Promise<string[]> => {
-  const dirs = new Set<string>();
-  for await (const key of reader.list(chainsPrefix)) dirs.add(key.split('/')[1] ?? '');
-  return [...dirs];
+/** The chain directories under `chains/`, in listing order, with their number of objects. */
+const chainDirs = async (reader: ArchiveReader): Promise<Map<string, number>> => {
+  const dirs = new Map<string, number>();
+  for await (const key of reader.list(chainsPrefix)) {
+    const dir = key.split('/')[1] ?? '';
+    dirs.set(dir, (dirs.get(dir) ?? 0) + 1);
+  }
+  return dirs;
 };
 
 const chainOfDir = (dir: string): string | undefined => {
@@ -40,68 +56,146 @@ const chainOfDir = (dir: string): string | undefined => {
   }
 };
 
+/** Indexes of `sizes` in the order chains are handed out: most objects first. */
+export const handOutOrder = (sizes: readonly number[]): number[] =>
+  sizes.map((_, i) => i).sort((a, b) => (sizes[b] ?? 0) - (sizes[a] ?? 0) || a - b);
+
 export const verifyInParallel = async (
   reader: ArchiveReader,
   location: string,
   options: VerifyOptions & ArchiveLocationOptions & ParallelOptions,
 ): Promise<VerifyReport> => {
-  const faults = new FaultLog();
-  const keys = await loadTrustedKeys(reader, options.publicKey, faults);
-  const index = await loadIndexes(reader, keys, faults);
-  const dirs = await chainDirs(reader);
-  const results: (VerifyReport | undefined)[] = dirs.map(() => undefined);
+  const listed = await chainDirs(reader);
+  const all = [...listed.keys()];
+  const wanted = options.chains;
+  // A directory that names no chain properly is verified (and reported) whatever the filter.
+  const dirs =
+    wanted === undefined
+      ? all
+      : all.filter((dir) => {
+          const chain = chainOfDir(dir);
+          return chain === undefined || wanted.has(chain);
+        });
+  const order = handOutOrder(dirs.map((dir) => listed.get(dir) ?? 0));
+  const threads = Math.max(1, Math.min(options.workers ?? availableParallelism(), dirs.length));
+  const workersAllowed = options.bodyKeys === undefined || options.bodyKeysDir !== undefined;
   const input: WorkerInput = {
     location,
     ...(options.endpointUrl === undefined ? {} : { endpointUrl: options.endpointUrl }),
     ...(options.region === undefined ? {} : { region: options.region }),
-    keys,
-    heads: index.heads,
-    ...(options.witnessKeys === undefined ? {} : { witnessKeys: options.witnessKeys }),
-    ...(options.minWitnesses === undefined ? {} : { minWitnesses: options.minWitnesses }),
+    ...(options.bodyKeysDir === undefined ? {} : { bodyKeysDir: options.bodyKeysDir }),
   };
-  const count = Math.max(1, Math.min(options.workers ?? availableParallelism(), dirs.length));
+  const faults = new FaultLog();
+  const loadSetup = async (): Promise<{ setup: ChainJobSetup; index: IndexView }> => {
+    const keys = await loadTrustedKeys(reader, options.publicKey, faults);
+    const index = await loadIndexes(reader, keys, faults);
+    const setup: ChainJobSetup = {
+      keys,
+      heads: index.heads,
+      ...(options.bodyKeys === undefined ? {} : { holds: await loadActiveHolds(reader) }),
+      ...(options.witnessKeys === undefined ? {} : { witnessKeys: options.witnessKeys }),
+      ...(options.minWitnesses === undefined ? {} : { minWitnesses: options.minWitnesses }),
+    };
+    return { setup, index };
+  };
+
+  const results: (VerifyReport | undefined)[] = dirs.map(() => undefined);
   let next = 0;
   let records = 0;
   let bytes = 0;
-  const runWorker = (): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const worker = new Worker(new URL('./verify-worker.ts', import.meta.url), {
-        workerData: input,
-      });
+  const take = (): number | undefined => (next < order.length ? order[next++] : undefined);
+  const done = (i: number, report: VerifyReport, thread: number): void => {
+    results[i] = report;
+    records += report.records;
+    bytes += report.bytes;
+    options.onChain?.(dirs[i] as string, thread);
+    options.onProgress?.({
+      records,
+      bytes,
+      ...(options.totalBytes === undefined ? {} : { totalBytes: options.totalBytes }),
+    });
+  };
+  /** A worker, started before the setup is loaded: it takes a few hundred ms to load its
+   * modules, time the coordinator spends reading keys and indexes. */
+  const startWorker = (
+    thread: number,
+    loaded: Promise<{ setup: ChainJobSetup }>,
+  ): { worker: Worker; finished: Promise<void> } => {
+    const worker = new Worker(new URL('./verify-worker.ts', import.meta.url), {
+      workerData: input,
+    });
+    const finished = new Promise<void>((resolve, reject) => {
       let current = -1;
       const give = (): void => {
-        if (next >= dirs.length) {
+        const i = take();
+        if (i === undefined) {
           void worker.terminate().then(() => resolve());
           return;
         }
-        current = next++;
-        worker.postMessage(dirs[current]);
+        current = i;
+        worker.postMessage({ type: 'chain', dir: dirs[i] as string } satisfies WorkerRequest);
       };
       worker.on('message', (reply: WorkerReply) => {
-        if (reply.type === 'ready') return give();
-        results[current] = reply.report;
-        records += reply.report.records;
-        bytes += reply.report.bytes;
-        options.onProgress?.({
-          records,
-          bytes,
-          ...(options.totalBytes === undefined ? {} : { totalBytes: options.totalBytes }),
-        });
-        give();
+        if (reply.type === 'done') {
+          done(current, reply.report, thread);
+          give();
+          return;
+        }
+        loaded.then(({ setup }) => {
+          worker.postMessage({ type: 'setup', setup } satisfies WorkerRequest);
+          give();
+        }, reject);
       });
       worker.once('error', reject);
     });
-  await Promise.all(Array.from({ length: count }, runWorker));
+    // Awaited after the setup is loaded; a worker failing before that must not go unhandled.
+    finished.catch(() => undefined);
+    return { worker, finished };
+  };
 
+  const loading = loadSetup();
+  const onMain = options.mainThread !== false || !workersAllowed;
+  const workers = workersAllowed
+    ? Array.from({ length: onMain ? threads - 1 : threads }, (_, n) => startWorker(n + 1, loading))
+    : [];
+  try {
+    const { setup, index } = await loading;
+    const runMain = async (): Promise<void> => {
+      if (!onMain) return;
+      for (let i = take(); i !== undefined; i = take()) {
+        done(i, await verifyChainDir(reader, dirs[i] as string, setup, options.bodyKeys), 0);
+      }
+    };
+    await Promise.all([runMain(), ...workers.map((w) => w.finished)]);
+    return await merge(reader, all, results, index, setup.keys.pinned, faults);
+  } finally {
+    await Promise.all(workers.map(({ worker }) => worker.terminate()));
+  }
+};
+
+/** The per-chain reports merged, in listing order, into the archive's report (`dirs`: every
+ * chain directory listed, verified or not). */
+const merge = (
+  reader: ArchiveReader,
+  dirs: readonly string[],
+  results: readonly (VerifyReport | undefined)[],
+  index: IndexView,
+  pinned: VerifyReport['pinned'],
+  faults: FaultLog,
+): Promise<VerifyReport> => {
   const purged: PurgedRange[] = [];
   const usedKeys = new Set<string>();
   let chains = 0;
   let checkpoints = 0;
   let unsigned = 0;
   let sealed = 0;
+  let records = 0;
+  let bytes = 0;
   for (const report of results) {
     if (!report) continue;
     chains += report.chains;
+    records += report.records;
+    bytes += report.bytes;
     checkpoints += report.checkpoints;
     unsigned += report.unsigned;
     sealed += report.sealed ?? 0;
@@ -122,7 +216,7 @@ export const verifyInParallel = async (
       checkpoints,
       unsigned,
       bytes,
-      pinned: keys.pinned,
+      pinned,
       usedKeys,
       purged,
       sealed,

@@ -1,36 +1,31 @@
 /**
- * A worker of verify-parallel.ts: opens the archive itself and verifies the chain
- * directories it is sent, one at a time, answering one report each.
+ * A worker of verify-parallel.ts. It starts loading its modules at once and opens the archive
+ * (and the body-key store, from its directory: an open port cannot cross threads) itself,
+ * while the coordinator reads keys and indexes; it then verifies the chain directories it is
+ * sent, one at a time, answering one small report per chain.
  */
 import { setFlagsFromString } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
-import { chainsPrefix } from '#core/archive/layout.ts';
-import type { TrustedKeys } from '#core/verify/checkpoints.ts';
 import type { VerifyReport } from '#core/verify/report.ts';
-import { type ArchiveReader, verifyArchive } from '#core/verify/verify-archive.ts';
 import { openArchiveReader } from './archive-location.ts';
+import { type ChainJobSetup, verifyChainDir } from './verify-chain-dir.ts';
 
 export interface WorkerInput {
   readonly location: string;
   readonly endpointUrl?: string;
   readonly region?: string;
-  readonly keys: TrustedKeys;
-  readonly heads: ReadonlyMap<string, ReadonlyMap<number, string>>;
-  readonly witnessKeys?: readonly string[];
-  readonly minWitnesses?: number;
+  /** Directory of the local body-key store (`--body-keys`). */
+  readonly bodyKeysDir?: string;
 }
+
+/** Coordinator → worker: the setup once, then one chain directory per message. */
+export type WorkerRequest =
+  | { readonly type: 'setup'; readonly setup: ChainJobSetup }
+  | { readonly type: 'chain'; readonly dir: string };
 
 export type WorkerReply =
   | { readonly type: 'ready' }
-  | { readonly type: 'done'; readonly report: VerifyReport };
-
-/** The archive as seen when verifying one chain directory: `chains/` lists only its keys. */
-const oneChain = (reader: ArchiveReader, dir: string): ArchiveReader => ({
-  get: (key) => reader.get(key),
-  stream: (key) => reader.stream(key),
-  list: (prefix) =>
-    prefix === chainsPrefix ? reader.list(`${chainsPrefix}${dir}/`) : reader.list(prefix),
-});
+  | { readonly type: 'done'; readonly dir: string; readonly report: VerifyReport };
 
 if (parentPort) {
   const port = parentPort;
@@ -40,13 +35,21 @@ if (parentPort) {
     ...(input.endpointUrl === undefined ? {} : { endpointUrl: input.endpointUrl }),
     ...(input.region === undefined ? {} : { region: input.region }),
   });
-  const index = { heads: input.heads, latest: new Map(), verified: 0, newest: 0 };
-  port.on('message', (dir: string) => {
-    void verifyArchive(oneChain(reader, dir), {
-      preloaded: { keys: input.keys, index },
-      ...(input.witnessKeys === undefined ? {} : { witnessKeys: input.witnessKeys }),
-      ...(input.minWitnesses === undefined ? {} : { minWitnesses: input.minWitnesses }),
-    }).then((report) => port.postMessage({ type: 'done', report } satisfies WorkerReply));
+  const bodyKeys =
+    input.bodyKeysDir === undefined
+      ? undefined
+      : await (await import('#adapters/local/file-body-keys.ts')).openFileBodyKeys(
+          input.bodyKeysDir,
+        );
+  let setup: ChainJobSetup | undefined;
+  port.on('message', (request: WorkerRequest) => {
+    if (request.type === 'setup') {
+      setup = request.setup;
+      return;
+    }
+    void verifyChainDir(reader, request.dir, setup as ChainJobSetup, bodyKeys).then((report) =>
+      port.postMessage({ type: 'done', dir: request.dir, report } satisfies WorkerReply),
+    );
   });
   port.postMessage({ type: 'ready' } satisfies WorkerReply);
 }

@@ -28,6 +28,7 @@ interface VerifyFlags {
   readonly witnessKey: string[];
   readonly minWitnesses?: number;
   readonly workers?: number;
+  readonly chain: string[];
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -141,14 +142,15 @@ export const verifyLocation = async (
   location: string,
   options: VerifyOptions & ArchiveLocationOptions & ParallelOptions = {},
 ): Promise<VerifyReport> => {
-  const { endpointUrl, region, workers, ...verifyOptions } = options;
+  const { endpointUrl, region, workers, bodyKeysDir, onChain, mainThread, ...verifyOptions } =
+    options;
   const reader = await openArchiveReader(location, {
     ...(endpointUrl === undefined ? {} : { endpointUrl }),
     ...(region === undefined ? {} : { region }),
   });
   setFlagsFromString('--semi-space-growth-factor=1');
   // One worker is the plain in-process verifier: no thread start-up for small archives.
-  return (workers ?? 1) > 1
+  return (workers ?? 1) > 1 || mainThread === false
     ? verifyInParallel(reader, location, options)
     : verifyArchive(reader, verifyOptions);
 };
@@ -170,7 +172,7 @@ const readWitnessKeys = async (files: readonly string[]): Promise<string[]> =>
   );
 
 /** The local body-key store, which must exist (an empty new one would call every body gone). */
-const readBodyKeys = async (dir: string) => {
+export const openBodyKeyStore = async (dir: string) => {
   const { access } = await import('node:fs/promises');
   const { join } = await import('node:path');
   await access(join(dir, 'keys.jsonl')).catch(() => {
@@ -186,7 +188,8 @@ const runVerify = async (location: string, flags: VerifyFlags): Promise<number> 
   if ((flags.minWitnesses ?? 0) > witnessKeys.length) {
     throw new Error(`--min-witnesses ${flags.minWitnesses} needs as many --witness-key files`);
   }
-  const bodyKeys = flags.bodyKeys === undefined ? undefined : await readBodyKeys(flags.bodyKeys);
+  const bodyKeys =
+    flags.bodyKeys === undefined ? undefined : await openBodyKeyStore(flags.bodyKeys);
   const bar = process.stderr.isTTY && !flags.json ? await progressBar(location) : undefined;
   try {
     const report = await verifyLocation(location, {
@@ -195,9 +198,10 @@ const runVerify = async (location: string, flags: VerifyFlags): Promise<number> 
       ...(publicKey === undefined ? {} : { publicKey }),
       ...(witnessKeys.length > 0 ? { witnessKeys } : {}),
       ...(flags.minWitnesses === undefined ? {} : { minWitnesses: flags.minWitnesses }),
-      // The body-key store is an open port, which worker threads cannot share.
-      workers: bodyKeys === undefined ? (flags.workers ?? availableParallelism()) : 1,
-      ...(bodyKeys === undefined ? {} : { bodyKeys }),
+      ...(flags.chain.length > 0 ? { chains: new Set(flags.chain) } : {}),
+      workers: flags.workers ?? availableParallelism(),
+      // Worker threads open the body-key store from its directory.
+      ...(bodyKeys === undefined ? {} : { bodyKeys, bodyKeysDir: flags.bodyKeys as string }),
       ...(bar ? { onProgress: (p) => bar.update(p.bytes, p.records) } : {}),
     });
     bar?.stop();
@@ -236,12 +240,18 @@ export const registerVerify = (program: Command): void => {
     )
     .option(
       '--workers <n>',
-      'chains verified in parallel on this many threads (default: all cores; 1: in-process)',
+      'chains verified in parallel on this many threads, the main one included (default: all cores; 1: no worker threads)',
       (text: string) => {
         const n = parseCount(text);
         if (n < 1) throw new InvalidArgumentError('expected at least 1');
         return n;
       },
+    )
+    .option(
+      '--chain <chain>',
+      'verify only this chain (repeatable); chains the signed index lists are still checked to exist',
+      (chain: string, previous: string[] = []) => [...previous, chain],
+      [],
     )
     .option('--json', 'print the report as JSON')
     .exitOverride(usageExit)

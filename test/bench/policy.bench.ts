@@ -33,17 +33,20 @@ const mixed = (bytes: number): string => {
   return text.slice(0, bytes);
 };
 
-const structured = (text: string): number =>
-  detectEmail(text, {}).length +
-  detectPhone(text, phoneParams.parse({})).length +
-  detectUsSsn(text, { bare_digits_with_context: true }).length +
-  detectCreditCard(text, {}).length +
-  detectIban(text, {}).length +
-  detectIpAddress(text, { include_private: true }).length +
-  detectAwsAccessKey(text, {}).length +
-  detectPrivateKey(text, {}).length +
-  detectJwt(text, {}).length +
-  detectApiKey(text, {}).length;
+const phoneDefaults = phoneParams.parse({});
+const DETECTORS: readonly (readonly [string, (text: string) => number])[] = [
+  ['email', (t) => detectEmail(t, {}).length],
+  ['phone', (t) => detectPhone(t, phoneDefaults).length],
+  ['ssn', (t) => detectUsSsn(t, { bare_digits_with_context: true }).length],
+  ['card', (t) => detectCreditCard(t, {}).length],
+  ['iban', (t) => detectIban(t, {}).length],
+  ['ip', (t) => detectIpAddress(t, { include_private: true }).length],
+  ['aws-key', (t) => detectAwsAccessKey(t, {}).length],
+  ['private-key', (t) => detectPrivateKey(t, {}).length],
+  ['jwt', (t) => detectJwt(t, {}).length],
+  ['api-key', (t) => detectApiKey(t, {}).length],
+];
+const structured = (text: string): number => DETECTORS.reduce((n, [, d]) => n + d(text), 0);
 
 // Wall time suffers from other processes on a shared machine; CPU time (user + system of
 // this process, µs resolution) is reported beside it and is what the targets are held to.
@@ -65,6 +68,14 @@ const cpuMbps = mb / ((cpuMs() - c0) / 1000);
 console.log(
   `structured detectors: ${cpuMbps.toFixed(1)} MB/s per core of CPU time, ${wallMbps.toFixed(1)} MB/s wall (${found / rounds} matches per 4 MB; target >= 30)`,
 );
+
+// Each detector alone, to see where the time goes (CPU ms per 4 MB, mean of 3).
+const each = DETECTORS.map(([name, d]) => {
+  const c = cpuMs();
+  for (let i = 0; i < 3; i++) d(big);
+  return `${name} ${((cpuMs() - c) / 3).toFixed(1)}`;
+});
+console.log(`per detector (CPU ms per 4 MB): ${each.join(', ')}`);
 
 const engine = createPolicyEngine(defaultPolicy());
 const text = mixed(4096);

@@ -15,7 +15,14 @@ const benches = readdirSync(here)
 let failed = 0;
 for (const file of benches) {
   console.log(`\n=== ${file}`);
-  const run = spawnSync(process.execPath, [join(here, file)], { stdio: 'inherit' });
+  // The client bench measures packages/client/src as it is, not a possibly stale dist/.
+  const run = spawnSync(
+    process.execPath,
+    ['--conditions=@ai-audit-trail/source', join(here, file)],
+    {
+      stdio: 'inherit',
+    },
+  );
   if (run.status !== 0) failed += 1;
 }
 process.exit(failed === 0 ? 0 : 1);

@@ -1,7 +1,7 @@
 /**
  * Parallel verify on an archive of many chains: the one-thread rate (`--workers 1`) and the
- * rate with one worker thread per core, each in a fresh child process (peak RSS is the
- * child's, all workers included).
+ * rate with one thread per core (the main thread and cores - 1 workers), each in a fresh
+ * child process (peak RSS is the child's, all workers included; CPU time is all threads').
  *
  *   node test/bench/verify-parallel.bench.ts [chains=32] [records per chain=25000]
  *
@@ -67,12 +67,16 @@ const build = async (dir: string, chains: number, perChain: number): Promise<voi
 
 const child = async (archiveDir: string, workers: number): Promise<void> => {
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const report = await verifyLocation(archiveDir, { workers });
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   const figures = {
     ok: report.ok,
     records: report.records,
     seconds,
+    // Every thread's CPU: what parallelism costs beyond the one-thread work.
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
     maxRssKb: process.resourceUsage().maxRSS,
   };
   console.log(JSON.stringify(figures));
@@ -88,6 +92,7 @@ const run = (archiveDir: string, workers: number) => {
     ok: boolean;
     records: number;
     seconds: number;
+    cpuSeconds: number;
     maxRssKb: number;
   };
 };
@@ -110,10 +115,10 @@ const main = async (): Promise<void> => {
     const allRate = Math.round(all.records / all.seconds);
     const target = Math.round(0.8 * cores * oneRate);
     console.log(
-      `verify, 1 thread: ${one.records} records in ${one.seconds.toFixed(2)} s = ${oneRate} records/s; peak RSS ${(one.maxRssKb / 1024).toFixed(1)} MB`,
+      `verify, 1 thread: ${one.records} records in ${one.seconds.toFixed(2)} s = ${oneRate} records/s, ${one.cpuSeconds.toFixed(2)} CPU-s; peak RSS ${(one.maxRssKb / 1024).toFixed(1)} MB`,
     );
     console.log(
-      `verify, ${cores} workers: ${all.records} records in ${all.seconds.toFixed(2)} s = ${allRate} records/s (${(allRate / oneRate).toFixed(2)}× one thread; target ≥ ${target} = 0.8 × ${cores} × one thread); peak RSS ${(all.maxRssKb / 1024).toFixed(1)} MB`,
+      `verify, ${cores} workers: ${all.records} records in ${all.seconds.toFixed(2)} s = ${allRate} records/s (${(allRate / oneRate).toFixed(2)}× one thread, ${all.cpuSeconds.toFixed(2)} CPU-s in all threads; target ≥ ${target} = 0.8 × ${cores} × one thread); peak RSS ${(all.maxRssKb / 1024).toFixed(1)} MB`,
     );
     if (!one.ok || !all.ok || all.records !== chains * perChain) process.exitCode = 1;
   } finally {

@@ -74,6 +74,9 @@ describe('client integrations against the local server', () => {
       temperature: 0.2,
       max_tokens: 200,
     });
+    const asked = structuredClone(messages);
+    // A chat loop keeps the conversation in the same array: the record keeps what was asked.
+    messages.push({ role: 'system' as const, content: 'pushed after the call' });
     await client.close();
     await rt.stop();
     runtime = undefined;
@@ -89,7 +92,7 @@ describe('client integrations against the local server', () => {
         name: 'gpt-4o-mini-2024-07-18',
         parameters: { temperature: 0.2, max_tokens: 200 },
       },
-      input: { messages },
+      input: { messages: asked },
       output: { content: completion.choices[0]?.message.content, finish_reason: 'stop' },
       usage: { prompt_tokens: 31, completion_tokens: 18, total_tokens: 49 },
       response_id: 'chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT',

@@ -15,6 +15,7 @@ import { verifyArchive } from '#core/verify/verify-archive.ts';
 import { devPaths } from '#handlers/wiring/dev-runtime.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 import { until } from '#test/helpers/until.ts';
+import { verifyLocation } from '../../bin/commands/verify.ts';
 import { readLedger, startTestRuntime, waitForRecord } from './support/dev-harness.ts';
 import { bearer, call } from './support/http-client.ts';
 
@@ -190,6 +191,22 @@ describe('retention, erasure and legal holds on the embedded default', () => {
     expect(support[0]?.reasons?.[0]).toMatch(/^erasure:er_/);
     expect(support[1]?.reasons).toEqual(['kind=inference']);
     expect(support[2]?.by).toBe(support[0]?.by);
+  });
+
+  it('verifies on worker threads with the body keys, as on one thread', async () => {
+    const keys = await openFileBodyKeys(devPaths(dir).bodyKeys);
+    const one = await verifyArchive(openFileArchive(devPaths(dir).archive), { bodyKeys: keys });
+    const threads = new Set<number>();
+    const parallel = await verifyLocation(devPaths(dir).archive, {
+      workers: 2,
+      mainThread: false,
+      bodyKeys: keys,
+      bodyKeysDir: devPaths(dir).bodyKeys,
+      onChain: (_, thread) => threads.add(thread),
+    });
+    expect(parallel).toEqual(one);
+    expect(parallel.purged.length).toBeGreaterThan(0);
+    expect(threads.has(0)).toBe(false);
   });
 
   it('verifies clean without keys too, leaving sealed bodies unchecked', async () => {

@@ -73,6 +73,10 @@ const REQUESTS: Record<
   },
   list_erasure_requests: { method: 'GET', path: '/v1/erasure-requests' },
   get_erasure_request: { method: 'GET', path: '/v1/erasure-requests/none', allowed: 404 },
+  evidence_report: {
+    method: 'GET',
+    path: '/v1/reports/evidence?from=2026-01-01&to=2099-01-01',
+  },
   published_keys: { method: 'GET', path: '/v1/checkpoints/keys' },
   list_fairness_reports: { method: 'GET', path: '/v1/reports/fairness' },
   get_fairness_report: {

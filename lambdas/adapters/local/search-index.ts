@@ -1,11 +1,5 @@
 import { type IndexPage, type IndexQuery, InvalidCursorError } from '#ports/record-search.ts';
-
-const grow = <T extends Float64Array | Uint32Array>(array: T, need: number): T => {
-  if (need <= array.length) return array;
-  const bigger = new (array.constructor as new (n: number) => T)(Math.max(need, array.length * 2));
-  bigger.set(array);
-  return bigger;
-};
+import { grow } from './grow-array.ts';
 
 /** Position of the first element >= value in an ascending list. */
 const lowerBound = (list: readonly number[], value: number): number => {

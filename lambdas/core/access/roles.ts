@@ -17,6 +17,8 @@ export const PERMISSIONS = [
   'manage_keys',
   /** Place and release legal holds, request erasures. */
   'govern_records',
+  /** Produce the evidence package of a period (counts, heads, a verification). */
+  'audit_reports',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -24,7 +26,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 export const ROLES = {
   ingest: ['write_events'],
   reviewer: ['read_events', 'review'],
-  auditor: ['read_events', 'read_raw'],
+  auditor: ['read_events', 'read_raw', 'audit_reports'],
   admin: PERMISSIONS,
 } as const satisfies Record<string, readonly Permission[]>;
 export type Role = keyof typeof ROLES;

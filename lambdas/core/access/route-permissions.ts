@@ -26,6 +26,7 @@ export const ROUTE_PERMISSIONS = {
   list_legal_holds: 'read_events',
   list_erasure_requests: 'read_events',
   get_erasure_request: 'read_events',
+  evidence_report: 'audit_reports',
   published_keys: 'read_events',
   list_fairness_reports: 'read_events',
   get_fairness_report: 'read_events',

@@ -132,6 +132,14 @@ export const API_ROUTES = [
     auth: true,
     runtimes: 'local',
   },
+  // The auditor's evidence package (issue 10): reads the local archive.
+  {
+    name: 'evidence_report',
+    method: 'GET',
+    path: '/v1/reports/evidence',
+    auth: true,
+    runtimes: 'local',
+  },
 ] as const satisfies readonly RouteSpec[];
 
 export type RouteName = (typeof API_ROUTES)[number]['name'];

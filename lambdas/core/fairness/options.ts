@@ -40,7 +40,12 @@ export interface FairnessOptions {
   readonly maxEqualizedOddsDifference?: number;
   /** Weeks of trend ending at `to` (the window's own weeks at least). @default 8 */
   readonly trendWeeks?: number;
+  /** Outcomes held in memory at once (~26 bytes each at the peak); past it the review runs
+   * in partitions of decisions, two passes each. @default 2,000,000 (~50 MB) */
+  readonly maxOutcomesInMemory?: number;
 }
+
+export const DEFAULT_MAX_OUTCOMES_IN_MEMORY = 2_000_000;
 
 /** Attributes a review groups by unless told otherwise (the stack's `protectedAttributes`). */
 export const DEFAULT_PROTECTED_ATTRIBUTES: readonly string[] = [
@@ -82,6 +87,7 @@ export interface ResolvedOptions extends FairnessOptions {
   readonly alpha: number;
   readonly maxEqualizedOddsDifference: number;
   readonly trendWeeks: number;
+  readonly maxOutcomesInMemory: number;
 }
 
 export const resolveOptions = (options: FairnessOptions): ResolvedOptions => ({
@@ -91,6 +97,7 @@ export const resolveOptions = (options: FairnessOptions): ResolvedOptions => ({
   maxEqualizedOddsDifference:
     options.maxEqualizedOddsDifference ?? DEFAULT_MAX_EQUALIZED_ODDS_DIFFERENCE,
   trendWeeks: options.trendWeeks ?? 8,
+  maxOutcomesInMemory: Math.max(1, options.maxOutcomesInMemory ?? DEFAULT_MAX_OUTCOMES_IN_MEMORY),
 });
 
 /**

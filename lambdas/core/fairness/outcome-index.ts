@@ -34,6 +34,13 @@ export class OutcomeIndex {
   #size = 0;
   #added = 0;
   #sealed = false;
+  readonly #newestFirst: boolean;
+
+  /** `newestFirst`: outcomes are added newest first (a search index's order), so of two
+   * with the same time the one added first is the later. */
+  constructor(options: { readonly newestFirst?: boolean } = {}) {
+    this.#newestFirst = options.newestFirst ?? false;
+  }
 
   /** Outcomes added (before latest-per-decision). */
   get added(): number {
@@ -59,50 +66,52 @@ export class OutcomeIndex {
     this.#added += 1;
   }
 
-  /** Sorts by decision, keeps the latest outcome of each; call once, before `lookup`. */
+  /**
+   * Keeps the latest outcome of each decision; call once, before `lookup`. The keys are
+   * sorted natively in place (a comparator sort would copy every entry into a temporary
+   * array twice its size); the latest outcome of each key is then found in one pass in
+   * added order, each chunk released as it is read.
+   */
   seal(): void {
     const n = this.#size;
-    const keys = this.#concat(this.#keyChunks, new Float64Array(n));
-    const times = this.#concat(this.#timeChunks, new Float64Array(n));
-    const labels = this.#concat(this.#labelChunks, new Uint8Array(n));
-    const order = new Uint32Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
-    order.sort(
-      (a, b) =>
-        (keys[a] as number) - (keys[b] as number) ||
-        (times[a] as number) - (times[b] as number) ||
-        a - b,
-    );
-    // Latest per decision, written back over the sorted prefix of `keys` and `labels`.
-    const outKeys = new Float64Array(n);
-    const outLabels = new Uint8Array(n);
-    let m = 0;
-    for (let i = 0; i < n; i++) {
-      const at = order[i] as number;
-      const next = order[i + 1];
-      // The last of a run of equal keys is the latest outcome.
-      if (next !== undefined && keys[next] === keys[at]) continue;
-      outKeys[m] = keys[at] as number;
-      outLabels[m] = labels[at] as number;
-      m += 1;
-    }
-    this.#keys = outKeys.subarray(0, m);
-    this.#labels = outLabels.subarray(0, m);
-    this.#matched = new Uint8Array(m);
-    this.#size = m;
-    this.#sealed = true;
-  }
-
-  /** Copies chunks into one array, releasing each chunk as it goes. */
-  #concat<T extends Float64Array | Uint8Array>(chunks: T[], into: T): T {
+    const sorted = new Float64Array(n);
     let offset = 0;
-    while (chunks.length > 0) {
-      const chunk = chunks.shift() as T;
-      const take = Math.min(CHUNK, into.length - offset);
-      into.set(chunk.subarray(0, take), offset);
+    for (const chunk of this.#keyChunks) {
+      const take = Math.min(CHUNK, n - offset);
+      sorted.set(chunk.subarray(0, take), offset);
       offset += take;
     }
-    return into;
+    sorted.sort();
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      if (m === 0 || sorted[i] !== sorted[m - 1]) sorted[m++] = sorted[i] as number;
+    }
+    const keys = sorted.slice(0, m);
+    const times = new Float64Array(m);
+    const labels = new Uint8Array(m);
+    const seen = new Uint8Array(m);
+    this.#keys = keys;
+    this.#size = m;
+    this.#sealed = true;
+    let index = 0;
+    while (this.#keyChunks.length > 0) {
+      const keyChunk = this.#keyChunks.shift() as Float64Array;
+      const timeChunk = this.#timeChunks.shift() as Float64Array;
+      const labelChunk = this.#labelChunks.shift() as Uint8Array;
+      for (let j = 0; j < CHUNK && index < n; j++, index++) {
+        const at = this.#find(keyChunk[j] as number);
+        const time = timeChunk[j] as number;
+        const held = times[at] as number;
+        // Ties in time: the later added wins (the earlier added, for a newest-first source).
+        if (seen[at] === 0 || time > held || (time === held && !this.#newestFirst)) {
+          times[at] = time;
+          labels[at] = labelChunk[j] as number;
+          seen[at] = 1;
+        }
+      }
+    }
+    this.#labels = labels;
+    this.#matched = seen.fill(0);
   }
 
   /** Decisions with an outcome (after seal). */

@@ -1,16 +1,18 @@
 import type { RecordWriterDeps } from '#core/pipeline/append-records.ts';
 import type { AlertsPort } from '#ports/alerts.ts';
 import type { LedgerPort } from '#ports/ledger.ts';
+import type { RecordSearchPort } from '#ports/record-search.ts';
 import { computeReview } from './compute-review.ts';
 import type { FairnessOptions } from './options.ts';
 import { type RecordedReview, recordFairnessReview } from './record-review.ts';
 import type { FairnessReport } from './report.ts';
-import { ledgerSource } from './review-source.ts';
+import { reviewSource } from './review-source.ts';
 
 /** What a review run needs: the ledger to read and write, the archive, alerts and a clock. */
 export type ReviewDeps = RecordWriterDeps & {
   readonly alerts: AlertsPort;
-  readonly ledger: LedgerPort;
+  /** With a search index (the local ledger), a review reads only its window. */
+  readonly ledger: LedgerPort & Partial<RecordSearchPort>;
 };
 
 /**
@@ -21,7 +23,7 @@ export const runFairnessReview = async (
   options: FairnessOptions,
   deps: ReviewDeps,
 ): Promise<{ report: FairnessReport; recorded: RecordedReview }> => {
-  const report = await computeReview(ledgerSource(deps.ledger), options, deps.clock.now());
+  const report = await computeReview(reviewSource(deps.ledger), options, deps.clock.now());
   const recorded = await recordFairnessReview(report, deps);
   return { report, recorded };
 };

@@ -3,18 +3,23 @@
  * record lines (what the verifier checks), never from the ledger, so an auditor can recompute
  * each one from the archive and the public key. Records are in the period when
  * `from <= ingested_at < to`. Kinds are counted generically: a kind added later is counted
- * without a change here.
+ * without a change here. Layout v2 bodies are opened with the body keys when given; without
+ * them (or once purged) the use case is read from the envelope's retention rule when a
+ * use-case rule sealed it. The verification covers the chains with records in the period,
+ * with the command line that reproduces it.
  */
-import { chainsPrefix, indexNoteKey, parseKey } from '#core/archive/layout.ts';
+import { bodyKey, chainsPrefix, indexNoteKey, parseKey } from '#core/archive/layout.ts';
 import { indexLinkOf } from '#core/chain/chain-index.ts';
 import { parseCheckpoint } from '#core/chain/checkpoint.ts';
 import { splitNote } from '#core/chain/note.ts';
-import type { Finding } from '#core/chain/record.ts';
+import type { Finding, LedgerRecord } from '#core/chain/record.ts';
 import { useCaseOf } from '#core/events/use-case.ts';
 import { latestIndexNumber } from '#core/pipeline/sign-index.ts';
+import { openRecord } from '#core/retention/open-record.ts';
 import { LineSplitter } from '#core/verify/line-splitter.ts';
 import type { VerifyReport } from '#core/verify/report.ts';
 import type { ArchiveReader } from '#core/verify/verify-archive.ts';
+import type { BodyKeysPort } from '#ports/body-keys.ts';
 import { RECORD_KEEPING, rmfFunctionOf } from './frameworks.ts';
 
 export interface EvidenceQuery {
@@ -75,6 +80,8 @@ export interface Evidence {
   };
   readonly verification: {
     readonly command: string;
+    /** The chains verified: those with records in the period (all when none has). */
+    readonly verified_chains: readonly string[];
     readonly ok: boolean;
     readonly chains: number;
     readonly records: number;
@@ -181,13 +188,92 @@ const indexHead = async (reader: ArchiveReader): Promise<Evidence['heads']['inde
   }
 };
 
-/** Builds the evidence for the query from the archive and a verification of it. */
+/** Where the evidence comes from. */
+export interface EvidenceSources {
+  readonly reader: ArchiveReader;
+  /** Opens layout v2 bodies (use cases, reviewers, verdicts) while their keys exist. */
+  readonly bodyKeys?: Pick<BodyKeysPort, 'get'>;
+  /** Verifies these chains (all when empty); the report and the command line that
+   * reproduces it (see verifyCommand). */
+  readonly verify: (
+    chains: ReadonlySet<string>,
+  ) => Promise<{ readonly report: VerifyReport; readonly command: string }>;
+}
+
+const quote = (arg: string): string =>
+  /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
+
+/** The `audit-trail verify` command line an auditor runs to reproduce a verification. */
+export const verifyCommand = (
+  location: string,
+  chains: ReadonlySet<string>,
+  files: { readonly publicKey?: string; readonly bodyKeys?: string } = {},
+): string =>
+  [
+    'audit-trail',
+    'verify',
+    location,
+    ...[...chains].sort().flatMap((c) => ['--chain', c]),
+    ...(files.publicKey === undefined ? [] : ['--public-key', files.publicKey]),
+    ...(files.bodyKeys === undefined ? [] : ['--body-keys', files.bodyKeys]),
+  ]
+    .map(quote)
+    .join(' ');
+
+/** The use case a retention rule names (`use_case=x,kind=y`), if it does. */
+const useCaseOfRule = (record: Record<string, unknown>): string | undefined => {
+  const rule = isObject(record.retention) ? record.retention.rule : undefined;
+  if (typeof rule !== 'string') return undefined;
+  for (const part of rule.split(',')) {
+    if (part.startsWith('use_case=')) return part.slice('use_case='.length);
+  }
+  return undefined;
+};
+
+/** The record as readers see it: a sealed body opened, a body by reference read. */
+const withBody = async (
+  record: Record<string, unknown>,
+  sources: EvidenceSources,
+): Promise<Record<string, unknown>> => {
+  if (record.body_enc !== undefined && sources.bodyKeys !== undefined) {
+    return (await openRecord(
+      record as unknown as LedgerRecord,
+      sources.bodyKeys,
+    )) as unknown as Record<string, unknown>;
+  }
+  if (isObject(record.body_ref) && typeof record.body_hash === 'string') {
+    const bytes = await sources.reader.get(
+      bodyKey(String(record.chain), Number(record.seq), record.body_hash),
+    );
+    try {
+      return bytes === undefined ? record : { ...record, body: JSON.parse(decoder.decode(bytes)) };
+    } catch {
+      return record;
+    }
+  }
+  return record;
+};
+
+/** The use case of a record: from its body, else from its retention rule, else why not. */
+const useCaseOfRecord = (
+  line: Record<string, unknown>,
+  record: Record<string, unknown>,
+  keys: boolean,
+): string => {
+  if (record.body !== undefined) return useCaseOf(record.body) ?? '(none)';
+  const byRule = useCaseOfRule(line);
+  if (byRule !== undefined) return byRule;
+  if (line.body_enc !== undefined) return keys ? '(body purged)' : '(body sealed; no body keys)';
+  return '(body not held)';
+};
+
+/** Builds the evidence for the query from the archive and a verification of its chains. */
 export const buildEvidence = async (
-  reader: ArchiveReader,
+  sources: EvidenceSources,
   query: EvidenceQuery,
-  verification: { readonly report: VerifyReport; readonly command: string },
   context: { readonly archive: string; readonly now: Date },
 ): Promise<Evidence> => {
+  const { reader } = sources;
   const byKind: Counts = {};
   const byUseCase: Counts = {};
   const byChain: Counts = {};
@@ -198,11 +284,11 @@ export const buildEvidence = async (
   let records = 0;
   let fairness = 0;
 
-  for await (const record of archivedRecords(reader, query.chain)) {
-    const ingested = typeof record.ingested_at === 'string' ? record.ingested_at : '';
+  for await (const line of archivedRecords(reader, query.chain)) {
+    const ingested = typeof line.ingested_at === 'string' ? line.ingested_at : '';
     if (ingested < query.from || ingested >= query.to) continue;
-    const useCase =
-      useCaseOf(record.body) ?? (record.body === undefined ? '(body not held)' : '(none)');
+    const record = await withBody(line, sources);
+    const useCase = useCaseOfRecord(line, record, sources.bodyKeys !== undefined);
     if (query.useCase !== undefined && useCase !== query.useCase) continue;
     records++;
     const kind = String(record.kind);
@@ -248,7 +334,9 @@ export const buildEvidence = async (
     entry.controls.add(c.control);
     entry.findings += c.findings;
   }
-  const { report, command } = verification;
+  const verified = new Set(Object.keys(byChain));
+  if (query.chain !== undefined) verified.add(query.chain);
+  const { report, command } = await sources.verify(verified);
   const faultKinds: Counts = {};
   for (const f of report.faults) add(faultKinds, f.kind);
   const index = await indexHead(reader);
@@ -287,6 +375,7 @@ export const buildEvidence = async (
     },
     verification: {
       command,
+      verified_chains: [...verified].sort(),
       ok: report.ok,
       chains: report.chains,
       records: report.records,

@@ -39,13 +39,21 @@ export interface VerifyOptions {
   readonly minWitnesses?: number;
   /** Keys and indexes already loaded (a worker of a parallel verify gets them from the
    * coordinator, which reports their faults once). */
-  readonly preloaded?: { readonly keys: TrustedKeys; readonly index: IndexView };
+  readonly preloaded?: {
+    readonly keys: TrustedKeys;
+    readonly index: IndexView;
+    /** Active legal holds, when body keys are given. */
+    readonly holds?: readonly HoldScope[];
+  };
   /** Archive size in bytes, when the caller knows it, for progress. */
   readonly totalBytes?: number;
   /** Called as segments are read, at most every PROGRESS_EVERY bytes. */
   readonly onProgress?: (progress: VerifyProgress) => void;
   /** Body keys (layout v2): sealed bodies are decrypted and checked, gone ones reported. */
   readonly bodyKeys?: Pick<BodyKeysPort, 'get'>;
+  /** Only these chains are read and checked (an evidence package's period); a chain the
+   * signed index lists that the archive lacks is still reported, whichever it is. */
+  readonly chains?: ReadonlySet<string>;
 }
 
 const PROGRESS_EVERY = 1024 * 1024;
@@ -67,7 +75,9 @@ export const verifyArchive = async (
     min: options.minWitnesses ?? ((options.witnessKeys?.length ?? 0) > 0 ? 1 : 0),
   };
   const bodyKeys = options.bodyKeys;
-  const holds: HoldScope[] = bodyKeys ? await loadActiveHolds(reader) : [];
+  const holds: readonly HoldScope[] = bodyKeys
+    ? (options.preloaded?.holds ?? (await loadActiveHolds(reader)))
+    : [];
   let sealed = 0;
   /** Reasons of purge records by chain and seq, for the purged ranges they cover. */
   const purgeReasons = new Map<string, readonly string[]>();
@@ -111,6 +121,10 @@ export const verifyArchive = async (
     // again, perhaps as a second copy that verifies on its own.
     if (!parsed || !key.startsWith(`${chainsPrefix}${encodeChain(parsed.chain)}/`)) {
       faults.add(chainOfKey(key), -1, 'malformed', `unexpected archive key ${key}`);
+      continue;
+    }
+    if (options.chains !== undefined && !options.chains.has(parsed.chain)) {
+      seen.add(parsed.chain);
       continue;
     }
     if (current?.chain !== parsed.chain) {

@@ -29,12 +29,14 @@ import { chainOf } from '#core/pipeline/chain-of.ts';
 import { checkpointChains } from '#core/pipeline/checkpoint.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
 import { passThroughPolicy } from '#core/policy/engine.ts';
+import { verifyCommand } from '#core/report/evidence.ts';
 import { createBodySealer } from '#core/retention/body-sealer.ts';
 import { openRecord } from '#core/retention/open-record.ts';
 import { openingLedger } from '#core/retention/opening-ledger.ts';
 import { type PurgeDeps, type PurgeReport, runPurge } from '#core/retention/purge.ts';
 import { DEFAULT_RETENTION_RULES, type RetentionRules } from '#core/retention/rules.ts';
 import { proveEvent } from '#core/verify/proof.ts';
+import { verifyArchive } from '#core/verify/verify-archive.ts';
 import type { AlertsPort } from '#ports/alerts.ts';
 import { type ClockPort, systemClock } from '#ports/clock.ts';
 import type { GuardrailEvaluator } from '#ports/guardrail.ts';
@@ -275,6 +277,22 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
         clock,
         subjects: sealer.subjects,
         afterErasure: () => purge(),
+      },
+      evidence: {
+        sources: {
+          reader: archive,
+          bodyKeys,
+          // In process, between reads: the server keeps answering while it runs.
+          verify: async (chains) => ({
+            report: await verifyArchive(archive, {
+              bodyKeys,
+              ...(chains.size > 0 ? { chains } : {}),
+            }),
+            command: verifyCommand(paths.archive, chains, { bodyKeys: paths.bodyKeys }),
+          }),
+        },
+        archive: paths.archive,
+        clock,
       },
       consoleDir: CONSOLE_DIR,
       ...(options.guardrail === undefined ? {} : { guardrail: options.guardrail }),

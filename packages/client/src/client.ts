@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { type BackoffOptions, backoffDelay, isRetryable, retryAfterMs } from './backoff.ts';
 import { AuditTrailError } from './errors.ts';
-import { EventQueue, type QueuedEvent } from './queue.ts';
+import { EventIds } from './event-id.ts';
+import { EventQueue, IdMember, type QueuedEvent } from './queue.ts';
 import { sampledIn } from './sampling.ts';
 import type {
   DecisionEvent,
@@ -67,9 +67,11 @@ const MAX_BATCH = 500;
 
 /**
  * Logs AI events to the audit trail without making the app wait: `logEvent`,
- * `logDecision` and `logOutcome` serialise the event, give it an id and return it at once;
- * a background sender batches to `POST /v1/events:batch`, retries with backoff, and
- * reports problems to `onError`. Call `close()` before the process ends.
+ * `logDecision` and `logOutcome` give the event an id, buffer it and return at once; a
+ * background sender serialises each batch, sends it to `POST /v1/events:batch`, retries
+ * with backoff, and reports problems to `onError`. The client keeps the object until its
+ * batch is sent: do not change an event after logging it. Call `close()` before the
+ * process ends.
  */
 export class AuditTrailClient {
   readonly #endpoint: string;
@@ -84,6 +86,7 @@ export class AuditTrailClient {
   readonly #onError: ((error: AuditTrailError) => void) | undefined;
   readonly #fetch: typeof fetch;
   readonly #queue: EventQueue;
+  readonly #ids = new EventIds();
   readonly #timer: NodeJS.Timeout;
   #inFlight = 0;
   #scheduled = false;
@@ -115,35 +118,41 @@ export class AuditTrailClient {
 
   /** Logs an inference (or any event shape the API takes); answers its `event_id`. */
   logEvent(event: InferenceEvent, options?: LogOptions): string {
-    if (typeof event.event_id === 'string') {
-      this.#enqueue(event.event_id, event, options);
-      return event.event_id;
+    const given = event.event_id;
+    if (typeof given === 'string') {
+      this.#enqueue(given, event, IdMember.None, given, options);
+      return given;
     }
-    const id = randomUUID();
-    // The id goes in front of the serialised event: no copy of the app's object.
-    this.#enqueue(id, event, options, id, `"event_id":"${id}"`);
+    const id = this.#ids.next();
+    // The id is added when the batch is serialised: no copy of the app's object.
+    this.#enqueue(id, event, IdMember.EventId, id, options);
     return id;
   }
 
   /** Logs a decision; answers its `decision_id` (generated when absent), which is also
    * its event id, for `logOutcome` later. */
   logDecision(decision: DecisionEvent, options?: LogOptions): string {
-    const id = typeof decision.decision_id === 'string' ? decision.decision_id : randomUUID();
-    const withId = decision.decision_id === id ? decision : { ...decision, decision_id: id };
-    this.#enqueue(id, withId, options);
+    const given = decision.decision_id;
+    if (typeof given === 'string') {
+      this.#enqueue(given, decision, IdMember.None, given, options);
+      return given;
+    }
+    const id = this.#ids.next();
+    this.#enqueue(id, decision, IdMember.DecisionId, id, options);
     return id;
   }
 
   /** Logs what happened after a decision; sampled with its decision's id, so it is kept
    * exactly when the decision was. Answers the outcome's own event id. */
   logOutcome(outcome: OutcomeEvent, options?: LogOptions): string {
-    const id = typeof outcome.event_id === 'string' ? outcome.event_id : randomUUID();
+    const id = typeof outcome.event_id === 'string' ? outcome.event_id : this.#ids.next();
+    // Copied: the observation time is now, not when the batch is sent.
     const event = {
       ...outcome,
       event_id: id,
       observed_at: outcome.observed_at ?? new Date().toISOString(),
     };
-    this.#enqueue(id, event, options, outcome.decision_id);
+    this.#enqueue(id, event, IdMember.None, outcome.decision_id, options);
     return id;
   }
 
@@ -222,44 +231,59 @@ export class AuditTrailClient {
     };
   }
 
-  /** Serialises and buffers an event; `prefix` holds members to put in front (the
-   * generated id), so the app's object is never copied. */
+  /** Buffers an event: the sampling check first, then one slot in the ring; nothing is
+   * serialised or allocated here (see #serialise). */
   #enqueue(
     id: string,
     event: object,
-    options?: LogOptions,
-    sampleKey: string = id,
-    prefix?: string,
+    idMember: IdMember,
+    sampleKey: string,
+    options: LogOptions | undefined,
   ): void {
+    if (this.#closed) return;
+    if (
+      this.#sampleRate < 1 &&
+      options?.force !== true &&
+      !sampledIn(sampleKey, this.#sampleRate)
+    ) {
+      this.#counts.sampledOut++;
+      return;
+    }
+    const dropped = this.#queue.push(id, event, idMember, this.#inFlight);
+    // An error (and its stack) is built only for an app that listens: a full buffer drops
+    // on every call, which must stay as cheap as any other.
+    if (dropped !== undefined && this.#onError !== undefined) {
+      this.#report(new AuditTrailError('dropped', `buffer full: dropped event ${dropped}`));
+    }
+    if (this.#queue.length >= this.#batchSize) this.#schedule();
+  }
+
+  /** An event as the API takes it: the app's object with the generated id and the default
+   * application put in front, so the object is never copied. Counts and reports (and
+   * answers undefined for) what is not a JSON object. */
+  readonly #serialise = (id: string, event: object, idMember: IdMember): string | undefined => {
     try {
-      if (this.#closed) return;
-      if (options?.force !== true && !sampledIn(sampleKey, this.#sampleRate)) {
-        this.#counts.sampledOut++;
-        return;
-      }
-      const members = [
-        ...(prefix === undefined ? [] : [prefix]),
-        ...(this.#application === undefined || hasChainKey(event)
-          ? []
-          : [`"application_id":${JSON.stringify(this.#application)}`]),
-      ];
       let json = JSON.stringify(event);
       if (typeof json !== 'string' || !json.startsWith('{')) {
         throw new TypeError('an event must be a JSON object');
       }
+      const members: string[] = [];
+      if (idMember !== IdMember.None) {
+        members.push(`"${idMember === IdMember.EventId ? 'event_id' : 'decision_id'}":"${id}"`);
+      }
+      if (this.#application !== undefined && !hasChainKey(event)) {
+        members.push(`"application_id":${JSON.stringify(this.#application)}`);
+      }
       if (members.length > 0) {
         json = `{${members.join(',')}${json.length > 2 ? ',' : ''}${json.slice(1)}`;
       }
-      const dropped = this.#queue.push({ id, json }, this.#inFlight);
-      if (dropped !== undefined) {
-        this.#report(new AuditTrailError('dropped', `buffer full: dropped event ${dropped.id}`));
-      }
-      if (this.#queue.length >= this.#batchSize) this.#schedule();
+      return json;
     } catch (error) {
       this.#counts.rejected++;
       this.#report(new AuditTrailError('serialise', `event ${id} is not JSON: ${String(error)}`));
+      return undefined;
     }
-  }
+  };
 
   /** Starts sending on the next turn of the event loop, never inside a log call. */
   #schedule(): void {
@@ -287,7 +311,8 @@ export class AuditTrailClient {
       this.#queue.length > 0 &&
       (partial || this.#queue.length >= this.#batchSize)
     ) {
-      const batch = this.#queue.take(this.#batchSize, this.#maxBatchBytes);
+      const batch = this.#queue.take(this.#batchSize, this.#maxBatchBytes, this.#serialise);
+      if (batch.length === 0) continue; // none of it was JSON (reported)
       this.#inFlight += batch.length;
       this.#send(batch).then(
         () => this.#settled(batch.length),

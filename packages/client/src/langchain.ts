@@ -9,6 +9,7 @@ import type { Serialized } from '@langchain/core/load/serializable';
 import type { BaseMessage } from '@langchain/core/messages';
 import type { LLMResult } from '@langchain/core/outputs';
 import type { AuditTrailClient } from './client.ts';
+import { snapshot } from './snapshot.ts';
 
 export interface AuditTrailCallbackOptions {
   /** Chain key (`application_id`) of the records; else the client's `application`. */
@@ -180,23 +181,25 @@ export class AuditTrailCallbackHandler extends BaseCallbackHandler {
     if (run === undefined) return;
     this.#runs.delete(runId);
     const { application, useCase } = this.#options;
-    this.#client.logEvent({
-      event_id: runId,
-      timestamp: run.timestamp,
-      ...(application === undefined ? {} : { application_id: application }),
-      ...(useCase === undefined ? {} : { use_case: useCase }),
-      ...(run.model === undefined ? {} : { model: run.model }),
-      run: {
-        type: run.type,
-        name: run.name,
-        run_id: runId,
-        ...(run.parentRunId === undefined ? {} : { parent_run_id: run.parentRunId }),
-        ...(run.tags === undefined ? {} : { tags: run.tags }),
-      },
-      input: run.input,
-      latency_ms: Math.round(performance.now() - run.started),
-      ...end,
-    });
+    this.#client.logEvent(
+      snapshot({
+        event_id: runId,
+        timestamp: run.timestamp,
+        ...(application === undefined ? {} : { application_id: application }),
+        ...(useCase === undefined ? {} : { use_case: useCase }),
+        ...(run.model === undefined ? {} : { model: run.model }),
+        run: {
+          type: run.type,
+          name: run.name,
+          run_id: runId,
+          ...(run.parentRunId === undefined ? {} : { parent_run_id: run.parentRunId }),
+          ...(run.tags === undefined ? {} : { tags: run.tags }),
+        },
+        input: run.input,
+        latency_ms: Math.round(performance.now() - run.started),
+        ...end,
+      }),
+    );
   }
 }
 

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type OpenAI from 'openai';
 import type { AuditTrailClient } from './client.ts';
 import { GuardrailBlockedError } from './guardrail-blocked.ts';
+import { snapshot } from './snapshot.ts';
 import type { GuardrailResult } from './types.ts';
 
 export { GuardrailBlockedError } from './guardrail-blocked.ts';
@@ -67,7 +68,7 @@ export function auditOpenAI<T extends OpenAI>(
       completion = (await create(params, requestOptions)) as Completion;
     } catch (error) {
       const latency_ms = Math.round(performance.now() - started);
-      client.logEvent({ ...base, latency_ms, error: describeError(error) });
+      client.logEvent(snapshot({ ...base, latency_ms, error: describeError(error) }));
       throw error;
     }
     const latency_ms = Math.round(performance.now() - started);
@@ -93,11 +94,11 @@ export function auditOpenAI<T extends OpenAI>(
         text: first.message.content,
         direction: 'output',
       });
-      client.logEvent({ ...record, guardrail: verdict });
+      client.logEvent(snapshot({ ...record, guardrail: verdict }));
       if (verdict?.decision === 'block') throw new GuardrailBlockedError(verdict);
       return completion;
     }
-    client.logEvent(record);
+    client.logEvent(snapshot(record));
     return completion;
   };
   (completions as { create: unknown }).create = audited;

@@ -166,12 +166,25 @@ describe('report evidence', () => {
       controls.filter((c) => c.startsWith('NIST-AI-RMF:MEASURE')).length,
     );
     expect(evidence.verification).toMatchObject({ ok: true, chains: 2, records: 80, indexes: 1 });
-    expect(evidence.verification.command).toBe(`audit-trail verify ${join(dir, 'archive')}`);
+    expect(evidence.verification.command).toBe(
+      `audit-trail verify ${join(dir, 'archive')} --chain loans --chain support`,
+    );
+    expect(evidence.verification.verified_chains).toEqual(['loans', 'support']);
     expect(evidence.heads.chains.map((h) => [h.chain, h.size])).toEqual([
       ['loans', 40],
       ['support', 40],
     ]);
     expect(evidence.heads.index).toMatchObject({ n: 1, chains: 2 });
+  });
+
+  it('prints to PDF with the installed Chromium when asked', async () => {
+    const out = join(dir, 'pdf');
+    await writeEvidence(join(dir, 'archive'), { from: FROM, to: TO }, out, {
+      pdf: { chromium: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
+    });
+    const pdf = await readFile(join(out, 'evidence.pdf'));
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(pdf.toString('latin1').match(/\/Type\s*\/Page\b/g)?.length ?? 0).toBeGreaterThan(0);
   });
 
   it('renders as a standalone page in a headless browser', async () => {

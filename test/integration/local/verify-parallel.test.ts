@@ -7,6 +7,7 @@ import { segmentKey } from '#core/archive/layout.ts';
 import { buildArchive } from '#test/helpers/archive-builder.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 import { verifyLocation } from '../../../bin/commands/verify.ts';
+import { handOutOrder } from '../../../bin/commands/verify-parallel.ts';
 
 // Chains verified on worker threads give exactly the report of the one-thread verifier,
 // faults included, on an archive of many chains.
@@ -49,5 +50,42 @@ describe('verify on worker threads', () => {
       new Set(['modified app-2', 'deleted_chain app-6', 'deleted app-7']),
     );
     expect(one.purged).toEqual([{ chain: 'app-4', from: 3, to: 5, by: 68 }]);
+  });
+
+  it('hands each chain to exactly one worker thread when the main thread only coordinates', async () => {
+    const one = await verifyLocation(archive(), { workers: 1 });
+    const by = new Map<string, number[]>();
+    const report = await verifyLocation(archive(), {
+      workers: 2,
+      mainThread: false,
+      onChain: (dir, thread) => by.set(dir, [...(by.get(dir) ?? []), thread]),
+    });
+
+    expect(report).toEqual(one);
+    expect([...by.keys()].sort()).toEqual(
+      ['app-0', 'app-1', 'app-2', 'app-3', 'app-4', 'app-5', 'app-7', 'app-8'].sort(),
+    );
+    for (const threads of by.values()) {
+      expect(threads).toHaveLength(1);
+      expect([1, 2]).toContain(threads[0]);
+    }
+  });
+
+  it('verifies only the chains asked for, still naming a chain the index lists that is gone', async () => {
+    const chains = new Set(['app-2', 'app-6']);
+    const one = await verifyLocation(archive(), { workers: 1, chains });
+    const two = await verifyLocation(archive(), { workers: 2, mainThread: false, chains });
+
+    expect(two).toEqual(one);
+    expect(one.chains).toBe(1);
+    expect(one.records).toBe(40 + 2 * 7);
+    expect(new Set(one.faults.map((f) => `${f.kind} ${f.chain}`))).toEqual(
+      new Set(['modified app-2', 'deleted_chain app-6']),
+    );
+  });
+
+  it('hands out the chains with most objects first, ties in listing order', () => {
+    expect(handOutOrder([1, 3, 2, 3, 1])).toEqual([1, 3, 2, 0, 4]);
+    expect(handOutOrder([])).toEqual([]);
   });
 });

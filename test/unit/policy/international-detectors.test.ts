@@ -170,6 +170,15 @@ describe('ner PERSON: names of many languages, cues and traps', () => {
     ['hi, my name is ana souza and I need help', ['ana souza']],
     ["i'm maria, your agent", ['maria']],
     ['Thanks, Zofia Nowak and Giulia Bianchi', ['Zofia Nowak', 'Giulia Bianchi']],
+    // Names no list holds, shaped like names (character trigram model).
+    ['The report was reviewed by Tshepiso Mokoena last week.', ['Tshepiso Mokoena']],
+    // Speech verbs and roles make a lone unknown word a name.
+    ['Replying to the board, Wanjiru said the audit was over.', ['Wanjiru']],
+    ['The goalkeeper Adeyemo saved twice.', ['Adeyemo']],
+    // Particles and regnal numbers are part of a name.
+    ['The prize went to Michael van Dijkstra.', ['Michael van Dijkstra']],
+    ['Charles III opened the session.', ['Charles III']],
+    ['Lucia I. Moreau and John I went home.', ['Lucia I. Moreau', 'John']],
     // Traps: products, companies, places, acronyms, identifiers, sentence starts.
     ['The Kindle Paperwhite ships today.', []],
     ['Backup files included Jane_Hollis@aethermail.io.', []],
@@ -177,6 +186,10 @@ describe('ner PERSON: names of many languages, cues and traps', () => {
     ['She banks with Bank of America in New York.', []],
     ['Please reset the password. Thanks!', []],
     ["i'm fine, my name is not important", []],
+    ['He orders everything from Zalando.', []],
+    ['The club was founded in Nova Gorica.', []],
+    ['She played for FC Sodra Vilnius.', []],
+    ['Tickets for Fort Meade and the Grace Award are sold out.', []],
   ];
   it.each(CASES)('%j → %j', (text, expected) => {
     expect(person(text)).toEqual(expected);

@@ -7,6 +7,7 @@ import { queryRouteAnswers } from '#core/api/query-routes.ts';
 import { API_ROUTES, type RouteName, type RouteSpec } from '#core/api/routes.ts';
 import type { LedgerRecord } from '#core/chain/record.ts';
 import type { QueryDeps } from '#core/query/deps.ts';
+import { answerEvidence, type EvidenceApiDeps } from '#core/report/evidence-api.ts';
 import type { GovernanceApiDeps } from '#core/retention/governance-api.ts';
 import type { EnvelopeSink } from '#ports/envelope-sink.ts';
 import type { GuardrailEvaluator } from '#ports/guardrail.ts';
@@ -33,6 +34,8 @@ export interface RouteDeps {
   readonly governance?: GovernanceApiDeps;
   /** Opens a stored layout v2 record's body for the lookup route, while its keys exist. */
   readonly open?: (record: LedgerRecord) => Promise<LedgerRecord>;
+  /** The evidence package route (local only). */
+  readonly evidence?: EvidenceApiDeps;
 }
 
 /** The local API: the contract's routes (core/api/routes.ts), each reading its request
@@ -54,6 +57,12 @@ export const buildRoutes = (deps: RouteDeps): Route[] => {
     healthz: async () => ({ status: 200, body: { ok: true, ...deps.health?.() } }),
     ...(deps.query === undefined ? {} : queryRouteAnswers(deps.query)),
     ...(deps.governance === undefined ? {} : governanceHandlers(deps.governance)),
+    ...(deps.evidence === undefined
+      ? {}
+      : {
+          evidence_report: async (ctx) =>
+            answerEvidence(ctx.query, ctx.principal, deps.evidence as EvidenceApiDeps),
+        }),
     ...(guardrail === undefined ? {} : { guardrail: guardrailRoute(guardrail, stream) }),
   };
   return API_ROUTES.flatMap((spec) => {

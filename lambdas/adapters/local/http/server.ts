@@ -15,6 +15,7 @@ import {
 import { matchRoute, type RouteMatch } from '#core/api/routes.ts';
 import type { LedgerRecord } from '#core/chain/record.ts';
 import type { QueryDeps } from '#core/query/deps.ts';
+import type { EvidenceApiDeps } from '#core/report/evidence-api.ts';
 import type { GovernanceApiDeps } from '#core/retention/governance-api.ts';
 import type { EnvelopeSink } from '#ports/envelope-sink.ts';
 import type { GuardrailEvaluator } from '#ports/guardrail.ts';
@@ -58,6 +59,8 @@ export interface LocalApiOptions {
   readonly governance?: GovernanceApiDeps;
   /** Opens layout v2 bodies for `GET /v1/events/{id}` while their keys exist. */
   readonly open?: (record: LedgerRecord) => Promise<LedgerRecord>;
+  /** Adds `GET /v1/reports/evidence` when given. */
+  readonly evidence?: EvidenceApiDeps;
   /** Serves the browser console's static files from this directory at `/console/`. */
   readonly consoleDir?: string;
 }

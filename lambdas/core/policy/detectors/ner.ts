@@ -1,9 +1,7 @@
-import { brotliDecompressSync } from 'node:zlib';
 import nlp from 'compromise/two';
 import * as z from 'zod';
 import { type Match, textDetector } from '../detector.ts';
-import { foldName as fold } from './fold-name.ts';
-import { NAME_STATISTICS_BROTLI_BASE64 } from './name-statistics.ts';
+import { isKnownName, nameShape } from './name-model.ts';
 
 const NER_ENTITIES = ['PERSON', 'LOCATION', 'ORGANIZATION'] as const;
 
@@ -27,20 +25,25 @@ type Kind =
   | 'honorific'
   | 'common'
   | 'proper'
-  | 'named';
+  | 'named'
+  | 'numeral';
 
 // compromise's lexicon (first and last names, places, organisations, honorifics, common
 // words) drives a single-pass recogniser: compromise's full tagger finds the same names
 // but needs ~20 ms for 4 KB, ten times the guardrail's latency budget.
-const { lexicon, starters, orgWords, placeWords } = (() => {
+const { lexicon, starters, orgWords, placeWords, actors } = (() => {
   const model = nlp.model() as {
     one: { lexicon: Record<string, string | string[]> };
     two: { orgWords: Record<string, unknown>; placeWords: Record<string, unknown> };
   };
   const kinds = new Map<string, Kind>();
+  // Roles and titles (`president`, `rabbi`, `striker`): a capitalised word right after one
+  // is a person's name more often than not.
+  const actors = new Set<string>();
   for (const [word, tags] of Object.entries(model.one.lexicon)) {
     const t = Array.isArray(tags) ? tags : [tags];
     const has = (tag: string): boolean => t.includes(tag);
+    if (has('Actor') && !word.includes(' ')) actors.add(word);
     const kind: Kind = has('Honorific')
       ? 'honorific'
       : has('FirstName') || has('MaleName') || has('FemaleName')
@@ -67,6 +70,7 @@ const { lexicon, starters, orgWords, placeWords } = (() => {
   for (const h of ['miss', 'dame', 'mx', 'madam', 'lady', 'lord']) kinds.set(h, 'honorific');
   return {
     lexicon: kinds,
+    actors,
     starters,
     orgWords: new Set([
       ...Object.keys(model.two.orgWords),
@@ -123,6 +127,16 @@ const { lexicon, starters, orgWords, placeWords } = (() => {
       'records',
       'studios',
       'press',
+      // Awards, leagues and events named after people (`Tony Award`).
+      'award',
+      'awards',
+      'prize',
+      'trophy',
+      'cup',
+      'league',
+      'festival',
+      'championship',
+      'exchange',
     ]),
     placeWords: new Set([
       ...Object.keys(model.two.placeWords),
@@ -138,44 +152,52 @@ const { lexicon, starters, orgWords, placeWords } = (() => {
       'airport',
       'park',
       'square',
+      'island',
+      'islands',
+      'abbey',
+      'castle',
+      'palace',
+      'stadium',
+      'arena',
+      'tower',
+      'hall',
+      'valley',
+      'river',
+      'mountain',
+      'hill',
+      'hills',
+      'bay',
+      'beach',
+      'harbour',
+      'harbor',
     ]),
   };
 })();
 
-// ~39,000 given names and surnames of many languages (`@cspell/dict-people-names`, kept by
-// Street Side Software, MIT; packed by test/eval/make-name-statistics.ts): the model of
-// what a name is beyond compromise's lexicon, which knows English first names best. A word
-// compromise's lexicon knows as a common word (`Will`, `Bank`) stays common.
-const NAMES: ReadonlySet<string> = new Set(
-  brotliDecompressSync(Buffer.from(NAME_STATISTICS_BROTLI_BASE64, 'base64'))
-    .toString('utf8')
-    .split('\n'),
-);
-/** Whether a word (any case) is a known given name or surname. */
-export const isKnownName = (word: string): boolean => NAMES.has(fold(word));
+export { isKnownName };
 
 // Capitalised words; `'s` is split off below. Letters of any script, inner ' and -.
 const CAPITALISED = /\p{Lu}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*/gu;
-const CONNECTORS = new Set([
-  ' of ',
-  ' de ',
-  ' van ',
-  ' von ',
-  ' da ',
-  ' del ',
-  ' di ',
-  ' du ',
-  ' la ',
-  ' le ',
-  ' bin ',
-  ' & ',
-]);
+// Words joining capitalised words into one organisation or place (`Bank of America`).
+const CONNECTORS = new Set([' of ', ' & ']);
+// Particles inside names (`Michael van Gerwen`, `Fernando de la Fuente`, `Amr ibn
+// Maymun`): they join a name's words, and also the name's other parts to a place
+// (`Rio de Janeiro`), which the lexicon then tells apart.
+const PARTICLE =
+  /^ (?:(?:de|del|della|der|den|di|da|das|do|dos|du|la|le|van|von|zu|ter|ten|bin|ibn|ben|bat|al|el|af|av) ){1,2}$/;
+// Regnal and generational numbers after a name (`Otto III`, `Sancho II`, `John I ,`).
+const NUMERAL = /^(?:I{1,3}|IV|VI{0,3}|IX|XI{0,3}|XIV|XVI{0,3}|XIX|XX)$/;
 
 interface Token {
   readonly start: number;
   readonly end: number;
   readonly lower: string;
   readonly kind: Kind | undefined;
+  /** Text between the previous token of the run and this one, lower case. */
+  readonly sep: string;
+  /** How much the word looks like a name (see `nameShape`, computed when first asked); 0
+   * for words the lexicon knows. */
+  readonly shape: () => number;
 }
 
 // Roles that precede names and are capitalised at a sentence's start (`Applicant Aisha
@@ -183,27 +205,62 @@ interface Token {
 const ROLES =
   'applicant|customer|patient|employee|client|candidate|user|member|agent|officer|manager|doctor|nurse|professor|president|director|judge|caller|borrower|tenant';
 const ROLE = new Set(ROLES.split('|'));
-// Words right before a run of unknown capitalised words that make it a person's name.
-// Greetings, introductions, sign-offs and roles in several languages.
+// Words right before a run of unknown capitalised words that make it a person's name:
+// greetings, introductions, sign-offs and roles in several languages (strong: they also
+// make a lone word shaped like a name one), and words that also precede companies and
+// places (`by`, `from`).
+const STRONG_CUES = `dear|hi|hello|hey|thanks|thank you|named|name is|i am|i'm|call me|regards|sincerely|cheers|signed|attn|cher|chère|bonjour|merci|je suis|hallo|liebe|lieber|ich bin|hola|querid[oa]|soy|olá|caro|cara|ciao|sono|beste|${ROLES}`;
+const STRONG_CUE = new RegExp(`\\b(?:${STRONG_CUES})\\W{0,3}\\s*$`, 'i');
 const PERSON_CUE = new RegExp(
-  `\\b(?:dear|hi|hello|hey|thanks|thank you|by|named|contact|name is|i am|i'm|call me|regards|sincerely|cheers|best|signed|from|von|par|por|door|attn|cc|cher|chère|bonjour|merci|je suis|hallo|liebe|lieber|ich bin|hola|querid[oa]|soy|olá|caro|cara|ciao|sono|beste|${ROLES})\\W{0,3}\\s*$`,
+  `\\b(?:${STRONG_CUES}|by|contact|best|from|von|par|por|door|cc|featuring|feat)\\W{0,3}\\s*$`,
   'i',
 );
+// The word before a run, to look up among roles (`striker`, `rabbi`, `Senator`) and
+// prepositions of place (`born in Arroyo Seco`).
+const WORD_BEFORE = /(\p{L}+)(,?) $/u;
+// First words of place names in several languages (`Fort Craig`, `San Juan`, `Lago Maggiore`).
+const PLACE_PREFIXES = new Set(
+  'fort|mount|mt|lake|loch|port|cape|isle|isla|san|santa|são|sankt|puerto|porto|rio|río|lac|mont|monte|lago|villa|vila|ciudad|nueva|nuevo|bad|bahía'.split(
+    '|',
+  ),
+);
+const PLACE_PREPOSITIONS = new Set(['in', 'at', 'near', 'into', 'through', 'across', 'around']);
+// Verbs of speech and thought right after a run: what follows a person's name in reported
+// speech (`Bhamre said`, `Okafor, who told`), in English.
+const SPEECH_AFTER =
+  /^,?\s(?:(?:has|had|who|also|then|later)\s)?(?:said|says|told|tells|asked|asks|replied|replies|wrote|writes|added|adds|explained|argued|argues|claimed|claims|announced|tweeted|insisted|noted|stated|recalled|answered|responded|admitted|denied|warned|thinks|thought|believes|believed|wants|wanted)\b/;
 // Lower-case names after an introduction (`my name is ana souza`, `i'm priya`).
 const INTRODUCTION =
   /\b(?:my name is|my name's|name:|i am|i'm|this is|call me|je m'appelle|ich heiße|me llamo|mi chiamo|meu nome é)\s+(\p{Ll}[\p{L}\p{M}'-]*(?:\s\p{Ll}[\p{L}\p{M}'-]*){0,2})/giu;
 const KNOWN_NAME = new Set<Kind | undefined>(['first', 'last', 'person']);
+// How name-like (mean trigram log-odds) a run of unknown words must be to be a name alone,
+// and a lone unknown word to be one after a cue.
+const SHAPE_RUN = 0.5;
+const SHAPE_CUED = 0.3;
+
+const NO_SHAPE = (): number => 0;
 
 type Hit = { readonly entity: (typeof NER_ENTITIES)[number]; readonly from: number };
 
-/** `cued` is asked only when needed: it runs a regular expression over the text before. */
-const classify = (tokens: readonly Token[], cued: () => boolean): Hit | undefined => {
+/** Cues asked only when needed: each runs a regular expression over nearby text. */
+interface Cues {
+  /** A greeting, introduction, role or `by`/`from` right before the run. */
+  readonly before: () => boolean;
+  /** A greeting, introduction or role right before the run. */
+  readonly strong: () => boolean;
+  /** A verb of speech right after the run. */
+  readonly after: () => boolean;
+  /** A preposition of place or an acronym (`in`, `FC`) right before the run. */
+  readonly place: () => boolean;
+}
+
+const classify = (tokens: readonly Token[], cues: Cues): Hit | undefined => {
   const first = tokens[0];
   const last = tokens[tokens.length - 1];
   if (first === undefined || last === undefined) return undefined;
   if (first.kind === 'honorific')
     return tokens.length > 1 ? { entity: 'PERSON', from: 1 } : undefined;
-  const phrase = tokens.map((t) => t.lower).join(' ');
+  const phrase = tokens.map((t, i) => (i === 0 ? t.lower : t.sep + t.lower)).join('');
   const whole = tokens.length > 1 ? lexicon.get(phrase) : first.kind;
   if (whole === 'place') return { entity: 'LOCATION', from: 0 };
   if (whole === 'org') return { entity: 'ORGANIZATION', from: 0 };
@@ -211,11 +268,18 @@ const classify = (tokens: readonly Token[], cued: () => boolean): Hit | undefine
   if (tokens.length > 1 && tokens.some((t) => orgWords.has(t.lower))) {
     return { entity: 'ORGANIZATION', from: 0 };
   }
-  if (tokens.length > 1 && placeWords.has(last.lower)) return { entity: 'LOCATION', from: 0 };
+  if (tokens.length > 1 && (placeWords.has(last.lower) || PLACE_PREFIXES.has(first.lower)))
+    return { entity: 'LOCATION', from: 0 };
+  const cued = (): boolean => cues.before() || cues.after();
   // A lone word is a name if it is a known first name (`Sydney` is a city too), or a name
-  // of the statistics after a cue (`Dear Okonkwo`, `Hi Siobhán`).
+  // of the statistics, or shaped like one, next to a cue (`Dear Okonkwo`, `Hi Siobhán`,
+  // `Bhamre said`).
   if (tokens.length === 1)
-    return first.kind === 'first' || ((first.kind === 'last' || first.kind === 'named') && cued())
+    return first.kind === 'first' ||
+      ((first.kind === 'last' ||
+        first.kind === 'named' ||
+        (first.kind === undefined && first.shape() >= SHAPE_CUED)) &&
+        (first.kind === undefined ? cues.strong() || cues.after() : cued()))
       ? { entity: 'PERSON', from: 0 }
       : undefined;
   const nameLike = (t: Token): boolean =>
@@ -226,12 +290,25 @@ const classify = (tokens: readonly Token[], cued: () => boolean): Hit | undefine
   const rest = tokens.slice(from);
   // A name compromise knows in the run; or a run ending in a surname of the statistics
   // whose other words are names or words nobody knows (`Oluwaseun Adeyemi`, `Łukasz
-  // Dvořák`: given names the lists lack); or a cue before it.
-  const statistical =
-    rest.length >= 2 &&
-    rest[rest.length - 1]?.kind === 'named' &&
-    rest.every((t) => t.kind === 'named' || t.kind === undefined);
-  if (tokens.some((t) => KNOWN_NAME.has(t.kind)) || statistical || (tokens.length <= 3 && cued())) {
+  // Dvořák`: given names the lists lack); or two or three words nobody knows that are
+  // shaped like names (`Njenga Karume`); or a cue next to it.
+  const unknownOrNamed = rest.every((t) => t.kind === 'named' || t.kind === undefined);
+  const statistical = rest.length >= 2 && rest[rest.length - 1]?.kind === 'named' && unknownOrNamed;
+  const shaped =
+    unknownOrNamed &&
+    !rest.some((t) => placeWords.has(t.lower)) &&
+    rest.length <= 3 &&
+    rest.every((t) => t.kind === 'named' || t.shape() >= 0) &&
+    rest.reduce((sum, t) => sum + (t.kind === 'named' ? Math.max(1, t.shape()) : t.shape()), 0) /
+      rest.length >=
+      SHAPE_RUN &&
+    !cues.place();
+  if (
+    tokens.some((t) => KNOWN_NAME.has(t.kind)) ||
+    statistical ||
+    shaped ||
+    (tokens.length <= 3 && cued())
+  ) {
     return { entity: 'PERSON', from };
   }
   return undefined;
@@ -249,20 +326,50 @@ export const detectNer = (text: string, params: NerParams): Match[] => {
   const wanted = new Set<string>(params.entities);
   const matches: Match[] = [];
   let run: Token[] = [];
-  // The cue before a run's first word, computed once per word however many runs start there.
+  // The cues of the run being classified: the text before its first word is read once per
+  // word however many runs start there; one set of functions serves every run.
+  let at = 0;
+  let coreEnd = 0;
   let cueAt = -1;
   let cue = false;
-  const emit = (tokens: readonly Token[]): boolean => {
-    const at = tokens[0]?.start ?? 0;
-    const hit = classify(tokens, () => {
-      if (cueAt !== at) {
-        cueAt = at;
-        cue = PERSON_CUE.test(text.slice(Math.max(0, at - 24), at));
-      }
+  let strong = false;
+  let wordBefore = '';
+  const look = (): void => {
+    if (cueAt === at) return;
+    cueAt = at;
+    const before = text.slice(Math.max(0, at - 24), at);
+    wordBefore = WORD_BEFORE.exec(before)?.[1] ?? '';
+    strong = STRONG_CUE.test(before) || actors.has(wordBefore.toLowerCase());
+    cue = strong || PERSON_CUE.test(before);
+  };
+  const cues: Cues = {
+    before: () => {
+      look();
       return cue;
-    });
-    const from = hit === undefined ? undefined : tokens[hit.from];
-    const to = tokens[tokens.length - 1];
+    },
+    strong: () => {
+      look();
+      return strong;
+    },
+    place: () => {
+      look();
+      return (
+        PLACE_PREPOSITIONS.has(wordBefore.toLowerCase()) ||
+        (wordBefore.length > 1 && wordBefore === wordBefore.toUpperCase())
+      );
+    },
+    after: () => SPEECH_AFTER.test(text.slice(coreEnd, coreEnd + 32)),
+  };
+  const emit = (tokens: readonly Token[]): boolean => {
+    at = tokens[0]?.start ?? 0;
+    // A trailing numeral (`Otto III`) belongs to a person's name; it is no evidence of one.
+    const end = tokens[tokens.length - 1];
+    const numeral = end?.kind === 'numeral';
+    const core = numeral ? tokens.slice(0, -1) : tokens;
+    coreEnd = core[core.length - 1]?.end ?? at;
+    const hit = classify(core, cues);
+    const from = hit === undefined ? undefined : core[hit.from];
+    const to = numeral && hit?.entity === 'PERSON' ? end : core[core.length - 1];
     if (hit === undefined || from === undefined || to === undefined) return false;
     if (wanted.has(hit.entity)) {
       matches.push({ entity: hit.entity, start: from.start, end: to.end, score: 0.85 });
@@ -285,9 +392,33 @@ export const detectNer = (text: string, params: NerParams): Match[] => {
     const possessive = /['’]s$/.test(word);
     if (possessive) word = word.slice(0, -2);
     const lower = word.toLowerCase();
+    const gap = prevEnd < 0 ? '' : text.slice(prevEnd, m.index);
+    const previous = run[run.length - 1];
+    const after = text.charCodeAt(m.index + m[0].length);
+    // A numeral right after a name's word, not followed by a lower-case word (`John I
+    // went` is a pronoun).
+    if (
+      previous !== undefined &&
+      previous.kind !== 'numeral' &&
+      gap === ' ' &&
+      NUMERAL.test(word) &&
+      !(word.length === 1 && text[m.index + 1] === '.') &&
+      (word !== 'I' || !/^ \p{Ll}/u.test(text.slice(m.index + 1, m.index + 3)))
+    ) {
+      run.push({
+        start: m.index,
+        end: m.index + word.length,
+        lower,
+        kind: 'numeral',
+        sep: gap,
+        shape: NO_SHAPE,
+      });
+      flush();
+      prevEnd = m.index + m[0].length;
+      continue;
+    }
     // Acronyms (`SSN`, `MAC`) and parts of identifiers (`Jane_Hollis@…`, `v2Beta`) are not
     // names: they end a run.
-    const after = text.charCodeAt(m.index + m[0].length);
     const beforeChar = text[m.index - 1] ?? ' ';
     if (
       (word.length > 1 && word === word.toUpperCase()) ||
@@ -300,25 +431,32 @@ export const detectNer = (text: string, params: NerParams): Match[] => {
       prevEnd = m.index + m[0].length;
       continue;
     }
-    const gap = prevEnd < 0 ? '' : text.slice(prevEnd, m.index);
-    const previous = run[run.length - 1];
     // Names take no `of` (`Priya Nguyen of Contoso Bank` is a person and a company).
     const joins =
       previous !== undefined &&
       (gap === ' ' ||
+        PARTICLE.test(gap) ||
         (CONNECTORS.has(gap) && !KNOWN_NAME.has(previous.kind)) ||
         (gap === '. ' && (previous.kind === 'honorific' || previous.end - previous.start === 1)));
     if (!joins || run.length >= 6) flush();
     // A capital and a full stop is an initial (`Lucia M. Andersson`); a common word right
-    // after a first name is a surname (`Sofia Brown`).
+    // after a first name is a surname (`Sofia Brown`)
     const initial = word.length === 1 && text[m.index + 1] === '.';
     // Words compromise does not know are looked up in the name statistics.
     const looked = initial
       ? undefined
-      : (lexicon.get(lower) ?? (NAMES.has(fold(word)) ? 'named' : undefined));
+      : (lexicon.get(lower) ?? (isKnownName(word) ? 'named' : undefined));
     const afterName =
       previous?.kind === 'first' || (previous !== undefined && previous.end - previous.start === 1);
-    const kind = looked === 'common' && joins && afterName ? 'last' : looked;
+    // (only if a list holds it or it is shaped like a name: `Jefferson Airplane` is a band).
+    const kind =
+      looked === 'common' &&
+      joins &&
+      afterName &&
+      word !== 'I' &&
+      (isKnownName(word) || nameShape(word) >= SHAPE_RUN)
+        ? 'last'
+        : looked;
     // Common words break runs, except those that make organisations and places.
     if (
       kind === 'common' &&
@@ -328,7 +466,22 @@ export const detectNer = (text: string, params: NerParams): Match[] => {
     ) {
       flush();
     } else {
-      run.push({ start: m.index, end: m.index + word.length, lower, kind });
+      let shaped: number | undefined;
+      const shape =
+        kind === undefined || kind === 'named'
+          ? (): number => {
+              shaped ??= nameShape(word);
+              return shaped;
+            }
+          : NO_SHAPE;
+      run.push({
+        start: m.index,
+        end: m.index + word.length,
+        lower,
+        kind,
+        sep: joins ? gap.toLowerCase() : '',
+        shape,
+      });
       // A possessive ends the name (`Jane Doe's SSN`).
       if (possessive) flush();
     }
@@ -348,7 +501,7 @@ const findIntroduced = (text: string, matches: Match[]): void => {
     let end = start;
     for (const w of words.split(' ')) {
       const known = lexicon.get(w);
-      if (!NAMES.has(fold(w)) || (known !== undefined && !KNOWN_NAME.has(known))) break;
+      if (!isKnownName(w) || (known !== undefined && !KNOWN_NAME.has(known))) break;
       end = (end === start ? start : end + 1) + w.length;
     }
     if (end > start && !matches.some((x) => x.start < end && start < x.end))
