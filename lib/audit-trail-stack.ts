@@ -23,6 +23,7 @@ import { EventStream } from './constructs/event-stream.ts';
 import { FailureQueueConsumer } from './constructs/failure-queue-consumer.ts';
 import { FairnessReview } from './constructs/fairness-review.ts';
 import { IngestApi } from './constructs/ingest-api.ts';
+import { KeyTable } from './constructs/key-table.ts';
 import { LEDGER_INDEXES, LedgerTable } from './constructs/ledger-table.ts';
 import { LogsKey } from './constructs/logs-key.ts';
 import { Monitoring } from './constructs/monitoring.ts';
@@ -49,6 +50,8 @@ export class AuditTrailStack extends Stack {
   /** The browser console, when `console.enabled`. */
   public readonly console: Console | undefined;
   public readonly ingestApi: IngestApi;
+  /** The API keys (tenant, role, chain scope by digest): `audit-trail keys --table`. */
+  public readonly keyTable: KeyTable;
   public readonly monitoring: Monitoring;
   /** Checkpoint origin and signer key name. */
   public readonly logName: string;
@@ -167,9 +170,13 @@ export class AuditTrailStack extends Stack {
       removalPolicy,
     });
 
+    this.keyTable = new KeyTable(this, 'Keys', { removalPolicy });
     this.ingestApi = new IngestApi(this, 'IngestApi', {
       stream: this.stream.stream,
       ledger: this.ledger,
+      keyTable: this.keyTable,
+      archive: this.archive,
+      archiveRetentionDays: config.archiveRetentionDays,
       logsKey,
       lanesPerChain: config.lanesPerChain,
       ...(policy === undefined ? {} : { policy }),
@@ -234,10 +241,10 @@ export class AuditTrailStack extends Stack {
       description: 'Base URL of the API (routes start with /v1)',
       value: this.ingestApi.api.url,
     });
-    new CfnOutput(this, 'ApiKeyId', {
+    new CfnOutput(this, 'KeyTableName', {
       description:
-        'Id of the first API key: aws apigateway get-api-key --include-value --api-key <id>',
-      value: this.ingestApi.apiKey.keyId,
+        'API key store: npx audit-trail keys create --table <name> --role admin (prints the key once)',
+      value: this.keyTable.table.tableName,
     });
     new CfnOutput(this, 'ArchiveBucketName', {
       description: 'S3 Object Lock archive (what auditors verify)',

@@ -8,25 +8,24 @@ import { KinesisClient } from '@aws-sdk/client-kinesis';
 import middy from '@middy/core';
 import { KinesisEnvelopes } from '#adapters/aws/kinesis-envelopes.ts';
 import { powertoolsLog } from '#adapters/aws/powertools-log.ts';
+import { guardrailRoute } from '#core/api/guardrail.ts';
 import { callGuardrail } from '#core/policy/guardrail-call.ts';
 import { logger } from '#handlers/observability/logger.ts';
 import { tracer } from '#handlers/observability/tracer.ts';
 import { required } from '#handlers/wiring/config.ts';
-import { createGuardrail } from '#handlers/wiring/guardrail-api.ts';
 import { runtimePolicyFromEnv } from '#handlers/wiring/policy.ts';
+import { createRouteLambda } from '#handlers/wiring/route-lambda.ts';
 
 const engine = runtimePolicyFromEnv(process.env);
 const stream = new KinesisEnvelopes({
   client: tracer.captureAWSv3Client(new KinesisClient({})),
   stream: required(process.env, 'EVENT_STREAM'),
 });
+const evaluate = (payload: unknown, request: Parameters<typeof callGuardrail>[1]) =>
+  callGuardrail(payload, request, engine);
 
 export const handler = middy(
-  createGuardrail(
-    (payload, request) => callGuardrail(payload, request, engine),
-    stream,
-    powertoolsLog(logger),
-  ),
+  createRouteLambda({ guardrail: guardrailRoute(evaluate, stream) }, powertoolsLog(logger)),
 )
   .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger));

@@ -7,16 +7,23 @@ import { KinesisClient } from '@aws-sdk/client-kinesis';
 import middy from '@middy/core';
 import { KinesisEnvelopes } from '#adapters/aws/kinesis-envelopes.ts';
 import { powertoolsLog } from '#adapters/aws/powertools-log.ts';
+import { tracesRoute } from '#core/api/otlp-traces.ts';
 import { logger } from '#handlers/observability/logger.ts';
 import { tracer } from '#handlers/observability/tracer.ts';
 import { required } from '#handlers/wiring/config.ts';
-import { createOtlpTraces } from '#handlers/wiring/otlp-traces-api.ts';
+import { createRouteLambda } from '#handlers/wiring/route-lambda.ts';
 
 const stream = new KinesisEnvelopes({
   client: tracer.captureAWSv3Client(new KinesisClient({})),
   stream: required(process.env, 'EVENT_STREAM'),
 });
+// All spans of an export or an error (503): PutRecords, not one put per span.
+const sink = {
+  publish: (envelopes: Parameters<typeof stream.putMany>[0]) => stream.putMany(envelopes),
+};
 
-export const handler = middy(createOtlpTraces(stream, powertoolsLog(logger)))
+export const handler = middy(
+  createRouteLambda({ otlp_traces: tracesRoute(sink, true) }, powertoolsLog(logger)),
+)
   .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger));

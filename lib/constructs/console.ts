@@ -129,7 +129,7 @@ export class Console extends Construct {
     acknowledgeRule(
       this.distribution,
       'AwsSolutions-CFR2',
-      'The API behind /v1 has its own throttling and usage plans; a WAF is the hardening construct’s concern (issue 11).',
+      'The API behind /v1 has its own stage throttling and per-role authorizer; a WAF is the hardening construct’s concern (issue 11).',
     );
     acknowledgeRule(
       this.distribution,

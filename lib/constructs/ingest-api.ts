@@ -1,12 +1,17 @@
 /**
  * The ingest API: a REST API whose ingest routes put events on Kinesis through a direct
  * AWS integration (PutRecord / PutRecords, no Lambda in the path), after API Gateway has
- * checked the API key (Lambda REQUEST authorizer, key source AUTHORIZER, so both
- * `Authorization: Bearer <key>` and `x-api-key` work) and the body against JSON-schema
- * models generated from the core intake schema. `GET /v1/events/{event_id}` reads through
- * the query Lambda; `POST /v1/guardrails/evaluate` exists only when its handler does.
- * `POST /v1/traces` (OTLP/HTTP) goes through a Lambda, the one route whose body needs
- * decoding (protobuf) before it can go on the stream.
+ * checked the API key (Lambda REQUEST authorizer over the key store, so both
+ * `Authorization: Bearer <key>` and `x-api-key` work, with a policy per role) and the body
+ * against JSON-schema models generated from the core intake schema; the mapping templates
+ * stamp the submitting key into each envelope and refuse chains outside its scope.
+ *
+ * Every other route runs in a route Lambda, mounted by ONE builder (`mountRouteGroup`): a
+ * permission group of routes on one function with its own least-privilege role, whose
+ * handler (lambdas/handlers/wiring/route-lambda.ts) calls the same core route functions as
+ * the local server. Groups: `read` (event, search, subject export, review queue), the
+ * guardrail and the OTLP traces route (its protobuf body needs decoding before it can go
+ * on the stream).
  */
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
@@ -17,7 +22,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { API_ERRORS, type ApiErrorCode } from '#core/api/answer.ts';
-import { API_ROUTES, EVENT_ROUTES, routeSpec } from '#core/api/routes.ts';
+import { API_ROUTES, EVENT_ROUTES, type RouteName, routeSpec } from '#core/api/routes.ts';
 import {
   batchJsonSchema,
   guardrailJsonSchema,
@@ -26,6 +31,7 @@ import {
 } from '#core/events/json-schema.ts';
 import { acknowledgeRule } from '#lib/nag.ts';
 import { handlerEntry, handlerExists } from '#lib/paths.ts';
+import type { ArchiveBucket } from './archive-bucket.ts';
 import { AuditFunction, acknowledgeGrantPolicy } from './audit-function.ts';
 import {
   acceptedResponseTemplate,
@@ -37,6 +43,7 @@ import {
   streamErrorResponseTemplate,
   streamFailureResponseTemplate,
 } from './ingest-mapping.ts';
+import type { KeyTable } from './key-table.ts';
 import type { LedgerTable } from './ledger-table.ts';
 
 /** A contract route's path under the API root, as API Gateway resource parts. */
@@ -58,17 +65,24 @@ export const OTLP_PROTOBUF = 'application/x-protobuf';
 export interface IngestApiProps {
   readonly stream: kinesis.IStream;
   readonly ledger: LedgerTable;
+  /** The API keys the authorizer reads (GetItem by digest). */
+  readonly keyTable: KeyTable;
+  /** Where records the routes write (access, review) are archived. */
+  readonly archive: ArchiveBucket;
+  /** Object Lock retention of those archive objects, days. */
+  readonly archiveRetentionDays: number;
   readonly logsKey: kms.IKey;
   /** Lanes per chain key (partition key `<key>#<lane>` when > 1). @default 1 */
   readonly lanesPerChain?: number;
-  /** Usage-plan steady rate per key (requests/s). @default 500 */
+  /** Stage throttling: steady rate over all keys (requests/s); see docs/DEPLOY.md for why
+   * not per key. @default 500 */
   readonly rateLimit?: number;
-  /** Usage-plan burst per key. @default 1000 */
+  /** Stage throttling: burst over all keys. @default 1000 */
   readonly burstLimit?: number;
   /**
    * API Gateway's own authorizer cache. API Gateway caches only by identity sources that
    * every request must carry, so a TTL > 0 caches by `Authorization` and turns `x-api-key`
-   * away; the default 0 accepts both and the authorizer caches the key list in memory.
+   * away; the default 0 accepts both and the authorizer caches each key's item in memory.
    * @default Duration.seconds(0)
    */
   readonly authorizerCacheTtl?: Duration;
@@ -83,6 +97,25 @@ export interface IngestApiProps {
    * records (POLICY, else the built-in default policy).
    * @default true when lambdas/handlers/guardrail.ts exists */
   readonly guardrail?: boolean;
+}
+
+/** A permission group of routes on one Lambda (see `IngestApi.mountRouteGroup`). */
+export interface RouteGroup {
+  /** Handler file under lambdas/handlers/ (without `.ts`), a `createRouteLambda`. */
+  readonly handler: string;
+  readonly routes: readonly RouteName[];
+  /** Gives the function's role what its routes need, and nothing else. */
+  readonly grant: (fn: lambda.Function) => void;
+  /** @default {} (plus the API's `environment`) */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** @default 512 */
+  readonly memorySize?: number;
+  /** @default Duration.seconds(10) */
+  readonly timeout?: Duration;
+  /** Policy JSON compiled into the bundle (the guardrail). @default none */
+  readonly policy?: string;
+  /** Extra method options per route (request models). @default none */
+  readonly methodOptions?: Partial<Record<RouteName, apigw.MethodOptions>>;
 }
 
 export const ingestApiDefaults = {
@@ -137,10 +170,9 @@ type ResolvedProps = ReturnType<typeof resolvedProps>;
 export class IngestApi extends Construct {
   public readonly api: apigw.RestApi;
   public readonly stage: apigw.Stage;
-  public readonly apiKey: apigw.IApiKey;
-  public readonly usagePlan: apigw.UsagePlan;
   public readonly authorizer: apigw.RequestAuthorizer;
   public readonly authorizerFunction: lambda.Function;
+  /** The read routes (permission group `read`). */
   public readonly queryFunction: lambda.Function;
   public readonly guardrailFunction: lambda.Function | undefined;
   /** `POST /v1/traces`: decodes OTLP, puts GenAI spans on the stream (PutRecords only). */
@@ -149,13 +181,15 @@ export class IngestApi extends Construct {
   public readonly integrationRole: iam.Role;
   public readonly accessLogs: logs.LogGroup;
   private readonly props: IngestApiProps;
+  /** Method options of every authenticated route (authorizer, request validator). */
+  private guarded: apigw.MethodOptions = {};
 
   constructor(scope: Construct, id: string, props: IngestApiProps) {
     super(scope, id);
     this.props = props;
     const p = resolvedProps(id, props);
     this.accessLogs = this.buildAccessLogs(p);
-    this.api = this.buildRestApi();
+    this.api = this.buildRestApi(p);
     this.stage = this.api.deploymentStage;
     this.buildExecutionLogs(p);
     this.buildGatewayResponses();
@@ -168,22 +202,18 @@ export class IngestApi extends Construct {
     const guarded: apigw.MethodOptions = {
       authorizer: this.authorizer,
       authorizationType: apigw.AuthorizationType.CUSTOM,
-      apiKeyRequired: true,
       requestValidator: this.api.addRequestValidator('Validator', {
         requestValidatorName: 'body-and-parameters',
         validateRequestBody: true,
         validateRequestParameters: true,
       }),
     };
+    this.guarded = guarded;
     this.buildIngestRoutes(p, guarded);
-    this.queryFunction = this.buildQueryRoute(p, guarded);
-    this.guardrailFunction = p.withGuardrail ? this.buildGuardrailRoute(p, guarded) : undefined;
-    this.otlpTracesFunction = this.buildOtlpTracesRoute(p, guarded);
+    this.queryFunction = this.buildReadRoutes(p);
+    this.guardrailFunction = p.withGuardrail ? this.buildGuardrailRoute(p) : undefined;
+    this.otlpTracesFunction = this.buildOtlpTracesRoute(p);
     this.answerOtherMethods();
-    this.apiKey = this.api.addApiKey('DefaultKey', {
-      description: 'Audit trail: first API key (create more in the usage plan)',
-    });
-    this.usagePlan = this.buildUsagePlan(p);
     acknowledgeApi(this.api);
   }
 
@@ -195,18 +225,21 @@ export class IngestApi extends Construct {
     });
   }
 
-  private buildRestApi(): apigw.RestApi {
+  private buildRestApi(p: ResolvedProps): apigw.RestApi {
     const api = new apigw.RestApi(this, 'Api', {
       restApiName: `${Stack.of(this).stackName}-api`,
       description: 'Audit trail: ingest and query API',
       endpointTypes: [apigw.EndpointType.REGIONAL],
-      apiKeySourceType: apigw.ApiKeySourceType.AUTHORIZER,
       // OTLP protobuf bodies reach the traces Lambda base64-encoded; JSON stays text.
       binaryMediaTypes: [OTLP_PROTOBUF],
       cloudWatchRole: true,
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
       deployOptions: {
         stageName: STAGE_NAME,
+        // Over all keys: API Gateway meters per key only for its own API keys, and keys live
+        // in the key store (docs/DEPLOY.md, "Throttling").
+        throttlingRateLimit: p.rateLimit,
+        throttlingBurstLimit: p.burstLimit,
         accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogs),
         accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields({
           caller: true,
@@ -260,25 +293,20 @@ export class IngestApi extends Construct {
   private buildAuthorizerFunction(p: ResolvedProps): lambda.Function {
     const authorizerFn = new AuditFunction(this, 'Authorizer', {
       entry: handlerEntry('authorizer'),
-      description: 'Audit trail: API key authorizer (Bearer or x-api-key)',
+      description: 'Audit trail: API key authorizer (Bearer or x-api-key, key store)',
       logsKey: p.logsKey,
       memorySize: 256,
       timeout: Duration.seconds(10),
-      environment: { API_KEY_CACHE_SECONDS: '300' },
+      environment: { KEY_TABLE: p.keyTable.table.tableName, API_KEY_CACHE_SECONDS: '300' },
       removalPolicy: p.removalPolicy,
     });
-    const { region, partition } = Stack.of(this);
-    authorizerFn.role.addToPolicy(
-      new iam.PolicyStatement({
-        actions: ['apigateway:GET'],
-        resources: [`arn:${partition}:apigateway:${region}::/apikeys`],
-      }),
-    );
+    p.keyTable.grantLookup(authorizerFn.function);
     acknowledgeSynchronous(authorizerFn.function, 'API Gateway (authorizer)');
     return authorizerFn.function;
   }
 
-  /** REQUEST authorizer (sees both key headers), handing API Gateway usageIdentifierKey. */
+  /** REQUEST authorizer (sees both key headers): the key's principal as context and a
+   * policy per role. */
   private buildAuthorizer(p: ResolvedProps): apigw.RequestAuthorizer {
     const cached = p.authorizerCacheTtl.toSeconds() > 0;
     const authorizer = new apigw.RequestAuthorizer(this, 'ApiKeyAuthorizer', {
@@ -407,85 +435,106 @@ export class IngestApi extends Construct {
     });
   }
 
-  /** Reads: GET /v1/events/{event_id} through the query function. */
-  private buildQueryRoute(p: ResolvedProps, guarded: apigw.MethodOptions): lambda.Function {
-    const queryFn = new AuditFunction(this, 'Query', {
-      entry: handlerEntry('query'),
-      description: 'Audit trail: GET /v1/events/{event_id}',
+  /**
+   * THE builder of route Lambdas: mounts `routes` (contract route names) on one function
+   * with its own role, which gets exactly what `grant` gives it. The handler behind it is
+   * a `createRouteLambda` (lambdas/handlers/wiring/route-lambda.ts) answering the same
+   * routes; API Gateway passes each path parameter, and `methodOptions` adds per-route
+   * options (request models). A later permission group (governance routes, …) is one more
+   * call here and one handler file.
+   */
+  mountRouteGroup(id: string, group: RouteGroup): lambda.Function {
+    const p = resolvedProps(this.node.id, this.props);
+    const fn = new AuditFunction(this, id, {
+      entry: handlerEntry(group.handler),
+      description: `Audit trail: ${group.routes
+        .map((name) => `${routeSpec(name).method} ${routeSpec(name).path}`)
+        .join(', ')}`.slice(0, 256),
       logsKey: p.logsKey,
-      memorySize: 512,
-      timeout: Duration.seconds(10),
-      environment: { ...p.environment, LEDGER_TABLE: p.ledger.table.tableName },
+      memorySize: group.memorySize ?? 512,
+      timeout: group.timeout ?? Duration.seconds(10),
+      environment: { ...p.environment, ...group.environment },
+      ...(group.policy === undefined ? {} : { policy: group.policy }),
       removalPolicy: p.removalPolicy,
     });
-    p.ledger.grantRead(queryFn.function);
-    acknowledgeSynchronous(queryFn.function, 'API Gateway');
-    this.api.root
-      .resourceForPath('v1/events/{event_id}')
-      .addMethod('GET', new apigw.LambdaIntegration(queryFn.function), {
-        ...guarded,
-        requestParameters: { 'method.request.path.event_id': true },
-      });
-    return queryFn.function;
+    group.grant(fn.function);
+    acknowledgeSynchronous(fn.function, 'API Gateway');
+    const integration = new apigw.LambdaIntegration(fn.function);
+    for (const name of group.routes) {
+      const spec = routeSpec(name);
+      const params = [...spec.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
+      this.api.root
+        .resourceForPath(pathParts(spec.path).join('/'))
+        .addMethod(spec.method, integration, {
+          ...this.guarded,
+          ...(params.length === 0
+            ? {}
+            : {
+                requestParameters: Object.fromEntries(
+                  params.map((param) => [`method.request.path.${param}`, true]),
+                ),
+              }),
+          ...group.methodOptions?.[name],
+        });
+    }
+    return fn.function;
+  }
+
+  /** Reads (permission `read_events`): Query/GetItem on the ledger and its indexes, no
+   * Scan; its only write is the `access` record of a raw read (access chains only). */
+  private buildReadRoutes(p: ResolvedProps): lambda.Function {
+    return this.mountRouteGroup('Query', {
+      handler: 'query',
+      routes: ['get_event', 'search_events', 'subject_events', 'list_reviews', 'get_review'],
+      environment: this.queryEnvironment(p),
+      grant: (fn) => {
+        p.ledger.grantQuery(fn);
+        p.ledger.grantAccessAppend(fn);
+        p.archive.grantArchiveWrite(fn);
+      },
+    });
+  }
+
+  private queryEnvironment(p: ResolvedProps): Record<string, string> {
+    return {
+      LEDGER_TABLE: p.ledger.table.tableName,
+      ARCHIVE_BUCKET: p.archive.bucket.bucketName,
+      ARCHIVE_RETENTION_DAYS: String(p.archiveRetentionDays),
+    };
   }
 
   /** The guardrail: evaluates the policy synchronously and puts the event on the stream. */
-  private buildGuardrailRoute(p: ResolvedProps, guarded: apigw.MethodOptions): lambda.Function {
-    const guardrailFn = new AuditFunction(this, 'Guardrail', {
-      entry: handlerEntry('guardrail'),
-      description: 'Audit trail: POST /v1/guardrails/evaluate',
-      logsKey: p.logsKey,
+  private buildGuardrailRoute(p: ResolvedProps): lambda.Function {
+    return this.mountRouteGroup('Guardrail', {
+      handler: 'guardrail',
+      routes: ['guardrail'],
       memorySize: 1024,
-      timeout: Duration.seconds(10),
-      environment: { ...p.environment, EVENT_STREAM: p.stream.streamName },
+      environment: { EVENT_STREAM: p.stream.streamName },
       ...(p.policy === undefined ? {} : { policy: p.policy }),
-      removalPolicy: p.removalPolicy,
-    });
-    this.grantPutRecords(guardrailFn.function);
-    acknowledgeSynchronous(guardrailFn.function, 'API Gateway');
-    this.api.root
-      .resourceForPath('v1/guardrails/evaluate')
-      .addMethod('POST', new apigw.LambdaIntegration(guardrailFn.function), {
-        ...guarded,
-        requestModels: {
-          'application/json': this.api.addModel('GuardrailModel', {
-            modelName: 'AuditTrailGuardrailRequest',
-            contentType: 'application/json',
-            schema: guardrailJsonSchema() as apigw.JsonSchema,
-          }),
+      grant: (fn) => this.grantPutRecords(fn),
+      methodOptions: {
+        guardrail: {
+          requestModels: {
+            'application/json': this.api.addModel('GuardrailModel', {
+              modelName: 'AuditTrailGuardrailRequest',
+              contentType: 'application/json',
+              schema: guardrailJsonSchema() as apigw.JsonSchema,
+            }),
+          },
         },
-      });
-    return guardrailFn.function;
+      },
+    });
   }
 
   /** OTLP traces: decoded by a Lambda (protobuf needs it), then PutRecords on the stream. */
-  private buildOtlpTracesRoute(p: ResolvedProps, guarded: apigw.MethodOptions): lambda.Function {
-    const otlpFn = new AuditFunction(this, 'OtlpTraces', {
-      entry: handlerEntry('otlp-traces'),
-      description: 'Audit trail: POST /v1/traces (OTLP/HTTP GenAI spans)',
-      logsKey: p.logsKey,
-      memorySize: 512,
+  private buildOtlpTracesRoute(p: ResolvedProps): lambda.Function {
+    return this.mountRouteGroup('OtlpTraces', {
+      handler: 'otlp-traces',
+      routes: ['otlp_traces'],
       timeout: Duration.seconds(15),
       environment: { EVENT_STREAM: p.stream.streamName },
-      removalPolicy: p.removalPolicy,
+      grant: (fn) => this.grantPutRecords(fn),
     });
-    this.grantPutRecords(otlpFn.function);
-    acknowledgeSynchronous(otlpFn.function, 'API Gateway');
-    this.api.root
-      .resourceForPath(pathParts(routeSpec('otlp_traces').path).join('/'))
-      .addMethod('POST', new apigw.LambdaIntegration(otlpFn.function), guarded);
-    return otlpFn.function;
-  }
-
-  /** Per-key throttling; the authorizer hands API Gateway the presented key. */
-  private buildUsagePlan(p: ResolvedProps): apigw.UsagePlan {
-    const usagePlan = this.api.addUsagePlan('UsagePlan', {
-      description: 'Audit trail: per-key throttling',
-      throttle: { rateLimit: p.rateLimit, burstLimit: p.burstLimit },
-      apiStages: [{ api: this.api as apigw.IRestApi, stage: this.stage }],
-    });
-    usagePlan.addApiKey(this.apiKey);
-    return usagePlan;
   }
 
   /**
@@ -545,7 +594,7 @@ export class IngestApi extends Construct {
 /** Lambda functions API Gateway invokes synchronously: no async DLQ, no reserved concurrency. */
 function acknowledgeSynchronous(fn: lambda.Function, caller: string): void {
   const dlq = `Invoked synchronously by ${caller}; a dead-letter queue only applies to asynchronous invocations.`;
-  const concurrency = `Invoked synchronously by ${caller}; the usage plan and stage throttling bound its concurrency.`;
+  const concurrency = `Invoked synchronously by ${caller}; stage throttling bounds its concurrency.`;
   acknowledgeRule(fn, 'LambdaDLQ', dlq);
   acknowledgeRule(fn, 'LambdaConcurrency', concurrency);
 }
@@ -560,7 +609,7 @@ function acknowledgeApi(api: apigw.RestApi): void {
     });
   }
   const waf =
-    'WAF is optional and out of scope: every route needs an API key, bodies are schema-validated, and the usage plan throttles per key. Attach a web ACL per deployment if wanted.';
+    'WAF is optional and out of scope: every route needs an API key, bodies are schema-validated, and the stage is throttled. Attach a web ACL per deployment if wanted.';
   const cache =
     'Ingest is POST and must never be answered from a cache; the only GET reads a record that must be current.';
   const clientCert =
@@ -571,6 +620,6 @@ function acknowledgeApi(api: apigw.RestApi): void {
   acknowledgeRule(
     api,
     'AwsSolutions-COG4',
-    'Clients are applications authenticated by API keys (usage plans), checked by the Lambda REQUEST authorizer; there are no end-user Cognito identities.',
+    'Clients are applications authenticated by API keys from the key store, checked by the Lambda REQUEST authorizer (a policy per role); there are no end-user Cognito identities.',
   );
 }

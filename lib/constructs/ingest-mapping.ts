@@ -9,6 +9,9 @@
  * processor decides it (normalise.ts). Request-template values reach the response template
  * through `$context.requestOverride.header` (the only state API Gateway carries across).
  */
+
+import { ALL_CHAINS, DEFAULT_TENANT, RESERVED_CHAIN_PREFIX } from '#core/access/roles.ts';
+import { TENANT_SEPARATOR } from '#core/access/tenant.ts';
 import { API_ERRORS, type ApiErrorCode } from '#core/api/answer.ts';
 import { CHAIN_KEY_FIELDS, DEFAULT_CHAIN_KEY } from '#core/events/chain-key.ts';
 
@@ -28,6 +31,10 @@ export interface MappingOptions {
 /** Header names (request overrides) that carry the answer from request to response. */
 export const OVERRIDE_EVENT_ID = 'AuditTrailEventId';
 export const OVERRIDE_CHAIN = 'AuditTrailChain';
+/** Set when the request template refused the call (the key may not write the chain): the
+ * refusal's message. The put then carries no data and an empty partition key, which
+ * Kinesis refuses (400) without storing anything, and the 4xx template answers 403. */
+export const OVERRIDE_REFUSED = 'AuditTrailRefused';
 
 /** `received_at`: ISO 8601 UTC from `$context.requestTime` (dd/MMM/yyyy:HH:mm:ss +0000,
  * always UTC) and the milliseconds of `$context.requestTimeEpoch`. */
@@ -56,6 +63,30 @@ const chainKeyLines = (source: string): string[] => [
   `#if($chain == "")#set($chain = "${DEFAULT_CHAIN_KEY}")#end`,
 ];
 
+/**
+ * Sets `$refusal` to the 403 message when the authorizer's principal may not write
+ * `$chain`, by admitEnvelope's rules (core/access/admit.ts), in its order and words: the
+ * product's own `_…` chains, a name that reads as another tenant's, a chain outside the
+ * key's prefixes. No principal at all (never behind the authorizer) is refused too.
+ */
+const admitLines = (): string[] => [
+  '#set($refusal = "")',
+  `#if("$!context.authorizer.key_id" == "" || "$!context.authorizer.chains" == "")#set($refusal = ${JSON.stringify(API_ERRORS.forbidden.message)})`,
+  `#elseif($chain.startsWith("${RESERVED_CHAIN_PREFIX}"))#set($refusal = "chain $chain is reserved (names starting with ${RESERVED_CHAIN_PREFIX})")`,
+  `#elseif($context.authorizer.tenant == "${DEFAULT_TENANT}" && $chain.matches("[a-z0-9][a-z0-9_-]*${TENANT_SEPARATOR}.*"))#set($refusal = "chain $chain names another tenant")`,
+  '#else',
+  '#set($inScope = false)',
+  `#foreach($prefix in $util.parseJson($context.authorizer.chains))#if($prefix == "${ALL_CHAINS}" || $chain.startsWith($prefix))#set($inScope = true)#end#end`,
+  '#if(!$inScope)#set($refusal = "this key may not write to chain $chain")#end',
+  '#end',
+];
+
+/** The submitter every envelope carries: the authorizer's key id and tenant (never the
+ * client's say), as admitEnvelope stamps it locally. */
+const SUBMITTER =
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: `${q}` is VTL's formal reference.
+  '{${q}key_id${q}:${q}$util.escapeJavaScript($context.authorizer.key_id)${q},${q}tenant${q}:${q}$util.escapeJavaScript($context.authorizer.tenant)${q}}';
+
 /** Sets `$eventId` from the map `$source`'s first non-empty field, else `fallback` (a VTL expression). */
 const eventIdLines = (source: string, fallback: string, fields: readonly string[]): string[] => [
   '#set($eventId = "")',
@@ -83,6 +114,7 @@ const envelopeLine = (route: string, lanes: number): string => {
     field('received_at', text('$receivedAt')),
     field('payload', '$payload'),
     ...(lanes === 1 ? [] : [field('lane', text('$lane'))]),
+    field('submitter', SUBMITTER),
   ];
   return `#set($data = "{${fields.join(',')}}")`;
 };
@@ -109,6 +141,7 @@ export function putRecordTemplate(options: MappingOptions): string {
     "#set($payload = $input.json('$'))",
     '#set($requestId = $context.requestId)',
     ...chainKeyLines('body'),
+    ...admitLines(),
     ...eventIdLines(
       'body',
       '$context.requestId',
@@ -118,6 +151,7 @@ export function putRecordTemplate(options: MappingOptions): string {
     envelopeLine(options.route, options.lanes),
     `#set($context.requestOverride.header.${OVERRIDE_EVENT_ID} = $util.urlEncode($eventId))`,
     `#set($context.requestOverride.header.${OVERRIDE_CHAIN} = $util.urlEncode($partitionKey))`,
+    ...refuseLines(),
     '{',
     `  "StreamName": "${options.streamName}",`,
     `  "PartitionKey": "${jsonText('$partitionKey')}",`,
@@ -133,6 +167,17 @@ export function putRecordsTemplate(options: MappingOptions): string {
   return [
     ...RECEIVED_AT,
     "#set($events = $input.path('$.events'))",
+    // One item outside the key's chains refuses the whole batch (403), as locally.
+    '#set($refused = "")',
+    '#foreach($item in $events)',
+    ...chainKeyLines('item'),
+    ...admitLines(),
+    '#if($refused == "" && $refusal != "")#set($refused = $refusal)#end',
+    '#end',
+    '#if($refused != "")',
+    `#set($context.requestOverride.header.${OVERRIDE_REFUSED} = $util.urlEncode($refused))`,
+    `{"StreamName": "${options.streamName}", "Records": []}`,
+    '#else',
     '{',
     `  "StreamName": "${options.streamName}",`,
     '  "Records": [',
@@ -148,8 +193,19 @@ export function putRecordsTemplate(options: MappingOptions): string {
     '#end',
     '  ]',
     '}',
+    '#end',
   ].join('\n');
 }
+
+/** A refused single put: no data, an empty partition key (Kinesis answers 400, stores
+ * nothing), the message for the 4xx template. */
+const refuseLines = (): string[] => [
+  '#if($refusal != "")',
+  `#set($context.requestOverride.header.${OVERRIDE_REFUSED} = $util.urlEncode($refusal))`,
+  '#set($partitionKey = "")',
+  '#set($data = "")',
+  '#end',
+];
 
 /** 202 answer of a single event: `{event_id, chain, status}`. */
 export function acceptedResponseTemplate(): string {
@@ -211,6 +267,11 @@ export function methodNotAllowedTemplate(allow: string): string {
 export function streamErrorResponseTemplate(): string {
   const text = (code: ApiErrorCode) => API_ERRORS[code].message;
   return [
+    `#set($refused = $util.urlDecode("$!context.requestOverride.header.${OVERRIDE_REFUSED}"))`,
+    '#if($refused != "")',
+    `#set($context.responseOverride.status = ${API_ERRORS.forbidden.status})`,
+    errorBody('"forbidden"', `"${jsonText('$refused')}"`),
+    '#else',
     '#set($type = "$!input.path(\'$.__type\')")',
     '#set($message = "$!input.path(\'$.message\')")',
     '#if($message.contains("1048576") || $message.contains("1MB") || $message.contains("1 MB"))',
@@ -226,6 +287,7 @@ export function streamErrorResponseTemplate(): string {
     `#set($text = "${text('unavailable')}")`,
     '#end',
     errorBody('"$error"', `"\${text} (${jsonText('$type')})"`),
+    '#end',
   ].join('\n');
 }
 

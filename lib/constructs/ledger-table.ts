@@ -10,16 +10,18 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { META_KEY_PREFIX } from '#core/chain/ledger-keys.ts';
+import { SEARCH_INDEXES, SEARCH_SORT_KEY, TERMS_ATTRIBUTE } from '#core/search/index-keys.ts';
 import { acknowledgeRule } from '#lib/nag.ts';
 import { KEY_USE_ACTIONS, rotatingKey } from './key-use.ts';
 
 export const LEDGER_INDEXES = {
   /** Records by event id (PK `event_id`). */
   byEventId: 'by_event_id',
-  /** Records by user or session (PK `user_key`, SK `ingested_at`). */
-  byUser: 'by_user',
   /** Sparse index of chain bookkeeping items (PK `registry`, SK `chain_name`). */
   chains: 'chains',
+  /** The search indexes (core/search/index-keys.ts): PK a term digest, SK `ingested_at`,
+   * with the record's terms projected for filtering. by_user, by_chain, by_queue, … */
+  ...Object.fromEntries(SEARCH_INDEXES.map((index) => [index.name, index.name])),
 } as const;
 
 const READ_ACTIONS = [
@@ -118,12 +120,15 @@ export class LedgerTable extends Construct {
       partitionKey: { name: 'event_id', type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
-    this.table.addGlobalSecondaryIndex({
-      indexName: LEDGER_INDEXES.byUser,
-      partitionKey: { name: 'user_key', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'ingested_at', type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
-    });
+    for (const index of SEARCH_INDEXES) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.key, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: SEARCH_SORT_KEY, type: dynamodb.AttributeType.STRING },
+        projectionType: dynamodb.ProjectionType.INCLUDE,
+        nonKeyAttributes: [TERMS_ATTRIBUTE],
+      });
+    }
     this.table.addGlobalSecondaryIndex({
       indexName: LEDGER_INDEXES.chains,
       partitionKey: { name: 'registry', type: dynamodb.AttributeType.STRING },
@@ -139,7 +144,7 @@ export class LedgerTable extends Construct {
   }
 
   /** Read records, index items and bookkeeping (GetItem, BatchGetItem, Query, Scan), on
-   * the table and its three indexes by name. */
+   * the table and its indexes by name. */
   grantRead(grantee: iam.IGrantable): iam.Grant {
     this.encryptionKey.grant(grantee, 'kms:Decrypt', 'kms:DescribeKey');
     return iam.Grant.addToPrincipal({
@@ -181,6 +186,41 @@ export class LedgerTable extends Construct {
       grantee,
       actions: [...QUERY_ACTIONS],
       resourceArns: [this.table.tableArn],
+    });
+  }
+
+  /** Read by key only: GetItem, BatchGetItem and Query on the table, Query on its
+   * indexes; no Scan, no write. What the read routes need (search, lookups, the queue). */
+  grantQuery(grantee: iam.IGrantable): iam.Grant {
+    this.encryptionKey.grant(grantee, 'kms:Decrypt', 'kms:DescribeKey');
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:Query'],
+      resourceArns: Object.values(LEDGER_INDEXES).map(
+        (index) => `${this.table.tableArn}/index/${index}`,
+      ),
+    });
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+      resourceArns: [this.table.tableArn],
+    });
+  }
+
+  /** Append to the product's access chains only (`_access`, `<tenant>::_access`, and
+   * their event-index items): a read route records its raw reads, and can write nothing
+   * else. With grantQuery, what the read routes get. */
+  grantAccessAppend(grantee: iam.IGrantable): iam.Grant {
+    this.grantBookkeeping(grantee);
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
+      resourceArns: [this.table.tableArn],
+      conditions: {
+        'ForAllValues:StringLike': {
+          'dynamodb:LeadingKeys': ['_access', '*::_access', 'evt#access:*', 'evt#*::access:*'],
+        },
+      },
     });
   }
 

@@ -14,15 +14,17 @@ import draft04MetaSchema from 'ajv/lib/refs/json-schema-draft-04.json' with { ty
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { APIGatewayProxyResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import type { InvokeStatement } from '#core/access/route-policy.ts';
+import { guardrailRoute } from '#core/api/guardrail.ts';
+import { tracesRoute } from '#core/api/otlp-traces.ts';
+import { queryRouteAnswers } from '#core/api/query-routes.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
+import type { QueryDeps } from '#core/query/deps.ts';
 import { createAuthorizer } from '#handlers/wiring/api-key-authorizer.ts';
-import { createGuardrail } from '#handlers/wiring/guardrail-api.ts';
-import { createOtlpTraces } from '#handlers/wiring/otlp-traces-api.ts';
-import type { ProxyRequestEvent } from '#handlers/wiring/proxy-answer.ts';
-import { createQuery } from '#handlers/wiring/query-api.ts';
-import type { ApiKeyDirectory } from '#ports/api-keys.ts';
+import { createRouteLambda, type RouteLambdaEvent } from '#handlers/wiring/route-lambda.ts';
 import type { EnvelopeSink } from '#ports/envelope-sink.ts';
 import type { GuardrailEvaluator } from '#ports/guardrail.ts';
+import type { KeyStore } from '#ports/key-store.ts';
 import type { RecordReader } from '#ports/ledger.ts';
 import { silentLog } from '#test/helpers/silent-log.ts';
 import { type Gateway, gateway, renderVtl } from '#test/helpers/vtl.ts';
@@ -57,10 +59,15 @@ const GATEWAY_MAX_BYTES = 10 * 1_048_576;
 const KINESIS_MAX_RECORD_BYTES = 1_048_576;
 
 export interface AwsGatewayDeps {
-  readonly keys: ApiKeyDirectory;
+  readonly keys: Pick<KeyStore, 'findByDigest'>;
   readonly ledger: RecordReader;
+  /** The read routes' deps (as the query Lambda builds them from its environment). */
+  readonly query: QueryDeps;
   readonly guardrail: GuardrailEvaluator;
 }
+
+/** The routes the stack mounts on the read Lambda (lambdas/handlers/query.ts). */
+const readAnswers = ({ post_review: _, ...read }: ReturnType<typeof queryRouteAnswers>) => read;
 
 /** The synthesized API, answering requests; `published` holds what reached the stream. */
 export const startAwsGateway = (deps: AwsGatewayDeps) => {
@@ -71,17 +78,20 @@ export const startAwsGateway = (deps: AwsGatewayDeps) => {
 
   const logicalId = (fn: { node: { defaultChild?: unknown } }): string =>
     stack.getLogicalId(fn.node.defaultChild as CfnFunction);
-  const lambdas = new Map<string, (event: ProxyRequestEvent) => Promise<APIGatewayProxyResult>>([
-    [logicalId(stack.ingestApi.queryFunction), createQuery(deps.ledger, silentLog)],
+  const lambdas = new Map<string, (event: RouteLambdaEvent) => Promise<APIGatewayProxyResult>>([
+    [
+      logicalId(stack.ingestApi.queryFunction),
+      createRouteLambda(readAnswers(queryRouteAnswers(deps.query)), silentLog),
+    ],
     [
       logicalId(stack.ingestApi.otlpTracesFunction),
-      createOtlpTraces({ putMany: (envelopes) => sink.publish(envelopes) }, silentLog),
+      createRouteLambda({ otlp_traces: tracesRoute(sink, true) }, silentLog),
     ],
   ]);
   if (stack.ingestApi.guardrailFunction) {
     lambdas.set(
       logicalId(stack.ingestApi.guardrailFunction),
-      createGuardrail(deps.guardrail, sink, silentLog),
+      createRouteLambda({ guardrail: guardrailRoute(deps.guardrail, sink) }, silentLog),
     );
   }
   const authorizer = createAuthorizer(deps.keys);
@@ -123,30 +133,36 @@ export const startAwsGateway = (deps: AwsGatewayDeps) => {
   };
 
   const send = async (request: ContractRequest): Promise<ContractResponse> => {
-    const gw: Gateway = { ...gateway(), requestId: randomUUID() };
+    let gw: Gateway = { ...gateway(), requestId: randomUUID() };
     const headers = Object.fromEntries(
       Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
     );
     const body = request.body ?? '';
-    const onPath = methods.filter((m) => matches(m.path, request.path));
+    const [path = '/', search = ''] = request.path.split('?', 2);
+    const onPath = methods.filter((m) => matches(m.path, path));
     const method =
       onPath.find((m) => m.httpMethod === request.method) ??
       onPath.find((m) => m.httpMethod === 'ANY');
     if (method === undefined) return refuse('MISSING_AUTHENTICATION_TOKEN', gw);
     const props = method.props;
-    const pathParameters = paramsOf(method.path, request.path);
+    const pathParameters = paramsOf(method.path, path);
 
     if (props.AuthorizationType === 'CUSTOM') {
+      const methodArn = `arn:aws:execute-api:us-east-1:123456789012:api/prod/${request.method}${path}`;
       const event = {
         type: 'REQUEST',
-        methodArn: `arn:aws:execute-api:us-east-1:123456789012:api/prod/${request.method}${request.path}`,
+        methodArn,
         headers: request.headers ?? {},
       } as unknown as APIGatewayRequestAuthorizerEvent;
+      let result: Awaited<ReturnType<typeof authorizer>>;
       try {
-        await authorizer(event);
+        result = await authorizer(event);
       } catch {
         return refuse('UNAUTHORIZED', gw);
       }
+      const statements = result.policyDocument.Statement as unknown as InvokeStatement[];
+      if (!invokeAllowed(statements, methodArn)) return refuse('ACCESS_DENIED', gw);
+      gw = { ...gw, authorizer: result.context as Record<string, string> };
     }
     if (Buffer.byteLength(body) > GATEWAY_MAX_BYTES) return refuse('REQUEST_TOO_LARGE', gw);
 
@@ -187,12 +203,20 @@ export const startAwsGateway = (deps: AwsGatewayDeps) => {
         const target = /([A-Za-z0-9]+)\.Arn/.exec(text(integration.Uri))?.[1] ?? '';
         const handler = lambdas.get(target);
         if (handler === undefined) throw new Error(`no handler for ${target}`);
+        const query = Object.fromEntries(new URLSearchParams(search));
         const result = await handler({
+          httpMethod: request.method,
+          resource: method.path,
           body: request.body ?? null,
           isBase64Encoded: false,
           headers: request.headers ?? {},
           pathParameters: Object.keys(pathParameters).length === 0 ? null : pathParameters,
-          requestContext: { requestId: gw.requestId, requestTimeEpoch: gw.requestTimeEpoch },
+          queryStringParameters: Object.keys(query).length === 0 ? null : query,
+          requestContext: {
+            requestId: gw.requestId,
+            requestTimeEpoch: gw.requestTimeEpoch,
+            authorizer: gw.authorizer,
+          },
         });
         const out = Object.fromEntries(
           Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
@@ -214,6 +238,21 @@ export const startAwsGateway = (deps: AwsGatewayDeps) => {
     }
   };
   return { send, published };
+};
+
+/** IAM's reading of an authorizer policy for one method ARN: allowed when an Allow
+ * statement matches and no Deny does (`*` matches any run of characters). */
+const invokeAllowed = (statements: readonly InvokeStatement[], arn: string): boolean => {
+  const glob = (pattern: string) =>
+    new RegExp(
+      `^${pattern
+        .split('*')
+        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+    );
+  const hit = (effect: string) =>
+    statements.some((s) => s.Effect === effect && s.Resource.some((r) => glob(r).test(arn)));
+  return hit('Allow') && !hit('Deny');
 };
 
 /** Full path of each API Gateway resource by logical id (the root is `Api.RootResourceId`). */
@@ -277,6 +316,15 @@ const integrationAnswer = (
 const kinesis = (call: Json, published: IntakeEnvelope[]): { status: number; answer: unknown } => {
   const decode = (data: unknown): Buffer => Buffer.from(String(data), 'base64');
   const records = (call.Records as Json[] | undefined) ?? [call];
+  if (records.length === 0 || records.some((r) => r.PartitionKey === '')) {
+    return {
+      status: 400,
+      answer: {
+        __type: 'ValidationException',
+        message: '1 validation error detected: a member failed to satisfy its length constraint',
+      },
+    };
+  }
   for (const record of records) {
     if (decode(record.Data).byteLength > KINESIS_MAX_RECORD_BYTES) {
       return {

@@ -5,14 +5,36 @@
  * documentation is checked against the cases (api-doc.test.ts).
  */
 import { expect } from 'vitest';
+import { devKeyEntry, keyDigest } from '#core/access/keys.ts';
+import type { Role } from '#core/access/roles.ts';
 import { API_ERRORS, type ApiErrorCode } from '#core/api/answer.ts';
 import { NO_RECORD_MESSAGE } from '#core/api/lookup-event.ts';
 import type { LedgerRecord } from '#core/chain/record.ts';
+import type { StoredKey } from '#ports/key-store.ts';
 import type { ContractRequest } from './runtime.ts';
 
 export const API_KEY = 'contract-key-0123456789abcdef';
+/** An ingest key for chains starting `loan`, and a reviewer key: both runtimes know them. */
+export const INGEST_KEY = 'contract-ingest-key-0123456789';
+export const REVIEWER_KEY = 'contract-reviewer-key-0123456789';
+const keyEntry = (key: string, role: Role, chains: string[]): StoredKey => ({
+  key_id: `key_${role}`,
+  digest: keyDigest(key),
+  tenant: 'default',
+  role,
+  chains,
+  created_at: '2026-01-01T00:00:00Z',
+});
+/** Every key of the contract, as the key store holds them. */
+export const CONTRACT_KEYS: readonly StoredKey[] = [
+  devKeyEntry(API_KEY, '2026-01-01T00:00:00Z'),
+  keyEntry(INGEST_KEY, 'ingest', ['loan']),
+  keyEntry(REVIEWER_KEY, 'reviewer', ['*']),
+];
 const json = { 'content-type': 'application/json' };
 const auth = { ...json, 'x-api-key': API_KEY };
+const ingestAuth = { ...json, 'x-api-key': INGEST_KEY };
+const reviewerAuth = { ...json, 'x-api-key': REVIEWER_KEY };
 
 /** The one record the ledger holds. */
 export const KNOWN_RECORD = {
@@ -127,11 +149,54 @@ export const CONTRACT_CASES: readonly ContractCase[] = [
     ],
   },
   {
-    name: 'answers a recorded event with {record}',
+    name: 'answers a recorded event with {record, view}, redacted by default',
     doc: 'GET /v1/events/{event_id}',
     request: { method: 'GET', path: '/v1/events/known-1', headers: auth },
     status: 200,
-    body: { record: KNOWN_RECORD },
+    body: { record: KNOWN_RECORD, view: 'redacted' },
+  },
+  {
+    name: 'searches a chain, newest first',
+    doc: 'GET /v1/events',
+    request: { method: 'GET', path: '/v1/events?chain=loans&limit=10', headers: reviewerAuth },
+    status: 200,
+    body: { records: [KNOWN_RECORD], view: 'redacted' },
+  },
+  {
+    name: 'answers a subject with no records with an empty page',
+    doc: 'GET /v1/subjects/{user_id}/events',
+    request: { method: 'GET', path: '/v1/subjects/u-404/events', headers: reviewerAuth },
+    status: 200,
+    body: { records: [], view: 'redacted' },
+  },
+  {
+    name: 'lists the review queue',
+    doc: 'GET /v1/reviews',
+    request: { method: 'GET', path: '/v1/reviews?status=pending', headers: reviewerAuth },
+    status: 200,
+    body: { items: [] },
+  },
+  {
+    name: 'answers a review with the record, its findings and verdicts',
+    doc: 'GET /v1/reviews/{event_id}',
+    request: { method: 'GET', path: '/v1/reviews/known-1', headers: reviewerAuth },
+    status: 200,
+    body: {
+      record: KNOWN_RECORD,
+      findings: [],
+      queue: null,
+      verdicts: [],
+      proof: null,
+      proof_unavailable: 'proofs are not available on this runtime',
+    },
+  },
+  {
+    name: 'refuses a search with an unknown parameter',
+    doc: '400',
+    request: { method: 'GET', path: '/v1/events?user=u-1', headers: reviewerAuth },
+    status: 400,
+    error: 'invalid_request',
+    body: withProblems('invalid_request'),
   },
   {
     name: 'answers 404 {error, message} for an event with no record',
@@ -233,6 +298,70 @@ export const CONTRACT_CASES: readonly ContractCase[] = [
     error: 'unauthorized',
     body: refusal('unauthorized'),
     headers: { 'www-authenticate': 'Bearer' },
+  },
+  {
+    name: 'accepts an ingest key inside its chains',
+    doc: 'POST /v1/audit/events',
+    request: post('/v1/audit/events', event('scoped-1'), ingestAuth),
+    status: 202,
+    body: { event_id: 'scoped-1', chain: 'loans', status: 'accepted' },
+    published: [{ route: 'audit_event', payload: JSON.parse(JSON.stringify(event('scoped-1'))) }],
+  },
+  {
+    name: 'refuses an ingest key a chain outside its scope',
+    doc: '403',
+    request: post(
+      '/v1/audit/events',
+      { ...event('scoped-2'), application_id: 'cards' },
+      ingestAuth,
+    ),
+    status: 403,
+    error: 'forbidden',
+    body: refusal('forbidden', 'this key may not write to chain cards'),
+  },
+  {
+    name: "refuses a whole batch when one item is outside the key's chains",
+    doc: '403',
+    request: post(
+      '/v1/events:batch',
+      { events: [event('scoped-3'), { ...event('scoped-4'), application_id: 'cards' }] },
+      ingestAuth,
+    ),
+    status: 403,
+    error: 'forbidden',
+    body: refusal('forbidden', 'this key may not write to chain cards'),
+  },
+  {
+    name: "refuses any key the product's own chains",
+    doc: '403',
+    request: post('/v1/logs', { ...event('scoped-5'), application_id: '_access' }),
+    status: 403,
+    error: 'forbidden',
+    body: refusal('forbidden', 'chain _access is reserved (names starting with _)'),
+  },
+  {
+    name: 'refuses an ingest key every read',
+    doc: '403',
+    request: { method: 'GET', path: '/v1/events/known-1', headers: ingestAuth },
+    status: 403,
+    error: 'forbidden',
+    body: refusal('forbidden'),
+  },
+  {
+    name: 'refuses a reviewer key every write',
+    doc: '403',
+    request: post('/v1/audit/events', event('rev-1'), reviewerAuth),
+    status: 403,
+    error: 'forbidden',
+    body: refusal('forbidden'),
+  },
+  {
+    name: 'refuses a reviewer key the OTLP route',
+    doc: '403',
+    request: post('/v1/traces', { resourceSpans: [] }, reviewerAuth),
+    status: 403,
+    error: 'forbidden',
+    body: refusal('forbidden'),
   },
   {
     name: 'refuses an unknown key',

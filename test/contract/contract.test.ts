@@ -8,12 +8,15 @@ import type { IntakeEnvelope } from '#core/events/envelope.ts';
 import { createPolicyEngine } from '#core/policy/create-engine.ts';
 import { defaultPolicy } from '#core/policy/default-policy.ts';
 import { callGuardrail } from '#core/policy/guardrail-call.ts';
+import type { QueryDeps } from '#core/query/deps.ts';
+import { termsOf } from '#core/search/terms.ts';
 import type { GuardrailEvaluator } from '#ports/guardrail.ts';
+import type { IndexQuery } from '#ports/record-search.ts';
 import { call } from '#test/e2e/support/http-client.ts';
 import { silentLog } from '#test/helpers/silent-log.ts';
 import { fakeLedger, fakeStream } from '#test/unit/server/fakes.ts';
 import { startAwsGateway } from './aws-gateway.ts';
-import { API_KEY, CONTRACT_CASES, KNOWN_RECORD } from './cases.ts';
+import { API_KEY, CONTRACT_CASES, CONTRACT_KEYS, KNOWN_RECORD } from './cases.ts';
 import type { ContractRequest, ContractResponse } from './runtime.ts';
 
 interface Runtime {
@@ -25,6 +28,26 @@ interface Runtime {
 const engine = createPolicyEngine(defaultPolicy());
 const guardrail: GuardrailEvaluator = (payload, request) => callGuardrail(payload, request, engine);
 const ledger = fakeLedger([KNOWN_RECORD]);
+/** The read routes' deps over the one record: its index is termsOf, searched naively. */
+const query: QueryDeps = {
+  ledger: {
+    ...ledger,
+    search: async (q: IndexQuery) => {
+      const terms = termsOf(KNOWN_RECORD);
+      const hit =
+        q.all.every((t) => terms.includes(t)) &&
+        (q.any === undefined || q.any.some((t) => terms.includes(t))) &&
+        (q.chainPrefixes === undefined ||
+          q.chainPrefixes.some((p) => KNOWN_RECORD.chain.startsWith(p)));
+      return { hits: hit ? [{ chain: KNOWN_RECORD.chain, seq: KNOWN_RECORD.seq }] : [] };
+    },
+  } as unknown as QueryDeps['ledger'],
+  archive: {} as QueryDeps['archive'],
+  clock: { now: () => new Date('2026-01-01T00:00:00Z') },
+};
+const keys = {
+  findByDigest: async (digest: string) => CONTRACT_KEYS.find((k) => k.digest === digest),
+};
 
 const local = async (): Promise<Runtime> => {
   const stream = fakeStream();
@@ -32,6 +55,8 @@ const local = async (): Promise<Runtime> => {
     host: '127.0.0.1',
     port: 0,
     apiKey: API_KEY,
+    keys,
+    query,
     stream,
     ledger,
     log: silentLog,
@@ -56,8 +81,9 @@ const local = async (): Promise<Runtime> => {
 
 const aws = async (): Promise<Runtime> => {
   const gateway = startAwsGateway({
-    keys: { isEnabled: async (key) => key === API_KEY },
+    keys,
     ledger,
+    query,
     guardrail,
   });
   return { ...gateway, stop: async () => {} };

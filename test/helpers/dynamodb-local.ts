@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { SEARCH_INDEXES, SEARCH_SORT_KEY, TERMS_ATTRIBUTE } from '#core/search/index-keys.ts';
 
 export interface DynamoDbLocal {
   readonly endpoint: string;
@@ -97,7 +98,14 @@ export const startDynamoDbLocal = async (): Promise<DynamoDbLocal> => {
 };
 
 /** A string-keyed GSI, keys only, with its key attributes. */
-const index = (name: string, hash: string, range: string) => ({
+const index = (
+  name: string,
+  hash: string,
+  range: string,
+  projection: { ProjectionType: 'KEYS_ONLY' | 'INCLUDE'; NonKeyAttributes?: string[] } = {
+    ProjectionType: 'KEYS_ONLY',
+  },
+) => ({
   attributes: [
     { AttributeName: hash, AttributeType: 'S' as const },
     { AttributeName: range, AttributeType: 'S' as const },
@@ -108,20 +116,28 @@ const index = (name: string, hash: string, range: string) => ({
       { AttributeName: hash, KeyType: 'HASH' as const },
       { AttributeName: range, KeyType: 'RANGE' as const },
     ],
-    Projection: { ProjectionType: 'KEYS_ONLY' as const },
+    Projection: projection,
   },
 });
 
 /** The ledger table as the CDK stack defines it: PK chain (S), SK seq (N), plus the sparse
- * `chains` index over meta items and the `by_user` index when asked for. */
+ * `chains` index over meta items and the search indexes (core/search/index-keys.ts) when
+ * asked for. */
 export const createLedgerTable = async (
   client: DynamoDBClient,
   table: string,
-  options: { chainsIndex?: string; userIndex?: string } = {},
+  options: { chainsIndex?: string; searchIndexes?: boolean } = {},
 ): Promise<void> => {
   const indexes = [
     ...(options.chainsIndex ? [index(options.chainsIndex, 'registry', 'chain_name')] : []),
-    ...(options.userIndex ? [index(options.userIndex, 'user_key', 'ingested_at')] : []),
+    ...(options.searchIndexes
+      ? SEARCH_INDEXES.map((i) =>
+          index(i.name, i.key, SEARCH_SORT_KEY, {
+            ProjectionType: 'INCLUDE',
+            NonKeyAttributes: [TERMS_ATTRIBUTE],
+          }),
+        )
+      : []),
   ];
   await client.send(
     new CreateTableCommand({
@@ -130,7 +146,12 @@ export const createLedgerTable = async (
       AttributeDefinitions: [
         { AttributeName: 'chain', AttributeType: 'S' },
         { AttributeName: 'seq', AttributeType: 'N' },
-        ...indexes.flatMap((i) => i.attributes),
+        // One definition per attribute, however many indexes sort by it.
+        ...[
+          ...new Map(
+            indexes.flatMap((i) => i.attributes).map((a) => [a.AttributeName, a]),
+          ).values(),
+        ],
       ],
       KeySchema: [
         { AttributeName: 'chain', KeyType: 'HASH' },

@@ -41,6 +41,8 @@ export interface Gateway {
   readonly requestTimeEpoch: number;
   readonly override: Record<string, string>;
   readonly responseOverride: { status?: number };
+  /** `$context.authorizer`: the authorizer's context (the principal). */
+  readonly authorizer?: Readonly<Record<string, string>>;
   /** `$context.error` of a gateway response. */
   readonly error?: { readonly message?: string; readonly validationErrorString?: string };
 }
@@ -68,6 +70,8 @@ export const gateway = (epoch = Date.UTC(2025, 10, 6, 12, 34, 56, 7)): Gateway =
     requestTimeEpoch: epoch,
     override: {},
     responseOverride: {},
+    // The development key's principal, as the authorizer hands it over.
+    authorizer: { key_id: 'dev', tenant: 'default', role: 'admin', chains: '["*"]' },
   };
 };
 
@@ -81,6 +85,10 @@ export function renderVtl(template: string, body: unknown, gw: Gateway): string 
   proto.contains = function (this: string, part: string) {
     return this.includes(part);
   };
+  // Java's String.matches: the whole string against the pattern.
+  proto.matches = function (this: string, pattern: string) {
+    return new RegExp(`^(?:${pattern})$`).test(this);
+  };
   try {
     return render(template, {
       input: { path: (p: string) => at(body, p), json: (p: string) => JSON.stringify(at(body, p)) },
@@ -91,16 +99,19 @@ export function renderVtl(template: string, body: unknown, gw: Gateway): string 
         requestOverride: { header: gw.override },
         responseOverride: gw.responseOverride,
         error: gw.error ?? {},
+        authorizer: gw.authorizer ?? {},
       },
       util: {
         escapeJavaScript: (s: unknown) => escapeJavaScript(String(s)),
         base64Encode: (s: unknown) => Buffer.from(String(s), 'utf8').toString('base64'),
         urlEncode: (s: unknown) => encodeURIComponent(String(s)),
         urlDecode: (s: unknown) => decodeURIComponent(String(s)),
+        parseJson: (s: unknown) => JSON.parse(String(s)),
       },
     });
   } finally {
     proto.replaceAll = original;
     delete proto.contains;
+    delete proto.matches;
   }
 }

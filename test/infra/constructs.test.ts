@@ -10,6 +10,7 @@ import { ArchiveBucket } from '#lib/constructs/archive-bucket.ts';
 import { Checkpointer } from '#lib/constructs/checkpointer.ts';
 import { EventStream } from '#lib/constructs/event-stream.ts';
 import { IngestApi } from '#lib/constructs/ingest-api.ts';
+import { KeyTable } from '#lib/constructs/key-table.ts';
 import { LedgerTable } from '#lib/constructs/ledger-table.ts';
 import { Processor } from '#lib/constructs/processor.ts';
 import { handlerExists } from '#lib/paths.ts';
@@ -83,6 +84,9 @@ describe('constructs refuse bad props', () => {
         new IngestApi(stack, 'Api', {
           stream: stream.stream,
           ledger,
+          keyTable: new KeyTable(stack, 'K'),
+          archive: new ArchiveBucket(stack, 'A', { retentionDays: 1 }),
+          archiveRetentionDays: 1,
           logsKey: key,
           lanesPerChain: 0,
         }),

@@ -7,6 +7,9 @@
 import { Buffer } from 'node:buffer';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { admitEnvelope } from '#core/access/admit.ts';
+import { principalContext } from '#core/access/principal-context.ts';
+import type { Principal } from '#core/access/roles.ts';
 import { chainKeyOf } from '#core/events/chain-key.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
 import { normalise } from '#core/events/normalise.ts';
@@ -14,12 +17,13 @@ import { chainOf } from '#core/pipeline/chain-of.ts';
 import {
   acceptedResponseTemplate,
   batchResponseTemplate,
+  OVERRIDE_REFUSED,
   putRecordsTemplate,
   putRecordTemplate,
   streamErrorResponseTemplate,
 } from '#lib/constructs/ingest-mapping.ts';
 import { projectRoot } from '#lib/paths.ts';
-import { gateway, renderVtl } from '#test/helpers/vtl.ts';
+import { type Gateway, gateway, renderVtl } from '#test/helpers/vtl.ts';
 
 const seedsDir = `${projectRoot}/test/fixtures/seeds`;
 const seeds = readdirSync(seedsDir)
@@ -44,6 +48,7 @@ describe('PutRecord request template', () => {
         request_id: gw.requestId,
         received_at: '2025-11-06T12:34:56.007Z',
         payload,
+        submitter: { key_id: 'dev', tenant: 'default' },
       });
       expect(request.PartitionKey).toBe(chainKeyOf(payload));
       expect(request.PartitionKey).toBe(chainOf(envelope));
@@ -157,6 +162,97 @@ describe('PutRecord answer', () => {
   });
 });
 
+/** A principal as the authorizer's context. */
+const as = (principal: Principal): Gateway => ({
+  ...gateway(),
+  authorizer: { ...principalContext(principal) },
+});
+
+/** What the core admits for this principal and payload: the stamped envelope, or the 403
+ * message (admitEnvelope, as the local server runs it). */
+const localAnswer = (principal: Principal, payload: unknown) => {
+  try {
+    const admitted = admitEnvelope(principal, {
+      v: 1,
+      route: 'audit_event',
+      request_id: 'r',
+      received_at: 't',
+      payload,
+    });
+    return { submitter: admitted.submitter };
+  } catch (error) {
+    return { refused: (error as Error).message };
+  }
+};
+
+/** The same through the templates: the request template, then (refused) Kinesis's 400 and
+ * the 4xx response template. */
+const gatewayAnswer = (gw: Gateway, template: string, body: unknown) => {
+  const request = JSON.parse(renderVtl(template, body, gw));
+  const refused = gw.override[OVERRIDE_REFUSED];
+  if (refused === undefined) {
+    const records: { Data: string }[] = request.Records ?? [request];
+    return { submitter: decode(records[0]?.Data ?? '').submitter, request };
+  }
+  const answer = JSON.parse(
+    renderVtl(streamErrorResponseTemplate(), { __type: 'ValidationException' }, gw),
+  );
+  expect(gw.responseOverride.status).toBe(403);
+  expect(answer.error).toBe('forbidden');
+  return { refused: answer.message, request };
+};
+
+const ingest = (chains: string[], tenant = 'default'): Principal => ({
+  key_id: 'key_i',
+  tenant,
+  role: 'ingest',
+  chains,
+});
+
+describe("admission by the authorizer's principal (as core/access/admit.ts)", () => {
+  it.each([
+    ['in scope', ingest(['loan']), { application_id: 'loans' }],
+    ['all chains', ingest(['*']), { application_id: 'anything' }],
+    ["another tenant's key", ingest(['*'], 'acme'), { application_id: 'x' }],
+    ['out of scope', ingest(['loan']), { application_id: 'cards' }],
+    ['the default chain out of scope', ingest(['loan']), { output: { content: 'x' } }],
+    ['a reserved chain', ingest(['*']), { application_id: '_access' }],
+    ['a name of another tenant', ingest(['*']), { application_id: 'acme::app' }],
+    ['a tenant-like name in a tenant', ingest(['*'], 'acme'), { application_id: 'beta::app' }],
+    ['quotes in the chain', ingest(['*']), { application_id: 'say "hi"' }],
+  ])('%s: the same answer as the local server', (_name, principal, payload) => {
+    // Act
+    const single = gatewayAnswer(as(principal), putRecordTemplate(options), payload);
+    const batch = gatewayAnswer(as(principal), putRecordsTemplate({ ...options, route: 'batch' }), {
+      events: [
+        { application_id: principal.chains[0] === '*' ? 'ok' : principal.chains[0] },
+        payload,
+      ],
+    });
+
+    // Assess
+    const local = localAnswer(principal, payload);
+    const { request, ...answer } = single;
+    expect(answer).toEqual(local);
+    if ('refused' in local) {
+      // Nothing of the event reaches the stream: Kinesis refuses an empty key.
+      expect(request.PartitionKey).toBe('');
+      expect(request.Data).toBe('');
+      expect(batch.refused).toBe(local.refused);
+      expect(batch.request.Records).toEqual([]);
+    } else {
+      expect(batch.refused).toBeUndefined();
+    }
+  });
+
+  it('refuses a call with no authorizer context', () => {
+    const gw: Gateway = { ...gateway(), authorizer: {} };
+    expect(gatewayAnswer(gw, putRecordTemplate(options), { application_id: 'a' }).refused).toBe(
+      'this key may not call this route',
+    );
+  });
+});
+
 describe('PutRecords (batch)', () => {
   it('puts one record per event, request ids `<id>:<i>`, each keyed by its own chain', () => {
     const events = seeds.map(([, payload]) => payload);
@@ -174,6 +270,7 @@ describe('PutRecords (batch)', () => {
         request_id: `${gw.requestId}:${i}`,
         received_at: '2025-11-06T12:34:56.007Z',
         payload: events[i],
+        submitter: { key_id: 'dev', tenant: 'default' },
       });
       expect(record.PartitionKey).toBe(chainOf(envelope));
     });

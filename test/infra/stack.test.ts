@@ -307,7 +307,7 @@ describe('ledger table', () => {
       }
     }
     for (const table of Object.values(template.findResources('AWS::DynamoDB::Table'))) {
-      for (const statement of table.Properties.ResourcePolicy.PolicyDocument.Statement) {
+      for (const statement of table.Properties.ResourcePolicy?.PolicyDocument.Statement ?? []) {
         collect(statement.Condition);
       }
     }
@@ -445,9 +445,11 @@ describe('checkpointer', () => {
 });
 
 describe('ingest API', () => {
-  it('takes the API key from the authorizer, TLS 1.2+ only', () => {
+  it('keeps no API Gateway keys (the authorizer reads the key store), TLS 1.2+ only', () => {
+    template.resourceCountIs('AWS::ApiGateway::ApiKey', 0);
+    template.resourceCountIs('AWS::ApiGateway::UsagePlan', 0);
     template.hasResourceProperties('AWS::ApiGateway::RestApi', {
-      ApiKeySourceType: 'AUTHORIZER',
+      ApiKeySourceType: Match.absent(),
       SecurityPolicy: 'SecurityPolicy_TLS13_1_2_PQ_2025_09',
       EndpointAccessMode: 'STRICT',
       EndpointConfiguration: { Types: ['REGIONAL'] },
@@ -489,13 +491,18 @@ describe('ingest API', () => {
         'evaluate',
         'events',
         'events',
+        'events',
         'events:batch',
         'guardrails',
         'logs',
         'traces',
         'outcomes',
+        'reviews',
+        'subjects',
         'v1',
         '{event_id}',
+        '{event_id}',
+        '{user_id}',
       ].sort(),
     );
   });
@@ -509,7 +516,6 @@ describe('ingest API', () => {
     for (const method of ingest) {
       expect(method.Properties).toMatchObject({
         AuthorizationType: 'CUSTOM',
-        ApiKeyRequired: true,
         RequestValidatorId: expect.anything(),
         RequestModels: { 'application/json': expect.anything() },
         Integration: {
@@ -537,13 +543,16 @@ describe('ingest API', () => {
   it('answers guardrail calls from a Lambda, validated against the guardrail model', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
     const proxied = methods.filter((m) => m.Properties.Integration?.Type === 'AWS_PROXY');
-    expect(proxied.map((m) => m.Properties.HttpMethod).sort()).toEqual(['GET', 'POST', 'POST']);
+    expect(proxied.map((m) => m.Properties.HttpMethod).sort()).toEqual([
+      ...['GET', 'GET', 'GET', 'GET', 'GET'], // the read routes
+      'POST',
+      'POST',
+    ]);
     const guardrail = proxied.find(
       (m) => m.Properties.HttpMethod === 'POST' && m.Properties.RequestModels !== undefined,
     );
     expect(guardrail?.Properties).toMatchObject({
       AuthorizationType: 'CUSTOM',
-      ApiKeyRequired: true,
       RequestValidatorId: expect.anything(),
     });
     template.hasResourceProperties('AWS::ApiGateway::Model', {
@@ -606,7 +615,6 @@ describe('ingest API', () => {
       HttpMethod: 'POST',
       ResourceId: { Ref: traces },
       AuthorizationType: 'CUSTOM',
-      ApiKeyRequired: true,
       Integration: Match.objectLike({ Type: 'AWS_PROXY' }),
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
@@ -634,20 +642,92 @@ describe('ingest API', () => {
     expect(streamStatement.Resource).toEqual(stack.resolve(stack.stream.stream.streamArn));
   });
 
-  it('reads GET /v1/events/{event_id} through the query Lambda', () => {
-    template.hasResourceProperties('AWS::ApiGateway::Method', {
-      HttpMethod: 'GET',
-      AuthorizationType: 'CUSTOM',
-      ApiKeyRequired: true,
-      Integration: { Type: 'AWS_PROXY' },
+  it('reads through one route Lambda that may Query but not Scan, and write only access records', () => {
+    const fn = only(
+      logicalIds(template, 'AWS::Lambda::Function').filter((id) => id.includes('IngestApiQuery')),
+      'read function',
+    );
+    // Every read route, and only those, on it.
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).filter((m) =>
+      JSON.stringify(m.Properties.Integration?.Uri ?? '').includes(fn),
+    );
+    expect(methods.map((m) => m.Properties.HttpMethod).sort()).toEqual([
+      'GET',
+      'GET',
+      'GET',
+      'GET',
+      'GET',
+    ]);
+    for (const method of methods) {
+      expect(method.Properties).toMatchObject({
+        AuthorizationType: 'CUSTOM',
+        Integration: { Type: 'AWS_PROXY' },
+      });
+    }
+    const role = template.findResources('AWS::Lambda::Function')[fn]?.Properties.Role;
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((policy) =>
+        JSON.stringify(policy.Properties.Roles).includes(JSON.stringify(role['Fn::GetAtt'][0])),
+      )
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+    const actions = statements.flatMap((st: { Action: unknown }) => [st.Action].flat() as string[]);
+    expect(actions).toContain('dynamodb:Query');
+    expect(actions).not.toContain('dynamodb:Scan');
+    expect(actions.filter((a: string) => a.startsWith('kinesis:'))).toEqual([]);
+    // Its puts reach the access chains only; its updates the bookkeeping items only.
+    for (const st of statements) {
+      const acts = [st.Action].flat() as string[];
+      if (acts.includes('dynamodb:PutItem')) {
+        expect(st.Condition).toEqual({
+          'ForAllValues:StringLike': {
+            'dynamodb:LeadingKeys': ['_access', '*::_access', 'evt#access:*', 'evt#*::access:*'],
+          },
+        });
+      }
+      if (acts.includes('dynamodb:UpdateItem')) {
+        expect(st.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys']).toEqual([
+          ' meta#*',
+        ]);
+      }
+      expect(acts).not.toContain('dynamodb:DeleteItem');
+    }
+  });
+
+  it('keys the search indexes by term digests, with the terms projected and no Scan needed', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: Match.arrayWith(
+        ['by_user', 'by_ref', 'by_chain', 'by_queue', 'by_tenant'].map((name) =>
+          Match.objectLike({
+            IndexName: name,
+            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['terms'] },
+          }),
+        ),
+      ),
     });
   });
 
-  it('throttles per key in a usage plan and logs access to an encrypted log group', () => {
-    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
-      Throttle: { RateLimit: 500, BurstLimit: 1000 },
+  it('lets the authorizer read one key item by digest, nothing else of the key store', () => {
+    const fn = only(
+      logicalIds(template, 'AWS::Lambda::Function').filter((id) => id.includes('Authorizer')),
+      'authorizer',
+    );
+    const role = template.findResources('AWS::Lambda::Function')[fn]?.Properties.Role;
+    const actions = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((policy) =>
+        JSON.stringify(policy.Properties.Roles).includes(JSON.stringify(role['Fn::GetAtt'][0])),
+      )
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+      .flatMap((st: { Action: unknown }) => [st.Action].flat() as string[])
+      .filter((a: string) => !a.startsWith('xray:') && !a.startsWith('logs:'));
+    expect(actions.sort()).toEqual(['dynamodb:GetItem', 'kms:Decrypt', 'kms:DescribeKey']);
+  });
+
+  it('throttles the stage and logs access to an encrypted log group', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({ ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 }),
+      ]),
     });
-    template.resourceCountIs('AWS::ApiGateway::UsagePlanKey', 1);
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'prod',
       TracingEnabled: true,

@@ -3,6 +3,7 @@
  * event-index and meta items, and item sizes as DynamoDB counts them. The table layout is
  * described in dynamo-ledger.ts.
  */
+
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { canonicalJson } from '#core/chain/canonical.ts';
 import { META_KEY_PREFIX } from '#core/chain/ledger-keys.ts';
@@ -18,9 +19,8 @@ import {
   type SealedBody,
 } from '#core/chain/record.ts';
 import { AuditTrailError } from '#core/errors.ts';
-
-/** DynamoDB's limit on a GSI partition key value (by_user's `user_key`). */
-const MAX_INDEX_KEY_BYTES = 2048;
+import { indexKeysOf, TERMS_ATTRIBUTE } from '#core/search/index-keys.ts';
+import { termsOf } from '#core/search/terms.ts';
 
 /** A stored item that is not a well-formed record (hand-edited or foreign data). */
 export class MalformedItemError extends AuditTrailError {
@@ -51,29 +51,6 @@ export const num = (item: Item, name: string): number | undefined => {
 export const need = <T>(value: T | undefined, name: string): T => {
   if (value === undefined) throw new MalformedItemError(`ledger item lacks ${name}`);
   return value;
-};
-
-/** `user:<id>` or `session:<id>` for the by_user index, when the body names one. */
-export const userKeyOf = (body: unknown): string | undefined => {
-  const at = (value: unknown, ...path: string[]): unknown =>
-    path.reduce<unknown>(
-      (v, p) =>
-        typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[p] : undefined,
-      value,
-    );
-  const text = (v: unknown): string | undefined =>
-    typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
-  const user =
-    text(at(body, 'user', 'id')) ??
-    text(at(body, 'metadata', 'user_id')) ??
-    text(at(body, 'user_id'));
-  if (user !== undefined) return `user:${user}`;
-  const session =
-    text(at(body, 'session', 'id')) ??
-    text(at(body, 'session_id')) ??
-    text(at(body, 'metadata', 'session_id')) ??
-    text(at(body, 'session'));
-  return session === undefined ? undefined : `session:${session}`;
 };
 
 export const isKind = (value: string): value is RecordKind =>
@@ -143,12 +120,11 @@ export const recordItem = (record: LedgerRecord, body: string | BodyRef | undefi
   if (record.submitter !== undefined) item.submitter = S(canonicalJson(record.submitter));
   if (typeof body === 'string') item.body = S(body);
   else if (body !== undefined) item.body_ref = { M: { uri: S(body.uri), size: N(body.size) } };
-  const userKey = userKeyOf(record.body);
-  // A key too long for the index would fail the whole transaction, every time: such a
-  // record is left out of the by_user index rather than never recorded.
-  if (userKey !== undefined && utf8Bytes(userKey) <= MAX_INDEX_KEY_BYTES) {
-    item.user_key = S(userKey);
-  }
+  // Search terms (digests, never values) and the index keys of the selective ones
+  // (core/search/index-keys.ts); for a sealed body, the terms carried from before sealing.
+  const terms = termsOf(record);
+  item[TERMS_ATTRIBUTE] = { SS: [...new Set(terms)] };
+  for (const [key, term] of Object.entries(indexKeysOf(terms))) item[key] = S(term);
   return item;
 };
 

@@ -25,6 +25,7 @@ import {
   type EventLocation,
   type LedgerPort,
 } from '#ports/ledger.ts';
+import type { IndexPage, IndexQuery, RecordSearchPort } from '#ports/record-search.ts';
 import {
   eventKey,
   type Item,
@@ -40,12 +41,14 @@ import {
   S,
   str,
 } from './dynamo-item.ts';
+import { dynamoSearch } from './dynamo-search.ts';
 
 /**
  * The ledger on one DynamoDB table, partition key `chain` (S), sort key `seq` (N):
  *
  *   record        chain=<chain>          seq=0,1,2…  envelope attributes, hash, body (JSON
- *                                                    text) or body_ref, body_salt, user_key
+ *                                                    text) or body_ref, body_salt, search
+ *                                                    terms and index keys (index-keys.ts)
  *   event index   chain=evt#<event_id>   seq=-1      rec_chain, rec_seq
  *   chain meta    chain=␠meta#<chain>    seq=-1      registry='chain', chain_name,
  *                                                    archived_through, checkpoint_size,
@@ -108,8 +111,9 @@ const encoder = new TextEncoder();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** DynamoDB ledger adapter; see the table layout above. */
-export class DynamoLedger implements LedgerPort {
+export class DynamoLedger implements LedgerPort, RecordSearchPort {
   readonly #client: DynamoDBClient;
+  readonly #search: RecordSearchPort;
   readonly #table: string;
   readonly #bodyStore: BodyStore | undefined;
   readonly #chainsIndex: string | undefined;
@@ -118,7 +122,12 @@ export class DynamoLedger implements LedgerPort {
     this.#client = options.client;
     this.#table = options.table;
     this.#bodyStore = options.bodyStore;
+    this.#search = dynamoSearch(options.client, options.table);
     this.#chainsIndex = options.chainsIndex;
+  }
+  /** Search over the ledger's search indexes (dynamo-search.ts): Query, never Scan. */
+  search(query: IndexQuery): Promise<IndexPage> {
+    return this.#search.search(query);
   }
 
   async head(chain: string): Promise<ChainHead> {

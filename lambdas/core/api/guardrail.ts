@@ -5,6 +5,7 @@ import type { EnvelopeSink } from '#ports/envelope-sink.ts';
 import type { GuardrailEvaluator } from '#ports/guardrail.ts';
 import type { ApiAnswer } from './answer.ts';
 import type { ApiRequest } from './request.ts';
+import { jsonBody, type RouteAnswer } from './route-input.ts';
 
 /** The largest guardrail request body: as one event. */
 export const GUARDRAIL_BODY_LIMIT = MAX_EVENT_BYTES;
@@ -35,3 +36,10 @@ export const answerGuardrail = async (
   }
   return { status: outcome.status, body: outcome.body };
 };
+
+/** `POST /v1/guardrails/evaluate`: the policy's answer; the evaluated call is on the
+ * stream before the answer. */
+export const guardrailRoute =
+  (evaluate: GuardrailEvaluator, sink: EnvelopeSink): RouteAnswer =>
+  async (input) =>
+    answerGuardrail(await jsonBody(input, GUARDRAIL_BODY_LIMIT), input, evaluate, sink);

@@ -8,6 +8,7 @@ import type { EnvelopeSink } from '#ports/envelope-sink.ts';
 import type { ApiAnswer } from './answer.ts';
 import { ApiRefusal } from './refusal.ts';
 import type { ApiRequest } from './request.ts';
+import type { RouteAnswer } from './route-input.ts';
 
 /** The largest OTLP export body (inflated too): 10 MiB, API Gateway's payload limit. */
 export const TRACES_BODY_LIMIT = 10 * 1_048_576;
@@ -79,3 +80,18 @@ const gunzip = (body: Uint8Array): Uint8Array => {
     );
   }
 };
+
+/**
+ * `POST /v1/traces` (OTLP/HTTP). `binaryOnlyWhenAccepted`: API Gateway returns a binary
+ * body only when the client's first Accept type is binary, so on AWS the encoded protobuf
+ * answer is sent only then; otherwise the empty message (success), with the counts in the
+ * `x-otlp-*-spans` headers.
+ */
+export const tracesRoute =
+  (sink: EnvelopeSink, binaryOnlyWhenAccepted: boolean): RouteAnswer =>
+  async (input) => {
+    const accept = input.headers.accept;
+    const first = typeof accept === 'string' ? accept.split(',')[0]?.trim() : undefined;
+    const binary = !binaryOnlyWhenAccepted || first === OTLP_PROTOBUF;
+    return answerTraces(input.headers, await input.body(TRACES_BODY_LIMIT), input, sink, binary);
+  };

@@ -41,22 +41,22 @@ export const API_ROUTES = [
     runtimes: 'both',
   },
   { name: 'otlp_traces', method: 'POST', path: '/v1/traces', auth: true, runtimes: 'both' },
-  // Reads, search and the review queue (issue 8): on the embedded default so far.
-  { name: 'search_events', method: 'GET', path: '/v1/events', auth: true, runtimes: 'local' },
+  // Reads, search and the review queue (issue 8).
+  { name: 'search_events', method: 'GET', path: '/v1/events', auth: true, runtimes: 'both' },
   {
     name: 'subject_events',
     method: 'GET',
     path: '/v1/subjects/{user_id}/events',
     auth: true,
-    runtimes: 'local',
+    runtimes: 'both',
   },
-  { name: 'list_reviews', method: 'GET', path: '/v1/reviews', auth: true, runtimes: 'local' },
+  { name: 'list_reviews', method: 'GET', path: '/v1/reviews', auth: true, runtimes: 'both' },
   {
     name: 'get_review',
     method: 'GET',
     path: '/v1/reviews/{event_id}',
     auth: true,
-    runtimes: 'local',
+    runtimes: 'both',
   },
   {
     name: 'post_review',

@@ -1,6 +1,9 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { keyDigest, principalOf } from '#core/access/keys.ts';
+import { principalContext } from '#core/access/principal-context.ts';
+import { invokePolicy } from '#core/access/route-policy.ts';
 import { presentedKey as keyFromHeaders } from '#core/events/api-key.ts';
-import type { ApiKeyDirectory } from '#ports/api-keys.ts';
+import type { KeyStore } from '#ports/key-store.ts';
 
 /** The presented key by the core's rule (the local server's too), over API Gateway's
  * headers, whose names keep the client's case and whose values may carry spaces. */
@@ -15,35 +18,27 @@ export const presentedKey = (
 };
 
 /**
- * REQUEST authorizer for API key source AUTHORIZER: a valid, enabled key is allowed and
- * handed back as `usageIdentifierKey`, so API Gateway still meters and throttles it by its
- * usage plan. A missing or unknown key throws `Unauthorized`, which API Gateway answers
- * with 401. The key is never logged.
+ * REQUEST authorizer over the key store (`audit-trail keys --table`): the presented key is
+ * looked up by its SHA-256 digest (one GetItem, cached by the caller), and a known,
+ * unrevoked key gets its principal as the context ({key_id, tenant, role, chains}: the
+ * mapping templates stamp the submitter from it, Lambda routes read it) and a policy that
+ * allows exactly the routes its role may call (core/access/route-policy.ts), so API
+ * Gateway answers 403 to the rest before any backend runs. A missing, unknown or revoked
+ * key throws `Unauthorized` (401). The key is never logged.
  */
 export const createAuthorizer =
-  (keys: ApiKeyDirectory) =>
+  (keys: Pick<KeyStore, 'findByDigest'>) =>
   async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
     const key = presentedKey(event.headers);
-    if (key === undefined || !(await keys.isEnabled(key))) throw new Error('Unauthorized');
+    const stored = key === undefined ? undefined : await keys.findByDigest(keyDigest(key));
+    if (stored === undefined || stored.revoked_at !== undefined) throw new Error('Unauthorized');
+    const principal = principalOf(stored);
     return {
-      principalId: 'api-key',
-      usageIdentifierKey: key,
+      principalId: principal.key_id,
+      context: { ...principalContext(principal) },
       policyDocument: {
         Version: '2012-10-17',
-        Statement: [
-          {
-            Action: 'execute-api:Invoke',
-            Effect: 'Allow',
-            Resource: allResources(event.methodArn),
-          },
-        ],
+        Statement: invokePolicy(principal, event.methodArn),
       },
     };
   };
-
-/** The authorizer result is cached per key by API Gateway, so it must allow every route of
- * the stage, not only the method that happened to be called first. */
-const allResources = (methodArn: string): string => {
-  const [arn, stage] = methodArn.split('/');
-  return arn && stage ? `${arn}/${stage}/*` : methodArn;
-};

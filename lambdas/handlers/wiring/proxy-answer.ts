@@ -48,8 +48,11 @@ export const bodyOf = (event: Pick<ProxyRequestEvent, 'body' | 'isBase64Encoded'
  * such), anything else is logged and answered 503, exactly as the local server does.
  */
 export const proxyRoute =
-  (log: LogPort, route: (event: ProxyRequestEvent, request: ApiRequest) => Promise<ApiAnswer>) =>
-  async (event: ProxyRequestEvent): Promise<APIGatewayProxyResult> => {
+  <E extends ProxyRequestEvent>(
+    log: LogPort,
+    route: (event: E, request: ApiRequest) => Promise<ApiAnswer>,
+  ) =>
+  async (event: E): Promise<APIGatewayProxyResult> => {
     const { requestId, requestTimeEpoch } = event.requestContext;
     const request: ApiRequest = {
       requestId,

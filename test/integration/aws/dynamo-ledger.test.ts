@@ -15,6 +15,7 @@ import { GENESIS_PREV, type LedgerRecord } from '#core/chain/record.ts';
 import { appendToChain, type PendingRecord } from '#core/pipeline/append-chain.ts';
 import type { EnvelopeOutcome } from '#core/pipeline/outcome.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
+import { TERM, term } from '#core/search/terms.ts';
 import type { ArchivePort } from '#ports/archive.ts';
 import { ChainConflictError, DuplicateEventError, type LedgerPort } from '#ports/ledger.ts';
 import type { ProcessorDeps } from '#ports/pipeline-deps.ts';
@@ -467,10 +468,10 @@ describe('DynamoLedger on DynamoDB Local', () => {
     expect(checkRecord(stored as LedgerRecord)).toEqual({ hash: true, body: 'by_ref' });
   });
 
-  it('leaves out a user key too long for the by_user index instead of failing the append', async () => {
-    // Prepare: a table with the stack's by_user index (GSI partition keys ≤ 2048 bytes).
+  it('indexes a record under digests of its terms, never a raw id, long values not at all', async () => {
+    // Prepare: a table with the stack's search indexes (GSI partition keys ≤ 2048 bytes).
     const table = `ledger-${randomUUID()}`;
-    await createLedgerTable(db.client, table, { userIndex: 'by_user' });
+    await createLedgerTable(db.client, table, { searchIndexes: true });
     const ledger = new DynamoLedger({ client: db.client, table });
     const bodies = [
       { session_id: 's'.repeat(3000) },
@@ -484,7 +485,7 @@ describe('DynamoLedger on DynamoDB Local', () => {
 
     // Assess
     expect(await collect(ledger.range('long-user', 0, 2))).toEqual(records);
-    const keys = [];
+    const items = [];
     for (const seq of [0, 1, 2]) {
       const out = await db.client.send(
         new GetItemCommand({
@@ -492,9 +493,16 @@ describe('DynamoLedger on DynamoDB Local', () => {
           Key: { chain: { S: 'long-user' }, seq: { N: String(seq) } },
         }),
       );
-      keys.push(out.Item?.user_key?.S);
+      items.push(out.Item);
     }
-    expect(keys).toEqual([undefined, undefined, 'user:u-1']);
+    expect(items.map((item) => item?.user_key?.S)).toEqual([
+      undefined,
+      undefined,
+      term(TERM.user, 'u-1'),
+    ]);
+    expect(items.map((item) => item?.session_key?.S)).toEqual([undefined, undefined, undefined]);
+    expect(JSON.stringify(items)).not.toContain('u-1"');
+    expect(items[2]?.terms?.SS).toEqual(expect.arrayContaining([term(TERM.tenant, 'default')]));
   });
 
   it('refuses a body over 256 KB when no body store is configured', async () => {
@@ -511,34 +519,6 @@ describe('DynamoLedger on DynamoDB Local', () => {
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(BodyTooLargeError);
     expect(await ledger.head('nostore')).toEqual(emptyHead('nostore'));
-  });
-
-  it('stores the user key for the by_user index when the body names a user or session', async () => {
-    // Prepare
-    const { ledger, table } = await newLedger();
-    const bodies = [
-      { user: { id: 'u-7' } },
-      { metadata: { user_id: 'u-8' } },
-      { session_id: 's-1' },
-      {},
-    ];
-    const records = sealedAfter(emptyHead('users'), 4, { body: (seq) => bodies[seq] });
-
-    // Act
-    await ledger.append(emptyHead('users'), records);
-
-    // Assess
-    const keys = [];
-    for (const seq of [0, 1, 2, 3]) {
-      const out = await db.client.send(
-        new GetItemCommand({
-          TableName: table,
-          Key: { chain: { S: 'users' }, seq: { N: String(seq) } },
-        }),
-      );
-      keys.push(out.Item?.user_key?.S);
-    }
-    expect(keys).toEqual(['user:u-7', 'user:u-8', 'session:s-1', undefined]);
   });
 
   it.each([

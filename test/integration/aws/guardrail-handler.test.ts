@@ -4,17 +4,19 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoLedger } from '#adapters/aws/dynamo-ledger.ts';
 import { S3Archive } from '#adapters/aws/s3-archive.ts';
+import { guardrailRoute } from '#core/api/guardrail.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
 import { createPolicyEngine } from '#core/policy/create-engine.ts';
 import { DEFAULT_POLICY_YAML, defaultPolicy } from '#core/policy/default-policy.ts';
 import { callGuardrail } from '#core/policy/guardrail-call.ts';
-import { createGuardrail } from '#handlers/wiring/guardrail-api.ts';
 import { createProcessor } from '#handlers/wiring/kinesis-processor.ts';
+import { createRouteLambda } from '#handlers/wiring/route-lambda.ts';
 import {
   createLedgerTable,
   type DynamoDbLocal,
   startDynamoDbLocal,
 } from '#test/helpers/dynamodb-local.ts';
+import { routeEvent } from '#test/helpers/route-event.ts';
 import { type LocalS3, startS3rver } from '#test/helpers/s3rver.ts';
 import { silentLog } from '#test/helpers/silent-log.ts';
 import { lambdaContext } from '#test/unit/handlers/context.ts';
@@ -44,13 +46,13 @@ beforeEach(() => {
 });
 
 const CARD = '4111 1111 1111 1111';
-const call = (body: unknown, requestId: string) => ({
-  body: typeof body === 'string' ? body : JSON.stringify(body),
-  isBase64Encoded: false,
-  headers: { 'Content-Type': 'application/json' },
-  pathParameters: null,
-  requestContext: { requestId, requestTimeEpoch: Date.parse('2025-04-05T06:07:08.000Z') },
-});
+const call = (body: unknown, requestId: string) =>
+  routeEvent('guardrail', {
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    headers: { 'Content-Type': 'application/json' },
+    requestId,
+    requestTimeEpoch: Date.parse('2025-04-05T06:07:08.000Z'),
+  });
 
 describe('guardrail handler', () => {
   it('answers the policy decision and chains the evaluated call with the same decision', async () => {
@@ -62,9 +64,12 @@ describe('guardrail handler', () => {
       policy: engine,
     };
     const stream: IntakeEnvelope[] = [];
-    const guardrail = createGuardrail(
-      (payload, request) => callGuardrail(payload, request, engine),
-      { publish: async (envelopes) => void stream.push(...envelopes) },
+    const guardrail = createRouteLambda(
+      {
+        guardrail: guardrailRoute((payload, request) => callGuardrail(payload, request, engine), {
+          publish: async (envelopes) => void stream.push(...envelopes),
+        }),
+      },
       silentLog,
     );
 

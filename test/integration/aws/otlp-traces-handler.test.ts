@@ -19,6 +19,7 @@ import {
   type DynamoDbLocal,
   startDynamoDbLocal,
 } from '#test/helpers/dynamodb-local.ts';
+import { routeEvent } from '#test/helpers/route-event.ts';
 import { type LocalS3, startS3rver } from '#test/helpers/s3rver.ts';
 import { lambdaContext } from '#test/unit/handlers/context.ts';
 import { kinesisEvent, kinesisRecord } from './kinesis.ts';
@@ -81,12 +82,14 @@ const sdkSpans = () => {
   return memory.getFinishedSpans();
 };
 
-const apiEvent = (body: Uint8Array, contentType: string, accept?: string) => ({
-  body: Buffer.from(body).toString(contentType === 'application/json' ? 'utf8' : 'base64'),
-  isBase64Encoded: contentType !== 'application/json',
-  headers: { 'Content-Type': contentType, ...(accept === undefined ? {} : { Accept: accept }) },
-  requestContext: { requestId: 'req-otlp', requestTimeEpoch: Date.parse('2025-04-05T06:07:08Z') },
-});
+const apiEvent = (body: Uint8Array, contentType: string, accept?: string) =>
+  routeEvent('otlp_traces', {
+    body: Buffer.from(body).toString(contentType === 'application/json' ? 'utf8' : 'base64'),
+    isBase64Encoded: contentType !== 'application/json',
+    headers: { 'Content-Type': contentType, ...(accept === undefined ? {} : { Accept: accept }) },
+    requestId: 'req-otlp',
+    requestTimeEpoch: Date.parse('2025-04-05T06:07:08Z'),
+  });
 
 const invoke = async (event: ReturnType<typeof apiEvent>) => {
   const { handler } = await import('#handlers/otlp-traces.ts');

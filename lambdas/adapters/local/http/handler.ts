@@ -1,14 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import type { ApiAnswer } from '#core/api/answer.ts';
-import type { ApiRequest } from '#core/api/request.ts';
+import type { RouteInput } from '#core/api/route-input.ts';
 
-/** What a route handler gets for one request. */
-export interface RequestContext extends ApiRequest {
+/** What a route handler gets for one request: the runtime-neutral input, plus node's
+ * request for the routes that stream it. */
+export interface RequestContext extends RouteInput {
   readonly req: IncomingMessage;
-  /** Path parameters, already URL-decoded (`event_id`). */
-  readonly params: Readonly<Record<string, string>>;
-  /** Query parameters, first value of each. */
-  readonly query: Readonly<Record<string, string | undefined>>;
 }
 
 /** A route handler: answers, or throws an ApiRefusal that becomes the answer. */

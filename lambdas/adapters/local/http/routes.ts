@@ -1,9 +1,10 @@
 import type { AdminApiDeps } from '#core/admin/admin-api.ts';
-import { answerGuardrail, GUARDRAIL_BODY_LIMIT } from '#core/api/guardrail.ts';
+import { guardrailRoute } from '#core/api/guardrail.ts';
 import { acceptBatch, BATCH_BODY_LIMIT } from '#core/api/ingest-batch.ts';
 import { acceptEvent, EVENT_BODY_LIMIT } from '#core/api/ingest-event.ts';
 import { lookupEvent } from '#core/api/lookup-event.ts';
-import { answerTraces, TRACES_BODY_LIMIT } from '#core/api/otlp-traces.ts';
+import { tracesRoute } from '#core/api/otlp-traces.ts';
+import { queryRouteAnswers } from '#core/api/query-routes.ts';
 import { API_ROUTES, type RouteName, type RouteSpec } from '#core/api/routes.ts';
 import type { LedgerRecord } from '#core/chain/record.ts';
 import type { QueryDeps } from '#core/query/deps.ts';
@@ -15,8 +16,6 @@ import type { RecordReader } from '#ports/ledger.ts';
 import { adminHandlers } from './admin-routes.ts';
 import { governanceHandlers } from './governance.ts';
 import type { Handler } from './handler.ts';
-import { queryHandlers } from './query-routes.ts';
-import { readBody } from './read-body.ts';
 import { readJson } from './read-json.ts';
 
 /** One route of the contract with its local handler. */
@@ -59,10 +58,9 @@ export const buildRoutes = (deps: RouteDeps): Route[] => {
     outcome: event('outcome'),
     batch: async (ctx) => acceptBatch(await readJson(ctx.req, BATCH_BODY_LIMIT), ctx, stream),
     get_event: async ({ params }) => lookupEvent(params.event_id, deps.ledger, deps.open),
-    otlp_traces: async (ctx) =>
-      answerTraces(ctx.req.headers, await readBody(ctx.req, TRACES_BODY_LIMIT), ctx, stream),
+    otlp_traces: tracesRoute(stream, false),
     healthz: async () => ({ status: 200, body: { ok: true, ...deps.health?.() } }),
-    ...(deps.query === undefined ? {} : queryRoutes(deps.query)),
+    ...(deps.query === undefined ? {} : queryRouteAnswers(deps.query)),
     ...(deps.governance === undefined ? {} : governanceHandlers(deps.governance)),
     ...(deps.evidence === undefined
       ? {}
@@ -71,31 +69,10 @@ export const buildRoutes = (deps: RouteDeps): Route[] => {
             answerEvidence(ctx.query, ctx.principal, deps.evidence as EvidenceApiDeps),
         }),
     ...(deps.admin === undefined ? {} : adminHandlers(deps.admin)),
-    ...(guardrail === undefined
-      ? {}
-      : {
-          guardrail: async (ctx) =>
-            answerGuardrail(await readJson(ctx.req, GUARDRAIL_BODY_LIMIT), ctx, guardrail, stream),
-        }),
+    ...(guardrail === undefined ? {} : { guardrail: guardrailRoute(guardrail, stream) }),
   };
   return API_ROUTES.flatMap((spec) => {
     const handle = handlers[spec.name];
     return handle === undefined ? [] : [{ ...spec, handle }];
   });
-};
-
-/** The read, search and review handlers, when the runtime gives their deps. */
-const queryRoutes = (query: QueryDeps): Partial<Record<RouteName, Handler>> => {
-  const h = queryHandlers(query);
-  return {
-    get_event: h.getEventRoute,
-    search_events: h.searchRoute,
-    subject_events: h.subjectRoute,
-    list_reviews: h.listReviewsRoute,
-    get_review: h.getReviewRoute,
-    post_review: h.postReviewRoute,
-    published_keys: h.keysRoute,
-    list_fairness_reports: h.listReportsRoute,
-    get_fairness_report: h.getReportRoute,
-  };
 };

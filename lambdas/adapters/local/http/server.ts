@@ -2,15 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { authenticate, DEV_KEY_ID } from '#core/access/keys.ts';
-import { ALL_CHAINS, can, DEFAULT_TENANT, type Principal } from '#core/access/roles.ts';
-import { permissionFor } from '#core/access/route-permissions.ts';
+import { ALL_CHAINS, DEFAULT_TENANT, type Principal } from '#core/access/roles.ts';
+import { routeRefusal } from '#core/access/route-access.ts';
 import type { AdminApiDeps } from '#core/admin/admin-api.ts';
-import { type ApiAnswer, errorAnswer } from '#core/api/answer.ts';
+import type { ApiAnswer } from '#core/api/answer.ts';
 import { ApiRefusal } from '#core/api/refusal.ts';
 import {
   badPathAnswer,
   noRouteAnswer,
-  unauthorizedAnswer,
   unavailableAnswer,
   wrongMethodAnswer,
 } from '#core/api/refusals.ts';
@@ -34,7 +33,7 @@ import {
   HEADERS_TIMEOUT_MS,
   REQUEST_TIMEOUT_MS,
 } from './limits.ts';
-import { discardRest } from './read-body.ts';
+import { discardRest, readBody } from './read-body.ts';
 import { sendAnswer } from './responses.ts';
 import { buildRoutes, type Route } from './routes.ts';
 
@@ -153,17 +152,14 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
       case 'found': {
         const { route, params } = match;
         const principal = route.auth ? await principalOf(req) : undefined;
-        if (route.auth && principal === undefined) return unauthorizedAnswer();
-        // The one place the role × route table is enforced; an authenticated route missing
-        // from the table is refused to everyone.
-        const needed = permissionFor(route.name);
-        if (principal !== undefined && (needed === undefined || !can(principal, needed))) {
-          return errorAnswer('forbidden', `role ${principal.role} may not call ${route.name}`);
-        }
+        const refused = routeRefusal(route, principal);
+        if (refused !== undefined) return refused;
         const query: Record<string, string> = Object.create(null);
         for (const [name, value] of new URLSearchParams(search)) query[name] ??= value;
         return route.handle({
           req,
+          headers: req.headers,
+          body: (limit: number) => readBody(req, limit),
           params,
           requestId: id,
           receivedAt: new Date().toISOString(),

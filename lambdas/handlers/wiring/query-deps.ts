@@ -1,0 +1,17 @@
+import type { QueryDeps } from '#core/query/deps.ts';
+import { systemClock } from '#ports/clock.ts';
+import { archiveFromEnv, ledgerFromEnv } from './aws-deps.ts';
+import { type Env, positiveInt, retainFor } from './config.ts';
+
+/** What the read and review route Lambdas need, read once at cold start: the ledger (with
+ * its search indexes) and the archive the records the product writes (access, review) are
+ * archived to. Env: LEDGER_TABLE, ARCHIVE_BUCKET, ARCHIVE_RETENTION_DAYS. */
+export const queryDepsFromEnv = (env: Env): QueryDeps => {
+  const archive = archiveFromEnv(env);
+  return {
+    ledger: ledgerFromEnv(env, archive),
+    archive,
+    clock: systemClock,
+    retainUntil: retainFor(positiveInt(env, 'ARCHIVE_RETENTION_DAYS')),
+  };
+};
