@@ -5,21 +5,30 @@
  *
  *   ALERTS_BUS              EventBridge bus for PolicyViolation events (required)
  *   ARCHIVE_RETENTION_DAYS  Object Lock COMPLIANCE retention of archive objects (required)
+ *   BODY_KEYS_TABLE, RETENTION_RULES  layout v2 (body-keys.ts): bodies leave the processor
+ *                           only sealed, in DynamoDB items, archive segments and quarantine
+ *
+ * Every variable is checked at once (a missing one throws here, synchronously); only the
+ * sealer's first key read is awaited, by the first batch.
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { EventBridgeAlerts } from '#adapters/aws/eventbridge-alerts.ts';
 import { powertoolsLog } from '#adapters/aws/powertools-log.ts';
+import { createBodySealer } from '#core/retention/body-sealer.ts';
 import { logger } from '#handlers/observability/logger.ts';
 import { tracer } from '#handlers/observability/tracer.ts';
 import { systemClock } from '#ports/clock.ts';
 import type { ProcessorDeps } from '#ports/pipeline-deps.ts';
 import { archiveFromEnv, ledgerFromEnv } from './aws-deps.ts';
+import { bodyKeysFromEnv, retentionRulesFromEnv, retryingOnce } from './body-keys.ts';
 import { type Env, positiveInt, required, retainFor } from './config.ts';
 import { runtimePolicyFromEnv } from './policy.ts';
 
-export const processorDepsFromEnv = (env: Env): ProcessorDeps => {
+export const processorDepsFromEnv = (env: Env): (() => Promise<ProcessorDeps>) => {
   const archive = archiveFromEnv(env);
-  return {
+  const keys = bodyKeysFromEnv(env);
+  const rules = retentionRulesFromEnv(env);
+  const deps: Omit<ProcessorDeps, 'sealer'> = {
     ledger: ledgerFromEnv(env, archive),
     archive,
     policy: runtimePolicyFromEnv(env),
@@ -31,4 +40,5 @@ export const processorDepsFromEnv = (env: Env): ProcessorDeps => {
     log: powertoolsLog(logger),
     retainUntil: retainFor(positiveInt(env, 'ARCHIVE_RETENTION_DAYS')),
   };
+  return retryingOnce(async () => ({ ...deps, sealer: await createBodySealer(rules, keys) }));
 };
