@@ -124,6 +124,18 @@ export class PurgeWorkflow extends Construct {
     });
   }
 
+  /** Layout v2 writers (the processor): read keys and create missing ones, never delete. */
+  public grantKeyUse(grantee: iam.IGrantable): void {
+    (this.keysTable.encryptionKey as kms.IKey).grant(grantee, ...KEY_USE_ACTIONS);
+    this.keysTable.grant(grantee, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem');
+  }
+
+  /** Readers that open bodies (query, fairness review): read keys only. */
+  public grantKeyRead(grantee: iam.IGrantable): void {
+    (this.keysTable.encryptionKey as kms.IKey).grant(grantee, 'kms:Decrypt', 'kms:DescribeKey');
+    this.keysTable.grant(grantee, 'dynamodb:GetItem', 'dynamodb:BatchGetItem');
+  }
+
   private buildKeysTable(purgeRole: iam.Role, removalPolicy: RemovalPolicy): dynamodb.Table {
     const key = rotatingKey(
       this,
