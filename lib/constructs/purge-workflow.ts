@@ -101,6 +101,7 @@ export class PurgeWorkflow extends Construct {
     );
     props.ledger.grantAppend(this.function);
     props.archive.grantArchiveWrite(this.function);
+    props.archive.grantLegalHolds(this.function);
     (this.keysTable.encryptionKey as kms.IKey).grant(this.function, ...KEY_USE_ACTIONS);
     this.keysTable.grant(
       this.function,

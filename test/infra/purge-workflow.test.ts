@@ -192,6 +192,20 @@ describe('the purge role', () => {
     });
   });
 
+  it('lets the purge role set and clear S3 Object Lock legal holds on archive objects', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: purgeRoleId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: ['s3:PutObjectLegalHold', 's3:GetObjectLegalHold'],
+          }),
+        ]),
+      },
+    });
+  });
+
   it('refuses a Map concurrency outside 1..40', async () => {
     const { App, Stack } = await import('aws-cdk-lib');
     const { stack } = buildStack();

@@ -7,6 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import type { LedgerRecord, PolicyResult } from '#core/chain/record.ts';
 import { appendRecords, type RecordWriterDeps } from '#core/pipeline/append-records.ts';
+import type { ObjectHoldsPort } from '#ports/object-holds.ts';
+import { syncObjectHolds } from './object-holds.ts';
 import type { SubjectIds } from './subjects.ts';
 
 /** The chain that holds legal holds, their releases, erasure requests and purge summaries. */
@@ -198,7 +200,18 @@ export const parseErasureInput = (raw: unknown): ErasureInput => {
 
 export interface GovernanceDeps extends RecordWriterDeps {
   readonly subjects: SubjectIds;
+  /** Object legal holds, set when a hold is placed and cleared when released. */
+  readonly objectHolds?: ObjectHoldsPort;
 }
+
+/** Brings the object legal holds up to what the governance chain now says. */
+const syncObjects = async (deps: GovernanceDeps): Promise<void> => {
+  if (deps.objectHolds === undefined) return;
+  await syncObjectHolds(await readGovernance(deps.ledger), {
+    ...deps,
+    objectHolds: deps.objectHolds,
+  });
+};
 
 /** Records a legal hold; answers the hold. */
 export const createHold = async (input: HoldInput, deps: GovernanceDeps): Promise<Hold> => {
@@ -215,6 +228,7 @@ export const createHold = async (input: HoldInput, deps: GovernanceDeps): Promis
     deps,
   );
   const r = appended[0] as LedgerRecord;
+  await syncObjects(deps);
   return { ...body, created_at: r.ingested_at, record: { chain: r.chain, seq: r.seq } };
 };
 
@@ -239,6 +253,7 @@ export const releaseHold = async (
     ],
     deps,
   );
+  await syncObjects(deps);
   return { ...hold, released_at: appended[0]?.ingested_at ?? deps.clock.now().toISOString() };
 };
 

@@ -23,6 +23,7 @@ import type { LedgerRecord, PolicyResult } from '#core/chain/record.ts';
 import { appendRecords, type RecordWriterDeps } from '#core/pipeline/append-records.ts';
 import type { BodyKeysPort } from '#ports/body-keys.ts';
 import type { LogPort } from '#ports/log.ts';
+import type { ObjectHoldsPort } from '#ports/object-holds.ts';
 import {
   decryptBody,
   deriveRecordKey,
@@ -39,6 +40,7 @@ import {
   type PurgeSummaryBody,
   readGovernance,
 } from './governance.ts';
+import { syncObjectHolds } from './object-holds.ts';
 import { isDue } from './rules.ts';
 
 /** The quarantine key a rejected record's (still readable) body names. */
@@ -59,6 +61,8 @@ const NO_POLICY: PolicyResult = { version: 'none', decision: 'pass', findings: [
 export interface PurgeDeps extends RecordWriterDeps {
   readonly keys: BodyKeysPort;
   readonly log: LogPort;
+  /** Object legal holds (S3 Object Lock on AWS), brought up to date by every run. */
+  readonly objectHolds?: ObjectHoldsPort;
 }
 
 export interface PurgeOptions {
@@ -354,7 +358,12 @@ export const runPurge = async (options: PurgeOptions, deps: PurgeDeps): Promise<
       writer,
     );
   }
+  // 6. Object legal holds, so records that arrived after a hold get their objects held too.
+  const objectHolds = deps.objectHolds
+    ? await syncObjectHolds(state, { ...deps, objectHolds: deps.objectHolds })
+    : undefined;
   deps.log.info('purge run', {
+    ...(objectHolds === undefined ? {} : { object_holds: objectHolds }),
     run_id: runId,
     purged: done.purged,
     chains: chains.length,

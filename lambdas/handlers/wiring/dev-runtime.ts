@@ -12,6 +12,7 @@ import { openFileBodyKeys } from '#adapters/local/file-body-keys.ts';
 import { mkdirSynced } from '#adapters/local/file-io.ts';
 import { openFileKeyStore } from '#adapters/local/file-key-store.ts';
 import { openFileLedger } from '#adapters/local/file-ledger.ts';
+import { openFileObjectHolds } from '#adapters/local/file-object-holds.ts';
 import { type ResolvedApiKey, resolveApiKey } from '#adapters/local/http/api-key.ts';
 import { startLocalApi } from '#adapters/local/http/server.ts';
 import { httpWitness, readWitnessConfig } from '#adapters/local/http-witness.ts';
@@ -57,6 +58,8 @@ export interface DevPaths {
   readonly witnesses: string;
   /** The body-key store (layout v2): destroying a key there erases bodies. */
   readonly bodyKeys: string;
+  /** Archive objects under a legal hold (what S3 Object Lock legal holds are on AWS). */
+  readonly legalHolds: string;
   /** Names the process running on the data dir (see lockDataDir). */
   readonly lock: string;
 }
@@ -75,6 +78,7 @@ export const devPaths = (dataDir: string): DevPaths => {
     alerts: join(data, 'alerts.jsonl'),
     witnesses: join(data, 'witnesses.json'),
     bodyKeys: join(data, 'body-keys'),
+    legalHolds: join(data, 'legal-holds.txt'),
     lock: join(data, 'lock'),
   };
 };
@@ -202,7 +206,8 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
       witnesses: (await readWitnessConfig(paths.witnesses)).map((w) => httpWitness(w.url, w.vkey)),
     });
 
-    const purgeDeps: PurgeDeps = { ledger, archive, clock, keys: bodyKeys, log };
+    const objectHolds = openFileObjectHolds(paths.legalHolds);
+    const purgeDeps: PurgeDeps = { ledger, archive, clock, keys: bodyKeys, log, objectHolds };
     let purging: Promise<unknown> = Promise.resolve();
     const purge: DevRuntime['purge'] = (request = {}) => {
       const run = purging.then(async () => {
@@ -273,6 +278,7 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
         archive,
         clock,
         subjects: sealer.subjects,
+        objectHolds,
         afterErasure: () => purge(),
       },
       ...(options.guardrail === undefined ? {} : { guardrail: options.guardrail }),
