@@ -199,7 +199,7 @@ describe('the purge role', () => {
         Statement: Match.arrayWith([
           Match.objectLike({
             Effect: 'Allow',
-            Action: ['s3:PutObjectLegalHold', 's3:GetObjectLegalHold'],
+            Action: Match.arrayWith(['s3:GetObjectLegalHold', 's3:PutObjectLegalHold']),
           }),
         ]),
       },

@@ -266,6 +266,8 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
         ledger: openingLedger(fileLedger, bodyKeys),
         archive,
         clock: systemClock,
+        // Reviews and raw-read records are sealed like ingested bodies (subject data).
+        sealer,
         prove: (eventId, chain) => proveEvent(archive, eventId, chain),
       },
       stream,
