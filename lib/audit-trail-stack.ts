@@ -10,12 +10,14 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { keyFile } from '#core/archive/layout.ts';
 import { type AuditTrailConfig, logNameOf, readPolicy } from './config.ts';
 import { Alerts } from './constructs/alerts.ts';
 import { ArchiveBucket } from './constructs/archive-bucket.ts';
 import { Checkpointer } from './constructs/checkpointer.ts';
+import { Console } from './constructs/console.ts';
 import { EventStream } from './constructs/event-stream.ts';
 import { FairnessReview } from './constructs/fairness-review.ts';
 import { IngestApi } from './constructs/ingest-api.ts';
@@ -40,6 +42,8 @@ export class AuditTrailStack extends Stack {
   public readonly checkpointer: Checkpointer;
   public readonly purge: PurgeWorkflow;
   public readonly fairnessReview: FairnessReview;
+  /** The browser console, when `console.enabled`. */
+  public readonly console: Console | undefined;
   public readonly ingestApi: IngestApi;
   public readonly monitoring: Monitoring;
   /** Checkpoint origin and signer key name. */
@@ -198,6 +202,20 @@ export class AuditTrailStack extends Stack {
     });
 
     this.purge.failedAlarm.addAlarmAction(new SnsAction(this.alerts.topic));
+
+    this.console = config.console.enabled
+      ? new Console(this, 'Console', {
+          api: this.ingestApi.api,
+          accessLogsBucket: this.archive.logBucket as s3.IBucket,
+          removalPolicy,
+        })
+      : undefined;
+    if (this.console !== undefined) {
+      new CfnOutput(this, 'ConsoleUrl', {
+        description: 'The browser console (sign in with an API key)',
+        value: this.console.url,
+      });
+    }
 
     new CfnOutput(this, 'ApiEndpoint', {
       description: 'Base URL of the API (routes start with /v1)',

@@ -77,6 +77,13 @@ export interface FairnessReviewConfig {
   readonly useCases: readonly string[];
 }
 
+/** The browser console on AWS (lib/constructs/console.ts). */
+export interface ConsoleConfig {
+  /** Serve the console from a private bucket behind CloudFront, the API under `/v1/*` of
+   * the same distribution. @default false */
+  readonly enabled: boolean;
+}
+
 export interface AuditTrailConfig {
   /** Days a record's body is kept, per record kind, before the purge step may remove it
    * (the envelope and hash stay forever). @default see DEFAULT_RETENTION_DAYS */
@@ -118,6 +125,8 @@ export interface AuditTrailConfig {
   readonly removalPolicy: 'retain' | 'destroy';
   readonly processor: ProcessorConfig;
   readonly api: ApiConfig;
+  /** @default { enabled: false } */
+  readonly console: ConsoleConfig;
 }
 
 export { DEFAULT_PROTECTED_ATTRIBUTES, DEFAULT_RETENTION_DAYS };
@@ -228,6 +237,7 @@ const configSchema = z
         burstLimit: z.number().int().min(1).default(1000),
       })
       .prefault({}),
+    console: z.strictObject({ enabled: z.boolean().default(false) }).prefault({}),
   })
   .check((ctx) => {
     const { processor, stream, retentionDays, retentionOverrides } = ctx.value;

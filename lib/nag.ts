@@ -4,8 +4,11 @@
  * errors. Acknowledgements live next to the resources they concern (`Validations.of(x)
  * .acknowledge({ id, reason })` in lib/constructs/).
  */
-import { type App, Validations } from 'aws-cdk-lib';
+import { type App, Stack, Validations } from 'aws-cdk-lib';
+import type { CfnPolicy } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks, HIPAASecurityChecks, type NagPack, NIST80053R5Checks } from 'cdk-nag';
+// cdk-nag's own flattening, so acknowledged ids match the findings it reports.
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import type { IConstruct } from 'constructs';
 
 /** The rule packs the stack must pass. */
@@ -38,4 +41,26 @@ export function acknowledgeRule(
     PACK_PREFIX.test(rule) ? [rule] : SHARED_RULE_PACKS.map((pack) => `${pack}-${rule}`),
   );
   Validations.of(scope).acknowledge(...ids.map((id) => ({ id, reason })));
+}
+
+/**
+ * Acknowledges every wildcard (AwsSolutions-IAM5) of one IAM policy that is not ours to
+ * narrow (a CDK-provided custom resource's), naming each finding exactly as cdk-nag does.
+ */
+export function acknowledgeWildcards(policy: CfnPolicy, reason: string): void {
+  const document = Stack.of(policy).resolve(policy.policyDocument) as {
+    Statement?: { Effect: string; Action: string | string[]; Resource: unknown }[];
+  };
+  const ids = new Set<string>();
+  for (const statement of document.Statement ?? []) {
+    if (statement.Effect !== 'Allow') continue;
+    for (const action of [statement.Action].flat()) {
+      if (action.includes('*')) ids.add(`AwsSolutions-IAM5[Action::${action}]`);
+    }
+    for (const resource of [statement.Resource].flat()) {
+      const flat = flattenCfnReference(resource);
+      if (flat.includes('*')) ids.add(`AwsSolutions-IAM5[Resource::${flat}]`);
+    }
+  }
+  Validations.of(policy).acknowledge(...[...ids].map((id) => ({ id, reason })));
 }

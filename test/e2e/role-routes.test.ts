@@ -73,6 +73,13 @@ const REQUESTS: Record<
   },
   list_erasure_requests: { method: 'GET', path: '/v1/erasure-requests' },
   get_erasure_request: { method: 'GET', path: '/v1/erasure-requests/none', allowed: 404 },
+  published_keys: { method: 'GET', path: '/v1/checkpoints/keys' },
+  list_fairness_reports: { method: 'GET', path: '/v1/reports/fairness' },
+  get_fairness_report: {
+    method: 'GET',
+    path: `/v1/reports/fairness/${'0'.repeat(64)}`,
+    allowed: 404,
+  },
 };
 
 /** Every role × every route: allowed exactly when the role's permissions hold the route's. */

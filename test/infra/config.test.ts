@@ -44,6 +44,7 @@ describe('config defaults', () => {
         maxRecordAgeHours: 24,
       },
       api: { rateLimit: 500, burstLimit: 1000 },
+      console: { enabled: false },
     });
     expect(logNameOf(config, 'AuditTrail-Prod')).toBe('audit-trail.audittrail-prod');
   });

@@ -26,6 +26,9 @@ export const ROUTE_PERMISSIONS = {
   list_legal_holds: 'read_events',
   list_erasure_requests: 'read_events',
   get_erasure_request: 'read_events',
+  published_keys: 'read_events',
+  list_fairness_reports: 'read_events',
+  get_fairness_report: 'read_events',
 } as const satisfies Record<Exclude<ApiRouteName, 'healthz'>, Permission>;
 export type RouteName = keyof typeof ROUTE_PERMISSIONS;
 

@@ -65,6 +65,29 @@ export const API_ROUTES = [
     auth: true,
     runtimes: 'local',
   },
+  // What the console (issue 15) reads besides: the published checkpoint keys its proof
+  // check trusts, and the fairness reports the review run archived.
+  {
+    name: 'published_keys',
+    method: 'GET',
+    path: '/v1/checkpoints/keys',
+    auth: true,
+    runtimes: 'local',
+  },
+  {
+    name: 'list_fairness_reports',
+    method: 'GET',
+    path: '/v1/reports/fairness',
+    auth: true,
+    runtimes: 'local',
+  },
+  {
+    name: 'get_fairness_report',
+    method: 'GET',
+    path: '/v1/reports/fairness/{report_id}',
+    auth: true,
+    runtimes: 'local',
+  },
   { name: 'healthz', method: 'GET', path: '/healthz', auth: false, runtimes: 'local' },
   // Retention and erasure (issue 7): the embedded runtime only, until the AWS stack has them.
   {

@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createConsoleLog } from '#adapters/local/console-log.ts';
 import { lockDataDir } from '#adapters/local/data-dir-lock.ts';
 import {
@@ -283,6 +284,7 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
         objectHolds,
         afterErasure: () => purge(),
       },
+      consoleDir: CONSOLE_DIR,
       ...(options.guardrail === undefined ? {} : { guardrail: options.guardrail }),
     });
 
@@ -317,6 +319,8 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
 };
 
 const DAY_MS = 86_400_000;
+/** The browser console's static files (console/ in the repository), served at /console/. */
+const CONSOLE_DIR = fileURLToPath(new URL('../../../console', import.meta.url));
 const WEEK_MS = 7 * 24 * 3600 * 1000;
 
 /** Calls `run` every Monday at 06:00 UTC (the stack's default `fairnessReviewSchedule`);

@@ -1,7 +1,9 @@
 import { MAX_EVENT_BYTES } from '#core/events/limits.ts';
 import { rawRequestOf } from '#core/query/access-log.ts';
 import type { Caller, QueryDeps } from '#core/query/deps.ts';
+import { getFairnessReport, listFairnessReports } from '#core/query/fairness-reports.ts';
 import { getEvent } from '#core/query/get-event.ts';
+import { publishedKeys } from '#core/query/published-keys.ts';
 import { getReview, listReviews, postReview } from '#core/query/reviews.ts';
 import { searchEvents, subjectEvents } from '#core/query/search-events.ts';
 import type { Handler, RequestContext } from './handler.ts';
@@ -45,7 +47,15 @@ export const queryHandlers = (deps: QueryDeps) => {
     const answer = await postReview(callerOf(ctx), ctx.params.event_id ?? '', body, deps);
     return { status: 201, body: answer };
   };
+  const keysRoute: Handler = async () => ok(await publishedKeys(deps));
+  const listReportsRoute: Handler = async (ctx) =>
+    ok(await listFairnessReports(callerOf(ctx).principal, ctx.query, deps));
+  const getReportRoute: Handler = async (ctx) =>
+    ok(await getFairnessReport(callerOf(ctx).principal, ctx.params.report_id ?? '', deps));
   return {
+    keysRoute,
+    listReportsRoute,
+    getReportRoute,
     getEventRoute,
     searchRoute,
     subjectRoute,

@@ -79,5 +79,8 @@ const queryRoutes = (query: QueryDeps): Partial<Record<RouteName, Handler>> => {
     list_reviews: h.listReviewsRoute,
     get_review: h.getReviewRoute,
     post_review: h.postReviewRoute,
+    published_keys: h.keysRoute,
+    list_fairness_reports: h.listReportsRoute,
+    get_fairness_report: h.getReportRoute,
   };
 };

@@ -23,6 +23,7 @@ import type { KeyStore } from '#ports/key-store.ts';
 import type { RecordReader } from '#ports/ledger.ts';
 import type { LogPort } from '#ports/log.ts';
 import { createKeyCheck } from './auth.ts';
+import { isConsolePath, serveConsole } from './console-assets.ts';
 import { RequestAbortedError } from './errors.ts';
 import {
   CLOSE_GRACE_MS,
@@ -58,6 +59,8 @@ export interface LocalApiOptions {
   readonly governance?: GovernanceApiDeps;
   /** Opens layout v2 bodies for `GET /v1/events/{id}` while their keys exist. */
   readonly open?: (record: LedgerRecord) => Promise<LedgerRecord>;
+  /** Serves the browser console's static files from this directory at `/console/`. */
+  readonly consoleDir?: string;
 }
 
 /** A running local API. */
@@ -98,6 +101,11 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
     const started = performance.now();
     const requestId = randomUUID();
     const [path = '/', search = ''] = (req.url ?? '/').split('?', 2);
+    if (options.consoleDir !== undefined && isConsolePath(path)) {
+      const status = await serveConsole(options.consoleDir, req.method ?? '', path, res);
+      log.info('request', { request_id: requestId, method: req.method, route: 'console', status });
+      return;
+    }
     const match = matchRoute(routes, req.method ?? '', path);
     const name = match.type === 'found' ? match.route.name : match.type;
     let answer: ApiAnswer;
