@@ -38,3 +38,10 @@ export const appendRecords = async (
   );
   return result;
 };
+
+/** The writer without its sealer: for records that must stay readable to the product itself
+ * (governance records, purge receipts: they hold subject ids, never user ids). */
+export const unsealed = <D extends RecordWriterDeps>(deps: D): Omit<D, 'sealer'> => {
+  const { sealer: _sealer, ...rest } = deps;
+  return rest;
+};

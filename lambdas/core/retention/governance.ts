@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { LedgerRecord, PolicyResult } from '#core/chain/record.ts';
-import { appendRecords, type RecordWriterDeps } from '#core/pipeline/append-records.ts';
+import { appendRecords, type RecordWriterDeps, unsealed } from '#core/pipeline/append-records.ts';
 import type { ObjectHoldsPort } from '#ports/object-holds.ts';
 import { syncObjectHolds } from './object-holds.ts';
 import type { SubjectIds } from './subjects.ts';
@@ -225,7 +225,7 @@ export const createHold = async (input: HoldInput, deps: GovernanceDeps): Promis
   const { appended } = await appendRecords(
     GOVERNANCE_CHAIN,
     [{ kind: 'legal_hold', event_id: body.hold_id, policy: NO_POLICY, body }],
-    deps,
+    unsealed(deps),
   );
   const r = appended[0] as LedgerRecord;
   await syncObjects(deps);
@@ -251,7 +251,7 @@ export const releaseHold = async (
         body: { hold_id: holdId },
       },
     ],
-    deps,
+    unsealed(deps),
   );
   await syncObjects(deps);
   return { ...hold, released_at: appended[0]?.ingested_at ?? deps.clock.now().toISOString() };
@@ -271,7 +271,7 @@ export const requestErasure = async (
   const { appended } = await appendRecords(
     GOVERNANCE_CHAIN,
     [{ kind: 'erasure_request', event_id: body.request_id, policy: NO_POLICY, body }],
-    deps,
+    unsealed(deps),
   );
   const r = appended[0] as LedgerRecord;
   return { ...body, created_at: r.ingested_at, record: { chain: r.chain, seq: r.seq } };

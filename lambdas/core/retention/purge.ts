@@ -20,7 +20,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { LedgerRecord, PolicyResult } from '#core/chain/record.ts';
-import { appendRecords, type RecordWriterDeps } from '#core/pipeline/append-records.ts';
+import { appendRecords, type RecordWriterDeps, unsealed } from '#core/pipeline/append-records.ts';
 import type { BodyKeysPort } from '#ports/body-keys.ts';
 import type { LogPort } from '#ports/log.ts';
 import type { ObjectHoldsPort } from '#ports/object-holds.ts';
@@ -279,7 +279,7 @@ export const appendReceipt = async (
         body: { run_id: runId, at: now.toISOString(), count: c.count, reasons: c.reasons },
       },
     ],
-    writer,
+    unsealed(writer),
   );
   const seq = appended[0]?.seq ?? alreadyRecorded.get(eventId)?.seq ?? -1;
   return { ...c, receipt: { seq, event_id: eventId } };
@@ -355,7 +355,7 @@ export const runPurge = async (options: PurgeOptions, deps: PurgeDeps): Promise<
     await appendRecords(
       GOVERNANCE_CHAIN,
       [{ kind: 'purge', event_id: runId, policy: NO_POLICY, body: summary }],
-      writer,
+      unsealed(writer),
     );
   }
   // 6. Object legal holds, so records that arrived after a hold get their objects held too.
