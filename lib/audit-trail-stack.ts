@@ -185,6 +185,28 @@ export class AuditTrailStack extends Stack {
       removalPolicy,
     });
 
+    // Layout v2: the processor seals bodies with keys it may create (never delete); readers
+    // open them with keys they may only read. RETENTION_RULES is the typed config's rules.
+    const bodyKeys = { BODY_KEYS_TABLE: this.purge.keysTable.tableName };
+    this.processor.function.addEnvironment(
+      'RETENTION_RULES',
+      JSON.stringify({
+        retentionDays: config.retentionDays,
+        retentionOverrides: config.retentionOverrides,
+      }),
+    );
+    this.purge.grantKeyUse(this.processor.function);
+    for (const reader of [this.fairnessReview.function, this.ingestApi.queryFunction]) {
+      this.purge.grantKeyRead(reader);
+    }
+    for (const fn of [
+      this.processor.function,
+      this.fairnessReview.function,
+      this.ingestApi.queryFunction,
+    ]) {
+      for (const [name, value] of Object.entries(bodyKeys)) fn.addEnvironment(name, value);
+    }
+
     const functions: Record<string, typeof this.processor.function> = {
       Processor: this.processor.function,
       FailureQueueConsumer: this.failureQueueConsumer.function,

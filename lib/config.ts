@@ -295,7 +295,20 @@ const configSchema = z
     console: z.strictObject({ enabled: z.boolean().default(false) }).prefault({}),
   })
   .check((ctx) => {
-    const { processor, stream } = ctx.value;
+    const { processor, stream, retentionDays, retentionOverrides } = ctx.value;
+    // The stream holds raw bodies for its retention: no body may outlive its own there.
+    const shortest = Math.min(
+      ...Object.values(retentionDays),
+      ...retentionOverrides.map((o) => o.days),
+    );
+    if (stream.retentionHours > shortest * 24) {
+      ctx.issues.push({
+        code: 'custom',
+        input: stream.retentionHours,
+        path: ['stream', 'retentionHours'],
+        message: `must not exceed the shortest body retention (${shortest} days): the stream keeps raw bodies that long`,
+      });
+    }
     if (processor.maxRecordAgeHours > stream.retentionHours) {
       ctx.issues.push({
         code: 'custom',

@@ -144,6 +144,11 @@ export class ArchiveBucket extends Construct {
     this.encryptionKey.grant(grantee, ...KEY_USE_ACTIONS);
   }
 
+  /** Set and clear Object Lock legal holds (the purge, for what legal holds cover). */
+  grantLegalHolds(grantee: iam.IGrantable): void {
+    this.grantObjects(grantee, ['s3:PutObjectLegalHold', 's3:GetObjectLegalHold']);
+  }
+
   /** Read and list objects (an auditor's or the query function's access). */
   grantArchiveRead(grantee: iam.IGrantable): void {
     this.grantObjects(grantee, ['s3:GetObject', 's3:GetObjectRetention']);

@@ -101,6 +101,7 @@ export class PurgeWorkflow extends Construct {
     );
     props.ledger.grantAppend(this.function);
     props.archive.grantArchiveWrite(this.function);
+    props.archive.grantLegalHolds(this.function);
     (this.keysTable.encryptionKey as kms.IKey).grant(this.function, ...KEY_USE_ACTIONS);
     this.keysTable.grant(
       this.function,
@@ -122,6 +123,18 @@ export class PurgeWorkflow extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+  }
+
+  /** Layout v2 writers (the processor): read keys and create missing ones, never delete. */
+  public grantKeyUse(grantee: iam.IGrantable): void {
+    (this.keysTable.encryptionKey as kms.IKey).grant(grantee, ...KEY_USE_ACTIONS);
+    this.keysTable.grant(grantee, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem');
+  }
+
+  /** Readers that open bodies (query, fairness review): read keys only. */
+  public grantKeyRead(grantee: iam.IGrantable): void {
+    (this.keysTable.encryptionKey as kms.IKey).grant(grantee, 'kms:Decrypt', 'kms:DescribeKey');
+    this.keysTable.grant(grantee, 'dynamodb:GetItem', 'dynamodb:BatchGetItem');
   }
 
   private buildKeysTable(purgeRole: iam.Role, removalPolicy: RemovalPolicy): dynamodb.Table {

@@ -3,6 +3,7 @@
  * file archive, pass-through policy), on one core; then the file ledger alone.
  *
  *   node test/bench/append.bench.ts [--records N] [--batch N] [--chains N] [--layout v1|v2]
+ *                                   [--only processor]   (the processBatch figure alone)
  *
  * Target: ≥ 20,000 records/s through processBatch. A third figure runs the local ingest
  * path: 64 concurrent publishers (like HTTP requests) of one event each into the durable
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '500' },
     chains: { type: 'string', default: '1' },
     layout: { type: 'string', default: 'v2' },
+    only: { type: 'string' },
   },
 });
 /** v2 (the default): retention + bodies encrypted under body keys; v1: plaintext bodies. */
@@ -160,8 +162,10 @@ const benchStream = async (dir: string): Promise<void> => {
 const dir = await mkdtemp(join(tmpdir(), 'append-bench-'));
 try {
   await benchProcessor(dir);
-  await benchLedger(dir);
-  await benchStream(dir);
+  if (values.only !== 'processor') {
+    await benchLedger(dir);
+    await benchStream(dir);
+  }
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

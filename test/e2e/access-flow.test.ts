@@ -1,3 +1,5 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPolicyEngine } from '#core/policy/create-engine.ts';
 import { defaultPolicy } from '#core/policy/default-policy.ts';
@@ -9,6 +11,13 @@ import { runCli } from './support/dev-process.ts';
 import { bearer, call, postJson } from './support/http-client.ts';
 
 const CARD = '4111 1111 1111 1111';
+
+/** The text of every file under `dir` (the data directory: ledger, archive, stream, keys). */
+const everyFileUnder = async (dir: string): Promise<string> => {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files = entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  return (await Promise.all(files.map((f) => readFile(f, 'utf8')))).join('\n');
+};
 
 /** Creates a key with the CLI, as an admin would; answers the key printed once. */
 const createKey = async (data: string, ...args: string[]): Promise<string> => {
@@ -142,6 +151,12 @@ describe('who may see and do what, on `audit-trail dev`', () => {
       by: { role: 'auditor' },
       records: [{ event_id: 'dec_card' }],
     });
+
+    // Reviews and raw-read records carry subject data: sealed on disk like ingested bodies,
+    // read back opened through the API (above).
+    const onDisk = await everyFileUnder(dir);
+    expect(onDisk).not.toContain('chargeback dispute #77');
+    expect(onDisk).not.toContain('card was the customer’s own');
 
     // The ingest key reads nothing.
     for (const path of [

@@ -161,3 +161,15 @@ export const createLedgerTable = async (
     }),
   );
 };
+
+/** The body-key table as the CDK stack defines it (lib/constructs/purge-workflow.ts): PK id (S). */
+export const createBodyKeysTable = async (client: DynamoDBClient, table: string): Promise<void> => {
+  await client.send(
+    new CreateTableCommand({
+      TableName: table,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    }),
+  );
+};

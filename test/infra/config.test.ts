@@ -152,6 +152,18 @@ describe('retention overrides', () => {
       /retentionOverrides\.0\.kind/,
     );
   });
+
+  it('refuses a stream that would keep raw bodies longer than the shortest body retention', () => {
+    expect(() => parseConfig({ retentionOverrides: [{ kind: 'inference', days: 3 }] })).toThrow(
+      /stream\.retentionHours: must not exceed the shortest body retention \(3 days\)/,
+    );
+    expect(
+      parseConfig({
+        retentionOverrides: [{ kind: 'inference', days: 3 }],
+        stream: { mode: 'on-demand', retentionHours: 72 },
+      }).stream.retentionHours,
+    ).toBe(72);
+  });
 });
 
 describe('scheduleInterval', () => {

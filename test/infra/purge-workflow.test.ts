@@ -152,6 +152,60 @@ describe('the purge role', () => {
     });
   });
 
+  it('lets the processor create body keys and the readers read them, none of them delete', () => {
+    const { stack } = buildStack();
+    const t = templateOf(stack);
+    const tableId = stack.getLogicalId(stack.purge.keysTable.node.defaultChild as never);
+    const idOf = (fn: { role?: unknown }) =>
+      stack.getLogicalId((fn.role as { node: { defaultChild: never } }).node.defaultChild);
+    /** The DynamoDB actions a role's policies allow on the key table. */
+    const keyActions = (roleId: string): string[] =>
+      Object.values(t.findResources('AWS::IAM::Policy'))
+        .filter((p) => JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`))
+        .flatMap(
+          (p) =>
+            p.Properties.PolicyDocument.Statement as {
+              Action: string | string[];
+              Resource: unknown;
+            }[],
+        )
+        .filter((st) => JSON.stringify(st.Resource).includes(`"${tableId}"`))
+        .flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action]))
+        .sort();
+    expect(keyActions(idOf(stack.processor.function))).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+    ]);
+    for (const reader of [stack.ingestApi.queryFunction, stack.fairnessReview.function]) {
+      expect(keyActions(idOf(reader))).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem']);
+    }
+    const tableRef = { Ref: tableId };
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('Kinesis to policy'),
+      Environment: {
+        Variables: Match.objectLike({
+          BODY_KEYS_TABLE: tableRef,
+          RETENTION_RULES: Match.stringLikeRegexp('"retentionDays":\\{"inference":365'),
+        }),
+      },
+    });
+  });
+
+  it('lets the purge role set and clear S3 Object Lock legal holds on archive objects', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: purgeRoleId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: Match.arrayWith(['s3:GetObjectLegalHold', 's3:PutObjectLegalHold']),
+          }),
+        ]),
+      },
+    });
+  });
+
   it('refuses a Map concurrency outside 1..40', async () => {
     const { App, Stack } = await import('aws-cdk-lib');
     const { stack } = buildStack();

@@ -13,9 +13,14 @@ import {
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { bodyKey } from '#core/archive/layout.ts';
+import { bodyKey, sealedBodyKey } from '#core/archive/layout.ts';
 import { canonicalJson } from '#core/chain/canonical.ts';
-import { type ChainHead, GENESIS_PREV, type LedgerRecord } from '#core/chain/record.ts';
+import {
+  type ChainHead,
+  GENESIS_PREV,
+  type LedgerRecord,
+  type SealedBody,
+} from '#core/chain/record.ts';
 import { AuditTrailError } from '#core/errors.ts';
 import type { BodyStore } from '#ports/body-store.ts';
 import {
@@ -32,6 +37,7 @@ import {
   itemBytes,
   itemSize,
   itemToRecord,
+  MalformedItemError,
   metaKey,
   N,
   need,
@@ -48,7 +54,10 @@ import { dynamoSearch } from './dynamo-search.ts';
  *
  *   record        chain=<chain>          seq=0,1,2…  envelope attributes, hash, body (JSON
  *                                                    text) or body_ref, body_salt, search
- *                                                    terms and index keys (index-keys.ts)
+ *                                                    terms and index keys (index-keys.ts);
+ *                                                    layout v2: body_enc (ciphertext), or
+ *                                                    body_enc_at (its size) when it sits in
+ *                                                    the body store (sealedBodyKey)
  *   event index   chain=evt#<event_id>   seq=-1      rec_chain, rec_seq
  *   chain meta    chain=␠meta#<chain>    seq=-1      registry='chain', chain_name,
  *                                                    archived_through, checkpoint_size,
@@ -211,7 +220,18 @@ export class DynamoLedger implements LedgerPort, RecordSearchPort {
   /** The record's item: the body inline as JSON text, or a pointer to it in the body store
    * when the body or the item with it would be too large. */
   async #item(record: LedgerRecord): Promise<Item> {
-    if (record.body === undefined) return recordItem(record, record.body_ref);
+    if (record.body === undefined) {
+      const item = recordItem(record, record.body_ref);
+      if (record.body_enc === undefined || itemSize(item) <= MAX_ITEM_BYTES) return item;
+      // A large layout v2 body: its ciphertext goes to the body store, the item says so.
+      const bytes = encoder.encode(canonicalJson(record.body_enc));
+      if (!this.#bodyStore) throw new BodyTooLargeError(record.chain, record.seq, bytes.length);
+      await this.#bodyStore.put(sealedBodyKey(record.chain, record.seq, record.body_hash), bytes, {
+        contentType: 'application/json',
+      });
+      const { body_enc: _sealed, ...envelope } = record;
+      return { ...recordItem(envelope, undefined), body_enc_at: N(bytes.length) };
+    }
     const text = canonicalJson(record.body);
     const bytes = encoder.encode(text);
     if (bytes.length <= MAX_INLINE_BODY_BYTES) {
@@ -334,7 +354,21 @@ export class DynamoLedger implements LedgerPort, RecordSearchPort {
         ConsistentRead: true,
       }),
     );
-    return out.Item ? itemToRecord(out.Item) : undefined;
+    return out.Item ? this.#record(out.Item) : undefined;
+  }
+
+  /** The item as a record, a large sealed body fetched back from the body store. */
+  async #record(item: Item): Promise<LedgerRecord> {
+    const record = itemToRecord(item);
+    if (item.body_enc_at === undefined) return record;
+    if (!this.#bodyStore)
+      throw new MalformedItemError('a sealed body in the body store, but none configured');
+    const bytes = await this.#bodyStore.get(
+      sealedBodyKey(record.chain, record.seq, record.body_hash),
+    );
+    if (bytes === undefined)
+      throw new MalformedItemError(`sealed body of ${record.chain}#${record.seq} missing`);
+    return { ...record, body_enc: JSON.parse(new TextDecoder().decode(bytes)) as SealedBody };
   }
 
   async *range(chain: string, fromSeq: number, toSeq: number): AsyncIterable<LedgerRecord> {
@@ -351,7 +385,7 @@ export class DynamoLedger implements LedgerPort, RecordSearchPort {
           ...(start === undefined ? {} : { ExclusiveStartKey: start }),
         }),
       );
-      for (const item of out.Items ?? []) yield itemToRecord(item);
+      for (const item of out.Items ?? []) yield await this.#record(item);
       start = out.LastEvaluatedKey;
     } while (start !== undefined);
   }

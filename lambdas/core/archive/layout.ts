@@ -41,6 +41,9 @@ export const checkpointKey = (chain: string, size: number): string =>
   `${checkpointsPrefix(chain)}${pad(size)}.ckpt`;
 export const bodyKey = (chain: string, seq: number, bodyHash: string): string =>
   `bodies/${encodeChain(chain)}/${pad(seq)}-${bodyHash}.json`;
+/** A layout v2 ciphertext too large for its ledger item (only ciphertext: the keys erase it). */
+export const sealedBodyKey = (chain: string, seq: number, bodyHash: string): string =>
+  `bodies/${encodeChain(chain)}/${pad(seq)}-${bodyHash}.sealed.json`;
 export const quarantineKey = (day: string, eventId: string): string =>
   `quarantine/${day}/${encodeURIComponent(eventId)}.bin`;
 

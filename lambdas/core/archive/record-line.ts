@@ -11,7 +11,22 @@
  */
 import { canonicalJson } from '#core/chain/canonical.ts';
 import { envelopeOf, sealedTextsOf } from '#core/chain/hash.ts';
-import type { LedgerRecord } from '#core/chain/record.ts';
+import type { LedgerRecord, SealedBody } from '#core/chain/record.ts';
+
+/** The canonical JSON of a sealed body: JSON.stringify in sorted member order when it has
+ * the shape the sealer writes (strings and v 2: then that is its RFC 8785 text, made without
+ * the general canonicaliser), else canonicalJson. */
+const sealedBodyJson = (sealed: SealedBody): string => {
+  const { ct, iv, p, s, v } = sealed;
+  return typeof ct === 'string' &&
+    typeof iv === 'string' &&
+    typeof p === 'string' &&
+    typeof s === 'string' &&
+    v === 2 &&
+    Object.keys(sealed).length === 5
+    ? JSON.stringify({ ct, iv, p, s, v })
+    : canonicalJson(sealed);
+};
 
 /** The one line (without newline) that archives `record`. */
 export const formatRecordLine = (record: LedgerRecord): string => {
@@ -21,6 +36,6 @@ export const formatRecordLine = (record: LedgerRecord): string => {
   if (record.body_ref !== undefined) line += `,"body_ref":${canonicalJson(record.body_ref)}`;
   if (record.body_salt !== undefined) line += `,"body_salt":${JSON.stringify(record.body_salt)}`;
   if (record.body !== undefined) line += `,"body":${sealed?.body ?? canonicalJson(record.body)}`;
-  if (record.body_enc !== undefined) line += `,"body_enc":${canonicalJson(record.body_enc)}`;
+  if (record.body_enc !== undefined) line += `,"body_enc":${sealedBodyJson(record.body_enc)}`;
   return `${line}}`;
 };

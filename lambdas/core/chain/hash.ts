@@ -126,6 +126,9 @@ export const sealRecord = (
   envelope: Omit<RecordEnvelope, 'body_hash'>,
   body: unknown,
   salt: string = newSalt(),
+  /** `true` when the body is about to be sealed (layout v2) and only read, never stored:
+   * the record then holds the caller's value instead of a canonical copy parsed back. */
+  bodyAsGiven = false,
 ): LedgerRecord => {
   if (!SALT_RE.test(salt)) throw new InvalidSaltError('body salt must be 32 lowercase hex');
   const bodyText = canonicalJson(body);
@@ -137,7 +140,7 @@ export const sealRecord = (
   const fields: Record<string, unknown> = {
     ...(JSON.parse(envelopeText) as object),
     hash,
-    body: JSON.parse(bodyText),
+    body: bodyAsGiven ? body : JSON.parse(bodyText),
     body_salt: salt,
   };
   const record: Record<string, unknown> = {};
@@ -155,10 +158,21 @@ export const sealedTextsOf = (
  * hashed texts stay attached, so the archive still writes the envelope without
  * re-serialising it. */
 export const storedWithBody = (record: LedgerRecord, bodyEnc: SealedBody): LedgerRecord => {
-  const { body: _body, body_salt: _salt, ...rest } = record;
-  const stored: LedgerRecord = { ...rest, body_enc: bodyEnc };
+  // A loop, not `{body, body_salt, ...rest}`: rest-spread is a slow generic copy, per record.
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(record)) {
+    if (key !== 'body' && key !== 'body_salt') {
+      setMember(out, key, (record as unknown as Record<string, unknown>)[key]);
+    }
+  }
+  setMember(out, 'body_enc', bodyEnc);
+  const stored = out as unknown as LedgerRecord;
   const texts = sealedTexts.get(record);
-  if (texts) sealedTexts.set(stored, texts);
+  if (texts) {
+    // Moved, not copied: the plain record is dropped, and every WeakMap entry costs the GC.
+    sealedTexts.delete(record);
+    sealedTexts.set(stored, texts);
+  }
   return stored;
 };
 

@@ -73,6 +73,8 @@ const build = (
         prev,
       },
       p.body,
+      undefined,
+      sealer !== undefined,
     );
     prev = record.hash;
     return record;

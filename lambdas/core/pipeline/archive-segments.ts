@@ -24,6 +24,12 @@ export class LedgerGapError extends AuditTrailError {
   }
 }
 
+/** A reader's view (bodies opened) was handed to the archiver instead of the ledger. */
+export class OpenedBodyError extends AuditTrailError {
+  readonly code = 'opened_body';
+  override readonly name = 'OpenedBodyError';
+}
+
 /** A segment key was taken but its object holds no readable last record. */
 export class SegmentUnreadableError extends AuditTrailError {
   readonly code = 'segment_unreadable';
@@ -89,7 +95,14 @@ const recordsFor = async (
   const count = to - from + 1;
   if (offset >= 0 && fresh.length >= offset + count) return fresh.slice(offset, offset + count);
   const records: LedgerRecord[] = [];
-  for await (const record of ledger.range(chain, from, to)) records.push(record);
+  for await (const record of ledger.range(chain, from, to)) {
+    // A layout v2 record (it has a retention) with a plain body was opened by a reader:
+    // archiving it would put the body under the COMPLIANCE lock. Never.
+    if (record.retention !== undefined && record.body !== undefined) {
+      throw new OpenedBodyError(`${chain}#${record.seq} is an opened layout v2 record`);
+    }
+    records.push(record);
+  }
   if (records.length !== count) throw new LedgerGapError(chain, from, to, records.length);
   return records;
 };

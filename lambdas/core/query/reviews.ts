@@ -2,6 +2,7 @@ import { qualify, unqualify } from '#core/access/tenant.ts';
 import type { Finding, LedgerRecord } from '#core/chain/record.ts';
 import type { Problem } from '#core/events/problem.ts';
 import { appendRecords } from '#core/pipeline/append-records.ts';
+import { userIdOf } from '#core/retention/subjects.ts';
 import {
   ESCALATION_REVIEW,
   type QueueEntry,
@@ -218,6 +219,11 @@ const parseVerdict = (body: unknown): { verdict: Verdict; note?: string; assigne
   };
 };
 
+const userOf = (body: unknown): { user_id?: string } => {
+  const user = userIdOf(body);
+  return user === undefined ? {} : { user_id: user };
+};
+
 /**
  * `POST /v1/reviews/{event_id}` `{verdict, note?, assignee?}`: a `review` record on the
  * event's chain pointing at it (ref). Append-only: a second verdict is another record, and
@@ -245,6 +251,9 @@ export const postReview = async (
         ref: { event_id: record.event_id, chain: record.chain, seq: record.seq },
         submitter: { key_id: principal.key_id, tenant: principal.tenant },
         body: verdict,
+        // Sealed (when deps.sealer) under the reviewed event's subject: an erasure of that
+        // user reaches the reviewer's note too.
+        ...userOf(record.body),
       },
     ],
     deps,

@@ -12,7 +12,7 @@
  * unreadable, and a ciphertext cannot be moved to another record. An escrowed record key
  * (`r/<chain>#<seq>`, kept for a legal hold) opens one body without either.
  */
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hash, randomBytes } from 'node:crypto';
 import type { LedgerRecord, SealedBody } from '#core/chain/record.ts';
 
 const INFO = 'ai-audit-trail/body-key/v2\n';
@@ -30,16 +30,35 @@ export const keyIdsOf = (chain: string, seq: number, sealed: SealedBody): string
   subjectKeyId(sealed.s),
 ];
 
+/** HMAC-SHA256 (RFC 2104) with the 64-byte key `periodKey ‖ subjectKey` (one SHA-256 block,
+ * so no pre-hash), as two one-shot hashes over reused buffers: the same bytes createHmac
+ * gives, without a native Hmac object and key import per record (ingest CPU, issue 7). */
+const BLOCK = 64;
+const inner = Buffer.alloc(BLOCK + 1024);
+const outer = Buffer.alloc(BLOCK + 32);
+
 /** The record key from the period and subject keys. */
 export const deriveRecordKey = (
   periodKey: Uint8Array,
   subjectKey: Uint8Array,
   chain: string,
   seq: number,
-): Buffer =>
-  createHmac('sha256', Buffer.concat([periodKey, subjectKey]))
-    .update(`${INFO}${chain}\n${seq}\u0001`, 'utf8')
-    .digest();
+): Buffer => {
+  if (periodKey.length + subjectKey.length !== BLOCK)
+    throw new RangeError('body keys are 32 bytes');
+  for (let i = 0; i < BLOCK; i++) {
+    const k = (i < 32 ? periodKey[i] : subjectKey[i - 32]) as number;
+    inner[i] = k ^ 0x36;
+    outer[i] = k ^ 0x5c;
+  }
+  const info = `${INFO}${chain}\n${seq}\u0001`;
+  const message =
+    Buffer.byteLength(info, 'utf8') <= inner.length - BLOCK
+      ? inner.subarray(0, BLOCK + inner.write(info, BLOCK, 'utf8'))
+      : Buffer.concat([inner.subarray(0, BLOCK), Buffer.from(info, 'utf8')]);
+  outer.set(hash('sha256', message, 'buffer') as unknown as Buffer, BLOCK);
+  return hash('sha256', outer, 'buffer') as unknown as Buffer;
+};
 
 /** IVs are cut from a pool of random bytes: one CSPRNG call per 256 bodies (as salts are). */
 const IV_POOL = 256;
@@ -74,7 +93,8 @@ export const encryptBody = (
     cipher.final(),
     cipher.getAuthTag(),
   ]);
-  return { v: 2, p: period, s: subject, iv: iv.toString('base64'), ct: ct.toString('base64') };
+  // Members in canonical (sorted) order: JSON.stringify of it is its RFC 8785 text.
+  return { ct: ct.toString('base64'), iv: iv.toString('base64'), p: period, s: subject, v: 2 };
 };
 
 /** The key that opens a record's body from the keys found, or undefined (erased). */

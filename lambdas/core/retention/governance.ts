@@ -7,7 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Submitter } from '#core/access/roles.ts';
 import type { LedgerRecord, PolicyResult } from '#core/chain/record.ts';
-import { appendRecords, type RecordWriterDeps } from '#core/pipeline/append-records.ts';
+import { appendRecords, type RecordWriterDeps, unsealed } from '#core/pipeline/append-records.ts';
+import type { ObjectHoldsPort } from '#ports/object-holds.ts';
+import { syncObjectHolds } from './object-holds.ts';
 import type { SubjectIds } from './subjects.ts';
 
 /** The chain that holds legal holds, their releases, erasure requests and purge summaries:
@@ -204,7 +206,18 @@ export const parseErasureInput = (raw: unknown): ErasureInput => {
 
 export interface GovernanceDeps extends RecordWriterDeps {
   readonly subjects: SubjectIds;
+  /** Object legal holds, set when a hold is placed and cleared when released. */
+  readonly objectHolds?: ObjectHoldsPort;
 }
+
+/** Brings the object legal holds up to what the governance chain now says. */
+const syncObjects = async (deps: GovernanceDeps): Promise<void> => {
+  if (deps.objectHolds === undefined) return;
+  await syncObjectHolds(await readGovernance(deps.ledger), {
+    ...deps,
+    objectHolds: deps.objectHolds,
+  });
+};
 
 /** Records a legal hold; answers the hold. */
 export const createHold = async (
@@ -222,9 +235,10 @@ export const createHold = async (
   const { appended } = await appendRecords(
     GOVERNANCE_CHAIN,
     [{ kind: 'legal_hold', event_id: body.hold_id, policy: NO_POLICY, ...by(actor), body }],
-    deps,
+    unsealed(deps),
   );
   const r = appended[0] as LedgerRecord;
+  await syncObjects(deps);
   return { ...body, created_at: r.ingested_at, record: { chain: r.chain, seq: r.seq } };
 };
 
@@ -249,8 +263,9 @@ export const releaseHold = async (
         body: { hold_id: holdId },
       },
     ],
-    deps,
+    unsealed(deps),
   );
+  await syncObjects(deps);
   return { ...hold, released_at: appended[0]?.ingested_at ?? deps.clock.now().toISOString() };
 };
 
@@ -269,7 +284,7 @@ export const requestErasure = async (
   const { appended } = await appendRecords(
     GOVERNANCE_CHAIN,
     [{ kind: 'erasure_request', event_id: body.request_id, policy: NO_POLICY, ...by(actor), body }],
-    deps,
+    unsealed(deps),
   );
   const r = appended[0] as LedgerRecord;
   return { ...body, created_at: r.ingested_at, record: { chain: r.chain, seq: r.seq } };

@@ -9,6 +9,13 @@ import { openRecord } from './open-record.ts';
  * included, goes to the ledger itself. The read, search and review routes use it, so they
  * never see a sealed body nor need to know the layout.
  */
+const UNOPENED = Symbol('unopened ledger');
+
+/** The ledger as stored under an opening ledger (or `ledger` itself): what writers archive
+ * from, so an opened body never reaches a segment. */
+export const unopened = <L extends object>(ledger: L): L =>
+  ((ledger as { [UNOPENED]?: L })[UNOPENED] ?? ledger) as L;
+
 export const openingLedger = <L extends Pick<LedgerPort, 'get' | 'range'>>(
   ledger: L,
   keys: Pick<BodyKeysPort, 'get'>,
@@ -24,6 +31,7 @@ export const openingLedger = <L extends Pick<LedgerPort, 'get' | 'range'>>(
     get(target, property) {
       if (property === 'get') return get;
       if (property === 'range') return range;
+      if (property === UNOPENED) return target;
       const value: unknown = Reflect.get(target, property, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },

@@ -20,9 +20,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { LedgerRecord, PolicyResult } from '#core/chain/record.ts';
-import { appendRecords, type RecordWriterDeps } from '#core/pipeline/append-records.ts';
+import { appendRecords, type RecordWriterDeps, unsealed } from '#core/pipeline/append-records.ts';
 import type { BodyKeysPort } from '#ports/body-keys.ts';
 import type { LogPort } from '#ports/log.ts';
+import type { ObjectHoldsPort } from '#ports/object-holds.ts';
 import {
   decryptBody,
   deriveRecordKey,
@@ -39,6 +40,7 @@ import {
   type PurgeSummaryBody,
   readGovernance,
 } from './governance.ts';
+import { syncObjectHolds } from './object-holds.ts';
 import { isDue } from './rules.ts';
 
 /** The quarantine key a rejected record's (still readable) body names. */
@@ -59,6 +61,8 @@ const NO_POLICY: PolicyResult = { version: 'none', decision: 'pass', findings: [
 export interface PurgeDeps extends RecordWriterDeps {
   readonly keys: BodyKeysPort;
   readonly log: LogPort;
+  /** Object legal holds (S3 Object Lock on AWS), brought up to date by every run. */
+  readonly objectHolds?: ObjectHoldsPort;
 }
 
 export interface PurgeOptions {
@@ -275,7 +279,7 @@ export const appendReceipt = async (
         body: { run_id: runId, at: now.toISOString(), count: c.count, reasons: c.reasons },
       },
     ],
-    writer,
+    unsealed(writer),
   );
   const seq = appended[0]?.seq ?? alreadyRecorded.get(eventId)?.seq ?? -1;
   return { ...c, receipt: { seq, event_id: eventId } };
@@ -351,10 +355,15 @@ export const runPurge = async (options: PurgeOptions, deps: PurgeDeps): Promise<
     await appendRecords(
       GOVERNANCE_CHAIN,
       [{ kind: 'purge', event_id: runId, policy: NO_POLICY, body: summary }],
-      writer,
+      unsealed(writer),
     );
   }
+  // 6. Object legal holds, so records that arrived after a hold get their objects held too.
+  const objectHolds = deps.objectHolds
+    ? await syncObjectHolds(state, { ...deps, objectHolds: deps.objectHolds })
+    : undefined;
   deps.log.info('purge run', {
+    ...(objectHolds === undefined ? {} : { object_holds: objectHolds }),
     run_id: runId,
     purged: done.purged,
     chains: chains.length,

@@ -35,10 +35,25 @@ import type { SubjectIds } from '#ports/body-sealer.ts';
 
 export type { SubjectIds };
 
-export const subjectIds = (secret: Uint8Array): SubjectIds => ({
-  of: (userId) =>
-    `u:${createHmac('sha256', secret).update(userId, 'utf8').digest('hex').slice(0, 40)}`,
-});
+/** Subject ids remembered per process (the same users recur batch after batch); bounded, in
+ * memory only. The mapping never changes (its secret is never destroyed), so a cached id is
+ * never stale, erasure or not. */
+const CACHED_SUBJECTS = 10_000;
+
+export const subjectIds = (secret: Uint8Array): SubjectIds => {
+  const cache = new Map<string, string>();
+  return {
+    of: (userId) => {
+      let id = cache.get(userId);
+      if (id === undefined) {
+        id = `u:${createHmac('sha256', secret).update(userId, 'utf8').digest('hex').slice(0, 40)}`;
+        if (cache.size >= CACHED_SUBJECTS) cache.clear();
+        cache.set(userId, id);
+      }
+      return id;
+    },
+  };
+};
 
 /** The subject of a record without a user: the record itself. */
 export const recordSubject = (chain: string, seq: number): string => `rec:${chain}#${seq}`;

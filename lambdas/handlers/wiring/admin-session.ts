@@ -9,6 +9,7 @@ import { loadOrCreateEd25519Signer } from '#adapters/local/ed25519-signer.ts';
 import { openFileArchive } from '#adapters/local/file-archive.ts';
 import { type FileBodyKeys, openFileBodyKeys } from '#adapters/local/file-body-keys.ts';
 import { openFileLedger } from '#adapters/local/file-ledger.ts';
+import { openFileObjectHolds } from '#adapters/local/file-object-holds.ts';
 import { Wal } from '#adapters/local/wal.ts';
 import { checkpointChains } from '#core/pipeline/checkpoint.ts';
 import { createBodySealer } from '#core/retention/body-sealer.ts';
@@ -54,7 +55,14 @@ export const openAdminSession = async (
     const keys = await openFileBodyKeys(paths.bodyKeys);
     const sealer = await createBodySealer(options.retention ?? DEFAULT_RETENTION_RULES, keys);
     const open = ledger;
-    const governance: GovernanceDeps = { ledger: open, archive, clock, subjects: sealer.subjects };
+    const objectHolds = openFileObjectHolds(paths.legalHolds);
+    const governance: GovernanceDeps = {
+      ledger: open,
+      archive,
+      clock,
+      subjects: sealer.subjects,
+      objectHolds,
+    };
     return {
       governance,
       sealer,
@@ -63,7 +71,7 @@ export const openAdminSession = async (
       purge: async ({ now, dryRun }) => {
         const report = await runPurge(
           { now: now ?? clock.now(), dryRun: dryRun === true },
-          { ledger: open, archive, clock, keys, log },
+          { ledger: open, archive, clock, keys, log, objectHolds },
         );
         if (report.dry_run) return report;
         const signer = await loadOrCreateEd25519Signer(paths.keys);

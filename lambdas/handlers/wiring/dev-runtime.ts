@@ -14,6 +14,7 @@ import { openFileBodyKeys } from '#adapters/local/file-body-keys.ts';
 import { mkdirSynced } from '#adapters/local/file-io.ts';
 import { openFileKeyStore } from '#adapters/local/file-key-store.ts';
 import { openFileLedger } from '#adapters/local/file-ledger.ts';
+import { openFileObjectHolds } from '#adapters/local/file-object-holds.ts';
 import { type ResolvedApiKey, resolveApiKey } from '#adapters/local/http/api-key.ts';
 import { startLocalApi } from '#adapters/local/http/server.ts';
 import { httpWitness, readWitnessConfig } from '#adapters/local/http-witness.ts';
@@ -66,6 +67,8 @@ export interface DevPaths {
   readonly witnesses: string;
   /** The body-key store (layout v2): destroying a key there erases bodies. */
   readonly bodyKeys: string;
+  /** Archive objects under a legal hold (what S3 Object Lock legal holds are on AWS). */
+  readonly legalHolds: string;
   /** Names the process running on the data dir (see lockDataDir). */
   readonly lock: string;
 }
@@ -84,6 +87,7 @@ export const devPaths = (dataDir: string): DevPaths => {
     alerts: join(data, 'alerts.jsonl'),
     witnesses: join(data, 'witnesses.json'),
     bodyKeys: join(data, 'body-keys'),
+    legalHolds: join(data, 'legal-holds.txt'),
     lock: join(data, 'lock'),
   };
 };
@@ -237,7 +241,8 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
       await signChains();
     };
 
-    const purgeDeps: PurgeDeps = { ledger, archive, clock, keys: bodyKeys, log };
+    const objectHolds = openFileObjectHolds(paths.legalHolds);
+    const purgeDeps: PurgeDeps = { ledger, archive, clock, keys: bodyKeys, log, objectHolds };
     let purging: Promise<unknown> = Promise.resolve();
     const purge: DevRuntime['purge'] = (request = {}) => {
       const run = purging.then(async () => {
@@ -296,6 +301,8 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
         ledger: openingLedger(fileLedger, bodyKeys),
         archive,
         clock: systemClock,
+        // Reviews and raw-read records are sealed like ingested bodies (subject data).
+        sealer,
         prove: (eventId, chain) => proveEvent(archive, eventId, chain),
       },
       stream,
@@ -308,6 +315,7 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
         archive,
         clock,
         subjects: sealer.subjects,
+        objectHolds,
         afterErasure: () => purge(),
       },
       evidence: {

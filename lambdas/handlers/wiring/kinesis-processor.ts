@@ -70,13 +70,17 @@ export type OutcomeObserver = (outcomes: readonly EnvelopeOutcome[]) => void;
  * record and everything after it on the shard is redelivered, and the records after it
  * that were recorded come back as duplicates (idempotent by event_id). A thrown error
  * (ledger unreachable) fails the whole batch, which the event source mapping retries and
- * bisects.
+ * bisects. `deps` may be a getter (the sealer reads its secret from the body-key table on first
+ * use): a failed read fails that batch loudly, and the next batch tries again.
  */
 export const createProcessor =
-  (deps: ProcessorDeps, observe?: OutcomeObserver) =>
+  (deps: ProcessorDeps | (() => Promise<ProcessorDeps>), observe?: OutcomeObserver) =>
   async (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
     const records = event.Records;
-    const outcomes = await processBatch(records.map(decodeKinesisRecord), deps);
+    const outcomes = await processBatch(
+      records.map(decodeKinesisRecord),
+      typeof deps === 'function' ? await deps() : deps,
+    );
     observe?.(outcomes);
     const batchItemFailures: KinesisStreamBatchItemFailure[] = [];
     outcomes.forEach((outcome, i) => {

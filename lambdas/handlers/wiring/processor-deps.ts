@@ -7,22 +7,31 @@
  *   ARCHIVE_RETENTION_DAYS  Object Lock COMPLIANCE retention of archive objects (required)
  *   GIVE_UP_AFTER_SECONDS   a record failing on its own this long after intake becomes a
  *                           `rejected` record with its bytes quarantined (required)
+ *   BODY_KEYS_TABLE, RETENTION_RULES  layout v2 (body-keys.ts): bodies leave the processor
+ *                           only sealed, in DynamoDB items, archive segments and quarantine
+ *
+ * Every variable is checked at once (a missing one throws here, synchronously); only the
+ * sealer's first key read is awaited, by the first batch.
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { EventBridgeAlerts } from '#adapters/aws/eventbridge-alerts.ts';
 import { powertoolsLog } from '#adapters/aws/powertools-log.ts';
 import { giveUpAfter } from '#core/pipeline/give-up.ts';
+import { createBodySealer } from '#core/retention/body-sealer.ts';
 import { logger } from '#handlers/observability/logger.ts';
 import { tracer } from '#handlers/observability/tracer.ts';
 import { systemClock } from '#ports/clock.ts';
 import type { ProcessorDeps } from '#ports/pipeline-deps.ts';
 import { archiveFromEnv, ledgerFromEnv } from './aws-deps.ts';
+import { bodyKeysFromEnv, retentionRulesFromEnv, retryingOnce } from './body-keys.ts';
 import { type Env, positiveInt, required, retainFor } from './config.ts';
 import { runtimePolicyFromEnv } from './policy.ts';
 
-export const processorDepsFromEnv = (env: Env): ProcessorDeps => {
+export const processorDepsFromEnv = (env: Env): (() => Promise<ProcessorDeps>) => {
   const archive = archiveFromEnv(env);
-  return {
+  const keys = bodyKeysFromEnv(env);
+  const rules = retentionRulesFromEnv(env);
+  const deps: Omit<ProcessorDeps, 'sealer'> = {
     ledger: ledgerFromEnv(env, archive),
     archive,
     policy: runtimePolicyFromEnv(env),
@@ -35,4 +44,5 @@ export const processorDepsFromEnv = (env: Env): ProcessorDeps => {
     retainUntil: retainFor(positiveInt(env, 'ARCHIVE_RETENTION_DAYS')),
     giveUp: giveUpAfter(positiveInt(env, 'GIVE_UP_AFTER_SECONDS'), systemClock),
   };
+  return retryingOnce(async () => ({ ...deps, sealer: await createBodySealer(rules, keys) }));
 };

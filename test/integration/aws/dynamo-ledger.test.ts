@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoBodyKeys } from '#adapters/aws/dynamo-body-keys.ts';
 import {
   BodyTooLargeError,
   DynamoLedger,
@@ -8,19 +9,23 @@ import {
   RECORDS_PER_TRANSACTION,
 } from '#adapters/aws/dynamo-ledger.ts';
 import { S3Archive } from '#adapters/aws/s3-archive.ts';
-import { segmentKey } from '#core/archive/layout.ts';
+import { sealedBodyKey, segmentKey } from '#core/archive/layout.ts';
 import { bodyHash, checkRecord, sealRecord } from '#core/chain/hash.ts';
 import { META_KEY_PREFIX } from '#core/chain/ledger-keys.ts';
 import { GENESIS_PREV, type LedgerRecord } from '#core/chain/record.ts';
 import { appendToChain, type PendingRecord } from '#core/pipeline/append-chain.ts';
 import type { EnvelopeOutcome } from '#core/pipeline/outcome.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
+import { createBodySealer } from '#core/retention/body-sealer.ts';
+import { openRecord } from '#core/retention/open-record.ts';
+import { DEFAULT_RETENTION_RULES } from '#core/retention/rules.ts';
 import { TERM, term } from '#core/search/terms.ts';
 import type { ArchivePort } from '#ports/archive.ts';
 import { ChainConflictError, DuplicateEventError, type LedgerPort } from '#ports/ledger.ts';
 import type { ProcessorDeps } from '#ports/pipeline-deps.ts';
 import { collect } from '#test/helpers/collect.ts';
 import {
+  createBodyKeysTable,
   createLedgerTable,
   type DynamoDbLocal,
   startDynamoDbLocal,
@@ -433,6 +438,37 @@ describe('DynamoLedger on DynamoDB Local', () => {
     );
     expect(raw.Item?.body).toBeUndefined();
     expect(raw.Item?.user_key).toBeUndefined();
+  });
+
+  it('keeps a layout v2 ciphertext too large for an item in the body store, read back with its record', async () => {
+    // Prepare: a 300 KB body sealed (its ciphertext, base64, is ~400 KB)
+    const { ledger, archive, table } = await newLedger();
+    const keysTable = `keys-${randomUUID()}`;
+    await createBodyKeysTable(db.client, keysTable);
+    const keys = new DynamoBodyKeys({ client: db.client, table: keysTable });
+    const sealer = await createBodySealer(DEFAULT_RETENTION_RULES, keys);
+    const secret = 'Juniper-Axolotl-Meridian';
+    const large = { note: secret, text: 'x'.repeat(300 * 1024) };
+    const plain = sealedAfter(emptyHead('v2big'), 2, {
+      body: (seq) => (seq === 1 ? large : { small: true }),
+    });
+    const records = await sealer.seal(plain);
+
+    // Act
+    await ledger.append(emptyHead('v2big'), records);
+
+    // Assess
+    const stored = await ledger.get('v2big', 1);
+    expect(stored).toEqual(records[1]);
+    expect((await collect(ledger.range('v2big', 0, 1)))[1]).toEqual(records[1]);
+    expect((await openRecord(stored as LedgerRecord, keys)).body).toEqual(large);
+    const raw = await db.client.send(
+      new GetItemCommand({ TableName: table, Key: { chain: { S: 'v2big' }, seq: { N: '1' } } }),
+    );
+    expect(raw.Item?.body_enc).toBeUndefined();
+    expect(Number(raw.Item?.body_enc_at?.N)).toBeGreaterThan(300 * 1024);
+    const object = await archive.get(sealedBodyKey('v2big', 1, records[1]?.body_hash ?? ''));
+    expect(new TextDecoder().decode(object)).not.toContain(secret);
   });
 
   it('claim-checks a body under 256 KB when the whole record item would pass 400 KB', async () => {

@@ -2,16 +2,19 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import type { APIGatewayProxyResult, KinesisStreamBatchResponse } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoBodyKeys } from '#adapters/aws/dynamo-body-keys.ts';
 import { DynamoLedger } from '#adapters/aws/dynamo-ledger.ts';
 import { S3Archive } from '#adapters/aws/s3-archive.ts';
 import { quarantineKey, segmentKey } from '#core/archive/layout.ts';
 import { checkRecord } from '#core/chain/hash.ts';
 import type { LedgerRecord } from '#core/chain/record.ts';
 import { DEFAULT_POLICY_YAML } from '#core/policy/default-policy.ts';
+import { openRecord } from '#core/retention/open-record.ts';
 import { createProcessor } from '#handlers/wiring/kinesis-processor.ts';
 import type { ArchivePort } from '#ports/archive.ts';
 import { collect } from '#test/helpers/collect.ts';
 import {
+  createBodyKeysTable,
   createLedgerTable,
   type DynamoDbLocal,
   startDynamoDbLocal,
@@ -29,10 +32,12 @@ let db: DynamoDbLocal;
 let s3: LocalS3;
 const TABLE = 'ledger';
 const BUCKET = 'archive';
+const KEYS_TABLE = 'body-keys';
 
 beforeAll(async () => {
   [db, s3] = await Promise.all([startDynamoDbLocal(), startS3rver([BUCKET])]);
   await createLedgerTable(db.client, TABLE, { chainsIndex: 'chains', searchIndexes: true });
+  await createBodyKeysTable(db.client, KEYS_TABLE);
   // The handlers read their configuration at cold start: set it before importing them.
   Object.assign(process.env, {
     ...localEngineEnv(db.endpoint, s3.endpoint),
@@ -41,6 +46,7 @@ beforeAll(async () => {
     ARCHIVE_BUCKET: BUCKET,
     ARCHIVE_RETENTION_DAYS: '3650',
     GIVE_UP_AFTER_SECONDS: '3600',
+    BODY_KEYS_TABLE: KEYS_TABLE,
     ALERTS_BUS: 'audit-alerts',
     POLICY: DEFAULT_POLICY_YAML,
     POWERTOOLS_LOG_LEVEL: 'SILENT',
@@ -63,6 +69,7 @@ beforeEach(() => {
 });
 
 const ledger = () => new DynamoLedger({ client: db.client, table: TABLE });
+const keys = () => new DynamoBodyKeys({ client: db.client, table: KEYS_TABLE });
 const archive = () => new S3Archive({ client: s3.client, bucket: BUCKET });
 
 describe('processor handler (Kinesis → DynamoDB Local + s3rver)', () => {
@@ -108,7 +115,10 @@ describe('processor handler (Kinesis → DynamoDB Local + s3rver)', () => {
     const quarantined = await archive().get(
       quarantineKey('2025-02-03', `kinesis:${records[2]?.eventID}`),
     );
-    expect(new TextDecoder().decode(quarantined)).toBe('{"not": "an envelope", ');
+    // Layout v2: the raw bytes are kept only sealed (they go with the rejected records' period).
+    expect(new TextDecoder().decode(quarantined)).not.toContain('an envelope');
+    expect(JSON.parse(new TextDecoder().decode(quarantined))).toMatchObject({ v: 2 });
+    expect(loans.every((r) => r.body === undefined && r.body_enc?.v === 2)).toBe(true);
     expect(await archive().get(segmentKey('loans', 0))).toBeDefined();
     const alerts = eventBridge
       .commandCalls(PutEventsCommand)
@@ -161,12 +171,13 @@ describe('processor handler (Kinesis → DynamoDB Local + s3rver)', () => {
     expect(await ledger().meta('flaky')).toMatchObject({ archived_through: 1 });
   });
 
-  it('answers GET /v1/events/{event_id} with the stored record, 404 when unknown', async () => {
+  it('answers GET /v1/events/{event_id} with the stored record (body opened), 404 when unknown', async () => {
     // Prepare
     const { handler } = await import('#handlers/query.ts');
-    const deps = processorDeps(ledger(), archive());
-    await createProcessor(deps)(
+    const processor = (await import('#handlers/processor.ts')).handler;
+    await processor(
       kinesisEvent([kinesisRecord(decisionEnvelope('q-1', 'query'), 'query')]),
+      lambdaContext('processor'),
     );
     const get = async (eventId: string | undefined) =>
       (await handler(
@@ -186,7 +197,11 @@ describe('processor handler (Kinesis → DynamoDB Local + s3rver)', () => {
     expect(found.statusCode).toBe(200);
     const { record, view } = JSON.parse(found.body) as { record: LedgerRecord; view: string };
     expect(view).toBe('redacted');
-    expect(record).toEqual(await ledger().get('query', 0));
+    const stored = await ledger().get('query', 0);
+    expect(stored?.body).toBeUndefined();
+    const opened = await openRecord(stored as LedgerRecord, keys());
+    expect(opened.body).toMatchObject({ decision_id: 'q-1' });
+    expect(record.body).toMatchObject({ decision_id: 'q-1' });
     expect(record).toMatchObject({ chain: 'query', seq: 0, event_id: 'q-1', kind: 'decision' });
     expect(found.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8' });
     expect(missing.statusCode).toBe(404);
@@ -212,11 +227,22 @@ describe('handler configuration', () => {
     };
 
     // Act + Assess
-    expect(() => processorDepsFromEnv(env)).toThrow(new MissingConfigError('ALERTS_BUS'));
+    expect(() => processorDepsFromEnv({ ...env, ALERTS_BUS: 'x', BODY_KEYS_TABLE: '' })).toThrow(
+      new MissingConfigError('BODY_KEYS_TABLE'),
+    );
+    const keyed = { ...env, BODY_KEYS_TABLE: 'k' };
+    expect(() => processorDepsFromEnv(keyed)).toThrow(new MissingConfigError('ALERTS_BUS'));
     expect(() =>
-      processorDepsFromEnv({ ...env, ALERTS_BUS: 'x', ARCHIVE_RETENTION_DAYS: '0' }),
+      processorDepsFromEnv({
+        ...keyed,
+        ALERTS_BUS: 'x',
+        RETENTION_RULES: '{"retentionDays":{"decision":0}}',
+      }),
     ).toThrow(InvalidConfigError);
-    expect(() => processorDepsFromEnv({ ...env, ALERTS_BUS: 'x', LEDGER_TABLE: ' ' })).toThrow(
+    expect(() =>
+      processorDepsFromEnv({ ...keyed, ALERTS_BUS: 'x', ARCHIVE_RETENTION_DAYS: '0' }),
+    ).toThrow(InvalidConfigError);
+    expect(() => processorDepsFromEnv({ ...keyed, ALERTS_BUS: 'x', LEDGER_TABLE: ' ' })).toThrow(
       new MissingConfigError('LEDGER_TABLE'),
     );
   });

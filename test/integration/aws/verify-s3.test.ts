@@ -15,6 +15,7 @@ import { parseS3Location } from '#adapters/aws/s3-location.ts';
 import { keyFile, segmentKey } from '#core/archive/layout.ts';
 import { verifyArchive } from '#core/verify/verify-archive.ts';
 import {
+  createBodyKeysTable,
   createLedgerTable,
   type DynamoDbLocal,
   startDynamoDbLocal,
@@ -64,6 +65,7 @@ const cli = async (...args: string[]) => {
 beforeAll(async () => {
   [db, s3] = await Promise.all([startDynamoDbLocal(), startS3rver(['archive'])]);
   await createLedgerTable(db.client, 'ledger', { chainsIndex: 'chains' });
+  await createBodyKeysTable(db.client, 'body-keys');
   Object.assign(process.env, {
     ...localEngineEnv(db.endpoint, s3.endpoint),
     LEDGER_TABLE: 'ledger',
@@ -72,6 +74,7 @@ beforeAll(async () => {
     ARCHIVE_PREFIX: 'audit/v1',
     ARCHIVE_RETENTION_DAYS: '2555',
     GIVE_UP_AFTER_SECONDS: '3600',
+    BODY_KEYS_TABLE: 'body-keys',
     ALERTS_BUS: 'audit-alerts',
     SIGNING_KEY_ID: 'alias/audit-checkpoints',
     LOG_NAME,
@@ -156,7 +159,9 @@ describe('verify s3://bucket/prefix', () => {
     const reader = await openArchiveReader(LOCATION, { endpointUrl: s3.endpoint });
     const key = segmentKey('support', 0);
     const original = new TextDecoder().decode(await reader.get(key));
-    const tampered = original.replace('"decision_id":"v-0-4"', '"decision_id":"v-0-X"');
+    // Layout v2: the body is ciphertext, so change an envelope field the hash commits to.
+    expect(original).not.toContain('"decision_id"');
+    const tampered = original.replace('"event_id":"v-0-4"', '"event_id":"v-0-X"');
     expect(tampered).not.toBe(original);
     // An account administrator cannot do this on an Object Lock bucket; s3rver lets the
     // test play the attacker who could.

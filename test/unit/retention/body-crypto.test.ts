@@ -1,5 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { formatRecordLine } from '#core/archive/record-line.ts';
 import { canonicalJson } from '#core/chain/canonical.ts';
 import { checkRecord, sealRecord, storedWithBody } from '#core/chain/hash.ts';
 import { GENESIS_PREV, type LedgerRecord } from '#core/chain/record.ts';
@@ -77,5 +78,30 @@ describe('layout v2 bodies', () => {
       body_enc: { ...sealed, ct: Buffer.from('x'.repeat(40)).toString('base64') },
     };
     expect(await checkSealedBody(tampered, { get: async () => keys(both) })).toBe('mismatch');
+  });
+
+  it('derives the record key as HMAC-SHA256(period key ‖ subject key, info) as documented', () => {
+    const hmac = (chain: string, seq: number) =>
+      createHmac('sha256', Buffer.concat([p, s]))
+        .update(`ai-audit-trail/body-key/v2\n${chain}\n${seq}\u0001`, 'utf8')
+        .digest();
+    for (const [chain, seq] of [
+      ['app', 3],
+      ['tenant/é-app#2', 0],
+      ['c'.repeat(3000), 12],
+    ] as const) {
+      expect(deriveRecordKey(p, s, chain, seq)).toEqual(hmac(chain, seq));
+    }
+    expect(() => deriveRecordKey(p, s.subarray(0, 16), 'app', 3)).toThrow(RangeError);
+  });
+
+  it('archives body_enc as its canonical JSON, whatever the member order it was read in', () => {
+    const line = formatRecordLine(stored);
+    expect(line.endsWith(`,"body_enc":${canonicalJson(sealed)}}`)).toBe(true);
+    const { v, ...rest } = sealed;
+    const reordered = { ...stored, body_enc: { v, ...rest } };
+    expect(formatRecordLine(reordered)).toBe(line);
+    const odd = { ...stored, body_enc: { ...sealed, extra: { b: 1, a: 2 } } as never };
+    expect(formatRecordLine(odd)).toContain(`"extra":{"a":2,"b":1}`);
   });
 });
