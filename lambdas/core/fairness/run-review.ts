@@ -6,13 +6,16 @@ import { computeReview } from './compute-review.ts';
 import type { FairnessOptions } from './options.ts';
 import { type RecordedReview, recordFairnessReview } from './record-review.ts';
 import type { FairnessReport } from './report.ts';
-import { reviewSource } from './review-source.ts';
+import { type RecordSource, reviewSource } from './review-source.ts';
 
 /** What a review run needs: the ledger to read and write, the archive, alerts and a clock. */
 export type ReviewDeps = RecordWriterDeps & {
   readonly alerts: AlertsPort;
   /** With a search index (the local ledger), a review reads only its window. */
   readonly ledger: LedgerPort & Partial<RecordSearchPort>;
+  /** Where the review reads; default `reviewSource(ledger)`. DynamoDB's search needs a
+   * tenant term, so the scheduled Lambda reads chain by chain (`ledgerSource`). */
+  readonly source?: RecordSource;
 };
 
 /**
@@ -23,7 +26,11 @@ export const runFairnessReview = async (
   options: FairnessOptions,
   deps: ReviewDeps,
 ): Promise<{ report: FairnessReport; recorded: RecordedReview }> => {
-  const report = await computeReview(reviewSource(deps.ledger), options, deps.clock.now());
+  const report = await computeReview(
+    deps.source ?? reviewSource(deps.ledger),
+    options,
+    deps.clock.now(),
+  );
   const recorded = await recordFairnessReview(report, deps);
   return { report, recorded };
 };

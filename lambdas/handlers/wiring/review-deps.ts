@@ -1,5 +1,6 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { EventBridgeAlerts } from '#adapters/aws/eventbridge-alerts.ts';
+import { ledgerSource } from '#core/fairness/review-source.ts';
 import type { ReviewDeps } from '#core/fairness/run-review.ts';
 import { parseReviewSettings, type ReviewSettings } from '#core/fairness/settings.ts';
 import { openingLedger } from '#core/retention/opening-ledger.ts';
@@ -14,9 +15,11 @@ import { type Env, positiveInt, required, retainFor } from './config.ts';
  * runtime does; a purged body no longer counts. */
 export const reviewDepsFromEnv = (env: Env): { deps: ReviewDeps; settings: ReviewSettings } => {
   const archive = archiveFromEnv(env);
+  const ledger = openingLedger(ledgerFromEnv(env, archive), bodyKeysFromEnv(env));
   return {
     deps: {
-      ledger: openingLedger(ledgerFromEnv(env, archive), bodyKeysFromEnv(env)),
+      ledger,
+      source: ledgerSource(ledger),
       archive,
       alerts: new EventBridgeAlerts({
         client: tracer.captureAWSv3Client(new EventBridgeClient({})),

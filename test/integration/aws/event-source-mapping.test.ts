@@ -233,6 +233,7 @@ describe('event source mapping over kinesalite, DynamoDB Local and s3rver', () =
     // Prepare: two of every three appends throttled for the first 30
     const w = await world(15);
     let appends = 0;
+    let throttles = 0;
     const throttled: LedgerPort = new Proxy(w.deps.ledger, {
       get: (target, name, receiver) => {
         const value = Reflect.get(target, name, receiver);
@@ -240,6 +241,7 @@ describe('event source mapping over kinesalite, DynamoDB Local and s3rver', () =
         return async (...args: Parameters<LedgerPort['append']>) => {
           appends += 1;
           if (appends <= 30 && appends % 3 !== 0) {
+            throttles += 1;
             throw Object.assign(new Error('Rate of requests exceeds the allowed throughput'), {
               name: 'ProvisionedThroughputExceededException',
             });
@@ -252,7 +254,9 @@ describe('event source mapping over kinesalite, DynamoDB Local and s3rver', () =
     // Act
     const stats = await drain(w, deps);
     // Assess
-    expect(appends).toBeGreaterThan(30);
+    // How many appends a drain takes depends on how the mapping batches (load); that some
+    // were throttled and all still land exactly once does not.
+    expect(throttles).toBeGreaterThan(0);
     expect(stats.retries + stats.bisections).toBeGreaterThan(0);
     expect(w.pointers).toEqual([]);
     expect(await expectExactlyOnce(w, deps)).toEqual([]);

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoLedger } from '#adapters/aws/dynamo-ledger.ts';
 import { S3Archive } from '#adapters/aws/s3-archive.ts';
 import { FAIRNESS_REVIEW_CHAIN } from '#core/fairness/record-review.ts';
+import { ledgerSource } from '#core/fairness/review-source.ts';
 import { runFairnessReview } from '#core/fairness/run-review.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
 import type { Alert } from '#ports/alerts.ts';
@@ -89,6 +90,8 @@ describe('fairness review on DynamoDB Local and s3rver', () => {
       },
       {
         ledger,
+        // As the scheduled Lambda reads (wiring/review-deps.ts): chain by chain, by Query.
+        source: ledgerSource(ledger),
         archive,
         alerts: { publish: async (a) => void alerts.push(...a) },
         clock: deps.clock,

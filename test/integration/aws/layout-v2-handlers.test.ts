@@ -29,6 +29,7 @@ import {
   type DynamoDbLocal,
   startDynamoDbLocal,
 } from '#test/helpers/dynamodb-local.ts';
+import { routeEvent } from '#test/helpers/route-event.ts';
 import { type LocalS3, startS3rver } from '#test/helpers/s3rver.ts';
 import { silentLog } from '#test/helpers/silent-log.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
@@ -47,7 +48,7 @@ const BUCKET = 'archive';
 
 beforeAll(async () => {
   [db, s3] = await Promise.all([startDynamoDbLocal(), startS3rver([BUCKET])]);
-  await createLedgerTable(db.client, TABLE, { chainsIndex: 'chains' });
+  await createLedgerTable(db.client, TABLE, { chainsIndex: 'chains', searchIndexes: true });
   await createBodyKeysTable(db.client, KEYS);
   signerDir = await tempDir('v2-handlers-');
   Object.assign(process.env, {
@@ -56,6 +57,7 @@ beforeAll(async () => {
     LEDGER_CHAINS_INDEX: 'chains',
     ARCHIVE_BUCKET: BUCKET,
     ARCHIVE_RETENTION_DAYS: '3650',
+    GIVE_UP_AFTER_SECONDS: '3600',
     BODY_KEYS_TABLE: KEYS,
     ALERTS_BUS: 'audit-alerts',
     POLICY: DEFAULT_POLICY_YAML,
@@ -98,10 +100,7 @@ describe('layout v2 through the AWS handlers', () => {
     const keys = new DynamoBodyKeys({ client: db.client, table: KEYS });
     const get = async (eventId: string) => {
       const answer = (await query(
-        {
-          pathParameters: { event_id: eventId },
-          requestContext: { requestId: 'r', requestTimeEpoch: 0 },
-        } as never,
+        routeEvent('get_event', { params: { event_id: eventId } }) as never,
         lambdaContext('query'),
       )) as APIGatewayProxyResult;
       return (JSON.parse(answer.body) as { record: LedgerRecord }).record;
