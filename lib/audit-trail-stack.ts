@@ -11,6 +11,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { keyFile } from '#core/archive/layout.ts';
@@ -50,6 +51,8 @@ export class AuditTrailStack extends Stack {
   /** The browser console, when `console.enabled`. */
   public readonly console: Console | undefined;
   public readonly ingestApi: IngestApi;
+  /** `POST /v1/reviews/{event_id}` (a route Lambda of the API). */
+  public readonly reviewFunction: lambda.Function;
   /** The API keys (tenant, role, chain scope by digest): `audit-trail keys --table`. */
   public readonly keyTable: KeyTable;
   public readonly monitoring: Monitoring;
@@ -196,6 +199,27 @@ export class AuditTrailStack extends Stack {
       }),
     );
     this.purge.grantKeyUse(this.processor.function);
+    // Verdicts (permission `review`): a review record on the reviewed event's chain, sealed
+    // under its subject, so this function may append and create body keys.
+    this.reviewFunction = this.ingestApi.mountRouteGroup('Review', {
+      handler: 'review',
+      routes: ['post_review'],
+      environment: {
+        LEDGER_TABLE: this.ledger.table.tableName,
+        ARCHIVE_BUCKET: this.archive.bucket.bucketName,
+        ARCHIVE_RETENTION_DAYS: String(config.archiveRetentionDays),
+        RETENTION_RULES: JSON.stringify({
+          retentionDays: config.retentionDays,
+          retentionOverrides: config.retentionOverrides,
+        }),
+        ...bodyKeys,
+      },
+      grant: (fn) => {
+        this.ledger.grantQueryAppend(fn);
+        this.archive.grantArchiveWrite(fn);
+        this.purge.grantKeyUse(fn);
+      },
+    });
     for (const reader of [this.fairnessReview.function, this.ingestApi.queryFunction]) {
       this.purge.grantKeyRead(reader);
     }
@@ -215,6 +239,7 @@ export class AuditTrailStack extends Stack {
       FairnessReview: this.fairnessReview.function,
       Authorizer: this.ingestApi.authorizerFunction,
       Query: this.ingestApi.queryFunction,
+      Review: this.reviewFunction,
       OtlpTraces: this.ingestApi.otlpTracesFunction,
     };
     if (this.ingestApi.guardrailFunction) functions.Guardrail = this.ingestApi.guardrailFunction;

@@ -84,6 +84,10 @@ export const startAwsGateway = (deps: AwsGatewayDeps) => {
       createRouteLambda(readAnswers(queryRouteAnswers(deps.query)), silentLog),
     ],
     [
+      logicalId(stack.reviewFunction),
+      createRouteLambda({ post_review: queryRouteAnswers(deps.query).post_review }, silentLog),
+    ],
+    [
       logicalId(stack.ingestApi.otlpTracesFunction),
       createRouteLambda({ otlp_traces: tracesRoute(sink, true) }, silentLog),
     ],

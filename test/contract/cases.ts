@@ -191,6 +191,22 @@ export const CONTRACT_CASES: readonly ContractCase[] = [
     },
   },
   {
+    name: 'refuses a verdict on an event with no record',
+    doc: '404',
+    request: post('/v1/reviews/unknown-1', { verdict: 'approve', note: 'ok' }, reviewerAuth),
+    status: 404,
+    error: 'not_found',
+    body: refusal('not_found', expect.any(String)),
+  },
+  {
+    name: 'refuses a verdict that is none of the four',
+    doc: '400',
+    request: post('/v1/reviews/known-1', { verdict: 'maybe' }, reviewerAuth),
+    status: 400,
+    error: 'invalid_request',
+    body: withProblems('invalid_request'),
+  },
+  {
     name: 'refuses a search with an unknown parameter',
     doc: '400',
     request: { method: 'GET', path: '/v1/events?user=u-1', headers: reviewerAuth },
@@ -422,5 +438,15 @@ export const CONTRACT_CASES: readonly ContractCase[] = [
     status: 413,
     error: 'payload_too_large',
     body: expect.objectContaining(refusal('payload_too_large', expect.any(String))),
+  },
+  // Last: it appends a review record, which the review case above must not see yet.
+  {
+    name: 'records a verdict as a review record on the event chain',
+    doc: 'POST /v1/reviews/{event_id}',
+    request: post('/v1/reviews/known-1', { verdict: 'approve', note: 'checked' }, reviewerAuth),
+    status: 201,
+    body: expect.objectContaining({
+      verdict: expect.objectContaining({ verdict: 'approve' }),
+    }),
   },
 ];

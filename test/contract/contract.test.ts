@@ -13,8 +13,9 @@ import { termsOf } from '#core/search/terms.ts';
 import type { GuardrailEvaluator } from '#ports/guardrail.ts';
 import type { IndexQuery } from '#ports/record-search.ts';
 import { call } from '#test/e2e/support/http-client.ts';
+import { MemoryArchive } from '#test/helpers/archive-builder.ts';
 import { silentLog } from '#test/helpers/silent-log.ts';
-import { fakeLedger, fakeStream } from '#test/unit/server/fakes.ts';
+import { fakeStream, memoryLedger } from '#test/unit/server/fakes.ts';
 import { startAwsGateway } from './aws-gateway.ts';
 import { API_KEY, CONTRACT_CASES, CONTRACT_KEYS, KNOWN_RECORD } from './cases.ts';
 import type { ContractRequest, ContractResponse } from './runtime.ts';
@@ -27,29 +28,39 @@ interface Runtime {
 
 const engine = createPolicyEngine(defaultPolicy());
 const guardrail: GuardrailEvaluator = (payload, request) => callGuardrail(payload, request, engine);
-const ledger = fakeLedger([KNOWN_RECORD]);
-/** The read routes' deps over the one record: its index is termsOf, searched naively. */
-const query: QueryDeps = {
-  ledger: {
-    ...ledger,
-    search: async (q: IndexQuery) => {
-      const terms = termsOf(KNOWN_RECORD);
-      const hit =
-        q.all.every((t) => terms.includes(t)) &&
-        (q.any === undefined || q.any.some((t) => terms.includes(t))) &&
-        (q.chainPrefixes === undefined ||
-          q.chainPrefixes.some((p) => KNOWN_RECORD.chain.startsWith(p)));
-      return { hits: hit ? [{ chain: KNOWN_RECORD.chain, seq: KNOWN_RECORD.seq }] : [] };
-    },
-  } as unknown as QueryDeps['ledger'],
-  archive: {} as QueryDeps['archive'],
-  clock: { now: () => new Date('2026-01-01T00:00:00Z') },
+/** Each runtime gets its own ledger (a verdict case appends) and read routes' deps over
+ * it: its index is termsOf, searched naively. */
+const depsOf = () => {
+  const ledger = memoryLedger([KNOWN_RECORD]);
+  const query: QueryDeps = {
+    ledger: {
+      ...ledger,
+      search: async (q: IndexQuery) => {
+        const hits = [];
+        for await (const chain of ledger.chains()) {
+          for await (const r of ledger.range(chain, 0, Number.MAX_SAFE_INTEGER)) {
+            const terms = termsOf(r);
+            const hit =
+              q.all.every((t) => terms.includes(t)) &&
+              (q.any === undefined || q.any.some((t) => terms.includes(t))) &&
+              (q.chainPrefixes === undefined || q.chainPrefixes.some((p) => r.chain.startsWith(p)));
+            if (hit) hits.push({ chain: r.chain, seq: r.seq });
+          }
+        }
+        return { hits: hits.reverse() };
+      },
+    } as unknown as QueryDeps['ledger'],
+    archive: new MemoryArchive(),
+    clock: { now: () => new Date('2026-01-01T00:00:00Z') },
+  };
+  return { ledger, query };
 };
 const keys = {
   findByDigest: async (digest: string) => CONTRACT_KEYS.find((k) => k.digest === digest),
 };
 
 const local = async (): Promise<Runtime> => {
+  const { ledger, query } = depsOf();
   const stream = fakeStream();
   const api = await startLocalApi({
     host: '127.0.0.1',
@@ -80,6 +91,7 @@ const local = async (): Promise<Runtime> => {
 };
 
 const aws = async (): Promise<Runtime> => {
+  const { ledger, query } = depsOf();
   const gateway = startAwsGateway({
     keys,
     ledger,

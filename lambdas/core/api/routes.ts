@@ -63,7 +63,7 @@ export const API_ROUTES = [
     method: 'POST',
     path: '/v1/reviews/{event_id}',
     auth: true,
-    runtimes: 'local',
+    runtimes: 'both',
   },
   // What the console (issue 15) reads besides: the published checkpoint keys its proof
   // check trusts, and the fairness reports the review run archived.

@@ -1,7 +1,14 @@
 import { startLocalApi } from '#adapters/local/http/server.ts';
-import type { LedgerRecord } from '#core/chain/record.ts';
+import { GENESIS_PREV, type LedgerRecord } from '#core/chain/record.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
-import type { EventLocation, RecordReader } from '#ports/ledger.ts';
+import {
+  ChainConflictError,
+  type ChainMeta,
+  DuplicateEventError,
+  type EventLocation,
+  type LedgerPort,
+  type RecordReader,
+} from '#ports/ledger.ts';
 import { memoryLog } from '#test/helpers/memory-log.ts';
 
 /** A stream that keeps what it is given; `hold()` makes the next publishes wait. */
@@ -61,4 +68,47 @@ export const startTestApi = async (
     ...(options.health === undefined ? {} : { health: options.health }),
   });
   return { api, url: api.url, stream, lines: log.lines, apiKey };
+};
+
+/** A whole ledger in memory, seeded with `records` (as stored): reads like fakeLedger, and
+ * appends conditionally on the head as the real ledgers do, for routes that write. */
+export const memoryLedger = (records: readonly LedgerRecord[]): LedgerPort => {
+  const chains = new Map<string, LedgerRecord[]>();
+  for (const r of records) chains.set(r.chain, [...(chains.get(r.chain) ?? []), r]);
+  const metas = new Map<string, ChainMeta>();
+  const all = () => [...chains.values()].flat();
+  return {
+    async head(chain) {
+      const last = chains.get(chain)?.at(-1);
+      return last === undefined
+        ? { chain, seq: -1, hash: GENESIS_PREV }
+        : { chain, seq: last.seq, hash: last.hash };
+    },
+    async append(expected, appended) {
+      const list = chains.get(expected.chain) ?? [];
+      if ((list.at(-1)?.seq ?? -1) !== expected.seq) {
+        throw new ChainConflictError(expected.chain, expected.seq);
+      }
+      const known = new Set(all().map((r) => r.event_id));
+      const dup = appended.filter((r) => known.has(r.event_id)).map((r) => r.event_id);
+      if (dup.length > 0) throw new DuplicateEventError(dup);
+      chains.set(expected.chain, [...list, ...appended]);
+    },
+    locate: (eventIds) => fakeLedger(all()).locate(eventIds),
+    get: (chain, seq) => fakeLedger(all()).get(chain, seq),
+    async *range(chain, from, to) {
+      yield* (chains.get(chain) ?? []).filter((r) => r.seq >= from && r.seq <= to);
+    },
+    async *chains() {
+      yield* chains.keys();
+    },
+    async meta(chain) {
+      return (
+        metas.get(chain) ?? { archived_through: -1, checkpoint_size: 0, checkpoint_frontier: [] }
+      );
+    },
+    async setMeta(chain, meta) {
+      metas.set(chain, { ...(await this.meta(chain)), ...meta });
+    },
+  };
 };
