@@ -191,13 +191,13 @@ export class AuditTrailStack extends Stack {
     // Layout v2: the processor seals bodies with keys it may create (never delete); readers
     // open them with keys they may only read. RETENTION_RULES is the typed config's rules.
     const bodyKeys = { BODY_KEYS_TABLE: this.purge.keysTable.tableName };
-    this.processor.function.addEnvironment(
-      'RETENTION_RULES',
-      JSON.stringify({
+    const retentionRules = {
+      RETENTION_RULES: JSON.stringify({
         retentionDays: config.retentionDays,
         retentionOverrides: config.retentionOverrides,
       }),
-    );
+    };
+    this.processor.function.addEnvironment('RETENTION_RULES', retentionRules.RETENTION_RULES);
     this.purge.grantKeyUse(this.processor.function);
     // Verdicts (permission `review`): a review record on the reviewed event's chain, sealed
     // under its subject, so this function may append and create body keys.
@@ -208,10 +208,7 @@ export class AuditTrailStack extends Stack {
         LEDGER_TABLE: this.ledger.table.tableName,
         ARCHIVE_BUCKET: this.archive.bucket.bucketName,
         ARCHIVE_RETENTION_DAYS: String(config.archiveRetentionDays),
-        RETENTION_RULES: JSON.stringify({
-          retentionDays: config.retentionDays,
-          retentionOverrides: config.retentionOverrides,
-        }),
+        ...retentionRules,
         ...bodyKeys,
       },
       grant: (fn) => {
