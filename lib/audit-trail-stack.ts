@@ -15,6 +15,9 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { keyFile } from '#core/archive/layout.ts';
+import { defaultPolicy } from '#core/policy/default-policy.ts';
+import { loadPolicy } from '#core/policy/load-policy.ts';
+import { policyVersion } from '#core/policy/version.ts';
 import { type AuditTrailConfig, logNameOf, readPolicy, scheduleInterval } from './config.ts';
 import { Alerts } from './constructs/alerts.ts';
 import { ArchiveBucket } from './constructs/archive-bucket.ts';
@@ -31,6 +34,14 @@ import { Monitoring } from './constructs/monitoring.ts';
 import { Processor } from './constructs/processor.ts';
 import { PurgeWorkflow } from './constructs/purge-workflow.ts';
 import { checkPolicyWiring, wirePolicy } from './policy-wiring.ts';
+
+/** The route groups `buildAdminRoutes` mounts. */
+export type AdminRouteGroup =
+  | 'Governance'
+  | 'Deployments'
+  | 'Approvals'
+  | 'AdminEvents'
+  | 'Evidence';
 
 export interface AuditTrailStackProps extends StackProps {
   readonly config: AuditTrailConfig;
@@ -53,6 +64,9 @@ export class AuditTrailStack extends Stack {
   public readonly ingestApi: IngestApi;
   /** `POST /v1/reviews/{event_id}` (a route Lambda of the API). */
   public readonly reviewFunction: lambda.Function;
+  /** The route Lambdas of legal holds and erasures, deployments, approvals, the admin
+   * chain and evidence, by construct id (one per permission group). */
+  public readonly adminRoutes: Readonly<Record<AdminRouteGroup, lambda.Function>>;
   /** The API keys (tenant, role, chain scope by digest): `audit-trail keys --table`. */
   public readonly keyTable: KeyTable;
   public readonly monitoring: Monitoring;
@@ -217,6 +231,7 @@ export class AuditTrailStack extends Stack {
         this.purge.grantKeyUse(fn);
       },
     });
+    this.adminRoutes = this.buildAdminRoutes(config, policy, bodyKeys);
     for (const reader of [this.fairnessReview.function, this.ingestApi.queryFunction]) {
       this.purge.grantKeyRead(reader);
     }
@@ -237,6 +252,7 @@ export class AuditTrailStack extends Stack {
       Authorizer: this.ingestApi.authorizerFunction,
       Query: this.ingestApi.queryFunction,
       Review: this.reviewFunction,
+      ...this.adminRoutes,
       OtlpTraces: this.ingestApi.otlpTracesFunction,
     };
     if (this.ingestApi.guardrailFunction) functions.Guardrail = this.ingestApi.guardrailFunction;
@@ -304,5 +320,78 @@ export class AuditTrailStack extends Stack {
     new CfnOutput(this, 'AlertsTopicArn', { value: this.alerts.topic.topicArn });
     new CfnOutput(this, 'PurgeStateMachineArn', { value: this.purge.stateMachine.stateMachineArn });
     new CfnOutput(this, 'SigningKeyArn', { value: this.checkpointer.signingKey.keyArn });
+  }
+
+  /**
+   * One route Lambda per permission group, each with only what its routes need:
+   * `govern_records` appends holds, releases and erasure requests to the admin chain, reads
+   * the ledger to find what a hold covers and sets S3 Object Lock legal holds on it, and
+   * reads (or creates) the subject-hash secret, no other body key; `deploy` and `approver`
+   * read and append to the admin chain alone, each with its own event ids; `read_admin`
+   * reads the admin chain; `audit_reports` reads the archive and the body keys.
+   */
+  private buildAdminRoutes(
+    config: AuditTrailConfig,
+    policy: string | undefined,
+    bodyKeys: Readonly<Record<string, string>>,
+  ): Record<AdminRouteGroup, lambda.Function> {
+    const api = this.ingestApi;
+    const writer = {
+      LEDGER_TABLE: this.ledger.table.tableName,
+      ARCHIVE_BUCKET: this.archive.bucket.bucketName,
+      ARCHIVE_RETENTION_DAYS: String(config.archiveRetentionDays),
+    };
+    const adminWriter = (fn: lambda.Function, eventIds: readonly string[]) => {
+      this.ledger.grantAdminRead(fn);
+      this.ledger.grantAdminAppend(fn, eventIds);
+      this.archive.grantArchiveWrite(fn);
+    };
+    const version = policyVersion(
+      policy === undefined ? defaultPolicy() : loadPolicy(policy, 'policyFile'),
+    );
+    return {
+      Governance: api.mountRouteGroup('Governance', {
+        handler: 'governance',
+        routes: ['post_legal_hold', 'delete_legal_hold', 'post_erasure_request'],
+        timeout: Duration.seconds(29),
+        environment: { ...writer, ...bodyKeys, LEDGER_CHAINS_INDEX: LEDGER_INDEXES.chains },
+        grant: (fn) => {
+          this.ledger.grantQuery(fn);
+          this.ledger.grantAdminAppend(fn, ['hold_', 'release:', 'er_']);
+          this.archive.grantArchiveWrite(fn);
+          this.archive.grantLegalHolds(fn);
+          this.purge.grantSubjectIds(fn);
+        },
+      }),
+      Deployments: api.mountRouteGroup('Deployments', {
+        handler: 'deployments',
+        routes: ['post_deployment', 'post_assessment'],
+        environment: { ...writer, POLICY_VERSION: version },
+        grant: (fn) => adminWriter(fn, ['dep_', 'asm_']),
+      }),
+      Approvals: api.mountRouteGroup('Approvals', {
+        handler: 'approvals',
+        routes: ['post_approval'],
+        environment: writer,
+        grant: (fn) => adminWriter(fn, ['approval:']),
+      }),
+      AdminEvents: api.mountRouteGroup('AdminEvents', {
+        handler: 'admin-events',
+        routes: ['list_admin_events'],
+        environment: writer,
+        grant: (fn) => this.ledger.grantAdminRead(fn),
+      }),
+      Evidence: api.mountRouteGroup('Evidence', {
+        handler: 'evidence',
+        routes: ['evidence_report'],
+        memorySize: 1024,
+        timeout: Duration.seconds(29),
+        environment: { ARCHIVE_BUCKET: this.archive.bucket.bucketName, ...bodyKeys },
+        grant: (fn) => {
+          this.archive.grantArchiveRead(fn);
+          this.purge.grantKeyRead(fn);
+        },
+      }),
+    };
   }
 }

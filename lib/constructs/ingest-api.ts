@@ -9,9 +9,11 @@
  * Every other route runs in a route Lambda, mounted by ONE builder (`mountRouteGroup`): a
  * permission group of routes on one function with its own least-privilege role, whose
  * handler (lambdas/handlers/wiring/route-lambda.ts) calls the same core route functions as
- * the local server. Groups: `read` (event, search, subject export, review queue), the
- * guardrail and the OTLP traces route (its protobuf body needs decoding before it can go
- * on the stream).
+ * the local server. Groups here: `read` (event, search, subject export, review queue,
+ * governance and deployment lists, published keys, fairness reports), the guardrail and
+ * the OTLP traces route (its protobuf body needs decoding before it can go on the stream);
+ * the stack mounts the others (review, governance, deployments, approvals, admin events,
+ * evidence) with the grants of the resources it owns.
  */
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
@@ -481,11 +483,26 @@ export class IngestApi extends Construct {
   }
 
   /** Reads (permission `read_events`): Query/GetItem on the ledger and its indexes, no
-   * Scan; its only write is the `access` record of a raw read (access chains only). */
+   * Scan; its only write is the `access` record of a raw read (access chains only). The
+   * governance and deployment lists read the admin chain; the published keys and fairness
+   * reports read the archive. */
   private buildReadRoutes(p: ResolvedProps): lambda.Function {
     return this.mountRouteGroup('Query', {
       handler: 'query',
-      routes: ['get_event', 'search_events', 'subject_events', 'list_reviews', 'get_review'],
+      routes: [
+        'get_event',
+        'search_events',
+        'subject_events',
+        'list_reviews',
+        'get_review',
+        'list_legal_holds',
+        'list_erasure_requests',
+        'get_erasure_request',
+        'list_deployments',
+        'published_keys',
+        'list_fairness_reports',
+        'get_fairness_report',
+      ],
       environment: this.queryEnvironment(p),
       grant: (fn) => {
         p.ledger.grantQuery(fn);

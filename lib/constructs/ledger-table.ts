@@ -9,6 +9,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { ADMIN_CHAIN } from '#core/admin/admin-chain.ts';
 import { META_KEY_PREFIX } from '#core/chain/ledger-keys.ts';
 import { SEARCH_INDEXES, SEARCH_SORT_KEY, TERMS_ATTRIBUTE } from '#core/search/index-keys.ts';
 import { acknowledgeRule } from '#lib/nag.ts';
@@ -219,6 +220,43 @@ export class LedgerTable extends Construct {
       conditions: {
         'ForAllValues:StringLike': {
           'dynamodb:LeadingKeys': ['_access', '*::_access', 'evt#access:*', 'evt#*::access:*'],
+        },
+      },
+    });
+  }
+
+  /** Read the admin chain only (its records, its bookkeeping item) and the event index
+   * (idempotent appends look event ids up): Query, GetItem, BatchGetItem by those keys. */
+  grantAdminRead(grantee: iam.IGrantable): iam.Grant {
+    this.encryptionKey.grant(grantee, 'kms:Decrypt', 'kms:DescribeKey');
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+      resourceArns: [this.table.tableArn],
+      conditions: {
+        'ForAllValues:StringLike': {
+          'dynamodb:LeadingKeys': [ADMIN_CHAIN, `${META_KEY_PREFIX}${ADMIN_CHAIN}`, 'evt#*'],
+        },
+      },
+    });
+  }
+
+  /** Append to the admin chain only, with event-index items of event ids starting with
+   * one of `eventIdPrefixes` (`hold_`, `dep_`, …): a governance route records its own
+   * actions and can write nothing else. With grantAdminRead or grantQuery. */
+  grantAdminAppend(grantee: iam.IGrantable, eventIdPrefixes: readonly string[]): iam.Grant {
+    this.grantBookkeeping(grantee);
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
+      resourceArns: [this.table.tableArn],
+      conditions: {
+        'ForAllValues:StringLike': {
+          'dynamodb:LeadingKeys': [
+            ADMIN_CHAIN,
+            `${META_KEY_PREFIX}${ADMIN_CHAIN}`,
+            ...eventIdPrefixes.map((prefix) => `evt#${prefix}*`),
+          ],
         },
       },
     });
