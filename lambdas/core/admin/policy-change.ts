@@ -66,10 +66,7 @@ export const recordPolicyInForce = async (
     after_sha256: policy.version,
     details: { source: policy.source },
   };
-  const { appended } = await appendAdmin(
-    [{ kind: 'admin', event_id: eventId, actor, body }],
-    deps,
-  );
+  const { appended } = await appendAdmin([{ kind: 'admin', event_id: eventId, actor, body }], deps);
   if (pointer !== undefined) {
     const seq = appended[0]?.seq ?? (await deps.ledger.locate([eventId])).get(eventId)?.seq;
     if (seq !== undefined) await pointer.advance(last, { version: policy.version, seq });
