@@ -303,7 +303,7 @@ export class AuditTrailStack extends Stack {
     });
     new CfnOutput(this, 'KeyTableName', {
       description:
-        'API key store: npx audit-trail keys create --table <name> --role admin (prints the key once)',
+        'API key store: npx audit-trail keys create --table <name> --ledger-table <LedgerTableName> --archive s3://<ArchiveBucketName> --role admin (prints the key once)',
       value: this.keyTable.table.tableName,
     });
     new CfnOutput(this, 'ArchiveBucketName', {
