@@ -150,6 +150,13 @@ describe('iban: any case and grouping', () => {
     ['es91 2100 0418 4502 0005 1332 please', ['IBAN_CODE:es91 2100 0418 4502 0005 1332']],
     // Traps: bad check digits in lower case, words that look like a country code.
     ['gb83 west 1234 5698 7654 32', []],
+    // Two IBANs in a row: the first candidate runs on into the second.
+    [
+      'DE89 3704 0044 0532 0130 00 GB29 NWBK 6016 1331 9268 19',
+      ['IBAN_CODE:DE89 3704 0044 0532 0130 00', 'IBAN_CODE:GB29 NWBK 6016 1331 9268 19'],
+    ],
+    // A long run of letters and digits is read once, not split every possible way.
+    [`ab12${'x1'.repeat(40)} DE89370400440532013000`, ['IBAN_CODE:DE89370400440532013000']],
     ['ab12 cdef 3456 ghij 7890', []],
   ];
   it.each(CASES)('%j → %j', (text, expected) => {
