@@ -18,6 +18,7 @@ import {
   type ArchiveReader,
   finishReport,
   type VerifyOptions,
+  witnessRule,
 } from '#core/verify/verify-archive.ts';
 import type { ArchiveLocationOptions } from './archive-location.ts';
 import { type ChainJobSetup, verifyChainDir } from './verify-chain-dir.ts';
@@ -108,7 +109,7 @@ export const verifyInParallel = async (
   const faults = new FaultLog();
   const loadSetup = async (): Promise<{ setup: ChainJobSetup; index: IndexView }> => {
     const keys = await loadTrustedKeys(reader, options.publicKey, faults);
-    const index = await loadIndexes(reader, keys, faults);
+    const index = await loadIndexes(reader, keys, faults, witnessRule(options));
     const setup: ChainJobSetup = {
       keys,
       heads: index.heads,
