@@ -63,8 +63,9 @@ const build = async (entry: string, outFile: string, stampFile: string): Promise
   });
   const code = result.outputFiles[0]?.contents;
   if (!code) throw new Error('esbuild wrote no output');
+  // package.json too: its `imports` map decides how the sources resolved.
   const inputs = await Promise.all(
-    Object.keys(result.metafile.inputs).map(async (path) => {
+    [...Object.keys(result.metafile.inputs), 'package.json'].map(async (path) => {
       const s = await stat(join(root, path));
       return { path, size: s.size, mtimeMs: s.mtimeMs };
     }),
