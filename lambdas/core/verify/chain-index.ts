@@ -260,6 +260,9 @@ export const loadIndexes = async (
   if (witnesses.min > 0 && newestNote !== undefined) {
     const cosig = present.get(newest)?.cosig;
     await checkIndexWitnessed(reader, newest, newestNote, cosig, witnesses, faults);
+  } else if (witnesses.min > 0) {
+    // Deleting every index must not be a way around the witnesses.
+    faults.add('', -1, 'unwitnessed', 'no index of chains verified, so none is cosigned');
   }
   return {
     heads,

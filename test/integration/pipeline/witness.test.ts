@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadOrCreateEd25519Signer } from '#adapters/local/ed25519-signer.ts';
@@ -219,6 +220,12 @@ describe('witnesses', () => {
     expect(parallel.faults.map((f) => [f.kind, f.chain])).toEqual([
       ['unwitnessed', ''],
       ['unwitnessed', 'claims'],
+    ]);
+    // Deleting every index does not get around the requirement.
+    await rm(join(s.harness.dir, 'archive', 'index'), { recursive: true, force: true });
+    const none = await verifyArchive(s.harness.deps.archive, { witnessKeys: [w1.vkey] });
+    expect(none.faults.map((f) => [f.kind, f.detail])).toEqual([
+      ['unwitnessed', 'no index of chains verified, so none is cosigned'],
     ]);
   });
 
