@@ -78,16 +78,18 @@ export const userIdOf = (body: unknown): string | undefined => firstAt(body, USE
 /** Terms of records whose bodies were sealed (layout v2) before they reached the ledger,
  * taken from the plain body just before sealing: the ledger that indexes them only ever
  * sees ciphertext. In memory and per object, so nothing outlives the write. */
-const termsBeforeSealing = new WeakMap<LedgerRecord, string[]>();
+const CARRIED: unique symbol = Symbol('terms before sealing');
 
-/** Keeps the terms of `plain` for `sealed`, the same record with its body encrypted. */
+/** Keeps the terms of `plain` for `sealed`, the same record with its body encrypted. On the
+ * record under a symbol, not enumerable (JSON, keys and spreads never see it), rather than
+ * in a WeakMap: an entry per ingested record cost measurable GC time (issue 7). */
 export const carryTerms = (plain: LedgerRecord, sealed: LedgerRecord): LedgerRecord => {
-  if (sealed !== plain) termsBeforeSealing.set(sealed, termsOf(plain));
+  if (sealed !== plain) Object.defineProperty(sealed, CARRIED, { value: termsOf(plain) });
   return sealed;
 };
 
 export const termsOf = (record: LedgerRecord): string[] => {
-  const carried = termsBeforeSealing.get(record);
+  const carried = (record as { [CARRIED]?: string[] })[CARRIED];
   if (carried !== undefined) return carried;
   const terms = [
     term(TERM.tenant, unqualify(record.chain).tenant),
