@@ -86,7 +86,15 @@ const runOnce = async (layout: 'v1' | 'v2'): Promise<void> => {
     const started = process.cpuUsage();
     const load = spawn(
       process.execPath,
-      ['--input-type=module', '-e', LOAD, runtime.url, runtime.apiKey.key, String(events), String(batch)],
+      [
+        '--input-type=module',
+        '-e',
+        LOAD,
+        runtime.url,
+        runtime.apiKey.key,
+        String(events),
+        String(batch),
+      ],
       { stdio: ['ignore', 'inherit', 'inherit'] },
     );
     const code = await new Promise<number | null>((done) => load.once('exit', done));
