@@ -141,8 +141,8 @@ describe('configured variants of the stack', () => {
       .filter((t) => t.includes('PartitionKey'));
     expect(templates).toHaveLength(5); // 3 event routes, outcomes, batch
     for (const t of templates) {
-      expect(t).toContain('% 4)');
-      expect(t).toContain('lane');
+      expect(t).toContain('#set($lanes = 4)');
+      expect(t).toContain('$eventId.hashCode() % $lanes');
     }
   });
 
