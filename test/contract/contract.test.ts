@@ -4,7 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalApi } from '#adapters/local/http/server.ts';
+import type { LedgerRecord } from '#core/chain/record.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
+import { type LanesPerChain, lanePlan } from '#core/events/lanes.ts';
 import { createPolicyEngine } from '#core/policy/create-engine.ts';
 import { defaultPolicy } from '#core/policy/default-policy.ts';
 import { callGuardrail } from '#core/policy/guardrail-call.ts';
@@ -18,6 +20,7 @@ import { silentLog } from '#test/helpers/silent-log.ts';
 import { fakeStream, memoryLedger } from '#test/unit/server/fakes.ts';
 import { startAwsGateway } from './aws-gateway.ts';
 import { API_KEY, CONTRACT_CASES, CONTRACT_KEYS, KNOWN_RECORD } from './cases.ts';
+import { LANE_CASES, LANE_RECORDS, LANES_PER_CHAIN } from './lane-cases.ts';
 import type { ContractRequest, ContractResponse } from './runtime.ts';
 
 interface Runtime {
@@ -30,8 +33,8 @@ const engine = createPolicyEngine(defaultPolicy());
 const guardrail: GuardrailEvaluator = (payload, request) => callGuardrail(payload, request, engine);
 /** Each runtime gets its own ledger (a verdict case appends) and read routes' deps over
  * it: its index is termsOf, searched naively. */
-const depsOf = () => {
-  const ledger = memoryLedger([KNOWN_RECORD]);
+const depsOf = (records: readonly LedgerRecord[] = [KNOWN_RECORD]) => {
+  const ledger = memoryLedger(records);
   const query: QueryDeps = {
     ledger: {
       ...ledger,
@@ -59,8 +62,14 @@ const keys = {
   findByDigest: async (digest: string) => CONTRACT_KEYS.find((k) => k.digest === digest),
 };
 
-const local = async (): Promise<Runtime> => {
-  const { ledger, query } = depsOf();
+/** How a runtime is started: the typed config's lanes and the ledger's records. */
+interface RuntimeSetup {
+  readonly lanesPerChain?: LanesPerChain;
+  readonly records?: readonly LedgerRecord[];
+}
+
+const local = async (setup: RuntimeSetup = {}): Promise<Runtime> => {
+  const { ledger, query } = depsOf(setup.records);
   const stream = fakeStream();
   const api = await startLocalApi({
     host: '127.0.0.1',
@@ -69,6 +78,7 @@ const local = async (): Promise<Runtime> => {
     keys,
     query,
     stream,
+    lanes: lanePlan(setup.lanesPerChain),
     ledger,
     log: silentLog,
     guardrail,
@@ -90,13 +100,14 @@ const local = async (): Promise<Runtime> => {
   };
 };
 
-const aws = async (): Promise<Runtime> => {
-  const { ledger, query } = depsOf();
+const aws = async (setup: RuntimeSetup = {}): Promise<Runtime> => {
+  const { ledger, query } = depsOf(setup.records);
   const gateway = startAwsGateway({
     keys,
     ledger,
     query,
     guardrail,
+    ...(setup.lanesPerChain === undefined ? {} : { lanesPerChain: setup.lanesPerChain }),
   });
   return { ...gateway, stop: async () => {} };
 };
@@ -107,7 +118,7 @@ describe.each([
 ])('API contract on %s', (_name, start) => {
   let runtime: Runtime;
   beforeAll(async () => {
-    runtime = await start();
+    runtime = await start({});
   });
   afterAll(() => runtime.stop());
 
@@ -127,5 +138,26 @@ describe.each([
       .slice(before)
       .map(({ route, payload }) => ({ route, payload }));
     expect(published).toEqual(c.published ?? []);
+  });
+});
+
+describe.each([
+  ['local server', local],
+  ['AWS (API Gateway definition + Lambda handlers)', aws],
+])(`lanes (lanesPerChain ${JSON.stringify(LANES_PER_CHAIN)}) on %s`, (_name, start) => {
+  let runtime: Runtime;
+  beforeAll(async () => {
+    runtime = await start({ lanesPerChain: LANES_PER_CHAIN, records: LANE_RECORDS });
+  });
+  afterAll(() => runtime.stop());
+
+  it.each(LANE_CASES)('$name', async (c) => {
+    const before = runtime.published.length;
+    const res = await runtime.send(c.request);
+    expect({ status: res.status, body: res.json }).toEqual({ status: c.status, body: c.body });
+    const published = runtime.published
+      .slice(before)
+      .map(({ route, lane }) => ({ route, ...(lane === undefined ? {} : { lane }) }));
+    expect(published).toEqual(c.lanes ?? []);
   });
 });
