@@ -139,6 +139,20 @@ const GSI_KEYS: Record<string, string> = {
 };
 const keyText = (v: AttributeValue | undefined): string => v?.S ?? v?.N ?? '?';
 
+/** Emulators on a loaded machine drop a connection now and then: try again (counted). */
+let retries = 0;
+const retried = async <T>(f: () => Promise<T>): Promise<T> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await f();
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      retries++;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
+};
+
 /**
  * Standard writes (PutItem, UpdateItem) report their capacity on DynamoDB Local as DynamoDB
  * bills it (checked: 3 KB → 3, 6 KB → 6, an update → the larger item). A transaction does
@@ -181,14 +195,17 @@ const meterDynamo = (client: DynamoDBClient, shadow: DynamoDBClient, meter: Mete
       }
       const out = await next(args);
       for (const t of (input as { TransactItems: TransactWriteItem[] }).TransactItems) {
-        if (t.Put) {
-          const item = t.Put.Item as Item;
-          const measured = await shadow.send(
-            new PutItemCommand({
-              TableName: `${t.Put.TableName}-shadow`,
-              Item: item,
-              ReturnConsumedCapacity: 'INDEXES',
-            }),
+        const put = t.Put;
+        if (put) {
+          const item = put.Item as Item;
+          const measured = await retried(() =>
+            shadow.send(
+              new PutItemCommand({
+                TableName: `${put.TableName}-shadow`,
+                Item: item,
+                ReturnConsumedCapacity: 'INDEXES',
+              }),
+            ),
           );
           const c = measured.ConsumedCapacity as Consumed | undefined;
           const units = c?.Table?.CapacityUnits ?? c?.CapacityUnits ?? 0;
@@ -282,8 +299,14 @@ try {
         const e = envelopeOf(from + j, s.app(from + j));
         return withLane(e, `dec-${(from + j).toString().padStart(10, '0')}`, plan);
       });
-      const outcomes = await processBatch(batch, deps);
-      if (outcomes.some((o) => o.status !== 'recorded')) {
+      // A dropped connection fails the batch; a rerun records the rest (idempotent by
+      // event id; its extra writes are counted, and the retries are printed).
+      let outcomes = await retried(() => processBatch(batch, deps));
+      for (let again = 0; again < 3 && outcomes.some((o) => o.status === 'failed'); again++) {
+        retries++;
+        outcomes = await retried(() => processBatch(batch, deps));
+      }
+      if (outcomes.some((o) => o.status !== 'recorded' && o.status !== 'duplicate')) {
         throw new Error(
           `not recorded: ${JSON.stringify(outcomes.find((o) => o.status !== 'recorded'))}`,
         );
@@ -327,3 +350,6 @@ console.log(
 );
 console.log('|---|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+console.log(
+  `\nretries after dropped emulator connections: ${retries} (0: every unit counted once)`,
+);
