@@ -235,6 +235,13 @@ const meterS3 = (client: S3Client, meter: Meter) => {
   );
 };
 
+// A dropped emulator connection has surfaced as an unhandled rejection (a request no one
+// awaits any more): log where, count it, and go on (the batch it belonged to is rerun).
+let dropped = 0;
+process.on('unhandledRejection', (error) => {
+  if (dropped++ === 0) console.error('dropped connection:', error);
+});
+
 const [db, s3] = await Promise.all([startDynamoDbLocal(), startS3rver(['archive'])]);
 const meter = new Meter();
 const shadow = db.newClient();
