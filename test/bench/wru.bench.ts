@@ -237,14 +237,7 @@ const meterS3 = (client: S3Client, meter: Meter) => {
   );
 };
 
-// A dropped emulator connection has surfaced as an unhandled rejection (a request no one
-// awaits any more): log where, count it, and go on (the batch it belonged to is rerun).
 let dropped = 0;
-process.on('unhandledRejection', (error) => {
-  if (dropped++ === 0) console.error('dropped connection:', error);
-});
-// A socket the emulator closes after its answer was read emits a late 'error' that nothing
-// listens to any more (no request is waiting on it): count it; anything else is fatal.
 process.on('uncaughtException', (error) => {
   if ((error as { code?: string }).code !== 'ECONNRESET') {
     console.error(error);
