@@ -11,6 +11,8 @@ import { Duration } from 'aws-cdk-lib';
 import * as z from 'zod';
 import { RECORD_KINDS, type RecordKind } from '#core/chain/record.ts';
 import { AuditTrailError } from '#core/errors.ts';
+import { type LanesPerChain, MAX_LANES } from '#core/events/lanes.ts';
+import { MAX_CHAIN_KEY_LENGTH } from '#core/events/schema.ts';
 import {
   DEFAULT_POSITIVE_DECISIONS,
   DEFAULT_POSITIVE_OUTCOMES,
@@ -113,9 +115,11 @@ export interface AuditTrailConfig {
   /** Policy file (JSON or YAML), relative to the CDK app directory; compiled into the
    * processor and guardrail bundles. @default none: the built-in default policy */
   readonly policyFile?: string | undefined;
-  /** Lanes per chain key: a hot application spreads over this many chains (`<key>#<lane>`).
-   * @default 1 */
-  readonly lanesPerChain: number;
+  /** Lanes per chain key: a hot application spreads over this many chains, `<key>~<lane>`
+   * by a hash of the event id (core/events/lanes.ts). One number for every key, or numbers
+   * per key prefix (`{"checkout": 8}`; the longest matching prefix wins, others get 1).
+   * @default 1 (chains keep their plain names) */
+  readonly lanesPerChain: LanesPerChain;
   /** @default { mode: 'on-demand', retentionHours: 168 } */
   readonly stream: StreamConfig;
   /** E-mail subscribed to alarms and policy-violation alerts. @default none */
@@ -181,6 +185,7 @@ export const isSchedule = (text: string): boolean => RATE.test(text) || CRON.tes
 const schedule = z.string().refine(isSchedule, {
   error: 'must be an EventBridge schedule: rate(5 minutes) or cron(0 6 ? * MON *)',
 });
+const laneCount = z.number().int().min(1).max(MAX_LANES);
 const retentionHours = z.number().int().min(24).max(8760).default(168);
 
 const retentionShape = Object.fromEntries(
@@ -226,7 +231,9 @@ const configSchema = z
       })
       .prefault({}),
     policyFile: z.string().min(1).optional(),
-    lanesPerChain: z.number().int().min(1).max(64).default(1),
+    lanesPerChain: z
+      .union([laneCount, z.record(z.string().max(MAX_CHAIN_KEY_LENGTH), laneCount)])
+      .default(1),
     stream: z
       .discriminatedUnion('mode', [
         z.strictObject({ mode: z.literal('on-demand'), retentionHours }),

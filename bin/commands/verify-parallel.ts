@@ -7,9 +7,11 @@
  * chain per thread. The per-chain reports are merged in listing order, so the result is the
  * same as verifying in one thread.
  */
+
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { chainsPrefix, decodeChain, encodeChain } from '#core/archive/layout.ts';
+import { wantsChain } from '#core/verify/applications.ts';
 import { type IndexView, loadIndexes } from '#core/verify/chain-index.ts';
 import { loadTrustedKeys } from '#core/verify/checkpoints.ts';
 import { FaultLog, type PurgedRange, type VerifyReport } from '#core/verify/report.ts';
@@ -95,7 +97,7 @@ export const verifyInParallel = async (
       ? all
       : all.filter((dir) => {
           const chain = chainOfDir(dir);
-          return chain === undefined || wanted.has(chain);
+          return chain === undefined || wantsChain(wanted, chain);
         });
   const order = handOutOrder(dirs.map((dir) => listed.get(dir) ?? 0));
   const threads = Math.max(1, Math.min(options.workers ?? availableParallelism(), dirs.length));

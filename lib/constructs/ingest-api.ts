@@ -31,6 +31,7 @@ import {
   outcomeJsonSchema,
   requestJsonSchema,
 } from '#core/events/json-schema.ts';
+import { LANES_ENV, type LanesPerChain, lanePlan } from '#core/events/lanes.ts';
 import { acknowledgeRule } from '#lib/nag.ts';
 import { handlerEntry, handlerExists } from '#lib/paths.ts';
 import type { ArchiveBucket } from './archive-bucket.ts';
@@ -74,8 +75,9 @@ export interface IngestApiProps {
   /** Object Lock retention of those archive objects, days. */
   readonly archiveRetentionDays: number;
   readonly logsKey: kms.IKey;
-  /** Lanes per chain key (partition key `<key>#<lane>` when > 1). @default 1 */
-  readonly lanesPerChain?: number;
+  /** Lanes per chain key, or per key prefix (partition key and chain `<key>~<lane>` when
+   * > 1; core/events/lanes.ts). @default 1 */
+  readonly lanesPerChain?: LanesPerChain;
   /** Stage throttling: steady rate over all keys (requests/s); see docs/DEPLOY.md for why
    * not per key. @default 500 */
   readonly rateLimit?: number;
@@ -120,8 +122,13 @@ export interface RouteGroup {
   readonly methodOptions?: Partial<Record<RouteName, apigw.MethodOptions>>;
 }
 
+/** LANES_PER_CHAIN for the routes that put on the stream from a Lambda (guardrail, OTLP),
+ * as the mapping templates lane the others; absent with one lane everywhere. */
+const laneEnvironment = (lanes: LanesPerChain): Record<string, string> =>
+  lanePlan(lanes).length === 0 ? {} : { [LANES_ENV]: JSON.stringify(lanes) };
+
 export const ingestApiDefaults = {
-  lanesPerChain: 1,
+  lanesPerChain: 1 as LanesPerChain,
   rateLimit: 500,
   burstLimit: 1000,
   authorizerCacheTtl: Duration.seconds(0),
@@ -153,8 +160,10 @@ const gatewayHeaders = (code: ApiErrorCode): Record<string, string> => ({
 /** The props with their defaults, checked. */
 const resolvedProps = (id: string, props: IngestApiProps) => {
   const p = { ...ingestApiDefaults, ...props };
-  if (!Number.isInteger(p.lanesPerChain) || p.lanesPerChain < 1 || p.lanesPerChain > 64) {
-    throw new Error(`${id}: lanesPerChain must be an integer 1..64, got ${p.lanesPerChain}`);
+  try {
+    lanePlan(p.lanesPerChain);
+  } catch (error) {
+    throw new Error(`${id}: ${(error as Error).message}`);
   }
   if (p.rateLimit <= 0 || p.burstLimit < 1) {
     throw new Error(`${id}: rateLimit and burstLimit must be positive`);
@@ -526,7 +535,7 @@ export class IngestApi extends Construct {
       handler: 'guardrail',
       routes: ['guardrail'],
       memorySize: 1024,
-      environment: { EVENT_STREAM: p.stream.streamName },
+      environment: { EVENT_STREAM: p.stream.streamName, ...laneEnvironment(p.lanesPerChain) },
       ...(p.policy === undefined ? {} : { policy: p.policy }),
       grant: (fn) => this.grantPutRecords(fn),
       methodOptions: {
@@ -549,7 +558,7 @@ export class IngestApi extends Construct {
       handler: 'otlp-traces',
       routes: ['otlp_traces'],
       timeout: Duration.seconds(15),
-      environment: { EVENT_STREAM: p.stream.streamName },
+      environment: { EVENT_STREAM: p.stream.streamName, ...laneEnvironment(p.lanesPerChain) },
       grant: (fn) => this.grantPutRecords(fn),
     });
   }

@@ -21,10 +21,13 @@ import { guardrailRoute } from '#core/api/guardrail.ts';
 import { tracesRoute } from '#core/api/otlp-traces.ts';
 import { queryRouteAnswers } from '#core/api/query-routes.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
+import type { LanesPerChain } from '#core/events/lanes.ts';
+import { laneSink } from '#core/pipeline/lane-sink.ts';
 import type { QueryDeps } from '#core/query/deps.ts';
 import { type EvidenceApiDeps, evidenceRouteAnswers } from '#core/report/evidence-api.ts';
 import type { GovernanceApiDeps } from '#core/retention/governance-api.ts';
 import { createAuthorizer } from '#handlers/wiring/api-key-authorizer.ts';
+import { lanePlanFromEnv } from '#handlers/wiring/config.ts';
 import { createRouteLambda, type RouteLambdaEvent } from '#handlers/wiring/route-lambda.ts';
 import type { EnvelopeSink } from '#ports/envelope-sink.ts';
 import type { GuardrailEvaluator } from '#ports/guardrail.ts';
@@ -74,6 +77,8 @@ export interface RuntimeDeps {
 export interface AwsGatewayDeps extends RuntimeDeps {
   readonly keys: Pick<KeyStore, 'findByDigest'>;
   readonly guardrail: GuardrailEvaluator;
+  /** The typed config's lanes (the mapping templates and the Lambdas' LANES_PER_CHAIN). */
+  readonly lanesPerChain?: LanesPerChain;
 }
 
 /** Each route Lambda's answers, as its handler file (lambdas/handlers/*.ts) builds them. */
@@ -97,14 +102,21 @@ const routeLambdas = (deps: AwsGatewayDeps) => {
 
 /** The synthesized API, answering requests; `published` holds what reached the stream. */
 export const startAwsGateway = (deps: AwsGatewayDeps) => {
-  const { stack } = buildStack({ config: { lanesPerChain: 1 } });
+  const { stack } = buildStack({ config: { lanesPerChain: deps.lanesPerChain ?? 1 } });
   const template = Template.fromStack(stack).toJSON().Resources as Resources;
   const published: IntakeEnvelope[] = [];
-  const sink: EnvelopeSink = { publish: async (envelopes) => void published.push(...envelopes) };
+  const stream: EnvelopeSink = { publish: async (envelopes) => void published.push(...envelopes) };
 
   const logicalId = (fn: { node: { defaultChild?: unknown } }): string =>
     stack.getLogicalId(fn.node.defaultChild as CfnFunction);
   const answers = routeLambdas(deps);
+  // A stream-writing Lambda's sink as its handler wires it: laned by its LANES_PER_CHAIN.
+  const sinkOf = (fn: { node: { defaultChild?: unknown } }): EnvelopeSink => {
+    const env = (template[logicalId(fn)]?.Properties?.Environment as Json | undefined)?.Variables as
+      | Record<string, string>
+      | undefined;
+    return laneSink(stream, lanePlanFromEnv(env ?? {}));
+  };
   const lambdas = new Map<string, (event: RouteLambdaEvent) => Promise<APIGatewayProxyResult>>([
     [logicalId(stack.ingestApi.queryFunction), createRouteLambda(answers.query, silentLog)],
     [logicalId(stack.reviewFunction), createRouteLambda(answers.review, silentLog)],
@@ -122,13 +134,21 @@ export const startAwsGateway = (deps: AwsGatewayDeps) => {
     ),
     [
       logicalId(stack.ingestApi.otlpTracesFunction),
-      createRouteLambda({ otlp_traces: tracesRoute(sink, true) }, silentLog),
+      createRouteLambda(
+        { otlp_traces: tracesRoute(sinkOf(stack.ingestApi.otlpTracesFunction), true) },
+        silentLog,
+      ),
     ],
   ]);
   if (stack.ingestApi.guardrailFunction) {
     lambdas.set(
       logicalId(stack.ingestApi.guardrailFunction),
-      createRouteLambda({ guardrail: guardrailRoute(deps.guardrail, sink) }, silentLog),
+      createRouteLambda(
+        {
+          guardrail: guardrailRoute(deps.guardrail, sinkOf(stack.ingestApi.guardrailFunction)),
+        },
+        silentLog,
+      ),
     );
   }
   const authorizer = createAuthorizer(deps.keys);

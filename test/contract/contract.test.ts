@@ -5,7 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalApi } from '#adapters/local/http/server.ts';
 import { loadDeploymentView } from '#core/admin/deployments.ts';
+import type { LedgerRecord } from '#core/chain/record.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
+import { type LanesPerChain, lanePlan } from '#core/events/lanes.ts';
 import { createPolicyEngine } from '#core/policy/create-engine.ts';
 import { defaultPolicy } from '#core/policy/default-policy.ts';
 import { callGuardrail } from '#core/policy/guardrail-call.ts';
@@ -29,6 +31,7 @@ import {
   KNOWN_RECORD,
   KNOWN_REPORT,
 } from './cases.ts';
+import { LANE_CASES, LANE_RECORDS, LANES_PER_CHAIN } from './lane-cases.ts';
 import type { ContractRequest, ContractResponse } from './runtime.ts';
 
 interface Runtime {
@@ -42,8 +45,10 @@ const guardrail: GuardrailEvaluator = (payload, request) => callGuardrail(payloa
 /** Each runtime gets its own ledger (cases append) and the routes' deps over it: its
  * index is termsOf, searched naively; the admin chain starts with KNOWN_ADMIN_RECORDS and
  * the archive holds one fairness report. */
-const depsOf = async (): Promise<RuntimeDeps> => {
-  const ledger = memoryLedger([KNOWN_RECORD, ...KNOWN_ADMIN_RECORDS]);
+const depsOf = async (
+  records: readonly LedgerRecord[] = [KNOWN_RECORD, ...KNOWN_ADMIN_RECORDS],
+): Promise<RuntimeDeps> => {
+  const ledger = memoryLedger(records);
   const archive = new MemoryArchive();
   await archive.put(
     KNOWN_REPORT.key,
@@ -94,8 +99,14 @@ const keys = {
   findByDigest: async (digest: string) => CONTRACT_KEYS.find((k) => k.digest === digest),
 };
 
-const local = async (): Promise<Runtime> => {
-  const { ledger, ...deps } = await depsOf();
+/** How a runtime is started: the typed config's lanes and the ledger's records. */
+interface RuntimeSetup {
+  readonly lanesPerChain?: LanesPerChain;
+  readonly records?: readonly LedgerRecord[];
+}
+
+const local = async (setup: RuntimeSetup = {}): Promise<Runtime> => {
+  const { ledger, ...deps } = await depsOf(setup.records);
   const stream = fakeStream();
   const api = await startLocalApi({
     host: '127.0.0.1',
@@ -104,6 +115,7 @@ const local = async (): Promise<Runtime> => {
     keys,
     ...deps,
     stream,
+    lanes: lanePlan(setup.lanesPerChain),
     ledger,
     log: silentLog,
     guardrail,
@@ -125,8 +137,13 @@ const local = async (): Promise<Runtime> => {
   };
 };
 
-const aws = async (): Promise<Runtime> => {
-  const gateway = startAwsGateway({ keys, guardrail, ...(await depsOf()) });
+const aws = async (setup: RuntimeSetup = {}): Promise<Runtime> => {
+  const gateway = startAwsGateway({
+    keys,
+    guardrail,
+    ...(await depsOf(setup.records)),
+    ...(setup.lanesPerChain === undefined ? {} : { lanesPerChain: setup.lanesPerChain }),
+  });
   return { ...gateway, stop: async () => {} };
 };
 
@@ -136,7 +153,7 @@ describe.each([
 ])('API contract on %s', (_name, start) => {
   let runtime: Runtime;
   beforeAll(async () => {
-    runtime = await start();
+    runtime = await start({});
   });
   afterAll(() => runtime.stop());
 
@@ -156,5 +173,26 @@ describe.each([
       .slice(before)
       .map(({ route, payload }) => ({ route, payload }));
     expect(published).toEqual(c.published ?? []);
+  });
+});
+
+describe.each([
+  ['local server', local],
+  ['AWS (API Gateway definition + Lambda handlers)', aws],
+])(`lanes (lanesPerChain ${JSON.stringify(LANES_PER_CHAIN)}) on %s`, (_name, start) => {
+  let runtime: Runtime;
+  beforeAll(async () => {
+    runtime = await start({ lanesPerChain: LANES_PER_CHAIN, records: LANE_RECORDS });
+  });
+  afterAll(() => runtime.stop());
+
+  it.each(LANE_CASES)('$name', async (c) => {
+    const before = runtime.published.length;
+    const res = await runtime.send(c.request);
+    expect({ status: res.status, body: res.json }).toEqual({ status: c.status, body: c.body });
+    const published = runtime.published
+      .slice(before)
+      .map(({ route, lane }) => ({ route, ...(lane === undefined ? {} : { lane }) }));
+    expect(published).toEqual(c.lanes ?? []);
   });
 });

@@ -97,6 +97,15 @@ describe('loading', () => {
     expect(() => loadConfig(context({ auditTrail: '{lanes' }))).toThrow(/not valid JSON/);
   });
 
+  it('takes lanes per key prefix, each 1..64', () => {
+    const lanes = { checkout: 8, '': 1 };
+    expect(loadConfig(context({ auditTrail: { lanesPerChain: lanes } })).lanesPerChain).toEqual(
+      lanes,
+    );
+    expect(() => parseConfig({ lanesPerChain: { checkout: 65 } })).toThrow(/lanesPerChain/);
+    expect(() => parseConfig({ lanesPerChain: { checkout: 0 } })).toThrow(/lanesPerChain/);
+  });
+
   it('overlays a config file named by context auditTrailConfigFile', () => {
     const dir = testDir('audit-trail-config-');
     writeFileSync(

@@ -4,6 +4,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { Alerts } from '#lib/constructs/alerts.ts';
 import { ArchiveBucket } from '#lib/constructs/archive-bucket.ts';
@@ -141,9 +142,28 @@ describe('configured variants of the stack', () => {
       .filter((t) => t.includes('PartitionKey'));
     expect(templates).toHaveLength(5); // 3 event routes, outcomes, batch
     for (const t of templates) {
-      expect(t).toContain('% 4)');
-      expect(t).toContain('lane');
+      expect(t).toContain('#set($lanes = 4)');
+      expect(t).toContain('$eventId.hashCode() % $lanes');
     }
+  });
+
+  it('lanes only the configured prefixes, and tells the stream-writing Lambdas', () => {
+    const lanes = { checkout: 8, 'checkout-batch': 1 };
+    const { stack } = buildStack({ config: { lanesPerChain: lanes } });
+    const template = templateOf(stack);
+    const t = JSON.stringify(template.toJSON());
+    expect(t).toContain('#if($chain.startsWith(\\"checkout-batch\\"))#set($lanes = 1)');
+    expect(t).toContain('#elseif($chain.startsWith(\\"checkout\\"))#set($lanes = 8)');
+    for (const fn of [stack.ingestApi.otlpTracesFunction, stack.ingestApi.guardrailFunction]) {
+      if (fn === undefined) continue;
+      const id = stack.getLogicalId(fn.node.defaultChild as CfnFunction);
+      expect(template.toJSON().Resources[id].Properties.Environment.Variables).toMatchObject({
+        LANES_PER_CHAIN: JSON.stringify(lanes),
+      });
+    }
+    // One lane everywhere: no variable at all (the default stack is unchanged).
+    const plain = templateOf(buildStack({ config: { lanesPerChain: 1 } }).stack);
+    expect(JSON.stringify(plain.toJSON())).not.toContain('LANES_PER_CHAIN');
   });
 
   it('provisions shards, mails alarms, and applies the config', () => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { unqualify } from '#core/access/tenant.ts';
 import type { LedgerRecord } from '#core/chain/record.ts';
+import { applicationOf } from '#core/events/lanes.ts';
 import { useCaseOf } from '#core/events/use-case.ts';
 import { queueEntryOf } from '#core/reviews/queue.ts';
 import { isVerdictRecord, type VerdictBody } from '#core/reviews/verdict.ts';
@@ -96,6 +97,15 @@ export const carryTerms = (plain: LedgerRecord, sealed: LedgerRecord): LedgerRec
   return sealed;
 };
 
+/** A chain's terms: a lane `app~2` is found as its application `app` (first: the chain
+ * index key, so one query reads every lane) and as itself. */
+export const chainTerms = (chain: string): string[] => {
+  const app = applicationOf(chain);
+  return app === chain
+    ? [term(TERM.chain, chain)]
+    : [term(TERM.chain, app), term(TERM.chain, chain)];
+};
+
 /** The subject term of a user's subject id (`u:` + 40 hex of a keyed hash; a record's own
  * `rec:` or quarantine `q:` subject names nobody a hold could name, so it is not indexed).
  * The id is already a digest, keyed, so its first 32 hex digits are the term as they stand:
@@ -114,7 +124,7 @@ export const termsOf = (record: LedgerRecord): string[] => {
   if (carried !== undefined) return carried;
   const terms = [
     term(TERM.tenant, unqualify(record.chain).tenant),
-    term(TERM.chain, record.chain),
+    ...chainTerms(record.chain),
     term(TERM.kind, record.kind),
     term(TERM.policyDecision, record.policy.decision),
   ];

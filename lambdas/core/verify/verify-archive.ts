@@ -6,6 +6,7 @@
  * Memory is flat in the number of records: segments are read line by line, and each chain
  * keeps only its pending window, a compact Merkle frontier and ranges.
  */
+
 import { bodyKey, chainsPrefix, encodeChain, parseKey } from '#core/archive/layout.ts';
 import { verifyCosignatures } from '#core/chain/cosignature.ts';
 import { HASH_RE } from '#core/chain/hash.ts';
@@ -13,6 +14,7 @@ import type { LedgerRecord } from '#core/chain/record.ts';
 import type { HoldScope } from '#core/retention/governance.ts';
 import type { ArchivePort } from '#ports/archive.ts';
 import type { BodyKeysPort } from '#ports/body-keys.ts';
+import { lanedApplications, wantsChain } from './applications.ts';
 import { type IndexView, loadIndexes } from './chain-index.ts';
 import { ChainVerifier, type TrustedCheckpoint } from './chain-verifier.ts';
 import { loadChainCheckpoints, loadTrustedKeys, type TrustedKeys } from './checkpoints.ts';
@@ -130,7 +132,7 @@ export const verifyArchive = async (
       faults.add(chainOfKey(key), -1, 'malformed', `unexpected archive key ${key}`);
       continue;
     }
-    if (options.chains !== undefined && !options.chains.has(parsed.chain)) {
+    if (options.chains !== undefined && !wantsChain(options.chains, parsed.chain)) {
       seen.add(parsed.chain);
       continue;
     }
@@ -299,6 +301,13 @@ export const finishReport = async (
     }
   }
   const { usedKeys, sealed, ...counts } = totals;
+  const laned = lanedApplications(
+    (function* () {
+      yield* seen;
+      yield* index.latest.keys();
+    })(),
+    faults.faults,
+  );
   return {
     ok: faults.faults.length === 0 && faults.omitted === 0,
     chains: counts.chains,
@@ -312,6 +321,7 @@ export const finishReport = async (
     purged: [...counts.purged],
     ...(versions ? { versions } : {}),
     ...(sealed > 0 ? { sealed } : {}),
+    ...(laned.length > 0 ? { applications: laned } : {}),
     faults: faults.faults,
     faultsOmitted: faults.omitted,
   };

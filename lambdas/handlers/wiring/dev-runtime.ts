@@ -25,6 +25,7 @@ import { recordKeyChanges } from '#core/admin/key-events.ts';
 import { withDeploymentCheck } from '#core/admin/model-check.ts';
 import { type PolicyInForce, recordPolicyInForce } from '#core/admin/policy-change.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
+import type { LanePlan } from '#core/events/lanes.ts';
 import {
   DEFAULT_POSITIVE_DECISIONS,
   DEFAULT_POSITIVE_OUTCOMES,
@@ -115,6 +116,9 @@ export interface DevRuntimeOptions {
   readonly alertWebhook?: string;
   /** Adds `POST /v1/guardrails/evaluate`. */
   readonly guardrail?: GuardrailEvaluator;
+  /** Hot keys spread over lanes, `<key>~<lane>` (typed config `lanesPerChain`).
+   * @default one lane each */
+  readonly lanes?: LanePlan;
   /** Stream tuning (batching, retry backoff). */
   readonly stream?: Pick<DurableStreamOptions, 'batchSize' | 'batchWindowMs' | 'retry'>;
   /** Wraps the ledger the processor writes to (tests use it to inject failures). */
@@ -310,6 +314,7 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
         prove: (eventId, chain) => proveEvent(archive, eventId, chain),
       },
       stream,
+      ...(options.lanes === undefined ? {} : { lanes: options.lanes }),
       ledger,
       open: (r) => openRecord(r, bodyKeys),
       log,

@@ -8,6 +8,8 @@ import { tracesRoute } from '#core/api/otlp-traces.ts';
 import { queryRouteAnswers } from '#core/api/query-routes.ts';
 import { API_ROUTES, type RouteName, type RouteSpec } from '#core/api/routes.ts';
 import type { LedgerRecord } from '#core/chain/record.ts';
+import type { LanePlan } from '#core/events/lanes.ts';
+import { laneSink } from '#core/pipeline/lane-sink.ts';
 import type { QueryDeps } from '#core/query/deps.ts';
 import { type EvidenceApiDeps, evidenceRouteAnswers } from '#core/report/evidence-api.ts';
 import type { GovernanceApiDeps } from '#core/retention/governance-api.ts';
@@ -25,6 +27,8 @@ export interface Route extends RouteSpec {
 /** What the routes need from the runtime. */
 export interface RouteDeps {
   readonly stream: EnvelopeSink;
+  /** Hot keys spread over lanes (typed config `lanesPerChain`). @default one lane each */
+  readonly lanes?: LanePlan;
   readonly ledger: RecordReader;
   /** Extra fields for `/healthz` (stream stats). */
   readonly health?: () => Readonly<Record<string, unknown>>;
@@ -45,17 +49,19 @@ export interface RouteDeps {
 /** The local API: the contract's routes (core/api/routes.ts), each reading its request
  * off node:http and answering through the core's route function. */
 export const buildRoutes = (deps: RouteDeps): Route[] => {
-  const { stream, guardrail } = deps;
+  const { guardrail, lanes = [] } = deps;
+  const stream = laneSink(deps.stream, lanes);
   const event =
     (route: string): Handler =>
     async (ctx) =>
-      acceptEvent(route, await readJson(ctx.req, EVENT_BODY_LIMIT), ctx, stream);
+      acceptEvent(route, await readJson(ctx.req, EVENT_BODY_LIMIT), ctx, stream, lanes);
   const handlers: Partial<Record<RouteName, Handler>> = {
     audit_event: event('audit_event'),
     decision_log: event('decision_log'),
     log: event('log'),
     outcome: event('outcome'),
-    batch: async (ctx) => acceptBatch(await readJson(ctx.req, BATCH_BODY_LIMIT), ctx, stream),
+    batch: async (ctx) =>
+      acceptBatch(await readJson(ctx.req, BATCH_BODY_LIMIT), ctx, stream, lanes),
     get_event: async ({ params }) => lookupEvent(params.event_id, deps.ledger, deps.open),
     otlp_traces: tracesRoute(stream, false),
     healthz: async () => ({ status: 200, body: { ok: true, ...deps.health?.() } }),
