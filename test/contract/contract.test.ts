@@ -10,6 +10,7 @@ import { defaultPolicy } from '#core/policy/default-policy.ts';
 import { callGuardrail } from '#core/policy/guardrail-call.ts';
 import type { QueryDeps } from '#core/query/deps.ts';
 import { termsOf } from '#core/search/terms.ts';
+import { proveFromTiles } from '#core/verify/tile-proof.ts';
 import type { GuardrailEvaluator } from '#ports/guardrail.ts';
 import type { IndexQuery } from '#ports/record-search.ts';
 import { call } from '#test/e2e/support/http-client.ts';
@@ -52,6 +53,9 @@ const depsOf = () => {
     } as unknown as QueryDeps['ledger'],
     archive: new MemoryArchive(),
     clock: { now: () => new Date('2026-01-01T00:00:00Z') },
+    // As on AWS: proofs from the checkpointer's tiles, of which there are none yet.
+    prove: (record) =>
+      proveFromTiles(record, { head: async () => undefined, tiles: async () => new Map() }),
   };
   return { ledger, query };
 };
