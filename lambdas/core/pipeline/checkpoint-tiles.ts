@@ -11,7 +11,7 @@
 import { checkpointKey } from '#core/archive/layout.ts';
 import { leafData } from '#core/chain/hash.ts';
 import { leafHash } from '#core/chain/merkle.ts';
-import { edgeTiles, TileAppender } from '#core/chain/tiles.ts';
+import { edgeTiles, MissingTileError, TileAppender } from '#core/chain/tiles.ts';
 import type { CheckpointDeps } from '#ports/pipeline-deps.ts';
 import type { ProofTilesPort } from '#ports/proof-source.ts';
 
@@ -48,18 +48,59 @@ const feedFor = async (
       if (appender.size % (FLUSH_EVERY * 256) === 0) await flush(false);
     },
     finish: async (size, note) => {
-      if (appender.size !== size) throw new Error(`tiles at ${appender.size}, head at ${size}`);
+      if (appender.size !== size)
+        throw new MissingTileError(`tiles of ${chain} at ${appender.size}, head at ${size}`);
       await flush(true);
       await tiles.putHead(chain, { size, note, vkey: await deps.signer.verifierKey() });
     },
   };
 };
 
+/** Tiles never hold a checkpoint up: a failure is logged, the chain's head is left where it
+ * was (proofs of newer records answer "not covered yet"), and the next run starts over from
+ * that head. */
+const warn = (chain: string, deps: CheckpointDeps, error: unknown): undefined => {
+  deps.log.warn('proof tiles not updated', {
+    chain,
+    error: error instanceof Error ? error.message : String(error),
+  });
+  return undefined;
+};
+
 /**
  * The tile feed of a chain whose next checkpoint starts at `checkpointed` records, caught up
- * to there first; undefined when the deployment keeps no tiles.
+ * to there first; undefined when the deployment keeps no tiles (or they cannot be read).
  */
 export const openTileFeed = async (
+  chain: string,
+  checkpointed: number,
+  deps: CheckpointDeps,
+): Promise<TileFeed | undefined> => {
+  let feed: TileFeed | undefined;
+  try {
+    feed = await openFeed(chain, checkpointed, deps);
+  } catch (error) {
+    return warn(chain, deps, error);
+  }
+  if (feed === undefined) return undefined;
+  const inner = feed;
+  let broken = false;
+  const guard = async (step: () => Promise<void>): Promise<void> => {
+    if (broken) return;
+    try {
+      await step();
+    } catch (error) {
+      broken = true;
+      warn(chain, deps, error);
+    }
+  };
+  return {
+    push: (leaf) => guard(() => inner.push(leaf)),
+    finish: (size, note) => guard(() => inner.finish(size, note)),
+  };
+};
+
+const openFeed = async (
   chain: string,
   checkpointed: number,
   deps: CheckpointDeps,
@@ -85,9 +126,13 @@ export const catchUpTiles = async (
 ): Promise<void> => {
   const tiles = deps.proofTiles;
   if (tiles === undefined || checkpointed === 0) return;
-  if (((await tiles.head(chain))?.size ?? 0) >= checkpointed) return;
-  const note = await deps.archive.get(checkpointKey(chain, checkpointed));
-  if (note === undefined) return;
-  const feed = await openTileFeed(chain, checkpointed, deps);
-  await feed?.finish(checkpointed, new TextDecoder().decode(note));
+  try {
+    if (((await tiles.head(chain))?.size ?? 0) >= checkpointed) return;
+    const note = await deps.archive.get(checkpointKey(chain, checkpointed));
+    if (note === undefined) return;
+    const feed = await openFeed(chain, checkpointed, deps);
+    await feed?.finish(checkpointed, new TextDecoder().decode(note));
+  } catch (error) {
+    warn(chain, deps, error);
+  }
 };

@@ -18,12 +18,14 @@ import { processBatch } from '#core/pipeline/process-batch.ts';
 import { checkProof, ProofError, type ProofFile, proveEvent } from '#core/verify/proof.ts';
 import { proveFromTiles } from '#core/verify/tile-proof.ts';
 import type { LedgerPort } from '#ports/ledger.ts';
+import type { ProofTilesPort } from '#ports/proof-source.ts';
 import {
   createBodyKeysTable,
   createLedgerTable,
   type DynamoDbLocal,
   startDynamoDbLocal,
 } from '#test/helpers/dynamodb-local.ts';
+import { memoryLog } from '#test/helpers/memory-log.ts';
 import { routeEvent } from '#test/helpers/route-event.ts';
 import { type LocalS3, startS3rver } from '#test/helpers/s3rver.ts';
 import { silentLog } from '#test/helpers/silent-log.ts';
@@ -159,6 +161,42 @@ describe('inclusion proofs from Merkle tiles on DynamoDB', () => {
     await tiles.putTiles('app', [{ level: 0, index: 0, hashes: swapped }]);
     await expect(proveFromTiles(early, tiles)).rejects.toThrow(ProofError);
     await expect(proveFromTiles(early, tiles)).rejects.toThrow(/do not lead to its checkpoint/);
+  }, 120_000);
+
+  it('never holds a checkpoint up when the tiles cannot be written, and catches up later', async () => {
+    // Prepare: a tile store that refuses writes
+    const table = `ledger-${randomUUID()}`;
+    await createLedgerTable(db.client, table, { chainsIndex: 'chains' });
+    const archive = new S3Archive({ client: s3.client, bucket: BUCKET, prefix: table });
+    const ledger = new DynamoLedger({ client: db.client, table, chainsIndex: 'chains' });
+    const tiles = new DynamoProofTiles({ client: db.client, table });
+    const failing: ProofTilesPort = {
+      head: (chain) => tiles.head(chain),
+      tiles: (chain, at) => tiles.tiles(chain, at),
+      putTiles: async () => {
+        throw new Error('throttled');
+      },
+      putHead: (chain, head) => tiles.putHead(chain, head),
+    };
+    const signer = await loadOrCreateEd25519Signer(signerDir);
+    const deps = processorDeps(ledger, archive);
+    await ingest(deps, 0, 4);
+    const log = memoryLog();
+    const base = { ledger, archive, clock: deps.clock, signer, logName: signer.keyName };
+
+    // Act
+    const written = await checkpointChains({ ...base, log, proofTiles: failing });
+    const before = await tiles.head('app');
+    await checkpointChains({ ...base, log: silentLog, proofTiles: tiles });
+
+    // Assert: the checkpoint was signed without tiles; the next run caught them up
+    expect(written).toMatchObject([{ chain: 'app', size: 4 }]);
+    expect(log.lines).toContainEqual(
+      expect.objectContaining({ message: 'proof tiles not updated' }),
+    );
+    expect(before).toBeUndefined();
+    const record = (await ledger.get('app', 3)) as LedgerRecord;
+    expect(checkProof(await proveFromTiles(record, tiles))).toMatchObject({ ok: true });
   }, 120_000);
 
   it('answers GET /v1/reviews/{event_id} from the query Lambda with a proof that checks', async () => {
