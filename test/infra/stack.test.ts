@@ -259,6 +259,7 @@ describe('ledger table', () => {
                     'seq',
                     'terms',
                     'user_key',
+                    'subject_key',
                     'transaction_key',
                     'session_key',
                     'ref_key',
