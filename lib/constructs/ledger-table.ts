@@ -62,6 +62,15 @@ export const ledgerTableDefaults = {
   },
 } as const;
 
+/** What a re-index may name in an UpdateItem of a record: its key, its terms and the
+ * search indexes' key attributes. */
+const REINDEX_ATTRIBUTES = [
+  'chain',
+  'seq',
+  TERMS_ATTRIBUTE,
+  ...SEARCH_INDEXES.map((index) => index.key),
+];
+
 export class LedgerTable extends Construct {
   public readonly table: dynamodb.Table;
   public readonly encryptionKey: kms.IKey;
@@ -80,6 +89,9 @@ export class LedgerTable extends Construct {
     const exceptPurge = p.purgeRole
       ? { ArnNotEquals: { 'aws:PrincipalArn': p.purgeRole.roleArn } }
       : {};
+    const recordKeys = {
+      'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': [`${META_KEY_PREFIX}*`] },
+    };
     // `*` is this table: a resource policy cannot name its own table without a cycle.
     const resourcePolicy = new iam.PolicyDocument({
       statements: [
@@ -87,12 +99,34 @@ export class LedgerTable extends Construct {
           sid: 'RecordsAreNeverUpdated',
           effect: iam.Effect.DENY,
           principals: [new iam.AnyPrincipal()],
-          actions: ['dynamodb:UpdateItem', 'dynamodb:PartiQLUpdate'],
+          actions: ['dynamodb:PartiQLUpdate'],
+          resources: ['*'],
+          conditions: { ...exceptPurge, ...recordKeys },
+        }),
+        // Search terms and index keys are not hashed: `audit-trail search reindex` may set
+        // them (UpdateItem naming only them); any other attribute of a record, never.
+        new iam.PolicyStatement({
+          sid: 'RecordsAreUpdatedOnlyInTheirSearchIndex',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['dynamodb:UpdateItem'],
           resources: ['*'],
           conditions: {
             ...exceptPurge,
-            'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': [`${META_KEY_PREFIX}*`] },
+            'ForAnyValue:StringNotLike': {
+              ...recordKeys['ForAnyValue:StringNotLike'],
+              'dynamodb:Attributes': REINDEX_ATTRIBUTES,
+            },
           },
+        }),
+        // …and an UpdateItem whose attributes IAM cannot see is denied outright.
+        new iam.PolicyStatement({
+          sid: 'RecordsAreUpdatedOnlyByNamedAttributes',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['dynamodb:UpdateItem'],
+          resources: ['*'],
+          conditions: { ...exceptPurge, ...recordKeys, Null: { 'dynamodb:Attributes': 'true' } },
         }),
         new iam.PolicyStatement({
           sid: 'ItemsAreNeverDeleted',

@@ -254,7 +254,8 @@ export const CONTRACT_CASES: readonly ContractCase[] = [
       queue: null,
       verdicts: [],
       proof: null,
-      proof_unavailable: 'proofs are not available on this runtime',
+      proof_unavailable:
+        'record 0 of chain loans is not covered by a signed checkpoint yet (it has none); try again after the next checkpoint',
     },
   },
   {

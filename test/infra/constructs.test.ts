@@ -232,6 +232,14 @@ describe('configured variants of the stack', () => {
                 'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': [' meta#*'] },
               },
             }),
+            Match.objectLike({
+              Sid: 'RecordsAreUpdatedOnlyInTheirSearchIndex',
+              Condition: Match.objectLike(exceptPurge),
+            }),
+            Match.objectLike({
+              Sid: 'RecordsAreUpdatedOnlyByNamedAttributes',
+              Condition: Match.objectLike(exceptPurge),
+            }),
             Match.objectLike({ Effect: 'Deny', Condition: exceptPurge }),
           ],
         },

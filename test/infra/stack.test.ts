@@ -233,7 +233,7 @@ describe('ledger table', () => {
     template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
   });
 
-  it('denies UpdateItem on records and DeleteItem/BatchWriteItem to every principal', () => {
+  it('denies updates of records (but of their search index) and DeleteItem/BatchWriteItem to every principal', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       ResourcePolicy: {
         PolicyDocument: {
@@ -242,9 +242,45 @@ describe('ledger table', () => {
               Sid: 'RecordsAreNeverUpdated',
               Effect: 'Deny',
               Principal: { AWS: '*' },
-              Action: ['dynamodb:PartiQLUpdate', 'dynamodb:UpdateItem'],
+              Action: 'dynamodb:PartiQLUpdate',
               Resource: '*',
               Condition: { 'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': [' meta#*'] } },
+            },
+            {
+              Sid: 'RecordsAreUpdatedOnlyInTheirSearchIndex',
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: 'dynamodb:UpdateItem',
+              Resource: '*',
+              Condition: {
+                'ForAnyValue:StringNotLike': {
+                  'dynamodb:LeadingKeys': [' meta#*'],
+                  'dynamodb:Attributes': [
+                    'chain',
+                    'seq',
+                    'terms',
+                    'user_key',
+                    'subject_key',
+                    'transaction_key',
+                    'session_key',
+                    'ref_key',
+                    'chain_key',
+                    'queue_key',
+                    'tenant_key',
+                  ],
+                },
+              },
+            },
+            {
+              Sid: 'RecordsAreUpdatedOnlyByNamedAttributes',
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: 'dynamodb:UpdateItem',
+              Resource: '*',
+              Condition: {
+                'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': [' meta#*'] },
+                Null: { 'dynamodb:Attributes': 'true' },
+              },
             },
             {
               Sid: 'ItemsAreNeverDeleted',

@@ -14,6 +14,7 @@ import {
 import { signNote, splitNote } from '#core/chain/note.ts';
 import { ArchiveConflictError } from '#ports/archive.ts';
 import type { CheckpointDeps } from '#ports/pipeline-deps.ts';
+import { catchUpTiles, openTileFeed } from './checkpoint-tiles.ts';
 import { signIndex } from './sign-index.ts';
 import { requestCosignatures } from './witness-cosign.ts';
 
@@ -58,6 +59,7 @@ const checkpointChain = async (
   const size = meta.archived_through + 1;
   if (size <= meta.checkpoint_size) {
     if (meta.checkpoint_size === 0) return {};
+    await catchUpTiles(chain, meta.checkpoint_size, deps);
     const signed = frontierFromJson({
       size: meta.checkpoint_size,
       hashes: [...meta.checkpoint_frontier],
@@ -71,10 +73,12 @@ const checkpointChain = async (
   let frontier = previous;
   const witnessed = (deps.witnesses?.length ?? 0) > 0;
   const added: Uint8Array[] = [];
+  const tiles = await openTileFeed(chain, meta.checkpoint_size, deps);
   for await (const record of deps.ledger.range(chain, meta.checkpoint_size, size - 1)) {
     const leaf = leafHash(leafData(record));
     frontier = frontierAppend(frontier, leaf);
     if (witnessed) added.push(leaf);
+    await tiles?.push(leaf);
   }
   const root = frontierRoot(frontier);
   const body = formatCheckpoint({ origin: checkpointOrigin(deps.logName, chain), size, root });
@@ -103,6 +107,8 @@ const checkpointChain = async (
     // A rerun after a crash: the same signed head, with cosignatures of another time.
     if (!(error instanceof ArchiveConflictError) || !(await sameHead(deps, key, body))) throw error;
   }
+  // Proof tiles, then their head, once the checkpoint they serve is in the archive.
+  await tiles?.finish(size, note);
   await deps.ledger.setMeta(chain, {
     checkpoint_size: size,
     checkpoint_frontier: frontierToJson(frontier).hashes,

@@ -311,7 +311,7 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
         clock: systemClock,
         // Reviews and raw-read records are sealed like ingested bodies (subject data).
         sealer,
-        prove: (eventId, chain) => proveEvent(archive, eventId, chain),
+        prove: (record) => proveEvent(archive, record.event_id, record.chain),
       },
       stream,
       ...(options.lanes === undefined ? {} : { lanes: options.lanes }),
