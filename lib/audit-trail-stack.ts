@@ -17,13 +17,13 @@ import type { Construct } from 'constructs';
 import { keyFile } from '#core/archive/layout.ts';
 import { type AuditTrailConfig, logNameOf, readPolicy, scheduleInterval } from './config.ts';
 import { Alerts } from './constructs/alerts.ts';
+import { ApiWaf } from './constructs/api-waf.ts';
 import { ArchiveBucket } from './constructs/archive-bucket.ts';
 import { Checkpointer } from './constructs/checkpointer.ts';
 import { Console } from './constructs/console.ts';
 import { EventStream } from './constructs/event-stream.ts';
 import { FailureQueueConsumer } from './constructs/failure-queue-consumer.ts';
 import { FairnessReview } from './constructs/fairness-review.ts';
-import { ApiWaf } from './constructs/api-waf.ts';
 import { IngestApi } from './constructs/ingest-api.ts';
 import { KeyGuard } from './constructs/key-guard.ts';
 import { KeyTable } from './constructs/key-table.ts';
@@ -74,8 +74,7 @@ export class AuditTrailStack extends Stack {
     const policy = readPolicy(config, props.configDir);
     if (policy !== undefined) checkPolicyWiring(policy, config);
 
-    const { breakGlassRoleArn, deployRoleArn, policyUpdates, auditorReplication } =
-      config.security;
+    const { breakGlassRoleArn, deployRoleArn, policyUpdates, auditorReplication } = config.security;
     this.keyGuard = new KeyGuard(this, 'KeyGuard', {
       policyUpdates,
       ...(breakGlassRoleArn === undefined ? {} : { breakGlassRoleArn }),

@@ -18,7 +18,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { indexPrefix, keysPrefix } from '#core/archive/layout.ts';
-import { acknowledgeRule } from '#lib/nag.ts';
+import { acknowledgeRule, acknowledgeWildcards } from '#lib/nag.ts';
 import { KeyGuard } from './key-guard.ts';
 import { KEY_USE_ACTIONS, rotatingKey } from './key-use.ts';
 
@@ -102,8 +102,6 @@ const bucketBaseline = {
 
 export class ArchiveBucket extends Construct {
   public readonly bucket: s3.Bucket;
-  /** The role S3 replicates with, when replication to the auditor is configured. */
-  public readonly replicationRole: iam.Role | undefined;
   public readonly logBucket: s3.Bucket;
   public readonly encryptionKey: kms.IKey;
 
@@ -142,15 +140,8 @@ export class ArchiveBucket extends Construct {
       ],
     });
 
-    this.replicationRole =
-      p.replication === undefined
-        ? undefined
-        : new iam.Role(this, 'ReplicationRole', {
-            assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'),
-            description: "Audit trail: replicates the archive to the auditor's Object Lock bucket",
-          });
     this.bucket = new s3.Bucket(this, 'Bucket', {
-      ...replicationOf(this, p.replication, this.replicationRole),
+      ...replicationOf(this, p.replication),
       ...bucketBaseline,
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: this.encryptionKey,
@@ -189,6 +180,7 @@ export class ArchiveBucket extends Construct {
     );
 
     this.addGuardStatements(p.retentionDays, p.guard);
+    if (p.replication !== undefined) this.completeReplicationRole();
 
     if (p.replication === undefined) {
       const optional =
@@ -206,6 +198,29 @@ export class ArchiveBucket extends Construct {
       'S3 server access log delivery supports only SSE-S3 encrypted target buckets, not SSE-KMS.';
     acknowledgeRule(this.logBucket, ['AwsSolutions-S1', 'S3BucketLoggingEnabled'], logsOfLogs);
     acknowledgeRule(this.logBucket, 'S3DefaultEncryptionKMS', sseS3);
+  }
+
+  /** Replicas keep their Object Lock retention and legal holds only if the role may read
+   * them; CDK's role reads objects, not their lock. */
+  private completeReplicationRole(): void {
+    const role = this.bucket.node.tryFindChild('ReplicationRole');
+    if (!(role instanceof iam.Role)) throw new Error('replication role not found');
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObjectRetention', 's3:GetObjectLegalHold'],
+        resources: [this.bucket.arnForObjects('*')],
+      }),
+    );
+    const policy = role.node.tryFindChild('DefaultPolicy') as iam.Policy;
+    acknowledgeWildcards(
+      policy.node.defaultChild as iam.CfnPolicy,
+      "S3 replication reads every object version of the archive and writes every replica to the auditor's bucket, re-encrypted with their key (CDK's replication grants).",
+    );
+    acknowledgeRule(
+      role,
+      'IAMNoInlinePolicy',
+      'The replication role is used by S3 alone; its one policy is generated from the replication rules and shared with nothing.',
+    );
   }
 
   /** The insider denies (see the file comment). */
@@ -343,15 +358,14 @@ const acknowledgePrefixes = (
 const replicationOf = (
   scope: Construct,
   replication: AuditorReplication | undefined,
-  role: iam.Role | undefined,
 ): Partial<s3.BucketProps> => {
-  if (replication === undefined || role === undefined) return {};
+  // CDK makes the replication role and grants it what the rules need.
+  if (replication === undefined) return {};
   const destination = s3.Bucket.fromBucketAttributes(scope, 'AuditorBucket', {
     bucketArn: replication.bucketArn,
     account: replication.account,
   });
   return {
-    replicationRole: role,
     replicationRules: [
       {
         destination,

@@ -103,13 +103,19 @@ export class KeyGuard extends Construct {
 
   /** Only `signer` may sign with `key` (grants included: the Deny applies to grantees too). */
   static restrictSigning(key: kms.Key, signer: iam.IRole): void {
-    key.addToResourcePolicy(KeyGuard.denyAllBut('OnlyTheCheckpointerSigns', ['kms:Sign'], [signer.roleArn]));
+    key.addToResourcePolicy(
+      KeyGuard.denyAllBut('OnlyTheCheckpointerSigns', ['kms:Sign'], [signer.roleArn]),
+    );
   }
 
   /** The guard statements of one key. */
   guard(key: kms.Key): void {
     key.addToResourcePolicy(
-      KeyGuard.denyAllBut('DenyKeyAdministrationButBreakGlass', GUARDED_KEY_ACTIONS, this.adminArns),
+      KeyGuard.denyAllBut(
+        'DenyKeyAdministrationButBreakGlass',
+        GUARDED_KEY_ACTIONS,
+        this.adminArns,
+      ),
     );
     key.addToResourcePolicy(
       new iam.PolicyStatement({

@@ -47,13 +47,17 @@ const exemptFrom = (statements: readonly Statement[], action: string): unknown[]
 };
 
 const resourcesOf = (template: Template, type: string) =>
+  // biome-ignore lint/suspicious/noExplicitAny: CloudFormation template JSON
   Object.entries(template.findResources(type)) as [string, { Properties: Record<string, any> }][];
 
-const breakGlass = (t: Template) => ({ 'Fn::GetAtt': [logicalId(t, 'AWS::IAM::Role', 'KeyGuardBreakGlass'), 'Arn'] });
+const breakGlass = (t: Template) => ({
+  'Fn::GetAtt': [logicalId(t, 'AWS::IAM::Role', 'KeyGuardBreakGlass'), 'Arn'],
+});
 const checkpointerRole = (t: Template) => ({
   'Fn::GetAtt': [logicalId(t, 'AWS::IAM::Role', 'CheckpointerHandlerRole'), 'Arn'],
 });
 const deployRole = {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string
   'Fn::Sub':
     'arn:${AWS::Partition}:iam::123456789012:role/cdk-hnb659fds-cfn-exec-role-123456789012-us-east-1',
 };
@@ -217,7 +221,9 @@ describe('insider hardening, configured', () => {
         config: { security: { breakGlassRoleArn: external, policyUpdates: 'break-glass-only' } },
       }).stack,
     );
-    expect(Object.keys(template.findResources('AWS::IAM::Role')).some((id) => id.startsWith('KeyGuard'))).toBe(false);
+    expect(
+      Object.keys(template.findResources('AWS::IAM::Role')).some((id) => id.startsWith('KeyGuard')),
+    ).toBe(false);
     for (const [id, key] of resourcesOf(template, 'AWS::KMS::Key')) {
       const statements = key.Properties.KeyPolicy.Statement as Statement[];
       for (const action of GUARDED_KEY_ACTIONS) {
@@ -248,7 +254,8 @@ describe('replication, WAF and authorizer caching (all on), cdk-nag clean', () =
           auditorReplication: {
             bucketArn: 'arn:aws:s3:::auditor-archive',
             account: '210987654321',
-            kmsKeyArn: 'arn:aws:kms:us-east-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+            kmsKeyArn:
+              'arn:aws:kms:us-east-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab',
           },
         },
         api: { authorizerCacheSeconds: 300, waf: { enabled: true, ratePerIp: 1000 } },
@@ -283,6 +290,17 @@ describe('replication, WAF and authorizer caching (all on), cdk-nag clean', () =
     });
   });
 
+  it('lets the replication role read each object lock, so replicas stay locked', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: logicalId(template, 'AWS::IAM::Role', 'ArchiveBucketReplicationRole') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: ['s3:GetObjectRetention', 's3:GetObjectLegalHold'] }),
+        ]),
+      },
+    });
+  });
+
   it('caches authorizer answers for the configured TTL, keyed by the Authorization header', () => {
     template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
       Type: 'REQUEST',
@@ -313,7 +331,10 @@ describe('replication, WAF and authorizer caching (all on), cdk-nag clean', () =
         }),
         Match.objectLike({
           Statement: {
-            ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesKnownBadInputsRuleSet' },
+            ManagedRuleGroupStatement: {
+              VendorName: 'AWS',
+              Name: 'AWSManagedRulesKnownBadInputsRuleSet',
+            },
           },
         }),
       ],
@@ -342,7 +363,8 @@ describe('replication, WAF and authorizer caching (all on), cdk-nag clean', () =
   it('passes the three cdk-nag packs', () => {
     const findings = applyNag(app).flatMap((pack) =>
       (pack.validateScope(app).violations ?? []).map(
-        (v) => `${pack.readPackName} ${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+        (v) =>
+          `${pack.readPackName} ${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
       ),
     );
     expect(findings).toEqual([]);
