@@ -47,8 +47,9 @@ const exemptFrom = (statements: readonly Statement[], action: string): unknown[]
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation template JSON
+type Json = any;
 const resourcesOf = (template: Template, type: string) =>
-  Object.entries(template.findResources(type)) as [string, { Properties: Record<string, any> }][];
+  Object.entries(template.findResources(type)) as [string, { Properties: Record<string, Json> }][];
 
 const breakGlass = (t: Template) => ({
   'Fn::GetAtt': [logicalId(t, 'AWS::IAM::Role', 'KeyGuardBreakGlass'), 'Arn'],
