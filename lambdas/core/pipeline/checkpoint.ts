@@ -1,7 +1,6 @@
 import { checkpointKey, keyFile } from '#core/archive/layout.ts';
 import type { IndexedHead } from '#core/chain/chain-index.ts';
 import { checkpointOrigin, formatCheckpoint } from '#core/chain/checkpoint.ts';
-import { leafData } from '#core/chain/hash.ts';
 import {
   consistencyProof,
   consistencyProofFromFrontier,
@@ -9,11 +8,11 @@ import {
   frontierFromJson,
   frontierRoot,
   frontierToJson,
-  leafHash,
 } from '#core/chain/merkle.ts';
 import { signNote, splitNote } from '#core/chain/note.ts';
 import { ArchiveConflictError } from '#ports/archive.ts';
 import type { CheckpointDeps } from '#ports/pipeline-deps.ts';
+import { archivedLeaves } from './archived-leaves.ts';
 import { signIndex } from './sign-index.ts';
 import { requestCosignatures } from './witness-cosign.ts';
 
@@ -28,8 +27,10 @@ const encoder = new TextEncoder();
 /**
  * Signs a checkpoint (RFC 9162 tree head in the C2SP format) for every chain that grew since
  * its last one and writes it to the archive. Only archived records are covered, so an
- * auditor never sees a checkpoint for records the archive does not hold yet. Each run hashes
- * only the records appended since the last checkpoint (the frontier is kept in chain meta).
+ * auditor never sees a checkpoint for records the archive does not hold yet. The leaves are
+ * the hashes of the ARCHIVED lines, recomputed from their bytes and linked to the record
+ * before (archived-leaves.ts), not the ledger's items. Each run hashes only the records
+ * archived since the last checkpoint (the frontier is kept in chain meta).
  * Then it signs the index of every chain's head (see sign-index.ts), so that no chain can
  * vanish from the archive unnoticed.
  */
@@ -71,8 +72,7 @@ const checkpointChain = async (
   let frontier = previous;
   const witnessed = (deps.witnesses?.length ?? 0) > 0;
   const added: Uint8Array[] = [];
-  for await (const record of deps.ledger.range(chain, meta.checkpoint_size, size - 1)) {
-    const leaf = leafHash(leafData(record));
+  for await (const leaf of archivedLeaves(deps.archive, chain, meta.checkpoint_size, size - 1)) {
     frontier = frontierAppend(frontier, leaf);
     if (witnessed) added.push(leaf);
   }
@@ -84,9 +84,7 @@ const checkpointChain = async (
       if (old === previous.size) return consistencyProofFromFrontier(previous, added);
       // A witness that missed checkpoints: prove from its size over the whole chain.
       const leaves: Uint8Array[] = [];
-      for await (const record of deps.ledger.range(chain, 0, size - 1)) {
-        leaves.push(leafHash(leafData(record)));
-      }
+      for await (const leaf of archivedLeaves(deps.archive, chain, 0, size - 1)) leaves.push(leaf);
       return consistencyProof(leaves, old, size);
     };
     const request = { note, size, old: previous.size, proof };
