@@ -12,7 +12,7 @@ import {
 import { signNote, splitNote } from '#core/chain/note.ts';
 import { ArchiveConflictError } from '#ports/archive.ts';
 import type { CheckpointDeps } from '#ports/pipeline-deps.ts';
-import { archivedLeaves } from './archived-leaves.ts';
+import { ArchivedChainError, archivedLeaves } from './archived-leaves.ts';
 import { signIndex } from './sign-index.ts';
 import { requestCosignatures } from './witness-cosign.ts';
 
@@ -38,18 +38,43 @@ export const checkpointChains = async (deps: CheckpointDeps): Promise<Checkpoint
   await publishVerifierKey(deps);
   const written: CheckpointWritten[] = [];
   const heads: IndexedHead[] = [];
+  const refused: ArchivedChainError[] = [];
   for await (const chain of deps.ledger.chains()) {
-    const { done, head } = await checkpointChain(chain, deps);
-    if (done) written.push(done);
-    if (head) heads.push(head);
+    try {
+      const { done, head } = await checkpointChain(chain, deps);
+      if (done) written.push(done);
+      if (head) heads.push(head);
+    } catch (error) {
+      if (!(error instanceof ArchivedChainError)) throw error;
+      // The other chains go on; this one keeps its last signed head in the index.
+      deps.log.error('archive does not hold a linked chain: not signed', { error: error.message });
+      refused.push(error);
+      const head = signedHead(chain, await deps.ledger.meta(chain));
+      if (head) heads.push(head);
+    }
   }
   if (written.length > 0) deps.log.info('checkpoints signed', { chains: written.length });
   const index = await signIndex(heads, deps);
   if (index) deps.log.info('index signed', { index: index.n, chains: index.chains });
+  // Fail the run (the function's error alarm) once everything else is signed.
+  if (refused[0] !== undefined) throw refused[0];
   return written;
 };
 
 const hexOf = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+
+/** The head the chain's last checkpoint signed, from its meta (none before the first). */
+const signedHead = (
+  chain: string,
+  meta: { checkpoint_size: number; checkpoint_frontier: readonly string[] },
+): IndexedHead | undefined => {
+  if (meta.checkpoint_size === 0) return undefined;
+  const signed = frontierFromJson({
+    size: meta.checkpoint_size,
+    hashes: [...meta.checkpoint_frontier],
+  });
+  return { chain, size: signed.size, root: hexOf(frontierRoot(signed)) };
+};
 
 const checkpointChain = async (
   chain: string,
@@ -58,12 +83,8 @@ const checkpointChain = async (
   const meta = await deps.ledger.meta(chain);
   const size = meta.archived_through + 1;
   if (size <= meta.checkpoint_size) {
-    if (meta.checkpoint_size === 0) return {};
-    const signed = frontierFromJson({
-      size: meta.checkpoint_size,
-      hashes: [...meta.checkpoint_frontier],
-    });
-    return { head: { chain, size: signed.size, root: hexOf(frontierRoot(signed)) } };
+    const head = signedHead(chain, meta);
+    return head ? { head } : {};
   }
   const previous = frontierFromJson({
     size: meta.checkpoint_size,

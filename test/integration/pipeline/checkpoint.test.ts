@@ -170,6 +170,19 @@ describe('checkpoint leaves come from the archived bytes', () => {
     );
   });
 
+  it('still signs the other chains, then fails the run', async () => {
+    harness = await openHarness();
+    const deps = await checkpointDeps(harness);
+    await record('loans', ['a', 'b']);
+    await record('cards', ['c', 'd']);
+    const archive = editedArchive((t) => t.replace('"event_id":"a"', '"event_id":"z"'));
+
+    await expect(checkpointChains({ ...deps, archive })).rejects.toThrow(/loans seq 0/);
+
+    expect(await harness.deps.archive.get(checkpointKey('cards', 2))).toBeDefined();
+    expect(await harness.deps.archive.get(checkpointKey('loans', 2))).toBeUndefined();
+  });
+
   it('links a new run to the record the last checkpoint covered, reading from its segment', async () => {
     harness = await openHarness();
     const deps = await checkpointDeps(harness);
