@@ -142,8 +142,16 @@ export const verifyLocation = async (
   location: string,
   options: VerifyOptions & ArchiveLocationOptions & ParallelOptions = {},
 ): Promise<VerifyReport> => {
-  const { endpointUrl, region, workers, bodyKeysDir, onChain, mainThread, ...verifyOptions } =
-    options;
+  const {
+    endpointUrl,
+    region,
+    workers,
+    bodyKeysDir,
+    onChain,
+    onThreads,
+    mainThread,
+    ...verifyOptions
+  } = options;
   const reader = await openArchiveReader(location, {
     ...(endpointUrl === undefined ? {} : { endpointUrl }),
     ...(region === undefined ? {} : { region }),

@@ -34,7 +34,8 @@ export interface VerifyOptions {
   readonly publicKey?: string;
   /** Witness cosignature/v1 verifier keys the auditor trusts. */
   readonly witnessKeys?: readonly string[];
-  /** Cosignatures by distinct known witnesses each chain's newest checkpoint needs.
+  /** Cosignatures by distinct known witnesses each chain's newest checkpoint, and the newest
+   * index of chains, need.
    * @default 1 when witnessKeys are given, else 0 */
   readonly minWitnesses?: number;
   /** Keys and indexes already loaded (a worker of a parallel verify gets them from the
@@ -58,6 +59,15 @@ export interface VerifyOptions {
 
 const PROGRESS_EVERY = 1024 * 1024;
 
+/** The known witness keys, and how many cosignatures the newest checkpoint of each chain and
+ * the newest index need. */
+export const witnessRule = (
+  options: Pick<VerifyOptions, 'witnessKeys' | 'minWitnesses'>,
+): { keys: readonly string[]; min: number } => ({
+  keys: options.witnessKeys ?? [],
+  min: options.minWitnesses ?? ((options.witnessKeys?.length ?? 0) > 0 ? 1 : 0),
+});
+
 /** Verifies the whole archive and reports every fault found. Throws only when the archive
  * cannot be read (I/O errors) or the pinned key is unusable (PinnedKeyError, see
  * checkpoints.ts). */
@@ -68,12 +78,9 @@ export const verifyArchive = async (
   const faults = new FaultLog();
   const keys =
     options.preloaded?.keys ?? (await loadTrustedKeys(reader, options.publicKey, faults));
-  const index = options.preloaded?.index ?? (await loadIndexes(reader, keys, faults));
+  const witnesses = witnessRule(options);
+  const index = options.preloaded?.index ?? (await loadIndexes(reader, keys, faults, witnesses));
   const seen = new Set<string>();
-  const witnesses = {
-    keys: options.witnessKeys ?? [],
-    min: options.minWitnesses ?? ((options.witnessKeys?.length ?? 0) > 0 ? 1 : 0),
-  };
   const bodyKeys = options.bodyKeys;
   const holds: readonly HoldScope[] = bodyKeys
     ? (options.preloaded?.holds ?? (await loadActiveHolds(reader)))

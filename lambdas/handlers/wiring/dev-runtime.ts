@@ -123,6 +123,10 @@ export interface DevRuntimeOptions {
   readonly retention?: RetentionRules;
   /** @default the system clock */
   readonly clock?: ClockPort;
+  /** `v1` writes ingested bodies in plaintext (layout v1, which no purge can erase): only
+   * for the ingest benchmark's comparison of the two layouts (test/bench/ingest.bench.ts).
+   * Records the product writes itself are sealed either way. @default 'v2' */
+  readonly ingestLayout?: 'v1' | 'v2';
   /** How often the purge runs by itself. @default one day */
   readonly purgeIntervalMs?: number;
   /** The weekly fairness review (Mondays 06:00 UTC, over the last full week), or false for
@@ -215,7 +219,7 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
         }),
       clock,
       log,
-      sealer,
+      ...(options.ingestLayout === 'v1' ? {} : { sealer }),
     };
     const stream = await openDurableStream(paths.stream, {
       consumer: (envelopes: readonly IntakeEnvelope[]) => processBatch(envelopes, processor),
