@@ -20,6 +20,7 @@ import { loadPolicy } from '#core/policy/load-policy.ts';
 import { policyVersion } from '#core/policy/version.ts';
 import { type AuditTrailConfig, logNameOf, readPolicy, scheduleInterval } from './config.ts';
 import { Alerts } from './constructs/alerts.ts';
+import { ApiWaf } from './constructs/api-waf.ts';
 import { ArchiveBucket } from './constructs/archive-bucket.ts';
 import { Checkpointer } from './constructs/checkpointer.ts';
 import { Console } from './constructs/console.ts';
@@ -27,6 +28,7 @@ import { EventStream } from './constructs/event-stream.ts';
 import { FailureQueueConsumer } from './constructs/failure-queue-consumer.ts';
 import { FairnessReview } from './constructs/fairness-review.ts';
 import { IngestApi } from './constructs/ingest-api.ts';
+import { KeyGuard } from './constructs/key-guard.ts';
 import { KeyTable } from './constructs/key-table.ts';
 import { LEDGER_INDEXES, LedgerTable } from './constructs/ledger-table.ts';
 import { LogsKey } from './constructs/logs-key.ts';
@@ -70,6 +72,10 @@ export class AuditTrailStack extends Stack {
   /** The API keys (tenant, role, chain scope by digest): `audit-trail keys --table`. */
   public readonly keyTable: KeyTable;
   public readonly monitoring: Monitoring;
+  /** Break-glass and the key policy guard of every KMS key. */
+  public readonly keyGuard: KeyGuard;
+  /** The web ACL on the API stage, when `api.waf.enabled`. */
+  public readonly apiWaf: ApiWaf | undefined;
   /** Checkpoint origin and signer key name. */
   public readonly logName: string;
 
@@ -82,6 +88,12 @@ export class AuditTrailStack extends Stack {
     const policy = readPolicy(config, props.configDir);
     if (policy !== undefined) checkPolicyWiring(policy, config);
 
+    const { breakGlassRoleArn, deployRoleArn, policyUpdates, auditorReplication } = config.security;
+    this.keyGuard = new KeyGuard(this, 'KeyGuard', {
+      policyUpdates,
+      ...(breakGlassRoleArn === undefined ? {} : { breakGlassRoleArn }),
+      ...(deployRoleArn === undefined ? {} : { deployRoleArn }),
+    });
     const logsKey = new LogsKey(this, 'LogsKey', { removalPolicy }).key;
     this.stream = new EventStream(this, 'EventStream', {
       mode: config.stream.mode,
@@ -98,6 +110,8 @@ export class AuditTrailStack extends Stack {
     this.archive = new ArchiveBucket(this, 'Archive', {
       retentionDays: config.archiveRetentionDays,
       removalPolicy,
+      guard: this.keyGuard,
+      ...(auditorReplication === undefined ? {} : { replication: auditorReplication }),
     });
     this.alerts = new Alerts(this, 'Alerts', {
       removalPolicy,
@@ -199,8 +213,18 @@ export class AuditTrailStack extends Stack {
       ...(policy === undefined ? {} : { policy }),
       rateLimit: config.api.rateLimit,
       burstLimit: config.api.burstLimit,
+      authorizerCacheTtl: Duration.seconds(config.api.authorizerCacheSeconds),
       removalPolicy,
     });
+    this.apiWaf = config.api.waf.enabled
+      ? new ApiWaf(this, 'ApiWaf', {
+          stage: this.ingestApi.stage,
+          ratePerIp: config.api.waf.ratePerIp,
+          managedRules: config.api.waf.managedRules,
+          logsKey,
+          removalPolicy,
+        })
+      : undefined;
 
     // Layout v2: the processor seals bodies with keys it may create (never delete); readers
     // open them with keys they may only read. RETENTION_RULES is the typed config's rules.
@@ -320,6 +344,10 @@ export class AuditTrailStack extends Stack {
     new CfnOutput(this, 'AlertsTopicArn', { value: this.alerts.topic.topicArn });
     new CfnOutput(this, 'PurgeStateMachineArn', { value: this.purge.stateMachine.stateMachineArn });
     new CfnOutput(this, 'SigningKeyArn', { value: this.checkpointer.signingKey.keyArn });
+    new CfnOutput(this, 'BreakGlassRoleArn', {
+      description: 'The only role that may disable keys, delete archive objects or change the lock',
+      value: this.keyGuard.breakGlassRoleArn,
+    });
   }
 
   /**

@@ -45,9 +45,15 @@ describe('config defaults', () => {
         giveUpAfterMinutes: 60,
         maxRecordAgeHours: 24,
       },
-      api: { rateLimit: 500, burstLimit: 1000 },
+      api: {
+        rateLimit: 500,
+        burstLimit: 1000,
+        authorizerCacheSeconds: 0,
+        waf: { enabled: false, ratePerIp: 3000, managedRules: true },
+      },
       policyWiring: { comprehendPii: false },
       console: { enabled: false },
+      security: { policyUpdates: 'cloudformation' },
     });
     expect(logNameOf(config, 'AuditTrail-Prod')).toBe('audit-trail.audittrail-prod');
   });
@@ -61,6 +67,13 @@ describe('config defaults', () => {
 describe('config validation names the field', () => {
   it.each([
     [{ lanesPerChain: 0 }, 'lanesPerChain'],
+    [{ api: { authorizerCacheSeconds: 3601 } }, 'api.authorizerCacheSeconds'],
+    [{ api: { waf: { ratePerIp: 10 } } }, 'api.waf.ratePerIp'],
+    [{ security: { policyUpdates: 'nobody' } }, 'security.policyUpdates'],
+    [
+      { security: { auditorReplication: { bucketArn: 'auditor' } } },
+      'security.auditorReplication.bucketArn',
+    ],
     [{ archiveRetentionDays: 0 }, 'archiveRetentionDays'],
     [{ retentionDays: { decision: 0 } }, 'retentionDays.decision'],
     [{ retentionDays: { decisions: 10 } }, 'retentionDays'],

@@ -2,11 +2,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { Alerts } from '#lib/constructs/alerts.ts';
+import { ApiWaf } from '#lib/constructs/api-waf.ts';
 import { ArchiveBucket } from '#lib/constructs/archive-bucket.ts';
 import { Checkpointer } from '#lib/constructs/checkpointer.ts';
 import { EventStream } from '#lib/constructs/event-stream.ts';
@@ -116,6 +118,15 @@ describe('constructs refuse bad props', () => {
           giveUpAfter: Duration.hours(1),
         }),
     ).toThrow(/giveUpAfter must be below maxRecordAge/);
+  });
+
+  it('ApiWaf refuses a rate WAF would not take', () => {
+    const { stack, key } = scratch();
+    const api = new apigw.RestApi(stack, 'Api');
+    api.root.addMethod('GET');
+    expect(
+      () => new ApiWaf(stack, 'W', { stage: api.deploymentStage, logsKey: key, ratePerIp: 99 }),
+    ).toThrow(/ratePerIp must be an integer 100\.\.2000000000, got 99/);
   });
 
   it('Checkpointer refuses a schedule EventBridge would not take', () => {
