@@ -2,21 +2,15 @@
  * record on the reviewed event's chain, sealed under that event's subject (so an erasure
  * reaches the reviewer's note). Env: see wiring/query-deps.ts, plus BODY_KEYS_TABLE and
  * RETENTION_RULES (wiring/body-keys.ts). */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
-import { powertoolsLog } from '#adapters/aws/powertools-log.ts';
 import { queryRouteAnswers } from '#core/api/query-routes.ts';
 import { createBodySealer } from '#core/retention/body-sealer.ts';
-import { logger } from '#handlers/observability/logger.ts';
-import { tracer } from '#handlers/observability/tracer.ts';
 import {
   bodyKeysFromEnv,
   retentionRulesFromEnv,
   retryingOnce,
 } from '#handlers/wiring/body-keys.ts';
 import { queryDepsFromEnv } from '#handlers/wiring/query-deps.ts';
-import { createRouteLambda } from '#handlers/wiring/route-lambda.ts';
+import { routeHandler } from '#handlers/wiring/route-handler.ts';
 
 const deps = queryDepsFromEnv(process.env);
 const keys = bodyKeysFromEnv(process.env);
@@ -26,11 +20,6 @@ const answers = retryingOnce(async () =>
   queryRouteAnswers({ ...deps, sealer: await createBodySealer(rules, keys) }),
 );
 
-export const handler = middy(
-  createRouteLambda(
-    { post_review: async (input) => (await answers()).post_review(input) },
-    powertoolsLog(logger),
-  ),
-)
-  .use(captureLambdaHandler(tracer))
-  .use(injectLambdaContext(logger));
+export const handler = routeHandler({
+  post_review: async (input) => (await answers()).post_review(input),
+});

@@ -41,10 +41,10 @@ const queryOf = (event: RouteLambdaEvent): Record<string, string | undefined> =>
  * is the first line), and the route function answers (an ApiRefusal becomes its answer,
  * anything else a logged 503, as on the local server).
  *
- * To put a route on AWS: give its answer here in a handler file of its permission group
- * (lambdas/handlers/read-routes.ts, review-routes.ts, …) and list it in that group's
- * `IngestApi.mountRouteGroup` call (lib/constructs/ingest-api.ts), with the grants it
- * needs; then mark it `runtimes: 'both'`.
+ * To put a route on AWS: give its answer to `routeHandler` (route-handler.ts) in the
+ * handler file of its permission group (lambdas/handlers/query.ts, review.ts, …) and list
+ * it in that group's `IngestApi.mountRouteGroup` call (lib/constructs/ingest-api.ts), with
+ * the grants it needs; then mark it `runtimes: 'both'`.
  */
 export const createRouteLambda = (
   answers: Partial<Record<RouteName, RouteAnswer>>,
