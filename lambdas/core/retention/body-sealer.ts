@@ -9,13 +9,7 @@ import type { LedgerRecord, RecordRetention } from '#core/chain/record.ts';
 import { carryTerms } from '#core/search/terms.ts';
 import type { BodyKeysPort } from '#ports/body-keys.ts';
 import type { BodySealer } from '#ports/body-sealer.ts';
-import {
-  deriveRecordKey,
-  encryptBody,
-  periodKeyId,
-  sealBody,
-  subjectKeyId,
-} from './body-crypto.ts';
+import { periodKeyId, sealBody, subjectKeyId } from './body-crypto.ts';
 import { openRecord } from './open-record.ts';
 import { dayOf, type RetentionRules, retentionOf } from './rules.ts';
 import { recordSubject, SUBJECT_ID_KEY, subjectIds, userIdOf } from './subjects.ts';
@@ -64,15 +58,15 @@ export const createBodySealer = async (
       const user = userIdOf(parseOrUndefined(bytes));
       const subject = user === undefined ? quarantineSubject(key) : subjects.of(user);
       const found = await keys.ensure([periodKeyId(period), subjectKeyId(subject)]);
-      const recordKey = deriveRecordKey(
+      const sealed = sealBody(
         found.get(periodKeyId(period)) as Uint8Array,
         found.get(subjectKeyId(subject)) as Uint8Array,
-        `quarantine:${key}`,
-        0,
+        { chain: `quarantine:${key}`, seq: 0, body_hash: '' },
+        period,
+        subject,
+        '0'.repeat(32),
+        Buffer.from(bytes).toString('base64'),
       );
-      const where = { chain: `quarantine:${key}`, seq: 0, body_hash: '' };
-      const text = Buffer.from(bytes).toString('base64');
-      const sealed = encryptBody(recordKey, where, period, subject, '0'.repeat(32), text);
       return new TextEncoder().encode(`${JSON.stringify(sealed)}\n`);
     },
     open: (record) => openRecord(record, keys),
