@@ -12,7 +12,7 @@ import type { Submitter } from '#core/access/roles.ts';
 import type { DeploymentRef, LedgerRecord } from '#core/chain/record.ts';
 import { AuditTrailError } from '#core/errors.ts';
 import type { RecordWriterDeps } from '#core/pipeline/append-records.ts';
-import { adminRecords, appendAdmin, stateHash } from './admin-chain.ts';
+import { ADMIN_CHAIN, adminRecords, appendAdmin, stateHash } from './admin-chain.ts';
 
 /** A refused deployment or approval request (400), or one naming nothing (404). */
 export class DeploymentInputError extends AuditTrailError {
@@ -92,6 +92,8 @@ export const createDeploymentView = (): DeploymentView => {
   const apply = (r: LedgerRecord): void => {
     if (r.kind === 'deployment') {
       const body = r.body as DeploymentBody;
+      // Applied already (by the append that wrote it, then read back by `followDeploymentView`).
+      if (byId.get(body.deployment_id)?.record.seq === r.seq) return;
       byId.set(body.deployment_id, {
         ...body,
         status: 'pending_approval',
@@ -144,6 +146,31 @@ export const loadDeploymentView = async (
 ): Promise<DeploymentView> => {
   for await (const r of adminRecords(ledger)) view.apply(r);
   return view;
+};
+
+/** A view that follows the admin chain for a long-lived process whose chain other writers
+ * append to (an AWS route Lambda): each call reads the head, then only the records appended
+ * since the call before (one at a time; the appends the view applied itself are read back
+ * and left as they are), instead of the whole chain per request. */
+export const followDeploymentView = (
+  ledger: RecordWriterDeps['ledger'],
+): (() => Promise<DeploymentView>) => {
+  const view = createDeploymentView();
+  let next = 0;
+  const catchUp = async (): Promise<DeploymentView> => {
+    const head = await ledger.head(ADMIN_CHAIN);
+    if (head.seq >= next) {
+      for await (const r of ledger.range(ADMIN_CHAIN, next, head.seq)) view.apply(r);
+      next = head.seq + 1;
+    }
+    return view;
+  };
+  let last: Promise<unknown> = Promise.resolve();
+  return () => {
+    const run = last.then(catchUp);
+    last = run.catch(() => undefined);
+    return run;
+  };
 };
 
 const text = (value: unknown, field: string, max = 1024): string => {

@@ -2,7 +2,8 @@
  * The change-governance routes as route answers, for both runtimes: deployments,
  * approvals, assessments and the admin chain's listing. Their deps come from `depsOf`,
  * called per request: the local runtime keeps one view of the deployments current in
- * process, while an AWS route Lambda reads the admin chain afresh (other Lambdas write it).
+ * process, while an AWS route Lambda first reads what other Lambdas appended to the admin
+ * chain since its last request (`followDeploymentView`).
  */
 import { submitterOf } from '#core/access/roles.ts';
 import {

@@ -7,13 +7,14 @@
  *   POLICY_VERSION    the version of the policy the stack deploys: the default
  *                     `policy_version` of a deployment (`unknown` when absent)
  *
- * The admin routes read the deployments afresh from the admin chain per request: other
- * Lambdas (and other instances of this one) append to it.
+ * The admin routes bring their view of the deployments up to date per request, reading
+ * the admin chain's head and what was appended since: other Lambdas (and other instances
+ * of this one) append to it.
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import type { S3Archive } from '#adapters/aws/s3-archive.ts';
 import { S3ObjectHolds } from '#adapters/aws/s3-object-holds.ts';
-import { loadDeploymentView } from '#core/admin/deployments.ts';
+import { followDeploymentView } from '#core/admin/deployments.ts';
 import type { AdminRouteDeps } from '#core/api/admin-routes.ts';
 import type { RecordWriterDeps } from '#core/pipeline/append-records.ts';
 import type { GovernanceApiDeps } from '#core/retention/governance-api.ts';
@@ -59,9 +60,6 @@ export const governanceDepsFromEnv = (env: Env): (() => Promise<GovernanceApiDep
 export const adminDepsFromEnv = (env: Env): (() => Promise<AdminRouteDeps>) => {
   const writer = adminWriterFromEnv(env);
   const policyVersion = optional(env, 'POLICY_VERSION') ?? 'unknown';
-  return async () => ({
-    ...writer,
-    deployments: await loadDeploymentView(writer.ledger),
-    policyVersion,
-  });
+  const deployments = followDeploymentView(writer.ledger);
+  return async () => ({ ...writer, deployments: await deployments(), policyVersion });
 };
