@@ -72,7 +72,8 @@ const recordOnAdminChain = async (store: KeyStore, writer: RecordWriterDeps | un
   process.stderr.write(`${appended} admin record(s) appended to the admin chain\n`);
 };
 
-/** `--table` without where the admin chain is. */
+/** `--table` without where the admin chain is (runAction prints it and exits 2, before
+ * the key store is touched). */
 class KeysUsageError extends AuditTrailError {
   readonly code = 'keys_usage';
   override readonly name = 'KeysUsageError';
@@ -94,19 +95,6 @@ const DATA_OPTION = [
   '--data <dir>',
   'data directory (env AUDIT_TRAIL_DATA, default ./.audit-trail)',
 ] as const;
-
-const USAGE = Symbol('usage');
-
-/** Runs `check`; a KeysUsageError is printed and answered USAGE. */
-const usage = async <T>(command: string, check: () => Promise<T>): Promise<T | typeof USAGE> => {
-  try {
-    return await check();
-  } catch (error) {
-    if (!(error instanceof KeysUsageError)) throw error;
-    process.stderr.write(`audit-trail ${command}: ${error.message}\n`);
-    return USAGE;
-  }
-};
 
 /** `audit-trail keys`. */
 export const registerKeys = (program: Command): void => {
@@ -131,8 +119,7 @@ export const registerKeys = (program: Command): void => {
           );
           return EXIT_USAGE;
         }
-        const writer = await usage('keys create', () => adminChainOf(flags));
-        if (writer === USAGE) return EXIT_USAGE;
+        const writer = await adminChainOf(flags);
         const chains = flags.chains.split(',').map((c) => c.trim());
         const store = await storeOf(flags);
         const { key, stored } = await createKey(
@@ -183,8 +170,7 @@ export const registerKeys = (program: Command): void => {
   for (const [flags, description] of ADMIN_CHAIN_OPTIONS) revoke.option(flags, description);
   revoke.exitOverride(usageExit).action((keyId: string, flags: KeyFlags) =>
     runAction('keys revoke', async () => {
-      const writer = await usage('keys revoke', () => adminChainOf(flags));
-      if (writer === USAGE) return EXIT_USAGE;
+      const writer = await adminChainOf(flags);
       const store = await storeOf(flags);
       const revoked = await store.revoke(keyId, new Date().toISOString(), operator().key_id);
       if (revoked) {
