@@ -14,5 +14,5 @@ const { post_review: _write, ...reads } = queryRouteAnswers(deps);
 export const handler = routeHandler({
   ...reads,
   ...governanceReadAnswers(deps),
-  list_deployments: adminRouteAnswers(adminDepsFromEnv(process.env)).list_deployments,
+  list_deployments: adminRouteAnswers(adminDepsFromEnv(process.env, deps)).list_deployments,
 });

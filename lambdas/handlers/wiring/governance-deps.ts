@@ -56,9 +56,12 @@ export const governanceDepsFromEnv = (env: Env): (() => Promise<GovernanceApiDep
   });
 };
 
-/** Deployments, approvals, assessments and the admin chain's listing. */
-export const adminDepsFromEnv = (env: Env): (() => Promise<AdminRouteDeps>) => {
-  const writer = adminWriterFromEnv(env);
+/** Deployments, approvals, assessments and the admin chain's listing; `writer` when the
+ * Lambda has the ledger and archive already (the read Lambda's query deps). */
+export const adminDepsFromEnv = (
+  env: Env,
+  writer: RecordWriterDeps = adminWriterFromEnv(env),
+): (() => Promise<AdminRouteDeps>) => {
   const policyVersion = optional(env, 'POLICY_VERSION') ?? 'unknown';
   const deployments = followDeploymentView(writer.ledger);
   return async () => ({ ...writer, deployments: await deployments(), policyVersion });
