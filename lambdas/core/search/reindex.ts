@@ -101,13 +101,17 @@ export const reindex = async (
     let from: number | undefined = start !== undefined && chain === start.chain ? start.seq : 0;
     while (from !== undefined) {
       const page = await port.page(chain, from, pageSize);
-      for (const entry of page.entries) {
-        scanned++;
+      scanned += page.entries.length;
+      // A page's rewrites at once (a page is bounded; a failed one reruns from the page's
+      // cursor, and what was rewritten already is left as it is).
+      const stale = page.entries.flatMap((entry) => {
         const wanted = wantedIndex(entry);
-        if (sameIndex(entry, wanted)) continue;
-        await port.rewrite(chain, entry.record.seq, wanted.terms, wanted.indexKeys);
-        rewritten++;
-      }
+        return sameIndex(entry, wanted) ? [] : [{ seq: entry.record.seq, wanted }];
+      });
+      await Promise.all(
+        stale.map(({ seq, wanted }) => port.rewrite(chain, seq, wanted.terms, wanted.indexKeys)),
+      );
+      rewritten += stale.length;
       from = page.next;
       const cursor =
         from === undefined
