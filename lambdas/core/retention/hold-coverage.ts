@@ -20,6 +20,9 @@ type CoverageLedger = Pick<LedgerPort, 'chains' | 'head' | 'range' | 'get' | 'lo
 /** Hits per search page. */
 const PAGE = 1000;
 
+/** Records read at once when a hold by event ids also needs them. */
+const GET_AT_ONCE = 100;
+
 const adder = (out: Coverage) => (chain: string, seq: number) => {
   const found = out.get(chain);
   if (found === undefined) out.set(chain, new Set([seq]));
@@ -61,12 +64,16 @@ const coverOne = async (
     // Only a subject or a time bound needs the record itself; a chain is in the location.
     const needsRecord =
       scope.subject !== undefined || scope.from !== undefined || scope.to !== undefined;
-    for (const { chain, seq } of found.values()) {
-      if (scope.chain !== undefined && scope.chain !== chain) continue;
-      const record = needsRecord ? await ledger.get(chain, seq) : undefined;
-      if (!needsRecord || (record && holdCovers(scope, record, record.body_enc?.s))) {
-        add(chain, seq);
-      }
+    const located = [...found.values()].filter(
+      ({ chain }) => scope.chain === undefined || scope.chain === chain,
+    );
+    if (!needsRecord) for (const { chain, seq } of located) add(chain, seq);
+    // The records GET_AT_ONCE at a time, not one awaited read per id (a hold names up to 10k).
+    for (let i = 0; needsRecord && i < located.length; i += GET_AT_ONCE) {
+      const records = await Promise.all(
+        located.slice(i, i + GET_AT_ONCE).map(({ chain, seq }) => ledger.get(chain, seq)),
+      );
+      for (const r of records) if (r && holdCovers(scope, r, r.body_enc?.s)) add(r.chain, r.seq);
     }
     return;
   }
