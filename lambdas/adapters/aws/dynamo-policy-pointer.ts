@@ -11,7 +11,7 @@ import { N, num, S, str } from './dynamo-item.ts';
 /** The pointer's item: in the admin chain's bookkeeping partition (` meta#_governance`),
  * beside its meta item (seq -1), at seq -2. A bookkeeping item, so the writers' UpdateItem
  * grant on ` meta#*` reaches it and no record can. */
-export const POLICY_POINTER_SEQ = -2;
+const POLICY_POINTER_SEQ = -2;
 
 export interface DynamoPolicyPointerOptions {
   readonly client: DynamoDBClient;

@@ -30,7 +30,7 @@ export type LanesPerChain = number | Readonly<Record<string, number>>;
 
 /** Characters a lane prefix may hold: enough for application ids and tenant prefixes
  * (`acme::`), and nothing the mapping template's string literals would interpret. */
-export const LANE_PREFIX_PATTERN = /^[A-Za-z0-9._:/@-]*$/;
+const LANE_PREFIX_PATTERN = /^[A-Za-z0-9._:/@-]*$/;
 
 /** The plan of a `lanesPerChain` setting; one lane everywhere is the empty plan (rules of
  * 1 lane are kept otherwise: they shadow shorter prefixes). */

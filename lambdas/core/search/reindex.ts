@@ -60,7 +60,7 @@ const readable = (record: LedgerRecord): boolean =>
   record.body !== undefined || (record.body_enc === undefined && record.body_ref === undefined);
 
 /** The terms and index keys an entry should have. */
-export const wantedIndex = (
+const wantedIndex = (
   entry: StoredIndexEntry,
 ): { terms: string[]; indexKeys: Record<string, string> } => {
   const fresh = termsOf(entry.record);

@@ -34,7 +34,7 @@ export const objectHoldsOf = (archive: S3Archive): S3ObjectHolds =>
   });
 
 /** The writer of admin-chain records: ledger, archive, clock, Object Lock retention. */
-export const adminWriterFromEnv = (env: Env): RecordWriterDeps & { archive: S3Archive } => {
+const adminWriterFromEnv = (env: Env): RecordWriterDeps & { archive: S3Archive } => {
   const archive = archiveFromEnv(env);
   return {
     ledger: ledgerFromEnv(env, archive),
