@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Submitter } from '#core/access/roles.ts';
 import type { LedgerRecord, PolicyResult } from '#core/chain/record.ts';
+import { applicationOf } from '#core/events/lanes.ts';
 import { appendRecords, type RecordWriterDeps, unsealed } from '#core/pipeline/append-records.ts';
 import type { ObjectHoldsPort } from '#ports/object-holds.ts';
 import { syncObjectHolds } from './object-holds.ts';
@@ -110,13 +111,18 @@ export const readGovernance = async (
   return { holds, erasures, summaries };
 };
 
+/** Whether a hold scoped to `scoped` covers `chain`: the chain itself, or one of its lanes
+ * (a hold on an application holds all of it, as search and verify treat it as one). */
+export const chainCovered = (scoped: string | undefined, chain: string): boolean =>
+  scoped === undefined || scoped === chain || scoped === applicationOf(chain);
+
 /** Whether an active hold covers a record (`subject` from its sealed body). */
 export const holdCovers = (
   scope: HoldScope,
   record: Pick<LedgerRecord, 'chain' | 'event_id' | 'ingested_at'>,
   subject: string | undefined,
 ): boolean =>
-  (scope.chain === undefined || scope.chain === record.chain) &&
+  chainCovered(scope.chain, record.chain) &&
   (scope.event_ids === undefined || scope.event_ids.includes(record.event_id)) &&
   (scope.subject === undefined || scope.subject === subject) &&
   (scope.from === undefined || record.ingested_at >= scope.from) &&

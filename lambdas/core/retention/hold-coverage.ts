@@ -9,7 +9,7 @@
 import { subjectTerm, TERM, term } from '#core/search/terms.ts';
 import type { LedgerPort } from '#ports/ledger.ts';
 import type { IndexQuery, RecordSearchPort } from '#ports/record-search.ts';
-import { type Hold, type HoldScope, holdCovers } from './governance.ts';
+import { chainCovered, type Hold, type HoldScope, holdCovers } from './governance.ts';
 
 /** Per chain: the covered seqs, or `all` when a hold covers the whole chain. */
 export type Coverage = Map<string, Set<number> | 'all'>;
@@ -64,9 +64,7 @@ const coverOne = async (
     // Only a subject or a time bound needs the record itself; a chain is in the location.
     const needsRecord =
       scope.subject !== undefined || scope.from !== undefined || scope.to !== undefined;
-    const located = [...found.values()].filter(
-      ({ chain }) => scope.chain === undefined || scope.chain === chain,
-    );
+    const located = [...found.values()].filter(({ chain }) => chainCovered(scope.chain, chain));
     if (!needsRecord) for (const { chain, seq } of located) add(chain, seq);
     // The records GET_AT_ONCE at a time, not one awaited read per id (a hold names up to 10k).
     for (let i = 0; needsRecord && i < located.length; i += GET_AT_ONCE) {
@@ -85,8 +83,10 @@ const coverOne = async (
     return;
   }
   if (scope.chain !== undefined) {
-    if (scope.from === undefined && scope.to === undefined) out.set(scope.chain, 'all');
-    else await searchAll(ledger, { all: chainTerms, ...bounds(scope) }, add);
+    if (scope.from === undefined && scope.to === undefined) {
+      for await (const chain of ledger.chains())
+        if (chainCovered(scope.chain, chain)) out.set(chain, 'all');
+    } else await searchAll(ledger, { all: chainTerms, ...bounds(scope) }, add);
     return;
   }
   // A time range alone: every chain, each queried within the range only.
@@ -98,10 +98,9 @@ const coverOne = async (
 /** Without an index: every record of the chains the holds can touch, checked one by one. */
 const readWhole = async (holds: readonly Hold[], ledger: CoverageLedger, out: Coverage) => {
   const add = adder(out);
-  const scoped = holds.every((h) => h.scope.chain !== undefined);
   const chains: string[] = [];
-  if (scoped) chains.push(...new Set(holds.map((h) => h.scope.chain as string)));
-  else for await (const chain of ledger.chains()) chains.push(chain);
+  for await (const chain of ledger.chains())
+    if (holds.some((h) => chainCovered(h.scope.chain, chain))) chains.push(chain);
   for (const chain of chains) {
     const head = await ledger.head(chain);
     for await (const r of ledger.range(chain, 0, head.seq)) {
