@@ -5,7 +5,6 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dynamoKeyStore } from '#adapters/aws/dynamo-key-store.ts';
 import { DynamoLedger } from '#adapters/aws/dynamo-ledger.ts';
@@ -13,21 +12,14 @@ import { S3Archive } from '#adapters/aws/s3-archive.ts';
 import { type AdminBody, adminRecords } from '#core/admin/admin-chain.ts';
 import { awsWorld } from '#test/helpers/aws-world.ts';
 import { collect } from '#test/helpers/collect.ts';
-import { createLedgerTable } from '#test/helpers/dynamodb-local.ts';
+import { createKeyStoreTable, createLedgerTable } from '#test/helpers/dynamodb-local.ts';
 
 const run = promisify(execFile);
 const world = awsWorld();
 
 beforeAll(async () => {
   await createLedgerTable(world.db.client, 'ledger');
-  await world.db.client.send(
-    new CreateTableCommand({
-      TableName: 'keys',
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'digest', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'digest', KeyType: 'HASH' }],
-    }),
-  );
+  await createKeyStoreTable(world.db.client, 'keys');
 });
 
 const keys = async (...args: string[]) => {
