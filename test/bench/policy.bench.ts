@@ -21,7 +21,6 @@ import { detectUsSsn } from '#core/policy/detectors/us-ssn.ts';
 import { evaluateGuardrail } from '#core/policy/guardrail.ts';
 import { mixedText } from './mixed-text.ts';
 
-
 const phoneDefaults = phoneParams.parse({});
 const DETECTORS: readonly (readonly [string, (text: string) => number])[] = [
   ['email', (t) => detectEmail(t, {}).length],
