@@ -89,7 +89,7 @@ export const KNOWN_ADMIN_RECORDS: readonly LedgerRecord[] = [
 ];
 
 /** A gate assessment as `audit-trail gate --json` prints it. */
-export const KNOWN_ASSESSMENT = {
+const KNOWN_ASSESSMENT = {
   action: 'assessment.record',
   assessment_id: 'asm_00000000-0000-4000-8000-000000000001',
   use_case: 'loans',

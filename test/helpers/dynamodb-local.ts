@@ -162,6 +162,18 @@ export const createLedgerTable = async (
   );
 };
 
+/** The API key table as the CDK stack defines it (lib/constructs/key-table.ts): PK digest (S). */
+export const createKeyStoreTable = async (client: DynamoDBClient, table: string): Promise<void> => {
+  await client.send(
+    new CreateTableCommand({
+      TableName: table,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'digest', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'digest', KeyType: 'HASH' }],
+    }),
+  );
+};
+
 /** The body-key table as the CDK stack defines it (lib/constructs/purge-workflow.ts): PK id (S). */
 export const createBodyKeysTable = async (client: DynamoDBClient, table: string): Promise<void> => {
   await client.send(

@@ -21,6 +21,7 @@ server.httpServer.on('request', (req) => {
   process.send?.({ type: 'request', method: req.method, url: req.url, headers: req.headers });
 });
 process.on('message', async (message) => {
+  if (message === 'settle') process.send?.({ type: 'settled' });
   if (message === 'stop') {
     await server.close();
     process.disconnect();

@@ -20,6 +20,9 @@ export interface LocalS3 {
   readonly endpoint: string;
   readonly client: S3Client;
   readonly requests: ReceivedRequest[];
+  /** Resolves once `requests` holds every request s3rver received so far (they come over
+   * IPC from its child process, which may be after the HTTP answer did). */
+  settled(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -35,7 +38,10 @@ export const s3ClientFor = (endpoint: string): S3Client =>
     credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
   });
 
-type Message = { type: 'ready'; port: number } | ({ type: 'request' } & ReceivedRequest);
+type Message =
+  | { type: 'ready'; port: number }
+  | { type: 'settled' }
+  | ({ type: 'request' } & ReceivedRequest);
 
 export const startS3rver = async (buckets: readonly string[]): Promise<LocalS3> => {
   const directory = await tempDir('s3rver-');
@@ -45,11 +51,13 @@ export const startS3rver = async (buckets: readonly string[]): Promise<LocalS3> 
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const requests: ReceivedRequest[] = [];
+  const settling: (() => void)[] = [];
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`s3rver exited with ${code}`)));
     child.on('message', (message: Message) => {
       if (message.type === 'ready') resolve(message.port);
+      else if (message.type === 'settled') settling.shift()?.();
       else requests.push({ method: message.method, url: message.url, headers: message.headers });
     });
   });
@@ -59,6 +67,13 @@ export const startS3rver = async (buckets: readonly string[]): Promise<LocalS3> 
     endpoint,
     client,
     requests,
+    // The child sends each request's message when the request arrives, before answering
+    // it, and IPC keeps order: its answer to this ping comes after all of them.
+    settled: () =>
+      new Promise<void>((resolve) => {
+        settling.push(resolve);
+        child.send('settle');
+      }),
     stop: async () => {
       client.destroy();
       if (child.connected) child.send('stop');

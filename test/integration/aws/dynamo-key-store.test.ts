@@ -1,30 +1,21 @@
-import { CreateTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { dynamoKeyStore } from '#adapters/aws/dynamo-key-store.ts';
 import { authenticate, createKey } from '#core/access/keys.ts';
-import { type DynamoDbLocal, startDynamoDbLocal } from '#test/helpers/dynamodb-local.ts';
+import { awsWorld } from '#test/helpers/aws-world.ts';
+import { createKeyStoreTable } from '#test/helpers/dynamodb-local.ts';
 
-let ddb: DynamoDbLocal;
+const world = awsWorld({ s3: false });
 const TABLE = 'keys';
 
 beforeAll(async () => {
-  ddb = await startDynamoDbLocal();
-  await ddb.client.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'digest', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'digest', KeyType: 'HASH' }],
-    }),
-  );
-}, 120_000);
-
-afterAll(async () => ddb?.stop());
+  await createKeyStoreTable(world.db.client, TABLE);
+});
 
 describe('DynamoDB key store (on DynamoDB Local)', () => {
   it('creates, authenticates, lists and revokes keys by digest', async () => {
     // Prepare
-    const store = dynamoKeyStore(ddb.client, TABLE);
+    const store = dynamoKeyStore(world.db.client, TABLE);
     // Act
     const { key, stored } = await createKey(
       { role: 'reviewer', chains: ['loan_'], tenant: 'acme' },
@@ -32,7 +23,7 @@ describe('DynamoDB key store (on DynamoDB Local)', () => {
       new Date('2026-12-05T00:00:00Z'),
     );
     // A stray item is not a key.
-    await ddb.client.send(
+    await world.db.client.send(
       new PutItemCommand({ TableName: TABLE, Item: { digest: { S: 'junk' } } }),
     );
     // Assess

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoBodyKeys } from '#adapters/aws/dynamo-body-keys.ts';
 import {
   BodyTooLargeError,
@@ -8,7 +7,6 @@ import {
   MAX_INLINE_BODY_BYTES,
   RECORDS_PER_TRANSACTION,
 } from '#adapters/aws/dynamo-ledger.ts';
-import { S3Archive } from '#adapters/aws/s3-archive.ts';
 import { sealedBodyKey, segmentKey } from '#core/archive/layout.ts';
 import { bodyHash, checkRecord, sealRecord } from '#core/chain/hash.ts';
 import { META_KEY_PREFIX } from '#core/chain/ledger-keys.ts';
@@ -23,36 +21,13 @@ import { TERM, term } from '#core/search/terms.ts';
 import type { ArchivePort } from '#ports/archive.ts';
 import { ChainConflictError, DuplicateEventError, type LedgerPort } from '#ports/ledger.ts';
 import type { ProcessorDeps } from '#ports/pipeline-deps.ts';
+import { awsWorld } from '#test/helpers/aws-world.ts';
 import { collect } from '#test/helpers/collect.ts';
-import {
-  createBodyKeysTable,
-  createLedgerTable,
-  type DynamoDbLocal,
-  startDynamoDbLocal,
-} from '#test/helpers/dynamodb-local.ts';
-import { type LocalS3, startS3rver } from '#test/helpers/s3rver.ts';
 import { withAppend } from '#test/helpers/with-append.ts';
 import { decisionEnvelope, emptyHead, headOf, processorDeps, sealedAfter } from './support.ts';
 
-let db: DynamoDbLocal;
-let s3: LocalS3;
-
-beforeAll(async () => {
-  [db, s3] = await Promise.all([startDynamoDbLocal(), startS3rver(['archive'])]);
-});
-
-afterAll(async () => {
-  await Promise.all([db?.stop(), s3?.stop()]);
-});
-
-/** A fresh table per test, so tests never see each other's chains. */
-const newLedger = async (options: { chainsIndex?: string } = {}) => {
-  const table = `ledger-${randomUUID()}`;
-  await createLedgerTable(db.client, table, options);
-  const archive = new S3Archive({ client: s3.client, bucket: 'archive', prefix: table });
-  const ledger = new DynamoLedger({ client: db.client, table, bodyStore: archive, ...options });
-  return { table, archive, ledger };
-};
+// A fresh table per test (world.newLedger), so tests never see each other's chains.
+const world = awsWorld();
 
 /** Every record of the chain is there once, seq 0..n-1, each hash right and linked. */
 const expectIntactChain = (records: readonly LedgerRecord[], n: number) => {
@@ -69,7 +44,7 @@ const expectIntactChain = (records: readonly LedgerRecord[], n: number) => {
 describe('DynamoLedger on DynamoDB Local', () => {
   it('appends conditionally and reads records back exactly as sealed', async () => {
     // Prepare
-    const { ledger } = await newLedger();
+    const { ledger } = await world.newLedger();
     const first = sealedAfter(emptyHead('app'), 3);
     const second = sealedAfter(headOf(first), 2);
 
@@ -92,7 +67,7 @@ describe('DynamoLedger on DynamoDB Local', () => {
 
   it('refuses an append on a stale head and writes nothing', async () => {
     // Prepare
-    const { ledger } = await newLedger();
+    const { ledger } = await world.newLedger();
     const first = sealedAfter(emptyHead('app'), 2);
     await ledger.append(emptyHead('app'), first);
     const forkFromGenesis = sealedAfter(emptyHead('app'), 1, { prefix: 'fork' });
@@ -121,9 +96,9 @@ describe('DynamoLedger on DynamoDB Local', () => {
 
   it('lets exactly one of two writers on the same head win', async () => {
     // Prepare
-    const { table } = await newLedger();
-    const first = new DynamoLedger({ client: db.newClient(), table });
-    const second = new DynamoLedger({ client: db.newClient(), table });
+    const { table } = await world.newLedger();
+    const first = new DynamoLedger({ client: world.db.newClient(), table });
+    const second = new DynamoLedger({ client: world.db.newClient(), table });
     await first.append(emptyHead('race'), sealedAfter(emptyHead('race'), 1));
     const head = await first.head('race');
 
@@ -144,7 +119,7 @@ describe('DynamoLedger on DynamoDB Local', () => {
 
   it('refuses an event id recorded before, naming it, and writes nothing', async () => {
     // Prepare
-    const { ledger } = await newLedger();
+    const { ledger } = await world.newLedger();
     const first = sealedAfter(emptyHead('app'), 2);
     await ledger.append(emptyHead('app'), first);
     const again = sealedAfter(headOf(first), 2, { ids: ['new-1', 'app-1'] });
@@ -165,7 +140,7 @@ describe('DynamoLedger on DynamoDB Local', () => {
 
   it('refuses records that do not follow the head or repeat an event id, before writing', async () => {
     // Prepare
-    const { ledger } = await newLedger();
+    const { ledger } = await world.newLedger();
     const gap = sealedAfter({ chain: 'app', seq: 0, hash: 'a'.repeat(64) }, 1);
     const twice = sealedAfter(emptyHead('app'), 2, { ids: ['same', 'same'] });
 
@@ -183,7 +158,7 @@ describe('DynamoLedger on DynamoDB Local', () => {
 
   it('locates more than one BatchGetItem of event ids, across chains', async () => {
     // Prepare
-    const { ledger } = await newLedger();
+    const { ledger } = await world.newLedger();
     const a = sealedAfter(emptyHead('a'), 120);
     const b = sealedAfter(emptyHead('b'), 30);
     await ledger.append(emptyHead('a'), a);
@@ -201,10 +176,10 @@ describe('DynamoLedger on DynamoDB Local', () => {
 
   it('splits an append over 100 items into consecutive transactions', async () => {
     // Prepare
-    const { ledger } = await newLedger();
+    const { ledger } = await world.newLedger();
     const records = sealedAfter(emptyHead('big'), 120);
     const transactions: number[] = [];
-    db.client.middlewareStack.add(
+    world.db.client.middlewareStack.add(
       (next, context) => async (args) => {
         if (context.commandName === 'TransactWriteItemsCommand') {
           const input = args.input as { TransactItems: unknown[] };
@@ -219,7 +194,7 @@ describe('DynamoLedger on DynamoDB Local', () => {
     try {
       await ledger.append(emptyHead('big'), records);
     } finally {
-      db.client.middlewareStack.remove('countTransactions');
+      world.db.client.middlewareStack.remove('countTransactions');
     }
 
     // Assess
@@ -232,8 +207,8 @@ describe('DynamoLedger on DynamoDB Local', () => {
 
   it('leaves a consistent prefix when a split append dies between transactions, and the retry completes it', async () => {
     // Prepare
-    const { table } = await newLedger();
-    const crashing = db.newClient();
+    const { table } = await world.newLedger();
+    const crashing = world.db.newClient();
     let sent = 0;
     crashing.middlewareStack.add(
       (next, context) => async (args) => {
@@ -245,7 +220,7 @@ describe('DynamoLedger on DynamoDB Local', () => {
       { step: 'initialize' },
     );
     const dying = new DynamoLedger({ client: crashing, table });
-    const retrying = new DynamoLedger({ client: db.client, table });
+    const retrying = new DynamoLedger({ client: world.db.client, table });
     const pending: PendingRecord[] = [...Array(110).keys()].map((i) => ({
       kind: 'decision',
       event_id: `e-${i}`,
@@ -272,8 +247,8 @@ describe('DynamoLedger on DynamoDB Local', () => {
 
   it('lets two processors append to one chain at once without a fork or a gap', async () => {
     // Prepare
-    const { table, archive } = await newLedger();
-    const clients = [db.newClient(), db.newClient()];
+    const { table, archive } = await world.newLedger();
+    const clients = [world.db.newClient(), world.db.newClient()];
     let cancelled = 0;
     for (const client of clients) {
       client.middlewareStack.add(
@@ -307,7 +282,7 @@ describe('DynamoLedger on DynamoDB Local', () => {
     const statuses = [...outOne, ...outTwo].map((o) => o.status);
     expect(statuses).toHaveLength(120);
     expect(statuses.every((s) => s === 'recorded' || s === 'duplicate')).toBe(true);
-    const ledger = new DynamoLedger({ client: db.client, table });
+    const ledger = new DynamoLedger({ client: world.db.client, table });
     const records = await collect(ledger.range('shared', 0, 999));
     expectIntactChain(records, 60);
     expect(cancelled).toBeGreaterThan(0);
@@ -317,7 +292,7 @@ describe('DynamoLedger on DynamoDB Local', () => {
 
   it('records duplicate deliveries once, in one batch and across batches', async () => {
     // Prepare
-    const { table, archive, ledger } = await newLedger();
+    const { table, archive, ledger } = await world.newLedger();
     const deps = processorDeps(ledger, archive);
     const a = decisionEnvelope('dup-a', 'dups');
     const b = decisionEnvelope('dup-b', 'dups');
@@ -334,14 +309,14 @@ describe('DynamoLedger on DynamoDB Local', () => {
       ['duplicate', 0],
     ]);
     const records = await collect(
-      new DynamoLedger({ client: db.client, table }).range('dups', 0, 9),
+      new DynamoLedger({ client: world.db.client, table }).range('dups', 0, 9),
     );
     expect(records.map((r) => r.event_id)).toEqual(['dup-a', 'dup-b', 'dup-c']);
   });
 
   it('converges after a failure between the DynamoDB commit and the S3 write', async () => {
     // Prepare
-    const { ledger, archive } = await newLedger();
+    const { ledger, archive } = await world.newLedger();
     // Two: the batch's archive write, then the processor's isolated retry of its first record.
     let failures = 0;
     const flakyArchive: ArchivePort = {
@@ -380,7 +355,7 @@ describe('DynamoLedger on DynamoDB Local', () => {
 
   it('moves meta bookkeeping only forward, field by field', async () => {
     // Prepare
-    const { ledger } = await newLedger();
+    const { ledger } = await world.newLedger();
     const before = await ledger.meta('m');
 
     // Act
@@ -412,7 +387,7 @@ describe('DynamoLedger on DynamoDB Local', () => {
 
   it('keeps bodies over 256 KB in the body store and a body_ref in the record', async () => {
     // Prepare
-    const { ledger, archive, table } = await newLedger();
+    const { ledger, archive, table } = await world.newLedger();
     const large = { text: 'é'.repeat(MAX_INLINE_BODY_BYTES / 2 + 10) };
     const records = sealedAfter(emptyHead('claim'), 2, {
       body: (seq) => (seq === 1 ? large : { small: true }),
@@ -433,7 +408,7 @@ describe('DynamoLedger on DynamoDB Local', () => {
     expect(fetched).toEqual(large);
     expect(bodyHash(fetched, stored?.body_salt ?? '')).toBe(records[1]?.body_hash);
     expect(await ledger.get('claim', 0)).toEqual(records[0]);
-    const raw = await db.client.send(
+    const raw = await world.db.client.send(
       new GetItemCommand({ TableName: table, Key: { chain: { S: 'claim' }, seq: { N: '1' } } }),
     );
     expect(raw.Item?.body).toBeUndefined();
@@ -442,10 +417,9 @@ describe('DynamoLedger on DynamoDB Local', () => {
 
   it('keeps a layout v2 ciphertext too large for an item in the body store, read back with its record', async () => {
     // Prepare: a 300 KB body sealed (its ciphertext, base64, is ~400 KB)
-    const { ledger, archive, table } = await newLedger();
-    const keysTable = `keys-${randomUUID()}`;
-    await createBodyKeysTable(db.client, keysTable);
-    const keys = new DynamoBodyKeys({ client: db.client, table: keysTable });
+    const { ledger, archive, table } = await world.newLedger();
+    const keysTable = await world.newKeysTable();
+    const keys = new DynamoBodyKeys({ client: world.db.client, table: keysTable });
     const sealer = await createBodySealer(DEFAULT_RETENTION_RULES, keys);
     const secret = 'Juniper-Axolotl-Meridian';
     const large = { note: secret, text: 'x'.repeat(300 * 1024) };
@@ -462,7 +436,7 @@ describe('DynamoLedger on DynamoDB Local', () => {
     expect(stored).toEqual(records[1]);
     expect((await collect(ledger.range('v2big', 0, 1)))[1]).toEqual(records[1]);
     expect((await openRecord(stored as LedgerRecord, keys)).body).toEqual(large);
-    const raw = await db.client.send(
+    const raw = await world.db.client.send(
       new GetItemCommand({ TableName: table, Key: { chain: { S: 'v2big' }, seq: { N: '1' } } }),
     );
     expect(raw.Item?.body_enc).toBeUndefined();
@@ -474,7 +448,7 @@ describe('DynamoLedger on DynamoDB Local', () => {
   it('claim-checks a body under 256 KB when the whole record item would pass 400 KB', async () => {
     // Prepare: the client's policy_checks are kept verbatim in the policy result, so a
     // 200 KB body that carries them makes a record item of ~400 KB.
-    const { ledger } = await newLedger();
+    const { ledger } = await world.newLedger();
     const checks = [{ note: 'c'.repeat(200 * 1024) }];
     const body = { policy_checks: checks, text: 'b'.repeat(50 * 1024) };
     const head = emptyHead('fat');
@@ -506,9 +480,7 @@ describe('DynamoLedger on DynamoDB Local', () => {
 
   it('indexes a record under digests of its terms, never a raw id, long values not at all', async () => {
     // Prepare: a table with the stack's search indexes (GSI partition keys ≤ 2048 bytes).
-    const table = `ledger-${randomUUID()}`;
-    await createLedgerTable(db.client, table, { searchIndexes: true });
-    const ledger = new DynamoLedger({ client: db.client, table });
+    const { ledger, table } = await world.newLedger({ searchIndexes: true });
     const bodies = [
       { session_id: 's'.repeat(3000) },
       { user_id: 'é'.repeat(1100) },
@@ -523,7 +495,7 @@ describe('DynamoLedger on DynamoDB Local', () => {
     expect(await collect(ledger.range('long-user', 0, 2))).toEqual(records);
     const items = [];
     for (const seq of [0, 1, 2]) {
-      const out = await db.client.send(
+      const out = await world.db.client.send(
         new GetItemCommand({
           TableName: table,
           Key: { chain: { S: 'long-user' }, seq: { N: String(seq) } },
@@ -543,8 +515,8 @@ describe('DynamoLedger on DynamoDB Local', () => {
 
   it('refuses a body over 256 KB when no body store is configured', async () => {
     // Prepare
-    const { table } = await newLedger();
-    const ledger = new DynamoLedger({ client: db.client, table });
+    const { table } = await world.newLedger();
+    const ledger = new DynamoLedger({ client: world.db.client, table });
     const records = sealedAfter(emptyHead('nostore'), 1, {
       body: () => ({ text: 'x'.repeat(MAX_INLINE_BODY_BYTES) }),
     });
@@ -562,7 +534,7 @@ describe('DynamoLedger on DynamoDB Local', () => {
     ['through a sparse chains index', { chainsIndex: 'chains' }],
   ])('lists every chain %s, even chains named like bookkeeping keys', async (_, options) => {
     // Prepare
-    const { ledger, table } = await newLedger(options);
+    const { ledger, table } = await world.newLedger(options);
     const names = ['app', 'evt#app-0', 'meta#app', 'lane#2'];
     for (const name of names) {
       await ledger.append(emptyHead(name), sealedAfter(emptyHead(name), 1, { ids: [`${name}/0`] }));
@@ -578,7 +550,7 @@ describe('DynamoLedger on DynamoDB Local', () => {
     // The bookkeeping item lives under the prefix IAM lets UpdateItem reach, which the
     // records of chain `meta#app` do not.
     expect(META_KEY_PREFIX.startsWith(' ')).toBe(true);
-    const meta = await db.client.send(
+    const meta = await world.db.client.send(
       new GetItemCommand({
         TableName: table,
         Key: { chain: { S: `${META_KEY_PREFIX}app` }, seq: { N: '-1' } },

@@ -3,7 +3,7 @@
  * search indexes): the core route functions over DynamoLedger, as the AWS route Lambdas
  * run them.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoLedger } from '#adapters/aws/dynamo-ledger.ts';
 import { S3Archive } from '#adapters/aws/s3-archive.ts';
 import type { Principal } from '#core/access/roles.ts';
@@ -14,16 +14,11 @@ import { listReviews, postReview } from '#core/query/reviews.ts';
 import { searchEvents, subjectEvents } from '#core/query/search-events.ts';
 import { TERM, term } from '#core/search/terms.ts';
 import { InvalidCursorError } from '#ports/record-search.ts';
-import {
-  createLedgerTable,
-  type DynamoDbLocal,
-  startDynamoDbLocal,
-} from '#test/helpers/dynamodb-local.ts';
-import { type LocalS3, startS3rver } from '#test/helpers/s3rver.ts';
+import { awsWorld } from '#test/helpers/aws-world.ts';
+import { createLedgerTable } from '#test/helpers/dynamodb-local.ts';
 import { processorDeps } from './support.ts';
 
-let db: DynamoDbLocal;
-let s3: LocalS3;
+const world = awsWorld();
 let ledger: DynamoLedger;
 let deps: QueryDeps;
 
@@ -82,17 +77,14 @@ const appendAll = async (from: number, to: number): Promise<void> => {
 };
 
 beforeAll(async () => {
-  [db, s3] = await Promise.all([startDynamoDbLocal(), startS3rver(['archive'])]);
-  await createLedgerTable(db.client, 'ledger', { searchIndexes: true });
-  ledger = new DynamoLedger({ client: db.client, table: 'ledger' });
+  await createLedgerTable(world.db.client, 'ledger', { searchIndexes: true });
+  ledger = new DynamoLedger({ client: world.db.client, table: 'ledger' });
   deps = {
-    ...processorDeps(ledger, new S3Archive({ client: s3.client, bucket: 'archive' })),
+    ...processorDeps(ledger, new S3Archive({ client: world.s3.client, bucket: 'archive' })),
     ledger,
   };
   await appendAll(0, TOTAL);
 }, 600_000);
-
-afterAll(async () => Promise.all([db?.stop(), s3?.stop()]));
 
 /** Every hit of a search, page by page. */
 const pageThrough = async (all: string[], limit: number, chainPrefixes?: string[]) => {

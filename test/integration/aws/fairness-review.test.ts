@@ -4,47 +4,30 @@
  * the DynamoDB client holds no Scan), its report written to s3rver and its review record
  * appended.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoLedger } from '#adapters/aws/dynamo-ledger.ts';
-import { S3Archive } from '#adapters/aws/s3-archive.ts';
 import { FAIRNESS_REVIEW_CHAIN } from '#core/fairness/record-review.ts';
 import { ledgerSource } from '#core/fairness/review-source.ts';
 import { runFairnessReview } from '#core/fairness/run-review.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
 import type { Alert } from '#ports/alerts.ts';
-import {
-  createLedgerTable,
-  type DynamoDbLocal,
-  startDynamoDbLocal,
-} from '#test/helpers/dynamodb-local.ts';
-import { type LocalS3, startS3rver } from '#test/helpers/s3rver.ts';
+import { awsWorld } from '#test/helpers/aws-world.ts';
 import { decisionEnvelope, processorDeps } from './support.ts';
 
-let db: DynamoDbLocal;
-let s3: LocalS3;
-
-beforeAll(async () => {
-  [db, s3] = await Promise.all([startDynamoDbLocal(), startS3rver(['archive'])]);
-}, 120_000);
-
-afterAll(async () => {
-  await Promise.all([db?.stop(), s3?.stop()]);
-});
+const world = awsWorld();
 
 describe('fairness review on DynamoDB Local and s3rver', () => {
   it('reads by Query only, archives the report and appends the review record', async () => {
-    const table = `ledger-${randomUUID()}`;
-    await createLedgerTable(db.client, table, { chainsIndex: 'chains' });
+    const { table, archive } = await world.newLedger({ chainsIndex: 'chains' });
     const commands: string[] = [];
     const counting = {
       send: (command: { constructor: { name: string } }) => {
         commands.push(command.constructor.name);
-        return db.client.send(command as never);
+        return world.db.client.send(command as never);
       },
     } as unknown as DynamoDBClient;
-    const archive = new S3Archive({ client: s3.client, bucket: 'archive', prefix: table });
     const ledger = new DynamoLedger({
       client: counting,
       table,

@@ -11,13 +11,9 @@ import { DEFAULT_POLICY_YAML, defaultPolicy } from '#core/policy/default-policy.
 import { callGuardrail } from '#core/policy/guardrail-call.ts';
 import { createProcessor } from '#handlers/wiring/kinesis-processor.ts';
 import { createRouteLambda } from '#handlers/wiring/route-lambda.ts';
-import {
-  createLedgerTable,
-  type DynamoDbLocal,
-  startDynamoDbLocal,
-} from '#test/helpers/dynamodb-local.ts';
+import { awsWorld } from '#test/helpers/aws-world.ts';
+import { createLedgerTable } from '#test/helpers/dynamodb-local.ts';
 import { routeEvent } from '#test/helpers/route-event.ts';
-import { type LocalS3, startS3rver } from '#test/helpers/s3rver.ts';
 import { silentLog } from '#test/helpers/silent-log.ts';
 import { lambdaContext } from '#test/unit/handlers/context.ts';
 import { kinesisEvent, kinesisRecord } from './kinesis.ts';
@@ -27,17 +23,14 @@ import { processorDeps } from './support.ts';
 // exercised; the chaining itself runs through the real processor on DynamoDB Local + s3rver.
 const kinesis = mockClient(KinesisClient);
 
-let db: DynamoDbLocal;
-let s3: LocalS3;
+const world = awsWorld();
 
 beforeAll(async () => {
-  [db, s3] = await Promise.all([startDynamoDbLocal(), startS3rver(['archive'])]);
-  await createLedgerTable(db.client, 'ledger');
+  await createLedgerTable(world.db.client, 'ledger');
 });
 
 afterAll(async () => {
   kinesis.restore();
-  await Promise.all([db?.stop(), s3?.stop()]);
 });
 
 beforeEach(() => {
@@ -58,9 +51,9 @@ describe('guardrail handler', () => {
   it('answers the policy decision and chains the evaluated call with the same decision', async () => {
     // Prepare
     const engine = createPolicyEngine(defaultPolicy());
-    const ledger = new DynamoLedger({ client: db.client, table: 'ledger' });
+    const ledger = new DynamoLedger({ client: world.db.client, table: 'ledger' });
     const deps = {
-      ...processorDeps(ledger, new S3Archive({ client: s3.client, bucket: 'archive' })),
+      ...processorDeps(ledger, new S3Archive({ client: world.s3.client, bucket: 'archive' })),
       policy: engine,
     };
     const stream: IntakeEnvelope[] = [];

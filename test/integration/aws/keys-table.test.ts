@@ -5,40 +5,21 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { dynamoKeyStore } from '#adapters/aws/dynamo-key-store.ts';
 import { DynamoLedger } from '#adapters/aws/dynamo-ledger.ts';
 import { S3Archive } from '#adapters/aws/s3-archive.ts';
 import { type AdminBody, adminRecords } from '#core/admin/admin-chain.ts';
+import { awsWorld } from '#test/helpers/aws-world.ts';
 import { collect } from '#test/helpers/collect.ts';
-import {
-  createLedgerTable,
-  type DynamoDbLocal,
-  startDynamoDbLocal,
-} from '#test/helpers/dynamodb-local.ts';
-import { type LocalS3, startS3rver } from '#test/helpers/s3rver.ts';
+import { createKeyStoreTable, createLedgerTable } from '#test/helpers/dynamodb-local.ts';
 
 const run = promisify(execFile);
-/** s3rver takes its own credentials; DynamoDB Local (-sharedDb) takes any. */
-let db: DynamoDbLocal;
-let s3: LocalS3;
+const world = awsWorld();
 
 beforeAll(async () => {
-  [db, s3] = await Promise.all([startDynamoDbLocal(), startS3rver(['archive'])]);
-  await createLedgerTable(db.client, 'ledger');
-  await db.client.send(
-    new CreateTableCommand({
-      TableName: 'keys',
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'digest', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'digest', KeyType: 'HASH' }],
-    }),
-  );
-}, 120_000);
-
-afterAll(async () => {
-  await Promise.all([db?.stop(), s3?.stop()]);
+  await createLedgerTable(world.db.client, 'ledger');
+  await createKeyStoreTable(world.db.client, 'keys');
 });
 
 const keys = async (...args: string[]) => {
@@ -50,8 +31,9 @@ const keys = async (...args: string[]) => {
         env: {
           ...process.env,
           NODE_OPTIONS: '',
-          AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
+          AWS_ENDPOINT_URL_DYNAMODB: world.db.endpoint,
           AWS_REGION: 'us-east-1',
+          // s3rver takes its own credentials; DynamoDB Local (-sharedDb) takes any.
           AWS_ACCESS_KEY_ID: 'S3RVER',
           AWS_SECRET_ACCESS_KEY: 'S3RVER',
         },
@@ -69,7 +51,7 @@ const chainFlags = () => [
   '--archive',
   's3://archive',
   '--endpoint-url',
-  s3.endpoint,
+  world.s3.endpoint,
 ];
 
 describe('audit-trail keys --table', () => {
@@ -80,19 +62,19 @@ describe('audit-trail keys --table', () => {
     // Assess
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--ledger-table/);
-    expect(await dynamoKeyStore(db.client, 'keys').list()).toEqual([]);
+    expect(await dynamoKeyStore(world.db.client, 'keys').list()).toEqual([]);
   });
 
   it('appends key.create and key.revoke records to the admin chain, once each', async () => {
     // Act
     const created = await keys('create', '--table', 'keys', '--role', 'auditor', ...chainFlags());
-    const [stored] = await dynamoKeyStore(db.client, 'keys').list();
+    const [stored] = await dynamoKeyStore(world.db.client, 'keys').list();
     const revoked = await keys('revoke', stored?.key_id ?? '', '--table', 'keys', ...chainFlags());
 
     // Assess
     expect([created.code, revoked.code], created.stderr + revoked.stderr).toEqual([0, 0]);
     const records = await collect(
-      adminRecords(new DynamoLedger({ client: db.client, table: 'ledger' })),
+      adminRecords(new DynamoLedger({ client: world.db.client, table: 'ledger' })),
     );
     expect(
       records.map((r) => ({
@@ -116,7 +98,7 @@ describe('audit-trail keys --table', () => {
       },
     ]);
     // The records are archived (the admin chain's segment is in the bucket).
-    const archive = new S3Archive({ client: s3.client, bucket: 'archive' });
+    const archive = new S3Archive({ client: world.s3.client, bucket: 'archive' });
     const segments = await collect(archive.list('chains/'));
     expect(segments.length).toBeGreaterThan(0);
   });

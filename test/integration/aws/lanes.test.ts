@@ -1,39 +1,21 @@
-import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoLedger } from '#adapters/aws/dynamo-ledger.ts';
-import { S3Archive } from '#adapters/aws/s3-archive.ts';
+import { describe, expect, it } from 'vitest';
 import { laneOf, lanePlan } from '#core/events/lanes.ts';
 import { chainOf, withLane } from '#core/pipeline/chain-of.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
+import { awsWorld } from '#test/helpers/aws-world.ts';
 import { collect } from '#test/helpers/collect.ts';
-import {
-  createLedgerTable,
-  type DynamoDbLocal,
-  startDynamoDbLocal,
-} from '#test/helpers/dynamodb-local.ts';
-import { type LocalS3, startS3rver } from '#test/helpers/s3rver.ts';
 import { decisionEnvelope, processorDeps } from './support.ts';
 
 // Lanes on the AWS ledger: each lane its own chain (its own partition), and the event-id
 // index shared by all, so a redelivery naming another lane is still recorded once.
-let db: DynamoDbLocal;
-let s3: LocalS3;
-beforeAll(async () => {
-  [db, s3] = await Promise.all([startDynamoDbLocal(), startS3rver(['archive'])]);
-});
-afterAll(async () => {
-  await Promise.all([db?.stop(), s3?.stop()]);
-});
+const world = awsWorld();
 
 const plan = lanePlan({ hot: 3 });
 const laned = (id: string) => withLane(decisionEnvelope(id, 'hot'), id, plan);
 
 describe('lanes on DynamoDB Local', () => {
   it('chain each event on its lane and record a redelivery once, whatever lane it names', async () => {
-    const table = `ledger-${randomUUID()}`;
-    await createLedgerTable(db.client, table);
-    const archive = new S3Archive({ client: s3.client, bucket: 'archive', prefix: table });
-    const ledger = new DynamoLedger({ client: db.client, table, bodyStore: archive });
+    const { archive, ledger } = await world.newLedger();
     const deps = processorDeps(ledger, archive);
     const ids = Array.from({ length: 12 }, (_, i) => `d-${i}`);
 

@@ -23,54 +23,40 @@ import type { ChainPurge } from '#core/retention/purge.ts';
 import { DEFAULT_RETENTION_RULES } from '#core/retention/rules.ts';
 import { verifyArchive } from '#core/verify/verify-archive.ts';
 import { systemClock } from '#ports/clock.ts';
-import {
-  createBodyKeysTable,
-  createLedgerTable,
-  type DynamoDbLocal,
-  startDynamoDbLocal,
-} from '#test/helpers/dynamodb-local.ts';
+import { awsWorld } from '#test/helpers/aws-world.ts';
+import { createBodyKeysTable, createLedgerTable } from '#test/helpers/dynamodb-local.ts';
 import { routeEvent } from '#test/helpers/route-event.ts';
-import { type LocalS3, startS3rver } from '#test/helpers/s3rver.ts';
 import { silentLog } from '#test/helpers/silent-log.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 import { lambdaContext } from '#test/unit/handlers/context.ts';
 import { kinesisEvent, kinesisRecord } from './kinesis.ts';
-import { decisionEnvelope, localEngineEnv } from './support.ts';
+import { decisionEnvelope } from './support.ts';
 
 const eventBridge = mockClient(EventBridgeClient);
 
-let db: DynamoDbLocal;
-let s3: LocalS3;
+const world = awsWorld();
 let signerDir: string;
 const TABLE = 'ledger';
 const KEYS = 'body-keys';
 const BUCKET = 'archive';
 
 beforeAll(async () => {
-  [db, s3] = await Promise.all([startDynamoDbLocal(), startS3rver([BUCKET])]);
-  await createLedgerTable(db.client, TABLE, { chainsIndex: 'chains', searchIndexes: true });
-  await createBodyKeysTable(db.client, KEYS);
+  await createLedgerTable(world.db.client, TABLE, { chainsIndex: 'chains', searchIndexes: true });
+  await createBodyKeysTable(world.db.client, KEYS);
   signerDir = await tempDir('v2-handlers-');
-  Object.assign(process.env, {
-    ...localEngineEnv(db.endpoint, s3.endpoint),
-    LEDGER_TABLE: TABLE,
-    LEDGER_CHAINS_INDEX: 'chains',
-    ARCHIVE_BUCKET: BUCKET,
-    ARCHIVE_RETENTION_DAYS: '3650',
-    GIVE_UP_AFTER_SECONDS: '3600',
-    BODY_KEYS_TABLE: KEYS,
-    ALERTS_BUS: 'audit-alerts',
-    POLICY: DEFAULT_POLICY_YAML,
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_TRACE_ENABLED: 'false',
-  });
+  Object.assign(
+    process.env,
+    world.handlerEnv(
+      { ledger: TABLE, keys: KEYS },
+      { GIVE_UP_AFTER_SECONDS: '3600', ALERTS_BUS: 'audit-alerts', POLICY: DEFAULT_POLICY_YAML },
+    ),
+  );
   eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [] });
 });
 
 afterAll(async () => {
   eventBridge.restore();
-  await Promise.all([db?.stop(), s3?.stop(), removeDir(signerDir)]);
+  await removeDir(signerDir);
 });
 
 const ERASED = 'Quillwort-Marmoset-Tangent';
@@ -79,9 +65,9 @@ const QUARANTINED = 'Thistle-Narwhal-Cobalt';
 
 /** Everything the product keeps on AWS as text: every ledger and key item, every object. */
 const everything = async (): Promise<string> => {
-  const items = await db.client.send(new ScanCommand({ TableName: TABLE }));
-  const keys = await db.client.send(new ScanCommand({ TableName: KEYS }));
-  const archive = new S3Archive({ client: s3.client, bucket: BUCKET });
+  const items = await world.db.client.send(new ScanCommand({ TableName: TABLE }));
+  const keys = await world.db.client.send(new ScanCommand({ TableName: KEYS }));
+  const archive = new S3Archive({ client: world.s3.client, bucket: BUCKET });
   const objects: string[] = [];
   for await (const key of archive.list('')) {
     objects.push(new TextDecoder().decode(await archive.get(key)));
@@ -95,9 +81,9 @@ describe('layout v2 through the AWS handlers', () => {
     const processor = (await import('#handlers/processor.ts')).handler;
     const query = (await import('#handlers/query.ts')).handler;
     const { purgeStep } = await import('#handlers/purge.ts');
-    const ledger = new DynamoLedger({ client: db.client, table: TABLE });
-    const archive = new S3Archive({ client: s3.client, bucket: BUCKET });
-    const keys = new DynamoBodyKeys({ client: db.client, table: KEYS });
+    const ledger = new DynamoLedger({ client: world.db.client, table: TABLE });
+    const archive = new S3Archive({ client: world.s3.client, bucket: BUCKET });
+    const keys = new DynamoBodyKeys({ client: world.db.client, table: KEYS });
     const get = async (eventId: string) => {
       const answer = (await query(
         routeEvent('get_event', { params: { event_id: eventId } }) as never,

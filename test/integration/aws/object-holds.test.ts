@@ -6,14 +6,11 @@
  * go to an aws-sdk-client-mock S3 client and are asserted there. The local runtime's file
  * adapter records the same keys.
  */
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { PutObjectCommand, PutObjectLegalHoldCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoBodyKeys } from '#adapters/aws/dynamo-body-keys.ts';
-import { DynamoLedger } from '#adapters/aws/dynamo-ledger.ts';
-import { S3Archive } from '#adapters/aws/s3-archive.ts';
 import { S3ObjectHolds } from '#adapters/aws/s3-object-holds.ts';
 import { openFileObjectHolds } from '#adapters/local/file-object-holds.ts';
 import { segmentKey } from '#core/archive/layout.ts';
@@ -22,34 +19,28 @@ import { createBodySealer } from '#core/retention/body-sealer.ts';
 import { createHold, releaseHold } from '#core/retention/governance.ts';
 import { DEFAULT_RETENTION_RULES } from '#core/retention/rules.ts';
 import type { ObjectHoldsPort } from '#ports/object-holds.ts';
-import {
-  createBodyKeysTable,
-  createLedgerTable,
-  type DynamoDbLocal,
-  startDynamoDbLocal,
-} from '#test/helpers/dynamodb-local.ts';
-import { type LocalS3, startS3rver } from '#test/helpers/s3rver.ts';
+import { awsWorld } from '#test/helpers/aws-world.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 import { decisionEnvelope, processorDeps } from './support.ts';
 
-let db: DynamoDbLocal;
-let s3: LocalS3;
+const world = awsWorld();
 let dir: string;
 
 beforeAll(async () => {
-  [db, s3] = await Promise.all([startDynamoDbLocal(), startS3rver(['archive'])]);
   dir = await tempDir('object-holds-');
 });
 
 afterAll(async () => {
-  await Promise.all([db?.stop(), s3?.stop(), removeDir(dir)]);
+  await removeDir(dir);
 });
 
 describe('legal holds on S3 Object Lock', () => {
   it('s3rver does not implement the legal-hold API (hence the mocked client below)', async () => {
-    await s3.client.send(new PutObjectCommand({ Bucket: 'archive', Key: 'probe', Body: 'x' }));
+    await world.s3.client.send(
+      new PutObjectCommand({ Bucket: 'archive', Key: 'probe', Body: 'x' }),
+    );
     await expect(
-      s3.client.send(
+      world.s3.client.send(
         new PutObjectLegalHoldCommand({
           Bucket: 'archive',
           Key: 'probe',
@@ -61,15 +52,11 @@ describe('legal holds on S3 Object Lock', () => {
 
   it('sets ON for the segments a hold covers, OFF on release unless another hold still covers them', async () => {
     // Prepare: ann on two chains, bob on a third
-    const table = `ledger-${randomUUID()}`;
-    const keysTable = `keys-${randomUUID()}`;
-    await createLedgerTable(db.client, table, { searchIndexes: true });
-    await createBodyKeysTable(db.client, keysTable);
-    const archive = new S3Archive({ client: s3.client, bucket: 'archive', prefix: table });
-    const ledger = new DynamoLedger({ client: db.client, table, bodyStore: archive });
+    const { table, archive, ledger } = await world.newLedger({ searchIndexes: true });
+    const keysTable = await world.newKeysTable();
     const sealer = await createBodySealer(
       DEFAULT_RETENTION_RULES,
-      new DynamoBodyKeys({ client: db.client, table: keysTable }),
+      new DynamoBodyKeys({ client: world.db.client, table: keysTable }),
     );
     const deps = { ...processorDeps(ledger, archive), sealer };
     const user = (id: string) => ({ metadata: { user_id: id } });

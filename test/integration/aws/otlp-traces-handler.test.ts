@@ -14,13 +14,9 @@ import { DynamoLedger } from '#adapters/aws/dynamo-ledger.ts';
 import { S3Archive } from '#adapters/aws/s3-archive.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
 import { createProcessor } from '#handlers/wiring/kinesis-processor.ts';
-import {
-  createLedgerTable,
-  type DynamoDbLocal,
-  startDynamoDbLocal,
-} from '#test/helpers/dynamodb-local.ts';
+import { awsWorld } from '#test/helpers/aws-world.ts';
+import { createLedgerTable } from '#test/helpers/dynamodb-local.ts';
 import { routeEvent } from '#test/helpers/route-event.ts';
-import { type LocalS3, startS3rver } from '#test/helpers/s3rver.ts';
 import { lambdaContext } from '#test/unit/handlers/context.ts';
 import { kinesisEvent, kinesisRecord } from './kinesis.ts';
 import { processorDeps } from './support.ts';
@@ -28,12 +24,10 @@ import { processorDeps } from './support.ts';
 // Kinesis has no local engine here: PutRecords is mocked; what the handler put is then
 // chained by the real processor on DynamoDB Local + s3rver.
 const kinesis = mockClient(KinesisClient);
-let db: DynamoDbLocal;
-let s3: LocalS3;
+const world = awsWorld();
 
 beforeAll(async () => {
-  [db, s3] = await Promise.all([startDynamoDbLocal(), startS3rver(['archive'])]);
-  await createLedgerTable(db.client, 'ledger');
+  await createLedgerTable(world.db.client, 'ledger');
   Object.assign(process.env, {
     AWS_REGION: 'eu-west-1',
     AWS_ACCESS_KEY_ID: 'test',
@@ -46,7 +40,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   kinesis.restore();
-  await Promise.all([db?.stop(), s3?.stop()]);
 });
 
 beforeEach(() => {
@@ -131,9 +124,9 @@ describe('OTLP traces handler', () => {
     const eventId = `otel:${chat?.spanContext().traceId}:${chat?.spanContext().spanId}`;
     expect(envelope).toMatchObject({ route: 'otlp', request_id: 'req-otlp:0' });
 
-    const ledger = new DynamoLedger({ client: db.client, table: 'ledger' });
+    const ledger = new DynamoLedger({ client: world.db.client, table: 'ledger' });
     const processed = await createProcessor(
-      processorDeps(ledger, new S3Archive({ client: s3.client, bucket: 'archive' })),
+      processorDeps(ledger, new S3Archive({ client: world.s3.client, bucket: 'archive' })),
     )(kinesisEvent([kinesisRecord(envelope, 'claims-bot')]));
     expect(processed).toEqual({ batchItemFailures: [] });
     const record = await ledger.get('claims-bot', 0);

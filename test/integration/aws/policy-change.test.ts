@@ -5,27 +5,18 @@
  * written, also when a start stops between the append and the pointer's move.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoLedger } from '#adapters/aws/dynamo-ledger.ts';
 import { dynamoPolicyPointer } from '#adapters/aws/dynamo-policy-pointer.ts';
 import { ADMIN_CHAIN, type AdminBody, adminRecords } from '#core/admin/admin-chain.ts';
 import { recordPolicyInForce } from '#core/admin/policy-change.ts';
 import type { PolicyPointerPort } from '#ports/policy-pointer.ts';
 import { MemoryArchive } from '#test/helpers/archive-builder.ts';
+import { awsWorld } from '#test/helpers/aws-world.ts';
 import { collect } from '#test/helpers/collect.ts';
-import {
-  createLedgerTable,
-  type DynamoDbLocal,
-  startDynamoDbLocal,
-} from '#test/helpers/dynamodb-local.ts';
+import { createLedgerTable } from '#test/helpers/dynamodb-local.ts';
 
-let db: DynamoDbLocal;
-
-beforeAll(async () => {
-  db = await startDynamoDbLocal();
-}, 120_000);
-
-afterAll(async () => db?.stop());
+const engines = awsWorld({ s3: false });
 
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);
@@ -38,11 +29,11 @@ const clock = { now: () => new Date('2026-12-05T00:00:00Z') };
  * (archiving reads just the record appended). */
 const world = async () => {
   const table = `ledger-${randomUUID()}`;
-  await createLedgerTable(db.client, table);
+  await createLedgerTable(engines.db.client, table);
   const archive = new MemoryArchive();
   let reads = 0;
   const coldStart = (version: string, pointer?: PolicyPointerPort) => {
-    const ledger = new DynamoLedger({ client: db.client, table });
+    const ledger = new DynamoLedger({ client: engines.db.client, table });
     const counted = new Proxy(ledger, {
       get(target, name) {
         if (name === 'range') {
@@ -59,17 +50,19 @@ const world = async () => {
       { name: 'loans-policy', version, source: 'the stack policyFile' },
       actor,
       { ledger: counted, archive, clock },
-      pointer ?? dynamoPolicyPointer({ client: db.client, table, chain: ADMIN_CHAIN }),
+      pointer ?? dynamoPolicyPointer({ client: engines.db.client, table, chain: ADMIN_CHAIN }),
     );
   };
   const changes = async () =>
-    (await collect(adminRecords(new DynamoLedger({ client: db.client, table })))).map((r) => ({
-      seq: r.seq,
-      before: (r.body as AdminBody).before_sha256,
-      after: (r.body as AdminBody).after_sha256,
-    }));
+    (await collect(adminRecords(new DynamoLedger({ client: engines.db.client, table })))).map(
+      (r) => ({
+        seq: r.seq,
+        before: (r.body as AdminBody).before_sha256,
+        after: (r.body as AdminBody).after_sha256,
+      }),
+    );
   const pointer = () =>
-    dynamoPolicyPointer({ client: db.client, table, chain: ADMIN_CHAIN }).read();
+    dynamoPolicyPointer({ client: engines.db.client, table, chain: ADMIN_CHAIN }).read();
   return { table, coldStart, changes, pointer, reads: () => reads };
 };
 
@@ -125,7 +118,11 @@ describe('the policy-change record on DynamoDB Local', () => {
     await w.coldStart(A);
     const stale = await w.pointer();
     await w.coldStart(B);
-    const pointer = dynamoPolicyPointer({ client: db.client, table: w.table, chain: ADMIN_CHAIN });
+    const pointer = dynamoPolicyPointer({
+      client: engines.db.client,
+      table: w.table,
+      chain: ADMIN_CHAIN,
+    });
 
     // Act
     const fromStale = await pointer.advance(stale, { version: C, seq: 7 });

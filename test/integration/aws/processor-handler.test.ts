@@ -12,52 +12,37 @@ import { DEFAULT_POLICY_YAML } from '#core/policy/default-policy.ts';
 import { openRecord } from '#core/retention/open-record.ts';
 import { createProcessor } from '#handlers/wiring/kinesis-processor.ts';
 import type { ArchivePort } from '#ports/archive.ts';
+import { awsWorld } from '#test/helpers/aws-world.ts';
 import { collect } from '#test/helpers/collect.ts';
-import {
-  createBodyKeysTable,
-  createLedgerTable,
-  type DynamoDbLocal,
-  startDynamoDbLocal,
-} from '#test/helpers/dynamodb-local.ts';
+import { createBodyKeysTable, createLedgerTable } from '#test/helpers/dynamodb-local.ts';
 import { routeEvent } from '#test/helpers/route-event.ts';
-import { type LocalS3, startS3rver } from '#test/helpers/s3rver.ts';
 import { lambdaContext } from '#test/unit/handlers/context.ts';
 import { kinesisEvent, kinesisRecord } from './kinesis.ts';
-import { decisionEnvelope, localEngineEnv, processorDeps } from './support.ts';
+import { decisionEnvelope, processorDeps } from './support.ts';
 
 // EventBridge has no local implementation: its client is mocked; DynamoDB and S3 are real.
 const eventBridge = mockClient(EventBridgeClient);
 
-let db: DynamoDbLocal;
-let s3: LocalS3;
+const world = awsWorld();
 const TABLE = 'ledger';
 const BUCKET = 'archive';
 const KEYS_TABLE = 'body-keys';
 
 beforeAll(async () => {
-  [db, s3] = await Promise.all([startDynamoDbLocal(), startS3rver([BUCKET])]);
-  await createLedgerTable(db.client, TABLE, { chainsIndex: 'chains', searchIndexes: true });
-  await createBodyKeysTable(db.client, KEYS_TABLE);
+  await createLedgerTable(world.db.client, TABLE, { chainsIndex: 'chains', searchIndexes: true });
+  await createBodyKeysTable(world.db.client, KEYS_TABLE);
   // The handlers read their configuration at cold start: set it before importing them.
-  Object.assign(process.env, {
-    ...localEngineEnv(db.endpoint, s3.endpoint),
-    LEDGER_TABLE: TABLE,
-    LEDGER_CHAINS_INDEX: 'chains',
-    ARCHIVE_BUCKET: BUCKET,
-    ARCHIVE_RETENTION_DAYS: '3650',
-    GIVE_UP_AFTER_SECONDS: '3600',
-    BODY_KEYS_TABLE: KEYS_TABLE,
-    ALERTS_BUS: 'audit-alerts',
-    POLICY: DEFAULT_POLICY_YAML,
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_TRACE_ENABLED: 'false',
-  });
+  Object.assign(
+    process.env,
+    world.handlerEnv(
+      { ledger: TABLE, keys: KEYS_TABLE },
+      { GIVE_UP_AFTER_SECONDS: '3600', ALERTS_BUS: 'audit-alerts', POLICY: DEFAULT_POLICY_YAML },
+    ),
+  );
 });
 
 afterAll(async () => {
   eventBridge.restore();
-  await Promise.all([db?.stop(), s3?.stop()]);
 });
 
 beforeEach(() => {
@@ -68,9 +53,9 @@ beforeEach(() => {
   }));
 });
 
-const ledger = () => new DynamoLedger({ client: db.client, table: TABLE });
-const keys = () => new DynamoBodyKeys({ client: db.client, table: KEYS_TABLE });
-const archive = () => new S3Archive({ client: s3.client, bucket: BUCKET });
+const ledger = () => new DynamoLedger({ client: world.db.client, table: TABLE });
+const keys = () => new DynamoBodyKeys({ client: world.db.client, table: KEYS_TABLE });
+const archive = () => new S3Archive({ client: world.s3.client, bucket: BUCKET });
 
 describe('processor handler (Kinesis → DynamoDB Local + s3rver)', () => {
   it('records a real Kinesis batch over several partition keys, rejects undecodable data, reports no failures', async () => {

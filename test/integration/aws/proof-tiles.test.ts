@@ -4,12 +4,9 @@
  * proof is the one the local runtime builds from the archive, and the core checker accepts
  * it; the review route's answer carries it instead of `proof_unavailable`.
  */
-import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoLedger } from '#adapters/aws/dynamo-ledger.ts';
 import { DynamoProofTiles } from '#adapters/aws/dynamo-proof-tiles.ts';
-import { S3Archive } from '#adapters/aws/s3-archive.ts';
 import { loadOrCreateEd25519Signer } from '#adapters/local/ed25519-signer.ts';
 import type { LedgerRecord } from '#core/chain/record.ts';
 import { proofTiles } from '#core/chain/tiles.ts';
@@ -20,33 +17,24 @@ import { proveFromTiles } from '#core/verify/tile-proof.ts';
 import type { ArchivePort } from '#ports/archive.ts';
 import type { LedgerPort } from '#ports/ledger.ts';
 import type { ProofTilesPort } from '#ports/proof-source.ts';
-import {
-  createBodyKeysTable,
-  createLedgerTable,
-  type DynamoDbLocal,
-  startDynamoDbLocal,
-} from '#test/helpers/dynamodb-local.ts';
+import { awsWorld, type LedgerOptions } from '#test/helpers/aws-world.ts';
 import { memoryLog } from '#test/helpers/memory-log.ts';
 import { routeEvent } from '#test/helpers/route-event.ts';
-import { type LocalS3, startS3rver } from '#test/helpers/s3rver.ts';
 import { silentLog } from '#test/helpers/silent-log.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 import { withAppend } from '#test/helpers/with-append.ts';
 import { lambdaContext } from '#test/unit/handlers/context.ts';
-import { decisionEnvelope, localEngineEnv, processorDeps } from './support.ts';
+import { decisionEnvelope, processorDeps } from './support.ts';
 
-let db: DynamoDbLocal;
-let s3: LocalS3;
+const world = awsWorld();
 let signerDir: string;
-const BUCKET = 'archive';
 
 beforeAll(async () => {
-  [db, s3] = await Promise.all([startDynamoDbLocal(), startS3rver([BUCKET])]);
   signerDir = await tempDir('proof-tiles-');
 });
 
 afterAll(async () => {
-  await Promise.all([db?.stop(), s3?.stop(), removeDir(signerDir)]);
+  await removeDir(signerDir);
 });
 
 /** The ledger, counting the records the checkpointer reads through `range`. */
@@ -95,16 +83,37 @@ const ingest = async (
   }
 };
 
+/** A fresh ledger (with the chains index) and its tile store, the processor's deps over
+ * them, and a checkpointer run that writes the tiles to `proofTiles`. */
+const tiledLedger = async (options: LedgerOptions = {}) => {
+  const { table, archive, ledger } = await world.newLedger({ chainsIndex: 'chains', ...options });
+  const tiles = new DynamoProofTiles({ client: world.db.client, table });
+  const signer = await loadOrCreateEd25519Signer(signerDir);
+  const deps = processorDeps(ledger, archive);
+  const checkpoint = (proofTiles: ProofTilesPort = tiles, log = silentLog) =>
+    checkpointChains({
+      ledger,
+      archive,
+      clock: deps.clock,
+      signer,
+      log,
+      logName: signer.keyName,
+      proofTiles,
+    });
+  return { table, ledger, tiles, signer, deps, checkpoint };
+};
+
 describe('inclusion proofs from Merkle tiles on DynamoDB', () => {
   it('catch up an old chain, grow with each checkpoint, and prove like the archive does', async () => {
     // Prepare: a chain checkpointed before tiles existed, then one that grows with them
-    const table = `ledger-${randomUUID()}`;
-    await createLedgerTable(db.client, table, { chainsIndex: 'chains', searchIndexes: true });
-    const s3Archive = new S3Archive({ client: s3.client, bucket: BUCKET, prefix: table });
+    const {
+      table,
+      archive: s3Archive,
+      ledger: dynamo,
+    } = await world.newLedger({ chainsIndex: 'chains', searchIndexes: true });
     const { archive, read: archived } = countingArchive(s3Archive);
-    const dynamo = new DynamoLedger({ client: db.client, table, chainsIndex: 'chains' });
     const { ledger, read } = counting(dynamo);
-    const tiles = new DynamoProofTiles({ client: db.client, table });
+    const tiles = new DynamoProofTiles({ client: world.db.client, table });
     const signer = await loadOrCreateEd25519Signer(signerDir);
     const deps = processorDeps(dynamo, s3Archive);
     const checkpointer = { ledger, archive, clock: deps.clock, signer, log: silentLog };
@@ -154,23 +163,9 @@ describe('inclusion proofs from Merkle tiles on DynamoDB', () => {
 
   it('refuses a record no checkpoint covers yet, and a tampered tile', async () => {
     // Prepare
-    const table = `ledger-${randomUUID()}`;
-    await createLedgerTable(db.client, table, { chainsIndex: 'chains' });
-    const archive = new S3Archive({ client: s3.client, bucket: BUCKET, prefix: table });
-    const ledger = new DynamoLedger({ client: db.client, table, chainsIndex: 'chains' });
-    const tiles = new DynamoProofTiles({ client: db.client, table });
-    const signer = await loadOrCreateEd25519Signer(signerDir);
-    const deps = processorDeps(ledger, archive);
+    const { ledger, tiles, deps, checkpoint } = await tiledLedger();
     await ingest(deps, 0, 5);
-    await checkpointChains({
-      ledger,
-      archive,
-      clock: deps.clock,
-      signer,
-      log: silentLog,
-      logName: signer.keyName,
-      proofTiles: tiles,
-    });
+    await checkpoint();
     await ingest(deps, 5, 1);
     const late = (await ledger.get('app', 5)) as LedgerRecord;
     const early = (await ledger.get('app', 1)) as LedgerRecord;
@@ -187,11 +182,7 @@ describe('inclusion proofs from Merkle tiles on DynamoDB', () => {
 
   it('never holds a checkpoint up when the tiles cannot be written, and catches up later', async () => {
     // Prepare: a tile store that refuses writes
-    const table = `ledger-${randomUUID()}`;
-    await createLedgerTable(db.client, table, { chainsIndex: 'chains' });
-    const archive = new S3Archive({ client: s3.client, bucket: BUCKET, prefix: table });
-    const ledger = new DynamoLedger({ client: db.client, table, chainsIndex: 'chains' });
-    const tiles = new DynamoProofTiles({ client: db.client, table });
+    const { ledger, tiles, deps, checkpoint } = await tiledLedger();
     const failing: ProofTilesPort = {
       head: (chain) => tiles.head(chain),
       tiles: (chain, at) => tiles.tiles(chain, at),
@@ -200,16 +191,13 @@ describe('inclusion proofs from Merkle tiles on DynamoDB', () => {
       },
       putHead: (chain, head) => tiles.putHead(chain, head),
     };
-    const signer = await loadOrCreateEd25519Signer(signerDir);
-    const deps = processorDeps(ledger, archive);
     await ingest(deps, 0, 4);
     const log = memoryLog();
-    const base = { ledger, archive, clock: deps.clock, signer, logName: signer.keyName };
 
     // Act
-    const written = await checkpointChains({ ...base, log, proofTiles: failing });
+    const written = await checkpoint(failing, log);
     const before = await tiles.head('app');
-    await checkpointChains({ ...base, log: silentLog, proofTiles: tiles });
+    await checkpoint();
 
     // Assert: the checkpoint was signed without tiles; the next run caught them up
     expect(written).toMatchObject([{ chain: 'app', size: 4 }]);
@@ -223,36 +211,11 @@ describe('inclusion proofs from Merkle tiles on DynamoDB', () => {
 
   it('answers GET /v1/reviews/{event_id} from the query Lambda with a proof that checks', async () => {
     // Prepare: the handlers' environment on DynamoDB Local and s3rver
-    const table = `ledger-${randomUUID()}`;
-    const keys = `keys-${randomUUID()}`;
-    await createLedgerTable(db.client, table, { chainsIndex: 'chains', searchIndexes: true });
-    await createBodyKeysTable(db.client, keys);
-    Object.assign(process.env, {
-      ...localEngineEnv(db.endpoint, s3.endpoint),
-      LEDGER_TABLE: table,
-      LEDGER_CHAINS_INDEX: 'chains',
-      ARCHIVE_BUCKET: BUCKET,
-      ARCHIVE_PREFIX: table,
-      ARCHIVE_RETENTION_DAYS: '3650',
-      BODY_KEYS_TABLE: keys,
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-      POWERTOOLS_TRACE_ENABLED: 'false',
-    });
-    const archive = new S3Archive({ client: s3.client, bucket: BUCKET, prefix: table });
-    const ledger = new DynamoLedger({ client: db.client, table, chainsIndex: 'chains' });
-    const signer = await loadOrCreateEd25519Signer(signerDir);
-    const deps = processorDeps(ledger, archive);
+    const { table, signer, deps, checkpoint } = await tiledLedger({ searchIndexes: true });
+    const keys = await world.newKeysTable();
+    Object.assign(process.env, world.handlerEnv({ ledger: table, keys, prefix: table }));
     await ingest(deps, 0, 3);
-    await checkpointChains({
-      ledger,
-      archive,
-      clock: deps.clock,
-      signer,
-      log: silentLog,
-      logName: signer.keyName,
-      proofTiles: new DynamoProofTiles({ client: db.client, table }),
-    });
+    await checkpoint();
     const query = (await import('#handlers/query.ts')).handler;
 
     // Act

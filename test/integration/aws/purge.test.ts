@@ -3,12 +3,9 @@
  * archive (s3rver). Layout v2 items and objects hold only ciphertext; an erasure plus a
  * retention purge leave the archive verifying clean, with the purged bodies named.
  */
-import { randomUUID } from 'node:crypto';
-import { CreateTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoBodyKeys } from '#adapters/aws/dynamo-body-keys.ts';
-import { DynamoLedger } from '#adapters/aws/dynamo-ledger.ts';
-import { S3Archive } from '#adapters/aws/s3-archive.ts';
 import { loadOrCreateEd25519Signer } from '#adapters/local/ed25519-signer.ts';
 import { checkpointChains } from '#core/pipeline/checkpoint.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
@@ -17,47 +14,29 @@ import { requestErasure } from '#core/retention/governance.ts';
 import { runPurge } from '#core/retention/purge.ts';
 import { DEFAULT_RETENTION_RULES } from '#core/retention/rules.ts';
 import { verifyArchive } from '#core/verify/verify-archive.ts';
-import {
-  createLedgerTable,
-  type DynamoDbLocal,
-  startDynamoDbLocal,
-} from '#test/helpers/dynamodb-local.ts';
-import { type LocalS3, startS3rver } from '#test/helpers/s3rver.ts';
+import { awsWorld } from '#test/helpers/aws-world.ts';
 import { silentLog } from '#test/helpers/silent-log.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 import { decisionEnvelope, processorDeps } from './support.ts';
 
-let db: DynamoDbLocal;
-let s3: LocalS3;
+const world = awsWorld();
 let signerDir: string;
 
 beforeAll(async () => {
-  [db, s3] = await Promise.all([startDynamoDbLocal(), startS3rver(['archive'])]);
   signerDir = await tempDir('purge-signer-');
 });
 
 afterAll(async () => {
-  await Promise.all([db?.stop(), s3?.stop(), removeDir(signerDir)]);
+  await removeDir(signerDir);
 });
 
 const SECRET = 'Quixotic-Pangolin-Lantern';
 
 describe('purge on DynamoDB and S3', () => {
   it('erases one user and expired bodies: keys deleted, receipts written, archive clean', async () => {
-    const table = `ledger-${randomUUID()}`;
-    const keysTable = `keys-${randomUUID()}`;
-    await createLedgerTable(db.client, table);
-    await db.client.send(
-      new CreateTableCommand({
-        TableName: keysTable,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-      }),
-    );
-    const archive = new S3Archive({ client: s3.client, bucket: 'archive', prefix: table });
-    const ledger = new DynamoLedger({ client: db.client, table, bodyStore: archive });
-    const keys = new DynamoBodyKeys({ client: db.client, table: keysTable });
+    const { table, archive, ledger } = await world.newLedger();
+    const keysTable = await world.newKeysTable();
+    const keys = new DynamoBodyKeys({ client: world.db.client, table: keysTable });
     const sealer = await createBodySealer(DEFAULT_RETENTION_RULES, keys);
     const deps = { ...processorDeps(ledger, archive), sealer };
     const outcomes = await processBatch(
@@ -68,7 +47,7 @@ describe('purge on DynamoDB and S3', () => {
       deps,
     );
     expect(outcomes.map((o) => o.status)).toEqual(['recorded', 'recorded']);
-    const items = await db.client.send(new ScanCommand({ TableName: table }));
+    const items = await world.db.client.send(new ScanCommand({ TableName: table }));
     expect(JSON.stringify(items.Items)).not.toContain(SECRET);
 
     const now = deps.clock.now();

@@ -5,7 +5,6 @@ import { S3Archive } from '#adapters/aws/s3-archive.ts';
 import { ArchiveConflictError } from '#ports/archive.ts';
 import { collect } from '#test/helpers/collect.ts';
 import { type LocalS3, startS3rver } from '#test/helpers/s3rver.ts';
-import { until } from '#test/helpers/until.ts';
 
 let s3: LocalS3;
 
@@ -105,11 +104,9 @@ describe('S3Archive on s3rver', () => {
     });
     await archive.put('keys/no-retention.vkey', bytes('vkey'));
 
-    // Assess: s3rver reports requests over IPC from its child process, which may arrive
-    // after the HTTP answer did
-    const putsOf = () => s3.requests.filter((r) => r.method === 'PUT');
-    await until(() => putsOf().length >= 2, 30_000).catch(() => {});
-    const puts = putsOf();
+    // Assess
+    await s3.settled();
+    const puts = s3.requests.filter((r) => r.method === 'PUT');
     expect(puts.map((r) => r.url.split('?')[0])).toEqual([
       `/worm/t${n}/chains/h/segments/000000000000.jsonl`,
       `/worm/t${n}/keys/no-retention.vkey`,

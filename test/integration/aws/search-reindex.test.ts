@@ -5,42 +5,25 @@
  * writes nothing.
  */
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoLedger } from '#adapters/aws/dynamo-ledger.ts';
+import { describe, expect, it } from 'vitest';
 import { DynamoSearchReindex } from '#adapters/aws/dynamo-search-reindex.ts';
-import { S3Archive } from '#adapters/aws/s3-archive.ts';
 import { DEFAULT_TENANT } from '#core/access/roles.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
 import { SEARCH_INDEXES, TERMS_ATTRIBUTE } from '#core/search/index-keys.ts';
 import { reindex } from '#core/search/reindex.ts';
 import { TERM, term } from '#core/search/terms.ts';
-import {
-  createLedgerTable,
-  type DynamoDbLocal,
-  startDynamoDbLocal,
-} from '#test/helpers/dynamodb-local.ts';
-import { type LocalS3, startS3rver } from '#test/helpers/s3rver.ts';
-import { decisionEnvelope, localEngineEnv, processorDeps } from './support.ts';
+import { awsWorld, localEngineEnv } from '#test/helpers/aws-world.ts';
+import { decisionEnvelope, processorDeps } from './support.ts';
 
 const repo = join(import.meta.dirname, '..', '..', '..');
-let db: DynamoDbLocal;
-let s3: LocalS3;
-
-beforeAll(async () => {
-  [db, s3] = await Promise.all([startDynamoDbLocal(), startS3rver(['archive'])]);
-});
-
-afterAll(async () => {
-  await Promise.all([db?.stop(), s3?.stop()]);
-});
+const world = awsWorld();
 
 const cli = (...args: string[]) => {
   const run = spawnSync(process.execPath, [join(repo, 'bin', 'audit-trail.ts'), ...args], {
     encoding: 'utf8',
-    env: { ...process.env, ...localEngineEnv(db.endpoint, s3.endpoint) },
+    env: { ...process.env, ...localEngineEnv(world.db.endpoint, world.s3.endpoint) },
   });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 };
@@ -49,10 +32,10 @@ describe('search reindex on DynamoDB', () => {
   it('restores lost and stale index entries, resumes from a cursor, and is idempotent', async () => {
     // Prepare: 120 records on two chains, ann on every third; then strip the index from
     // most items, as if written before the indexes, and give one a stale user term
-    const table = `ledger-${randomUUID()}`;
-    await createLedgerTable(db.client, table, { chainsIndex: 'chains', searchIndexes: true });
-    const archive = new S3Archive({ client: s3.client, bucket: 'archive', prefix: table });
-    const ledger = new DynamoLedger({ client: db.client, table, chainsIndex: 'chains' });
+    const { table, archive, ledger } = await world.newLedger({
+      chainsIndex: 'chains',
+      searchIndexes: true,
+    });
     const deps = processorDeps(ledger, archive);
     for (const chain of ['loans', 'claims']) {
       const batch = Array.from({ length: 60 }, (_, i) =>
@@ -78,7 +61,7 @@ describe('search reindex on DynamoDB', () => {
     const keys = SEARCH_INDEXES.map((index) => index.key);
     for (const chain of ['loans', 'claims']) {
       for (let seq = 0; seq < 55; seq++) {
-        await db.client.send(
+        await world.db.client.send(
           new UpdateItemCommand({
             TableName: table,
             Key: { chain: { S: chain }, seq: { N: String(seq) } },
@@ -90,7 +73,7 @@ describe('search reindex on DynamoDB', () => {
         );
       }
     }
-    await db.client.send(
+    await world.db.client.send(
       new UpdateItemCommand({
         TableName: table,
         Key: { chain: { S: 'loans' }, seq: { N: '57' } },
@@ -101,7 +84,7 @@ describe('search reindex on DynamoDB', () => {
     expect((await byAnn()).length).toBeLessThan(10);
 
     // Act: a run that stops after its third page, then the CLI from the cursor, then again
-    const port = new DynamoSearchReindex({ client: db.client, table, chainsIndex: 'chains' });
+    const port = new DynamoSearchReindex({ client: world.db.client, table, chainsIndex: 'chains' });
     let cursor = '';
     let pages = 0;
     const stop = new Error('interrupted');

@@ -92,15 +92,3 @@ export const processorDeps = (ledger: LedgerPort, archive: ArchivePort): Process
   log: silentLog,
   retainUntil: (now) => new Date(now.getTime() + 86_400_000),
 });
-
-/** The AWS SDK environment that points the handlers' clients at DynamoDB Local and s3rver. */
-export const localEngineEnv = (dynamoEndpoint: string, s3Endpoint: string) => ({
-  AWS_REGION: 'eu-west-1',
-  AWS_ACCESS_KEY_ID: 'S3RVER',
-  AWS_SECRET_ACCESS_KEY: 'S3RVER',
-  AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
-  AWS_ENDPOINT_URL_S3: s3Endpoint,
-  // s3rver stores aws-chunked framing otherwise.
-  AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-  AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-});

@@ -14,17 +14,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseS3Location } from '#adapters/aws/s3-location.ts';
 import { keyFile, segmentKey } from '#core/archive/layout.ts';
 import { verifyArchive } from '#core/verify/verify-archive.ts';
-import {
-  createBodyKeysTable,
-  createLedgerTable,
-  type DynamoDbLocal,
-  startDynamoDbLocal,
-} from '#test/helpers/dynamodb-local.ts';
-import { type LocalS3, startS3rver } from '#test/helpers/s3rver.ts';
+import { awsWorld } from '#test/helpers/aws-world.ts';
+import { createBodyKeysTable, createLedgerTable } from '#test/helpers/dynamodb-local.ts';
 import { lambdaContext } from '#test/unit/handlers/context.ts';
 import { openArchiveReader } from '../../../bin/commands/archive-location.ts';
 import { kinesisEvent, kinesisRecord } from './kinesis.ts';
-import { decisionEnvelope, localEngineEnv } from './support.ts';
+import { decisionEnvelope } from './support.ts';
 
 // The whole AWS path on local engines: processor and checkpointer handlers write to
 // DynamoDB Local and s3rver (KMS, which has no local implementation, is mocked around a
@@ -32,8 +27,7 @@ import { decisionEnvelope, localEngineEnv } from './support.ts';
 const kms = mockClient(KMSClient);
 const run = promisify(execFile);
 
-let db: DynamoDbLocal;
-let s3: LocalS3;
+const world = awsWorld();
 const LOCATION = 's3://archive/audit/v1';
 const LOG_NAME = 'audit-trail.test';
 
@@ -63,25 +57,21 @@ const cli = async (...args: string[]) => {
 };
 
 beforeAll(async () => {
-  [db, s3] = await Promise.all([startDynamoDbLocal(), startS3rver(['archive'])]);
-  await createLedgerTable(db.client, 'ledger', { chainsIndex: 'chains' });
-  await createBodyKeysTable(db.client, 'body-keys');
-  Object.assign(process.env, {
-    ...localEngineEnv(db.endpoint, s3.endpoint),
-    LEDGER_TABLE: 'ledger',
-    LEDGER_CHAINS_INDEX: 'chains',
-    ARCHIVE_BUCKET: 'archive',
-    ARCHIVE_PREFIX: 'audit/v1',
-    ARCHIVE_RETENTION_DAYS: '2555',
-    GIVE_UP_AFTER_SECONDS: '3600',
-    BODY_KEYS_TABLE: 'body-keys',
-    ALERTS_BUS: 'audit-alerts',
-    SIGNING_KEY_ID: 'alias/audit-checkpoints',
-    LOG_NAME,
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_TRACE_ENABLED: 'false',
-  });
+  await createLedgerTable(world.db.client, 'ledger', { chainsIndex: 'chains' });
+  await createBodyKeysTable(world.db.client, 'body-keys');
+  Object.assign(
+    process.env,
+    world.handlerEnv(
+      { ledger: 'ledger', keys: 'body-keys', prefix: 'audit/v1' },
+      {
+        ARCHIVE_RETENTION_DAYS: '2555',
+        GIVE_UP_AFTER_SECONDS: '3600',
+        ALERTS_BUS: 'audit-alerts',
+        SIGNING_KEY_ID: 'alias/audit-checkpoints',
+        LOG_NAME,
+      },
+    ),
+  );
   kmsKey();
   const processor = (await import('#handlers/processor.ts')).handler;
   const checkpointer = (await import('#handlers/checkpointer.ts')).handler;
@@ -102,7 +92,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   kms.restore();
-  await Promise.all([db?.stop(), s3?.stop()]);
 });
 
 describe('verify s3://bucket/prefix', () => {
@@ -118,7 +107,7 @@ describe('verify s3://bucket/prefix', () => {
   it('verifies the archive the AWS handlers wrote, clean, through the S3 API', async () => {
     // Prepare
     const reader = await openArchiveReader(LOCATION, {
-      endpointUrl: s3.endpoint,
+      endpointUrl: world.s3.endpoint,
       region: 'eu-west-1',
     });
 
@@ -140,7 +129,7 @@ describe('verify s3://bucket/prefix', () => {
     const result = await cli(
       LOCATION,
       '--endpoint-url',
-      s3.endpoint,
+      world.s3.endpoint,
       '--region',
       'eu-west-1',
       '--json',
@@ -158,7 +147,7 @@ describe('verify s3://bucket/prefix', () => {
 
   it('names the chain, seq and kind when a byte of an S3 segment changes', async () => {
     // Prepare
-    const reader = await openArchiveReader(LOCATION, { endpointUrl: s3.endpoint });
+    const reader = await openArchiveReader(LOCATION, { endpointUrl: world.s3.endpoint });
     const key = segmentKey('support', 0);
     const original = new TextDecoder().decode(await reader.get(key));
     // Layout v2: the body is ciphertext, so change an envelope field the hash commits to.
@@ -167,12 +156,12 @@ describe('verify s3://bucket/prefix', () => {
     expect(tampered).not.toBe(original);
     // An account administrator cannot do this on an Object Lock bucket; s3rver lets the
     // test play the attacker who could.
-    await s3.client.send(
+    await world.s3.client.send(
       new PutObjectCommand({ Bucket: 'archive', Key: `audit/v1/${key}`, Body: tampered }),
     );
 
     // Act
-    const result = await cli(LOCATION, '--endpoint-url', s3.endpoint, '--json');
+    const result = await cli(LOCATION, '--endpoint-url', world.s3.endpoint, '--json');
 
     // Assess
     expect(result.code).toBe(1);
@@ -188,7 +177,7 @@ describe('verify s3://bucket/prefix', () => {
 
   it('exits 2 for a location that is not a bucket', async () => {
     // Act
-    const result = await cli('s3://Bad_Bucket', '--endpoint-url', s3.endpoint);
+    const result = await cli('s3://Bad_Bucket', '--endpoint-url', world.s3.endpoint);
 
     // Assess
     expect(result.code).toBe(2);

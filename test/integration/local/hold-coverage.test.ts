@@ -11,6 +11,8 @@ import type { Hold, HoldScope } from '#core/retention/governance.ts';
 import { coveredSeqs } from '#core/retention/hold-coverage.ts';
 import { coveredObjects } from '#core/retention/object-holds.ts';
 import { DEFAULT_RETENTION_RULES } from '#core/retention/rules.ts';
+import { countingLedger } from '#test/helpers/counting-ledger.ts';
+import { silentLog } from '#test/helpers/silent-log.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 
 // What a legal hold covers is found through the ledger's search index: the records read
@@ -50,7 +52,7 @@ beforeAll(async () => {
       policy: passThroughPolicy,
       alerts: { publish: async () => undefined },
       clock: { now: () => at },
-      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      log: silentLog,
       sealer,
     };
     for (const chain of CHAINS) {
@@ -64,39 +66,9 @@ afterAll(async () => {
   await removeDir(dir);
 });
 
-/** The ledger, counting the records read through it (range and get) and the searches;
- * `indexed: false` hides its search index, so coverage falls back to reading every record. */
-const counting = (indexed = true) => {
-  const seen = { records: 0, searches: 0 };
-  const wrapped = new Proxy(ledger, {
-    get(target, property) {
-      if (property === 'get') {
-        return async (chain: string, seq: number) => {
-          seen.records++;
-          return target.get(chain, seq);
-        };
-      }
-      if (property === 'range') {
-        return async function* (chain: string, from: number, to: number) {
-          for await (const record of target.range(chain, from, to)) {
-            seen.records++;
-            yield record;
-          }
-        };
-      }
-      if (property === 'search') {
-        if (!indexed) return undefined;
-        return (query: Parameters<FileLedger['search']>[0]) => {
-          seen.searches++;
-          return target.search(query);
-        };
-      }
-      const value = Reflect.get(target, property);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-  return { ledger: wrapped, seen };
-};
+/** The ledger, counting the records read through it and the searches; `indexed: false`
+ * hides its search index, so coverage falls back to reading every record. */
+const counting = (indexed = true) => countingLedger(ledger, { searchable: indexed });
 
 /** Coverage as reading every record answers it. */
 const withoutIndex = () => counting(false).ledger;
