@@ -6,6 +6,9 @@ import { defineConfig } from 'vitest/config';
 // without 'module': that one would load packages' untranspiled `dist-es` builds).
 const conditions = ['@ai-audit-trail/source', 'node', 'development|production'];
 
+// AUDIT_TRAIL_TEST_WORKERS overrides it (e.g. 1 to measure each file's serial time).
+const WORKERS = Number(process.env.AUDIT_TRAIL_TEST_WORKERS ?? 3);
+
 export default defineConfig({
   ssr: { resolve: { conditions } },
   test: {
@@ -15,5 +18,12 @@ export default defineConfig({
     testTimeout: 240_000,
     hookTimeout: 240_000,
     pool: 'forks',
+    // Vitest's default is one worker less than the cores: a single worker on this 2-core
+    // machine. Most files wait on a child process (a JVM, s3rver, Chromium, the CLI) for
+    // much of their time, so more files than cores run at once keep both cores busy.
+    maxWorkers: WORKERS,
+    // One DynamoDB Local JVM per file running at once, not one per file: each costs
+    // seconds of CPU to start (test/helpers/dynamodb-pool.ts).
+    globalSetup: ['test/helpers/dynamodb-pool.ts'],
   },
 });
