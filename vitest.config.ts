@@ -9,10 +9,13 @@ const conditions = ['@ai-audit-trail/source', 'node', 'development|production'];
 // AUDIT_TRAIL_TEST_WORKERS overrides it (e.g. 1 to measure each file's serial time).
 const WORKERS = Number(process.env.AUDIT_TRAIL_TEST_WORKERS ?? 3);
 
+// Unit files share worker processes, except those that stub an SDK client class's prototype
+// for the whole process (aws-sdk-client-mock).
+const SHARED_WORKER = ['test/unit/**/!(managed-adapters|managed-failures).test.ts'];
+
 export default defineConfig({
   ssr: { resolve: { conditions } },
   test: {
-    include: ['test/**/*.test.ts'],
     // Generous: `npm test` must pass on a machine fully loaded by another job, where a CDK
     // synth alone can take a minute. No test asserts wall time; this only stops a hang.
     testTimeout: 240_000,
@@ -25,5 +28,23 @@ export default defineConfig({
     // One DynamoDB Local JVM per file running at once, not one per file: each costs
     // seconds of CPU to start (test/helpers/dynamodb-pool.ts).
     globalSetup: ['test/helpers/dynamodb-pool.ts'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'isolated', include: ['test/**/*.test.ts'], exclude: SHARED_WORKER },
+      },
+      {
+        // Unit files are many and short: a fresh process for each cost more than its tests.
+        // They share workers, each file still gets fresh project modules and environment
+        // (test/helpers/fresh-file.ts).
+        extends: true,
+        test: {
+          name: 'unit',
+          include: SHARED_WORKER,
+          isolate: false,
+          setupFiles: ['test/helpers/fresh-file.ts'],
+        },
+      },
+    ],
   },
 });
