@@ -1,3 +1,4 @@
+import { availableParallelism, loadavg } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // Tests import the client workspace package from its sources (packages/client/src), not
@@ -6,8 +7,13 @@ import { defineConfig } from 'vitest/config';
 // without 'module': that one would load packages' untranspiled `dist-es` builds).
 const conditions = ['@ai-audit-trail/source', 'node', 'development|production'];
 
-// AUDIT_TRAIL_TEST_WORKERS overrides it (e.g. 1 to measure each file's serial time).
-const WORKERS = Number(process.env.AUDIT_TRAIL_TEST_WORKERS ?? 3);
+// Vitest's default is one worker less than the cores: a single worker on a 2-core machine.
+// Most files wait on a child process (a JVM, s3rver, Chromium, the CLI) for much of their
+// time, so three files at once keep both cores busy. On a machine already busier than its
+// cores (load average), more workers only stretch each file towards its timeouts: one, as
+// before. AUDIT_TRAIL_TEST_WORKERS overrides both.
+const busy = (loadavg()[0] ?? 0) > availableParallelism();
+const WORKERS = Number(process.env.AUDIT_TRAIL_TEST_WORKERS ?? (busy ? 1 : 3));
 
 // Unit files share worker processes, except those that stub an SDK client class's prototype
 // for the whole process (aws-sdk-client-mock).
@@ -21,9 +27,6 @@ export default defineConfig({
     testTimeout: 240_000,
     hookTimeout: 240_000,
     pool: 'forks',
-    // Vitest's default is one worker less than the cores: a single worker on this 2-core
-    // machine. Most files wait on a child process (a JVM, s3rver, Chromium, the CLI) for
-    // much of their time, so more files than cores run at once keep both cores busy.
     maxWorkers: WORKERS,
     // One DynamoDB Local JVM per file running at once, not one per file: each costs
     // seconds of CPU to start (test/helpers/dynamodb-pool.ts).

@@ -55,7 +55,7 @@ const dropTables = async (client: DynamoDBClient): Promise<void> => {
 };
 
 export const startDynamoDbLocal = async (): Promise<DynamoDbLocal> => {
-  const pool = process.env[POOL_ENV];
+  const pool = process.env[POOL_ENV] === 'off' ? undefined : process.env[POOL_ENV];
   const instance = pool ? await lease(pool) : await spawnDynamoDbLocal();
   const { endpoint } = instance;
   const client = clientFor(endpoint);

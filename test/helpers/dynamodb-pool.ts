@@ -4,14 +4,16 @@
  * (one is started when none is idle, so there are never more than the files running at
  * once) and gives it back when it stops it. startDynamoDbLocal empties a leased instance
  * first, so each file still sees a fresh database. The pool answers on 127.0.0.1; its URL
- * reaches the test workers through the environment.
+ * reaches the test workers through the environment (AUDIT_TRAIL_TEST_DYNAMODB_POOL=off: no pool).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type DynamoDbLocalProcess, spawnDynamoDbLocal } from './dynamodb-local-process.ts';
 import { POOL_ENV } from './dynamodb-pool-env.ts';
 
-export default async function setup(): Promise<() => Promise<void>> {
+export default async function setup(): Promise<(() => Promise<void>) | undefined> {
+  // `off`: every file starts its own JVM, as before (to measure what the pool saves).
+  if (process.env[POOL_ENV] === 'off') return undefined;
   const all: DynamoDbLocalProcess[] = [];
   const starting = new Set<Promise<DynamoDbLocalProcess>>();
   const idle: DynamoDbLocalProcess[] = [];
