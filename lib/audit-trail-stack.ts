@@ -15,8 +15,12 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { keyFile } from '#core/archive/layout.ts';
+import { defaultPolicy } from '#core/policy/default-policy.ts';
+import { loadPolicy } from '#core/policy/load-policy.ts';
+import { policyVersion } from '#core/policy/version.ts';
 import { type AuditTrailConfig, logNameOf, readPolicy, scheduleInterval } from './config.ts';
 import { Alerts } from './constructs/alerts.ts';
+import { ApiWaf } from './constructs/api-waf.ts';
 import { ArchiveBucket } from './constructs/archive-bucket.ts';
 import { Checkpointer } from './constructs/checkpointer.ts';
 import { Console } from './constructs/console.ts';
@@ -24,6 +28,7 @@ import { EventStream } from './constructs/event-stream.ts';
 import { FailureQueueConsumer } from './constructs/failure-queue-consumer.ts';
 import { FairnessReview } from './constructs/fairness-review.ts';
 import { IngestApi } from './constructs/ingest-api.ts';
+import { KeyGuard } from './constructs/key-guard.ts';
 import { KeyTable } from './constructs/key-table.ts';
 import { LEDGER_INDEXES, LedgerTable } from './constructs/ledger-table.ts';
 import { LogsKey } from './constructs/logs-key.ts';
@@ -31,6 +36,14 @@ import { Monitoring } from './constructs/monitoring.ts';
 import { Processor } from './constructs/processor.ts';
 import { PurgeWorkflow } from './constructs/purge-workflow.ts';
 import { checkPolicyWiring, wirePolicy } from './policy-wiring.ts';
+
+/** The route groups `buildAdminRoutes` mounts. */
+export type AdminRouteGroup =
+  | 'Governance'
+  | 'Deployments'
+  | 'Approvals'
+  | 'AdminEvents'
+  | 'Evidence';
 
 export interface AuditTrailStackProps extends StackProps {
   readonly config: AuditTrailConfig;
@@ -53,9 +66,16 @@ export class AuditTrailStack extends Stack {
   public readonly ingestApi: IngestApi;
   /** `POST /v1/reviews/{event_id}` (a route Lambda of the API). */
   public readonly reviewFunction: lambda.Function;
+  /** The route Lambdas of legal holds and erasures, deployments, approvals, the admin
+   * chain and evidence, by construct id (one per permission group). */
+  public readonly adminRoutes: Readonly<Record<AdminRouteGroup, lambda.Function>>;
   /** The API keys (tenant, role, chain scope by digest): `audit-trail keys --table`. */
   public readonly keyTable: KeyTable;
   public readonly monitoring: Monitoring;
+  /** Break-glass and the key policy guard of every KMS key. */
+  public readonly keyGuard: KeyGuard;
+  /** The web ACL on the API stage, when `api.waf.enabled`. */
+  public readonly apiWaf: ApiWaf | undefined;
   /** Checkpoint origin and signer key name. */
   public readonly logName: string;
 
@@ -68,6 +88,12 @@ export class AuditTrailStack extends Stack {
     const policy = readPolicy(config, props.configDir);
     if (policy !== undefined) checkPolicyWiring(policy, config);
 
+    const { breakGlassRoleArn, deployRoleArn, policyUpdates, auditorReplication } = config.security;
+    this.keyGuard = new KeyGuard(this, 'KeyGuard', {
+      policyUpdates,
+      ...(breakGlassRoleArn === undefined ? {} : { breakGlassRoleArn }),
+      ...(deployRoleArn === undefined ? {} : { deployRoleArn }),
+    });
     const logsKey = new LogsKey(this, 'LogsKey', { removalPolicy }).key;
     this.stream = new EventStream(this, 'EventStream', {
       mode: config.stream.mode,
@@ -84,6 +110,8 @@ export class AuditTrailStack extends Stack {
     this.archive = new ArchiveBucket(this, 'Archive', {
       retentionDays: config.archiveRetentionDays,
       removalPolicy,
+      guard: this.keyGuard,
+      ...(auditorReplication === undefined ? {} : { replication: auditorReplication }),
     });
     this.alerts = new Alerts(this, 'Alerts', {
       removalPolicy,
@@ -185,8 +213,18 @@ export class AuditTrailStack extends Stack {
       ...(policy === undefined ? {} : { policy }),
       rateLimit: config.api.rateLimit,
       burstLimit: config.api.burstLimit,
+      authorizerCacheTtl: Duration.seconds(config.api.authorizerCacheSeconds),
       removalPolicy,
     });
+    this.apiWaf = config.api.waf.enabled
+      ? new ApiWaf(this, 'ApiWaf', {
+          stage: this.ingestApi.stage,
+          ratePerIp: config.api.waf.ratePerIp,
+          managedRules: config.api.waf.managedRules,
+          logsKey,
+          removalPolicy,
+        })
+      : undefined;
 
     // Layout v2: the processor seals bodies with keys it may create (never delete); readers
     // open them with keys they may only read. RETENTION_RULES is the typed config's rules.
@@ -217,6 +255,7 @@ export class AuditTrailStack extends Stack {
         this.purge.grantKeyUse(fn);
       },
     });
+    this.adminRoutes = this.buildAdminRoutes(config, policy, bodyKeys);
     for (const reader of [this.fairnessReview.function, this.ingestApi.queryFunction]) {
       this.purge.grantKeyRead(reader);
     }
@@ -237,6 +276,7 @@ export class AuditTrailStack extends Stack {
       Authorizer: this.ingestApi.authorizerFunction,
       Query: this.ingestApi.queryFunction,
       Review: this.reviewFunction,
+      ...this.adminRoutes,
       OtlpTraces: this.ingestApi.otlpTracesFunction,
     };
     if (this.ingestApi.guardrailFunction) functions.Guardrail = this.ingestApi.guardrailFunction;
@@ -287,7 +327,7 @@ export class AuditTrailStack extends Stack {
     });
     new CfnOutput(this, 'KeyTableName', {
       description:
-        'API key store: npx audit-trail keys create --table <name> --role admin (prints the key once)',
+        'API key store: npx audit-trail keys create --table <name> --ledger-table <LedgerTableName> --archive s3://<ArchiveBucketName> --role admin (prints the key once)',
       value: this.keyTable.table.tableName,
     });
     new CfnOutput(this, 'ArchiveBucketName', {
@@ -304,5 +344,82 @@ export class AuditTrailStack extends Stack {
     new CfnOutput(this, 'AlertsTopicArn', { value: this.alerts.topic.topicArn });
     new CfnOutput(this, 'PurgeStateMachineArn', { value: this.purge.stateMachine.stateMachineArn });
     new CfnOutput(this, 'SigningKeyArn', { value: this.checkpointer.signingKey.keyArn });
+    new CfnOutput(this, 'BreakGlassRoleArn', {
+      description: 'The only role that may disable keys, delete archive objects or change the lock',
+      value: this.keyGuard.breakGlassRoleArn,
+    });
+  }
+
+  /**
+   * One route Lambda per permission group, each with only what its routes need:
+   * `govern_records` appends holds, releases and erasure requests to the admin chain, reads
+   * the ledger to find what a hold covers and sets S3 Object Lock legal holds on it, and
+   * reads (or creates) the subject-hash secret, no other body key; `deploy` and `approver`
+   * read and append to the admin chain alone, each with its own event ids; `read_admin`
+   * reads the admin chain; `audit_reports` reads the archive and the body keys.
+   */
+  private buildAdminRoutes(
+    config: AuditTrailConfig,
+    policy: string | undefined,
+    bodyKeys: Readonly<Record<string, string>>,
+  ): Record<AdminRouteGroup, lambda.Function> {
+    const api = this.ingestApi;
+    const writer = {
+      LEDGER_TABLE: this.ledger.table.tableName,
+      ARCHIVE_BUCKET: this.archive.bucket.bucketName,
+      ARCHIVE_RETENTION_DAYS: String(config.archiveRetentionDays),
+    };
+    const adminWriter = (fn: lambda.Function, eventIds: readonly string[]) => {
+      this.ledger.grantAdminRead(fn);
+      this.ledger.grantAdminAppend(fn, eventIds);
+      this.archive.grantArchiveWrite(fn);
+    };
+    const version = policyVersion(
+      policy === undefined ? defaultPolicy() : loadPolicy(policy, 'policyFile'),
+    );
+    return {
+      Governance: api.mountRouteGroup('Governance', {
+        handler: 'governance',
+        routes: ['post_legal_hold', 'delete_legal_hold', 'post_erasure_request'],
+        timeout: Duration.seconds(29),
+        environment: { ...writer, ...bodyKeys, LEDGER_CHAINS_INDEX: LEDGER_INDEXES.chains },
+        grant: (fn) => {
+          this.ledger.grantQuery(fn);
+          this.ledger.grantAdminAppend(fn, ['hold_', 'release:', 'er_']);
+          this.archive.grantArchiveWrite(fn);
+          this.archive.grantLegalHolds(fn);
+          this.purge.grantSubjectIds(fn);
+        },
+      }),
+      Deployments: api.mountRouteGroup('Deployments', {
+        handler: 'deployments',
+        routes: ['post_deployment', 'post_assessment'],
+        environment: { ...writer, POLICY_VERSION: version },
+        grant: (fn) => adminWriter(fn, ['dep_', 'asm_']),
+      }),
+      Approvals: api.mountRouteGroup('Approvals', {
+        handler: 'approvals',
+        routes: ['post_approval'],
+        environment: writer,
+        grant: (fn) => adminWriter(fn, ['approval:']),
+      }),
+      AdminEvents: api.mountRouteGroup('AdminEvents', {
+        handler: 'admin-events',
+        routes: ['list_admin_events'],
+        environment: writer,
+        grant: (fn) => this.ledger.grantAdminRead(fn),
+      }),
+      Evidence: api.mountRouteGroup('Evidence', {
+        handler: 'evidence',
+        routes: ['evidence_report'],
+        memorySize: 1024,
+        timeout: Duration.seconds(29),
+        environment: { ARCHIVE_BUCKET: this.archive.bucket.bucketName, ...bodyKeys },
+        grant: (fn) => {
+          this.archive.grantArchiveRead(fn);
+          this.purge.grantKeyRead(fn);
+        },
+      }),
+    };
   }
 }

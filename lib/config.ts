@@ -11,6 +11,8 @@ import { Duration } from 'aws-cdk-lib';
 import * as z from 'zod';
 import { RECORD_KINDS, type RecordKind } from '#core/chain/record.ts';
 import { AuditTrailError } from '#core/errors.ts';
+import { type LanesPerChain, MAX_LANES } from '#core/events/lanes.ts';
+import { MAX_CHAIN_KEY_LENGTH } from '#core/events/schema.ts';
 import {
   DEFAULT_POSITIVE_DECISIONS,
   DEFAULT_POSITIVE_OUTCOMES,
@@ -63,12 +65,48 @@ export interface ProcessorConfig {
   readonly reservedConcurrency?: number | undefined;
 }
 
-/** Usage plan throttling of the ingest API. */
+/** Throttling, authorizer caching and the optional web ACL of the API. */
 export interface ApiConfig {
   /** Steady requests per second per API key. @default 500 */
   readonly rateLimit: number;
   /** Burst requests per API key. @default 1000 */
   readonly burstLimit: number;
+  /** Seconds API Gateway caches an authorizer answer (0..3600). Above 0 the cache is keyed
+   * by the `Authorization` header, which every request must then carry (`x-api-key` alone
+   * is refused), and requests without it never invoke the authorizer. @default 0 */
+  readonly authorizerCacheSeconds: number;
+  /** An AWS WAF web ACL on the API stage (lib/constructs/api-waf.ts). */
+  readonly waf: WafConfig;
+}
+
+/** The optional web ACL in front of the API. */
+export interface WafConfig {
+  /** @default false */
+  readonly enabled: boolean;
+  /** Requests per source IP per 5 minutes before WAF blocks that IP (100..2000000000).
+   * @default 3000 */
+  readonly ratePerIp: number;
+  /** Add AWS managed rule groups (common rule set, known bad inputs). @default true */
+  readonly managedRules: boolean;
+}
+
+/** Insider hardening of the keys and the archive (docs/DEPLOY.md "Insider hardening"). */
+export interface SecurityConfig {
+  /** The break-glass role, the only principal that may disable or delete the KMS keys,
+   * delete archive objects, or (with the deploy role) change key and archive policies.
+   * @default a role the stack creates (assumable with MFA, no IAM policy) */
+  readonly breakGlassRoleArn?: string | undefined;
+  /** `cloudformation`: the CloudFormation execution role may also change key and archive
+   * policies, so stack updates work. `break-glass-only`: only break-glass may; such
+   * updates then fail until break-glass applies them. @default cloudformation */
+  readonly policyUpdates: 'cloudformation' | 'break-glass-only';
+  /** The CloudFormation execution role. @default the CDK bootstrap's cfn-exec role */
+  readonly deployRoleArn?: string | undefined;
+  /** Replicate every archive object to an Object Lock bucket in the auditor's account.
+   * @default none */
+  readonly auditorReplication?:
+    | { readonly bucketArn: string; readonly account: string; readonly kmsKeyArn: string }
+    | undefined;
 }
 
 /** The scheduled fairness review (docs/FAIRNESS.md). */
@@ -113,9 +151,11 @@ export interface AuditTrailConfig {
   /** Policy file (JSON or YAML), relative to the CDK app directory; compiled into the
    * processor and guardrail bundles. @default none: the built-in default policy */
   readonly policyFile?: string | undefined;
-  /** Lanes per chain key: a hot application spreads over this many chains (`<key>#<lane>`).
-   * @default 1 */
-  readonly lanesPerChain: number;
+  /** Lanes per chain key: a hot application spreads over this many chains, `<key>~<lane>`
+   * by a hash of the event id (core/events/lanes.ts). One number for every key, or numbers
+   * per key prefix (`{"checkout": 8}`; the longest matching prefix wins, others get 1).
+   * @default 1 (chains keep their plain names) */
+  readonly lanesPerChain: LanesPerChain;
   /** @default { mode: 'on-demand', retentionHours: 168 } */
   readonly stream: StreamConfig;
   /** E-mail subscribed to alarms and policy-violation alerts. @default none */
@@ -136,6 +176,8 @@ export interface AuditTrailConfig {
   readonly policyWiring: PolicyWiringConfig;
   /** @default { enabled: false } */
   readonly console: ConsoleConfig;
+  /** Break-glass role, who may change key and archive policies, auditor replication. */
+  readonly security: SecurityConfig;
 }
 
 /** The deployment side of a policy's managed detectors and `hmac_key_env`. */
@@ -180,6 +222,10 @@ export const scheduleInterval = (expression: string): Duration => {
 export const isSchedule = (text: string): boolean => RATE.test(text) || CRON.test(text);
 const schedule = z.string().refine(isSchedule, {
   error: 'must be an EventBridge schedule: rate(5 minutes) or cron(0 6 ? * MON *)',
+});
+const laneCount = z.number().int().min(1).max(MAX_LANES);
+const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, {
+  error: 'must be an IAM role ARN',
 });
 const retentionHours = z.number().int().min(24).max(8760).default(168);
 
@@ -226,7 +272,9 @@ const configSchema = z
       })
       .prefault({}),
     policyFile: z.string().min(1).optional(),
-    lanesPerChain: z.number().int().min(1).max(64).default(1),
+    lanesPerChain: z
+      .union([laneCount, z.record(z.string().max(MAX_CHAIN_KEY_LENGTH), laneCount)])
+      .default(1),
     stream: z
       .discriminatedUnion('mode', [
         z.strictObject({ mode: z.literal('on-demand'), retentionHours }),
@@ -290,9 +338,35 @@ const configSchema = z
       .strictObject({
         rateLimit: z.number().min(1).default(500),
         burstLimit: z.number().int().min(1).default(1000),
+        authorizerCacheSeconds: z.number().int().min(0).max(3600).default(0),
+        waf: z
+          .strictObject({
+            enabled: z.boolean().default(false),
+            ratePerIp: z.number().int().min(100).max(2_000_000_000).default(3000),
+            managedRules: z.boolean().default(true),
+          })
+          .prefault({}),
       })
       .prefault({}),
     console: z.strictObject({ enabled: z.boolean().default(false) }).prefault({}),
+    security: z
+      .strictObject({
+        breakGlassRoleArn: roleArn.optional(),
+        policyUpdates: z.enum(['cloudformation', 'break-glass-only']).default('cloudformation'),
+        deployRoleArn: roleArn.optional(),
+        auditorReplication: z
+          .strictObject({
+            bucketArn: z.string().regex(/^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+              error: 'must be an S3 bucket ARN',
+            }),
+            account: z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit account id' }),
+            kmsKeyArn: z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/, {
+              error: 'must be a KMS key ARN',
+            }),
+          })
+          .optional(),
+      })
+      .prefault({}),
   })
   .check((ctx) => {
     const { processor, stream, retentionDays, retentionOverrides } = ctx.value;

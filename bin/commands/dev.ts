@@ -114,12 +114,13 @@ export const policyEngineFrom = async (
 /** The config file `dev` reads retention rules from without `--config`. */
 export const DEFAULT_CONFIG_FILE = 'audit-trail.config.json';
 
-/** Retention rules from the typed config (`--config`, env AUDIT_TRAIL_CONFIG, else
+/** Retention rules and lanes from the typed config (`--config`, env AUDIT_TRAIL_CONFIG, else
  * ./audit-trail.config.json when present, else the defaults). */
 const retentionFrom = async (file: string | undefined) => {
-  const [{ parseConfig }, { describeRules }] = await Promise.all([
+  const [{ parseConfig }, { describeRules }, { lanePlan }] = await Promise.all([
     import('#lib/config.ts'),
     import('#core/retention/rules.ts'),
+    import('#core/events/lanes.ts'),
   ]);
   const chosen = file ?? ((await exists(DEFAULT_CONFIG_FILE)) ? DEFAULT_CONFIG_FILE : undefined);
   const config = parseConfig(
@@ -130,7 +131,7 @@ const retentionFrom = async (file: string | undefined) => {
     retentionDays: config.retentionDays,
     retentionOverrides: config.retentionOverrides,
   };
-  return { rules, lines: describeRules(rules) };
+  return { rules, lines: describeRules(rules), lanes: lanePlan(config.lanesPerChain) };
 };
 
 const runDev = async (flags: DevFlags): Promise<void> => {
@@ -151,6 +152,7 @@ const runDev = async (flags: DevFlags): Promise<void> => {
     policy: engine,
     policyInForce: { name: engine.policy.name, source },
     retention: retention.rules,
+    lanes: retention.lanes,
     ...(webhook === undefined ? {} : { alertWebhook: webhook }),
     guardrail: (payload, request) => callGuardrail(payload, request, engine),
     ...(process.env.AUDIT_TRAIL_API_KEY ? { apiKey: process.env.AUDIT_TRAIL_API_KEY } : {}),
@@ -204,7 +206,7 @@ export const registerDev = (program: Command): void => {
     )
     .option(
       '--config <file>',
-      `typed config JSON for retention rules (env AUDIT_TRAIL_CONFIG; else ./${DEFAULT_CONFIG_FILE} if present)`,
+      `typed config JSON for retention rules and lanesPerChain (env AUDIT_TRAIL_CONFIG; else ./${DEFAULT_CONFIG_FILE} if present)`,
     )
     .option(
       '--checkpoint-interval <seconds>',

@@ -8,6 +8,7 @@ import { registerPolicy } from './policy.ts';
 import { registerProve } from './prove.ts';
 import { registerReport } from './report.ts';
 import { registerReview } from './review.ts';
+import { registerSearch } from './search.ts';
 import { registerVerify } from './verify.ts';
 import { registerVerifyProof } from './verify-proof.ts';
 import { registerWitness } from './witness.ts';
@@ -26,4 +27,5 @@ export const registerCommands = (program: Command): void => {
   registerReview(program);
   registerDeployments(program);
   registerGate(program);
+  registerSearch(program);
 };

@@ -7,9 +7,11 @@
  * chain per thread. The per-chain reports are merged in listing order, so the result is the
  * same as verifying in one thread.
  */
+
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { chainsPrefix, decodeChain, encodeChain } from '#core/archive/layout.ts';
+import { wantsChain } from '#core/verify/applications.ts';
 import { type IndexView, loadIndexes } from '#core/verify/chain-index.ts';
 import { loadTrustedKeys } from '#core/verify/checkpoints.ts';
 import { FaultLog, type PurgedRange, type VerifyReport } from '#core/verify/report.ts';
@@ -18,10 +20,12 @@ import {
   type ArchiveReader,
   finishReport,
   type VerifyOptions,
+  witnessRule,
 } from '#core/verify/verify-archive.ts';
 import type { ArchiveLocationOptions } from './archive-location.ts';
 import { type ChainJobSetup, verifyChainDir } from './verify-chain-dir.ts';
 import type { WorkerInput, WorkerReply, WorkerRequest } from './verify-worker.ts';
+import { workerEntry } from './worker-bundle.ts';
 
 export interface ParallelOptions {
   /** Threads verifying chains, the main one included. @default os.availableParallelism() */
@@ -35,7 +39,25 @@ export interface ParallelOptions {
   readonly mainThread?: boolean;
   /** Called as each chain directory is done, with the thread that verified it (0: main). */
   readonly onChain?: (dir: string, thread: number) => void;
+  /** Called once at the end with each thread's CPU time (the bench's scaling figures). */
+  readonly onThreads?: (threads: readonly ThreadCpu[]) => void;
 }
+
+/** One thread's CPU time in a parallel verify, in µs. Thread 0 is the main thread: its
+ * `startupMicros` is what it spent outside verifying chains (listing, keys, indexes,
+ * handing out, merging: the serial part). A worker's `startupMicros` is its start-up until
+ * it could take a chain. */
+export interface ThreadCpu {
+  readonly thread: number;
+  readonly chains: number;
+  readonly startupMicros: number;
+  readonly totalMicros: number;
+}
+
+const threadCpu = (): number => {
+  const { user, system } = process.threadCpuUsage();
+  return user + system;
+};
 
 /** The chain directories under `chains/`, in listing order, with their number of objects. */
 const chainDirs = async (reader: ArchiveReader): Promise<Map<string, number>> => {
@@ -65,6 +87,7 @@ export const verifyInParallel = async (
   location: string,
   options: VerifyOptions & ArchiveLocationOptions & ParallelOptions,
 ): Promise<VerifyReport> => {
+  const mainCpuAtStart = threadCpu();
   const listed = await chainDirs(reader);
   const all = [...listed.keys()];
   const wanted = options.chains;
@@ -74,7 +97,7 @@ export const verifyInParallel = async (
       ? all
       : all.filter((dir) => {
           const chain = chainOfDir(dir);
-          return chain === undefined || wanted.has(chain);
+          return chain === undefined || wantsChain(wanted, chain);
         });
   const order = handOutOrder(dirs.map((dir) => listed.get(dir) ?? 0));
   const threads = Math.max(1, Math.min(options.workers ?? availableParallelism(), dirs.length));
@@ -88,7 +111,7 @@ export const verifyInParallel = async (
   const faults = new FaultLog();
   const loadSetup = async (): Promise<{ setup: ChainJobSetup; index: IndexView }> => {
     const keys = await loadTrustedKeys(reader, options.publicKey, faults);
-    const index = await loadIndexes(reader, keys, faults);
+    const index = await loadIndexes(reader, keys, faults, witnessRule(options));
     const setup: ChainJobSetup = {
       keys,
       heads: index.heads,
@@ -117,18 +140,22 @@ export const verifyInParallel = async (
   };
   /** A worker, started before the setup is loaded: it takes a few hundred ms to load its
    * modules, time the coordinator spends reading keys and indexes. */
+  const cpu: ThreadCpu[] = [];
   const startWorker = (
+    entry: URL,
     thread: number,
     loaded: Promise<{ setup: ChainJobSetup }>,
   ): { worker: Worker; finished: Promise<void> } => {
-    const worker = new Worker(new URL('./verify-worker.ts', import.meta.url), {
-      workerData: input,
-    });
+    const worker = new Worker(entry, { workerData: input });
     const finished = new Promise<void>((resolve, reject) => {
       let current = -1;
+      let chains = 0;
+      let startupMicros = 0;
+      let totalMicros = 0;
       const give = (): void => {
         const i = take();
         if (i === undefined) {
+          cpu.push({ thread, chains, startupMicros, totalMicros });
           void worker.terminate().then(() => resolve());
           return;
         }
@@ -136,11 +163,14 @@ export const verifyInParallel = async (
         worker.postMessage({ type: 'chain', dir: dirs[i] as string } satisfies WorkerRequest);
       };
       worker.on('message', (reply: WorkerReply) => {
+        totalMicros = reply.cpuMicros;
         if (reply.type === 'done') {
+          chains += 1;
           done(current, reply.report, thread);
           give();
           return;
         }
+        startupMicros = reply.cpuMicros;
         loaded.then(({ setup }) => {
           worker.postMessage({ type: 'setup', setup } satisfies WorkerRequest);
           give();
@@ -153,21 +183,45 @@ export const verifyInParallel = async (
     return { worker, finished };
   };
 
-  const loading = loadSetup();
   const onMain = options.mainThread !== false || !workersAllowed;
-  const workers = workersAllowed
-    ? Array.from({ length: onMain ? threads - 1 : threads }, (_, n) => startWorker(n + 1, loading))
-    : [];
+  const workerCount = workersAllowed ? (onMain ? threads - 1 : threads) : 0;
+  const entry =
+    workerCount > 0 ? await workerEntry(new URL('./verify-worker.ts', import.meta.url)) : undefined;
+  const loading = loadSetup();
+  const workers =
+    entry === undefined
+      ? []
+      : Array.from({ length: workerCount }, (_, n) => startWorker(entry, n + 1, loading));
   try {
     const { setup, index } = await loading;
+    let mainChains = 0;
+    let mainChainMicros = 0;
     const runMain = async (): Promise<void> => {
       if (!onMain) return;
       for (let i = take(); i !== undefined; i = take()) {
-        done(i, await verifyChainDir(reader, dirs[i] as string, setup, options.bodyKeys), 0);
+        // Approximate: other threads' messages are handled while this chain awaits its reads.
+        const before = threadCpu();
+        const report = await verifyChainDir(reader, dirs[i] as string, setup, options.bodyKeys);
+        mainChainMicros += threadCpu() - before;
+        mainChains += 1;
+        done(i, report, 0);
       }
     };
     await Promise.all([runMain(), ...workers.map((w) => w.finished)]);
-    return await merge(reader, all, results, index, setup.keys.pinned, faults);
+    const report = await merge(reader, all, results, index, setup.keys.pinned, faults);
+    if (options.onThreads) {
+      const mainMicros = threadCpu() - mainCpuAtStart;
+      options.onThreads([
+        {
+          thread: 0,
+          chains: mainChains,
+          startupMicros: mainMicros - mainChainMicros,
+          totalMicros: mainMicros,
+        },
+        ...cpu.sort((a, b) => a.thread - b.thread),
+      ]);
+    }
+    return report;
   } finally {
     await Promise.all(workers.map(({ worker }) => worker.terminate()));
   }

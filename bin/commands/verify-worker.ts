@@ -23,9 +23,21 @@ export type WorkerRequest =
   | { readonly type: 'setup'; readonly setup: ChainJobSetup }
   | { readonly type: 'chain'; readonly dir: string };
 
+/** `cpuMicros`: this thread's CPU time so far (start-up at 'ready'), for the figures of
+ * `ParallelOptions.onThreads`. */
 export type WorkerReply =
-  | { readonly type: 'ready' }
-  | { readonly type: 'done'; readonly dir: string; readonly report: VerifyReport };
+  | { readonly type: 'ready'; readonly cpuMicros: number }
+  | {
+      readonly type: 'done';
+      readonly dir: string;
+      readonly report: VerifyReport;
+      readonly cpuMicros: number;
+    };
+
+const threadCpu = (): number => {
+  const { user, system } = process.threadCpuUsage();
+  return user + system;
+};
 
 if (parentPort) {
   const port = parentPort;
@@ -48,8 +60,13 @@ if (parentPort) {
       return;
     }
     void verifyChainDir(reader, request.dir, setup as ChainJobSetup, bodyKeys).then((report) =>
-      port.postMessage({ type: 'done', dir: request.dir, report } satisfies WorkerReply),
+      port.postMessage({
+        type: 'done',
+        dir: request.dir,
+        report,
+        cpuMicros: threadCpu(),
+      } satisfies WorkerReply),
     );
   });
-  port.postMessage({ type: 'ready' } satisfies WorkerReply);
+  port.postMessage({ type: 'ready', cpuMicros: threadCpu() } satisfies WorkerReply);
 }

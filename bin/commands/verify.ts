@@ -63,6 +63,13 @@ const formatReport = (report: VerifyReport): string => {
     );
     if (report.faultsOmitted > 0) lines.push(`… and ${report.faultsOmitted} more not listed`);
   }
+  for (const app of report.applications ?? []) {
+    const [first, last] = [app.lanes[0], app.lanes.at(-1)];
+    const faults = app.faults === 0 ? 'clean' : plural(app.faults, 'fault');
+    lines.push(
+      `application ${app.application}: ${plural(app.lanes.length, 'lane')} (${first}..${last}), ${faults}`,
+    );
+  }
   if (report.purged.length > 0) {
     lines.push('purged bodies (removed by a purge record, hashes still verified):');
     for (const p of report.purged) {
@@ -111,6 +118,7 @@ const jsonReport = (report: VerifyReport): string =>
     purged: report.purged,
     ...(report.versions ? { versions: report.versions } : {}),
     ...(report.sealed === undefined ? {} : { sealed: report.sealed }),
+    ...(report.applications === undefined ? {} : { applications: report.applications }),
   })}\n`;
 
 /** A bar over the archive's bytes; none when the size is unknown (an S3 archive). */
@@ -142,8 +150,16 @@ export const verifyLocation = async (
   location: string,
   options: VerifyOptions & ArchiveLocationOptions & ParallelOptions = {},
 ): Promise<VerifyReport> => {
-  const { endpointUrl, region, workers, bodyKeysDir, onChain, mainThread, ...verifyOptions } =
-    options;
+  const {
+    endpointUrl,
+    region,
+    workers,
+    bodyKeysDir,
+    onChain,
+    onThreads,
+    mainThread,
+    ...verifyOptions
+  } = options;
   const reader = await openArchiveReader(location, {
     ...(endpointUrl === undefined ? {} : { endpointUrl }),
     ...(region === undefined ? {} : { region }),
@@ -249,7 +265,7 @@ export const registerVerify = (program: Command): void => {
     )
     .option(
       '--chain <chain>',
-      'verify only this chain (repeatable); chains the signed index lists are still checked to exist',
+      'verify only this chain (repeatable; an application name takes its lanes too); chains the signed index lists are still checked to exist',
       (chain: string, previous: string[] = []) => [...previous, chain],
       [],
     )

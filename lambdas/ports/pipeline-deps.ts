@@ -6,6 +6,7 @@ import type { ClockPort } from '#ports/clock.ts';
 import type { LedgerPort } from '#ports/ledger.ts';
 import type { LogPort } from '#ports/log.ts';
 import type { PolicyEngine } from '#ports/policy-engine.ts';
+import type { ProofTilesPort } from '#ports/proof-source.ts';
 import type { SignerPort } from '#ports/signer.ts';
 import type { WitnessPort } from '#ports/witness.ts';
 
@@ -39,4 +40,7 @@ export interface CheckpointDeps {
   readonly retainUntil?: (now: Date) => Date | undefined;
   /** Witnesses asked to cosign each checkpoint (C2SP tlog-witness). @default none */
   readonly witnesses?: readonly WitnessPort[];
+  /** Where Merkle tiles and heads are kept for inclusion proofs without chain reads (AWS).
+   * @default none: proofs are built from the archive (local) */
+  readonly proofTiles?: ProofTilesPort;
 }

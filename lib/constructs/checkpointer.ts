@@ -12,9 +12,10 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { isSchedule } from '#lib/config.ts';
 import { handlerEntry } from '#lib/paths.ts';
-import type { ArchiveBucket } from './archive-bucket.ts';
+import { ARCHIVE_PREFIXES, type ArchiveBucket } from './archive-bucket.ts';
 import { AuditFunction } from './audit-function.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
+import { KeyGuard } from './key-guard.ts';
 import type { LedgerTable } from './ledger-table.ts';
 
 export interface CheckpointerProps {
@@ -104,8 +105,12 @@ export class Checkpointer extends Construct {
     );
 
     this.signingKey.grant(this.function, 'kms:Sign', 'kms:GetPublicKey');
+    // Nobody else signs, whatever IAM grants them (an admin with kms:* included).
+    KeyGuard.restrictSigning(this.signingKey, fn.role);
     props.ledger.grantRead(this.function);
     props.ledger.grantBookkeeping(this.function);
-    props.archive.grantArchiveWrite(this.function);
+    // Leaves come from the archived segments (read anywhere); it alone writes the signed
+    // prefixes (keys/, checkpoints, index/).
+    props.archive.grantArchiveWrite(this.function, ARCHIVE_PREFIXES.signed, { exclusive: true });
   }
 }

@@ -15,7 +15,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeRule } from '#lib/nag.ts';
 import { handlerEntry } from '#lib/paths.ts';
-import type { ArchiveBucket } from './archive-bucket.ts';
+import { ARCHIVE_PREFIXES, type ArchiveBucket } from './archive-bucket.ts';
 import { AuditFunction } from './audit-function.ts';
 import type { LedgerTable } from './ledger-table.ts';
 
@@ -58,7 +58,10 @@ export class FailureQueueConsumer extends Construct {
     );
     props.stream.grantRead(this.function);
     props.ledger.grantAppend(this.function);
-    props.archive.grantArchiveWrite(this.function);
+    props.archive.grantArchiveWrite(this.function, [
+      ...ARCHIVE_PREFIXES.records,
+      ...ARCHIVE_PREFIXES.quarantine,
+    ]);
     props.alertsBus.grantPutEventsTo(this.function);
     acknowledgeRule(
       this.function,

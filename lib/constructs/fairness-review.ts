@@ -17,7 +17,7 @@ import { Construct } from 'constructs';
 import type { ReviewSettings } from '#core/fairness/settings.ts';
 import { isSchedule } from '#lib/config.ts';
 import { handlerEntry } from '#lib/paths.ts';
-import type { ArchiveBucket } from './archive-bucket.ts';
+import { ARCHIVE_PREFIXES, type ArchiveBucket } from './archive-bucket.ts';
 import { AuditFunction, acknowledgeGrantPolicy } from './audit-function.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
 import type { LedgerTable } from './ledger-table.ts';
@@ -109,7 +109,10 @@ export class FairnessReview extends Construct {
     });
 
     props.ledger.grantQueryAppend(this.function);
-    props.archive.grantArchiveWrite(this.function);
+    props.archive.grantArchiveWrite(this.function, [
+      ...ARCHIVE_PREFIXES.records,
+      ...ARCHIVE_PREFIXES.reports,
+    ]);
     props.alertsBus.grantPutEventsTo(this.function);
   }
 }

@@ -9,9 +9,11 @@
  * Every other route runs in a route Lambda, mounted by ONE builder (`mountRouteGroup`): a
  * permission group of routes on one function with its own least-privilege role, whose
  * handler (lambdas/handlers/wiring/route-lambda.ts) calls the same core route functions as
- * the local server. Groups: `read` (event, search, subject export, review queue), the
- * guardrail and the OTLP traces route (its protobuf body needs decoding before it can go
- * on the stream).
+ * the local server. Groups here: `read` (event, search, subject export, review queue,
+ * governance and deployment lists, published keys, fairness reports), the guardrail and
+ * the OTLP traces route (its protobuf body needs decoding before it can go on the stream);
+ * the stack mounts the others (review, governance, deployments, approvals, admin events,
+ * evidence) with the grants of the resources it owns.
  */
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
@@ -29,6 +31,7 @@ import {
   outcomeJsonSchema,
   requestJsonSchema,
 } from '#core/events/json-schema.ts';
+import { LANES_ENV, type LanesPerChain, lanePlan } from '#core/events/lanes.ts';
 import { acknowledgeRule } from '#lib/nag.ts';
 import { handlerEntry, handlerExists } from '#lib/paths.ts';
 import type { ArchiveBucket } from './archive-bucket.ts';
@@ -72,8 +75,9 @@ export interface IngestApiProps {
   /** Object Lock retention of those archive objects, days. */
   readonly archiveRetentionDays: number;
   readonly logsKey: kms.IKey;
-  /** Lanes per chain key (partition key `<key>#<lane>` when > 1). @default 1 */
-  readonly lanesPerChain?: number;
+  /** Lanes per chain key, or per key prefix (partition key and chain `<key>~<lane>` when
+   * > 1; core/events/lanes.ts). @default 1 */
+  readonly lanesPerChain?: LanesPerChain;
   /** Stage throttling: steady rate over all keys (requests/s); see docs/DEPLOY.md for why
    * not per key. @default 500 */
   readonly rateLimit?: number;
@@ -118,8 +122,13 @@ export interface RouteGroup {
   readonly methodOptions?: Partial<Record<RouteName, apigw.MethodOptions>>;
 }
 
+/** LANES_PER_CHAIN for the routes that put on the stream from a Lambda (guardrail, OTLP),
+ * as the mapping templates lane the others; absent with one lane everywhere. */
+const laneEnvironment = (lanes: LanesPerChain): Record<string, string> =>
+  lanePlan(lanes).length === 0 ? {} : { [LANES_ENV]: JSON.stringify(lanes) };
+
 export const ingestApiDefaults = {
-  lanesPerChain: 1,
+  lanesPerChain: 1 as LanesPerChain,
   rateLimit: 500,
   burstLimit: 1000,
   authorizerCacheTtl: Duration.seconds(0),
@@ -151,8 +160,10 @@ const gatewayHeaders = (code: ApiErrorCode): Record<string, string> => ({
 /** The props with their defaults, checked. */
 const resolvedProps = (id: string, props: IngestApiProps) => {
   const p = { ...ingestApiDefaults, ...props };
-  if (!Number.isInteger(p.lanesPerChain) || p.lanesPerChain < 1 || p.lanesPerChain > 64) {
-    throw new Error(`${id}: lanesPerChain must be an integer 1..64, got ${p.lanesPerChain}`);
+  try {
+    lanePlan(p.lanesPerChain);
+  } catch (error) {
+    throw new Error(`${id}: ${(error as Error).message}`);
   }
   if (p.rateLimit <= 0 || p.burstLimit < 1) {
     throw new Error(`${id}: rateLimit and burstLimit must be positive`);
@@ -481,11 +492,26 @@ export class IngestApi extends Construct {
   }
 
   /** Reads (permission `read_events`): Query/GetItem on the ledger and its indexes, no
-   * Scan; its only write is the `access` record of a raw read (access chains only). */
+   * Scan; its only write is the `access` record of a raw read (access chains only). The
+   * governance and deployment lists read the admin chain; the published keys and fairness
+   * reports read the archive. */
   private buildReadRoutes(p: ResolvedProps): lambda.Function {
     return this.mountRouteGroup('Query', {
       handler: 'query',
-      routes: ['get_event', 'search_events', 'subject_events', 'list_reviews', 'get_review'],
+      routes: [
+        'get_event',
+        'search_events',
+        'subject_events',
+        'list_reviews',
+        'get_review',
+        'list_legal_holds',
+        'list_erasure_requests',
+        'get_erasure_request',
+        'list_deployments',
+        'published_keys',
+        'list_fairness_reports',
+        'get_fairness_report',
+      ],
       environment: this.queryEnvironment(p),
       grant: (fn) => {
         p.ledger.grantQuery(fn);
@@ -509,7 +535,7 @@ export class IngestApi extends Construct {
       handler: 'guardrail',
       routes: ['guardrail'],
       memorySize: 1024,
-      environment: { EVENT_STREAM: p.stream.streamName },
+      environment: { EVENT_STREAM: p.stream.streamName, ...laneEnvironment(p.lanesPerChain) },
       ...(p.policy === undefined ? {} : { policy: p.policy }),
       grant: (fn) => this.grantPutRecords(fn),
       methodOptions: {
@@ -532,7 +558,7 @@ export class IngestApi extends Construct {
       handler: 'otlp-traces',
       routes: ['otlp_traces'],
       timeout: Duration.seconds(15),
-      environment: { EVENT_STREAM: p.stream.streamName },
+      environment: { EVENT_STREAM: p.stream.streamName, ...laneEnvironment(p.lanesPerChain) },
       grant: (fn) => this.grantPutRecords(fn),
     });
   }

@@ -4,8 +4,9 @@
  *
  * The partition key is the chain: the first of `CHAIN_KEY_FIELDS` (as `chainKeyOf` in
  * lambdas/core/events/chain-key.ts; the request model has already refused bad values) else
- * `default`, plus `#<lane>` when a key is spread over lanes. The event id echoed in the 202
- * answer is the payload's `event_id`, else `decision_id`, else the request id, as the
+ * `default`, plus `~<lane>` when a key is spread over lanes (core/events/lanes.ts: the
+ * lane is Java's `String.hashCode` of the event id, floor modulo the key's lane count).
+ * The event id echoed in the 202 answer is the payload's `event_id`, else `decision_id`, else the request id, as the
  * processor decides it (normalise.ts). Request-template values reach the response template
  * through `$context.requestOverride.header` (the only state API Gateway carries across).
  */
@@ -14,14 +15,15 @@ import { ALL_CHAINS, DEFAULT_TENANT, RESERVED_CHAIN_PREFIX } from '#core/access/
 import { TENANT_SEPARATOR } from '#core/access/tenant.ts';
 import { API_ERRORS, type ApiErrorCode } from '#core/api/answer.ts';
 import { CHAIN_KEY_FIELDS, DEFAULT_CHAIN_KEY } from '#core/events/chain-key.ts';
+import { LANE_SEPARATOR, type LanePlan, type LanesPerChain, lanePlan } from '#core/events/lanes.ts';
 
 export interface MappingOptions {
   /** Kinesis stream name (a CDK token is fine). */
   readonly streamName: string;
   /** Route name written into the envelope (`audit_event`, `decision_log`, `log`, `batch`). */
   readonly route: string;
-  /** Lanes per chain key, ≥ 1. */
-  readonly lanes: number;
+  /** Lanes per chain key: one count, or counts per key prefix (typed config `lanesPerChain`). */
+  readonly lanes: LanesPerChain;
   /** Payload fields that name the event id, first non-empty wins, else the request id.
    * @default ['event_id', 'decision_id']; outcomes: ['event_id'] (their decision_id is the
    * decision's) */
@@ -94,17 +96,30 @@ const eventIdLines = (source: string, fallback: string, fields: readonly string[
   `#if($eventId == "")#set($eventId = ${fallback})#end`,
 ];
 
-/** Sets `$lane` (from the request time, offset by `$offset`) and `$partitionKey`. */
-const laneLines = (lanes: number, offset: string): string[] =>
-  lanes === 1
+/** Sets `$lanes` for `$chain` (longest prefix first, as lanesFor), `$lane` from
+ * `$eventId` (as laneOf: hashCode floor-mod lanes; "" for one lane) and `$partitionKey`. */
+const laneLines = (plan: LanePlan): string[] =>
+  plan.length === 0
     ? ['#set($partitionKey = $chain)']
     : [
-        `#set($lane = ($context.requestTimeEpoch + ${offset}) % ${lanes})`,
-        '#set($partitionKey = "$chain$hash$lane")',
+        '#set($lanes = 1)',
+        [
+          ...plan.map(
+            (r, i) =>
+              `#${i === 0 ? 'if' : 'elseif'}($chain.startsWith("${r.prefix}"))#set($lanes = ${r.lanes})`,
+          ),
+          '#end',
+        ].join(''),
+        '#if($lanes == 1)#set($lane = "")#set($partitionKey = $chain)#else',
+        '#set($laneN = $eventId.hashCode() % $lanes)',
+        '#if($laneN < 0)#set($laneN = $laneN + $lanes)#end',
+        '#set($lane = "$laneN")',
+        `#set($partitionKey = "$chain${LANE_SEPARATOR}$lane")`,
+        '#end',
       ];
 
-/** The envelope JSON text, given `$requestId` and `$payload` (JSON text). */
-const envelopeLine = (route: string, lanes: number): string => {
+/** The envelope JSON text, given `$requestId`, `$payload` (JSON text) and, with lanes, `$lane`. */
+const envelopeLine = (route: string, plan: LanePlan): string => {
   const field = (name: string, value: string) => `\${q}${name}\${q}:${value}`;
   const text = (value: string) => `\${q}${value}\${q}`;
   const fields = [
@@ -113,28 +128,32 @@ const envelopeLine = (route: string, lanes: number): string => {
     field('request_id', text('$requestId')),
     field('received_at', text('$receivedAt')),
     field('payload', '$payload'),
-    ...(lanes === 1 ? [] : [field('lane', text('$lane'))]),
     field('submitter', SUBMITTER),
   ];
-  return `#set($data = "{${fields.join(',')}}")`;
+  if (plan.length === 0) return `#set($data = "{${fields.join(',')}}")`;
+  // The lane only when the key has more than one (`$laneField` is empty otherwise).
+  return [
+    `#if($lane == "")#set($laneField = "")#else#set($laneField = ",${field('lane', text('$lane'))}")#end`,
+    `#set($data = "{${fields.join(',')}$laneField}")`,
+  ].join('\n');
 };
 
 /** A string as a JSON string literal's content (escapeJavaScript, minus its `\'`). */
 const jsonText = (ref: string): string => `$util.escapeJavaScript(${ref}).replaceAll("\\\\'", "'")`;
 
-const checkOptions = (options: MappingOptions): void => {
-  if (!Number.isInteger(options.lanes) || options.lanes < 1) {
-    throw new Error(`lanes must be an integer ≥ 1, got ${options.lanes}`);
-  }
+/** Checks the options; the lane plan (throws on a bad lane count or prefix). */
+const checkOptions = (options: MappingOptions): LanePlan => {
+  const plan = lanePlan(options.lanes);
   if (!/^[a-z_]+$/.test(options.route)) throw new Error(`bad route name "${options.route}"`);
   if (options.eventIdFields?.some((f) => !/^[a-z_]+$/.test(f))) {
     throw new Error(`bad event id field in ${JSON.stringify(options.eventIdFields)}`);
   }
+  return plan;
 };
 
 /** Request template of the single-event routes: Kinesis PutRecord. */
 export function putRecordTemplate(options: MappingOptions): string {
-  checkOptions(options);
+  const plan = checkOptions(options);
   return [
     ...RECEIVED_AT,
     "#set($body = $input.path('$'))",
@@ -147,8 +166,8 @@ export function putRecordTemplate(options: MappingOptions): string {
       '$context.requestId',
       options.eventIdFields ?? ['event_id', 'decision_id'],
     ),
-    ...laneLines(options.lanes, '0'),
-    envelopeLine(options.route, options.lanes),
+    ...laneLines(plan),
+    envelopeLine(options.route, plan),
     `#set($context.requestOverride.header.${OVERRIDE_EVENT_ID} = $util.urlEncode($eventId))`,
     `#set($context.requestOverride.header.${OVERRIDE_CHAIN} = $util.urlEncode($partitionKey))`,
     ...refuseLines(),
@@ -163,7 +182,7 @@ export function putRecordTemplate(options: MappingOptions): string {
 /** Request template of `POST /v1/events:batch` (`{events: [...]}`): Kinesis PutRecords,
  * item i with request id `<request id>:<i>`. */
 export function putRecordsTemplate(options: MappingOptions): string {
-  checkOptions(options);
+  const plan = checkOptions(options);
   return [
     ...RECEIVED_AT,
     "#set($events = $input.path('$.events'))",
@@ -187,8 +206,12 @@ export function putRecordsTemplate(options: MappingOptions): string {
     '#set($payload = $input.json($itemPath))',
     '#set($requestId = "$context.requestId:$i")',
     ...chainKeyLines('item'),
-    ...laneLines(options.lanes, '$i'),
-    envelopeLine(options.route, options.lanes),
+    // Batch items' event id as the processor decides it (normalise.ts), for the lane.
+    ...(plan.length === 0
+      ? []
+      : eventIdLines('item', '$requestId', options.eventIdFields ?? ['event_id', 'decision_id'])),
+    ...laneLines(plan),
+    envelopeLine(options.route, plan),
     `    {"PartitionKey": "${jsonText('$partitionKey')}", "Data": "$util.base64Encode($data)"}#if($foreach.hasNext),#end`,
     '#end',
     '  ]',

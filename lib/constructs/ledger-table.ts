@@ -9,6 +9,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { ADMIN_CHAIN } from '#core/admin/admin-chain.ts';
 import { META_KEY_PREFIX } from '#core/chain/ledger-keys.ts';
 import { SEARCH_INDEXES, SEARCH_SORT_KEY, TERMS_ATTRIBUTE } from '#core/search/index-keys.ts';
 import { acknowledgeRule } from '#lib/nag.ts';
@@ -61,6 +62,15 @@ export const ledgerTableDefaults = {
   },
 } as const;
 
+/** What a re-index may name in an UpdateItem of a record: its key, its terms and the
+ * search indexes' key attributes. */
+const REINDEX_ATTRIBUTES = [
+  'chain',
+  'seq',
+  TERMS_ATTRIBUTE,
+  ...SEARCH_INDEXES.map((index) => index.key),
+];
+
 export class LedgerTable extends Construct {
   public readonly table: dynamodb.Table;
   public readonly encryptionKey: kms.IKey;
@@ -79,6 +89,9 @@ export class LedgerTable extends Construct {
     const exceptPurge = p.purgeRole
       ? { ArnNotEquals: { 'aws:PrincipalArn': p.purgeRole.roleArn } }
       : {};
+    const recordKeys = {
+      'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': [`${META_KEY_PREFIX}*`] },
+    };
     // `*` is this table: a resource policy cannot name its own table without a cycle.
     const resourcePolicy = new iam.PolicyDocument({
       statements: [
@@ -86,12 +99,34 @@ export class LedgerTable extends Construct {
           sid: 'RecordsAreNeverUpdated',
           effect: iam.Effect.DENY,
           principals: [new iam.AnyPrincipal()],
-          actions: ['dynamodb:UpdateItem', 'dynamodb:PartiQLUpdate'],
+          actions: ['dynamodb:PartiQLUpdate'],
+          resources: ['*'],
+          conditions: { ...exceptPurge, ...recordKeys },
+        }),
+        // Search terms and index keys are not hashed: `audit-trail search reindex` may set
+        // them (UpdateItem naming only them); any other attribute of a record, never.
+        new iam.PolicyStatement({
+          sid: 'RecordsAreUpdatedOnlyInTheirSearchIndex',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['dynamodb:UpdateItem'],
           resources: ['*'],
           conditions: {
             ...exceptPurge,
-            'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': [`${META_KEY_PREFIX}*`] },
+            'ForAnyValue:StringNotLike': {
+              ...recordKeys['ForAnyValue:StringNotLike'],
+              'dynamodb:Attributes': REINDEX_ATTRIBUTES,
+            },
           },
+        }),
+        // …and an UpdateItem whose attributes IAM cannot see is denied outright.
+        new iam.PolicyStatement({
+          sid: 'RecordsAreUpdatedOnlyByNamedAttributes',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['dynamodb:UpdateItem'],
+          resources: ['*'],
+          conditions: { ...exceptPurge, ...recordKeys, Null: { 'dynamodb:Attributes': 'true' } },
         }),
         new iam.PolicyStatement({
           sid: 'ItemsAreNeverDeleted',
@@ -219,6 +254,43 @@ export class LedgerTable extends Construct {
       conditions: {
         'ForAllValues:StringLike': {
           'dynamodb:LeadingKeys': ['_access', '*::_access', 'evt#access:*', 'evt#*::access:*'],
+        },
+      },
+    });
+  }
+
+  /** Read the admin chain only (its records, its bookkeeping item) and the event index
+   * (idempotent appends look event ids up): Query, GetItem, BatchGetItem by those keys. */
+  grantAdminRead(grantee: iam.IGrantable): iam.Grant {
+    this.encryptionKey.grant(grantee, 'kms:Decrypt', 'kms:DescribeKey');
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+      resourceArns: [this.table.tableArn],
+      conditions: {
+        'ForAllValues:StringLike': {
+          'dynamodb:LeadingKeys': [ADMIN_CHAIN, `${META_KEY_PREFIX}${ADMIN_CHAIN}`, 'evt#*'],
+        },
+      },
+    });
+  }
+
+  /** Append to the admin chain only, with event-index items of event ids starting with
+   * one of `eventIdPrefixes` (`hold_`, `dep_`, …): a governance route records its own
+   * actions and can write nothing else. With grantAdminRead or grantQuery. */
+  grantAdminAppend(grantee: iam.IGrantable, eventIdPrefixes: readonly string[]): iam.Grant {
+    this.grantBookkeeping(grantee);
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
+      resourceArns: [this.table.tableArn],
+      conditions: {
+        'ForAllValues:StringLike': {
+          'dynamodb:LeadingKeys': [
+            ADMIN_CHAIN,
+            `${META_KEY_PREFIX}${ADMIN_CHAIN}`,
+            ...eventIdPrefixes.map((prefix) => `evt#${prefix}*`),
+          ],
         },
       },
     });

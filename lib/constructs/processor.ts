@@ -14,7 +14,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeRule } from '#lib/nag.ts';
 import { handlerEntry } from '#lib/paths.ts';
-import type { ArchiveBucket } from './archive-bucket.ts';
+import { ARCHIVE_PREFIXES, type ArchiveBucket } from './archive-bucket.ts';
 import { AuditFunction } from './audit-function.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
 import { FAILURE_QUEUE_CONSUMER_TIMEOUT_SECONDS } from './failure-queue-consumer.ts';
@@ -148,7 +148,10 @@ export class Processor extends Construct {
     );
 
     props.ledger.grantAppend(this.function);
-    props.archive.grantArchiveWrite(this.function);
+    props.archive.grantArchiveWrite(this.function, [
+      ...ARCHIVE_PREFIXES.records,
+      ...ARCHIVE_PREFIXES.quarantine,
+    ]);
     props.alertsBus.grantPutEventsTo(this.function);
   }
 }

@@ -26,6 +26,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { SUBJECT_ID_KEY } from '#core/retention/subjects.ts';
 import { handlerEntry } from '#lib/paths.ts';
 import type { ArchiveBucket } from './archive-bucket.ts';
 import { AuditFunction, acknowledgeGrantPolicy } from './audit-function.ts';
@@ -129,6 +130,18 @@ export class PurgeWorkflow extends Construct {
   public grantKeyUse(grantee: iam.IGrantable): void {
     (this.keysTable.encryptionKey as kms.IKey).grant(grantee, ...KEY_USE_ACTIONS);
     this.keysTable.grant(grantee, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem');
+  }
+
+  /** The subject-hash secret only (the legal-hold and erasure routes name users by subject
+   * id): read it, or create it when no writer has yet; no other key. */
+  public grantSubjectIds(grantee: iam.IGrantable): void {
+    (this.keysTable.encryptionKey as kms.IKey).grant(grantee, ...KEY_USE_ACTIONS);
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem'],
+      resourceArns: [this.keysTable.tableArn],
+      conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [SUBJECT_ID_KEY] } },
+    });
   }
 
   /** Readers that open bodies (query, fairness review): read keys only. */

@@ -3,15 +3,21 @@
  * file archive, pass-through policy), on one core; then the file ledger alone.
  *
  *   node test/bench/append.bench.ts [--records N] [--batch N] [--chains N] [--layout v1|v2]
- *                                   [--only processor]   (the processBatch figure alone)
+ *                                   [--only processor|stream]   (that figure alone)
+ *   node test/bench/append.bench.ts --compare 5 [--only processor|stream] [--records N]
+ *       (layout v1 and v2 in the same run: child processes alternating v1, v2, …, N pairs;
+ *        prints each pair's CPU µs per record and the median v2/v1 ratio)
  *
  * Target: ≥ 20,000 records/s through processBatch. A third figure runs the local ingest
  * path: 64 concurrent publishers (like HTTP requests) of one event each into the durable
  * stream, whose consumer is processBatch: acknowledged (fsynced) and recorded events/s.
  */
+
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openDurableStream } from '#adapters/local/durable-stream.ts';
 import { openFileArchive } from '#adapters/local/file-archive.ts';
@@ -34,6 +40,7 @@ const { values } = parseArgs({
     chains: { type: 'string', default: '1' },
     layout: { type: 'string', default: 'v2' },
     only: { type: 'string' },
+    compare: { type: 'string' },
   },
 });
 /** v2 (the default): retention + bodies encrypted under body keys; v1: plaintext bodies. */
@@ -159,13 +166,57 @@ const benchStream = async (dir: string): Promise<void> => {
   );
 };
 
-const dir = await mkdtemp(join(tmpdir(), 'append-bench-'));
-try {
-  await benchProcessor(dir);
-  if (values.only !== 'processor') {
-    await benchLedger(dir);
-    await benchStream(dir);
+/** One child run of one layout: its CPU µs per record (the figure's last number). */
+const childCpu = (childLayout: 'v1' | 'v2', only: string): number => {
+  const args = [fileURLToPath(import.meta.url), '--layout', childLayout, '--only', only];
+  args.push(
+    '--records',
+    String(total),
+    '--batch',
+    String(batchSize),
+    '--chains',
+    String(chainCount),
+  );
+  const run = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  const found = /CPU ([0-9.]+) µs\/record/.exec(run.stdout);
+  if (run.status !== 0 || found === null) throw new Error(`bench child failed: ${run.stderr}`);
+  return Number(found[1]);
+};
+
+const median = (xs: readonly number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
+/** v1 and v2 alternating in one run, so both see the same load (the machine is shared). */
+const compareLayouts = (pairs: number, only: string): void => {
+  const load = loadavg()[0]?.toFixed(1);
+  const ratios: number[] = [];
+  for (let i = 0; i < pairs; i++) {
+    const v1 = childCpu('v1', only);
+    const v2 = childCpu('v2', only);
+    ratios.push(v2 / v1);
+    console.log(
+      `pair ${i + 1}: ${only} CPU v1 ${v1.toFixed(1)} µs/record, v2 ${v2.toFixed(1)} µs/record (v2/v1 ${(v2 / v1).toFixed(3)})`,
+    );
   }
-} finally {
-  await rm(dir, { recursive: true, force: true });
+  console.log(
+    `${only}: median v2/v1 CPU per record ${median(ratios).toFixed(3)} over ${pairs} pairs of ${total} records (load average ${load} at start, ${loadavg()[0]?.toFixed(1)} at end); target ≤ 1.10`,
+  );
+};
+
+if (values.compare !== undefined) {
+  compareLayouts(Number(values.compare), values.only ?? 'processor');
+} else {
+  const dir = await mkdtemp(join(tmpdir(), 'append-bench-'));
+  try {
+    if (values.only !== 'stream') await benchProcessor(dir);
+    if (values.only === undefined) await benchLedger(dir);
+    if (values.only !== 'processor') await benchStream(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

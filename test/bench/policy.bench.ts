@@ -19,19 +19,9 @@ import { detectPhone, phoneParams } from '#core/policy/detectors/phone.ts';
 import { detectPrivateKey } from '#core/policy/detectors/private-key.ts';
 import { detectUsSsn } from '#core/policy/detectors/us-ssn.ts';
 import { evaluateGuardrail } from '#core/policy/guardrail.ts';
-import { loadCorpus } from '../eval/pii-metrics.ts';
+import { mixedText } from './mixed-text.ts';
 
-const PROSE =
-  'Thanks for reaching out about your account. Our records show the last payment was received on time and the ' +
-  'balance is up to date. If you have further questions, reply to this message and an agent will follow up within ' +
-  'two business days. We appreciate your patience while we review the request and the supporting documents. ';
-// Mostly prose with the corpus's PII-dense sentences mixed in, as in real model outputs.
-const corpus = loadCorpus().map((r) => r.text);
-const mixed = (bytes: number): string => {
-  let text = '';
-  for (let i = 0; text.length < bytes; i++) text += `${PROSE}${corpus[i % corpus.length]} `;
-  return text.slice(0, bytes);
-};
+const mixed = mixedText;
 
 const phoneDefaults = phoneParams.parse({});
 const DETECTORS: readonly (readonly [string, (text: string) => number])[] = [

@@ -9,7 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadOrCreateEd25519Signer } from '#adapters/local/ed25519-signer.ts';
@@ -22,6 +22,7 @@ import { signNote } from '#core/chain/note.ts';
 import { GENESIS_PREV } from '#core/chain/record.ts';
 import { lineOf } from '#test/helpers/archive-builder.ts';
 import { verifyLocation } from '../../bin/commands/verify.ts';
+import type { ThreadCpu } from '../../bin/commands/verify-parallel.ts';
 import { sampleEvent } from './sample-event.ts';
 
 const SEGMENT_RECORDS = 10_000;
@@ -68,10 +69,20 @@ const build = async (dir: string, chains: number, perChain: number): Promise<voi
 const child = async (archiveDir: string, workers: number): Promise<void> => {
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
-  const report = await verifyLocation(archiveDir, { workers });
+  const mainBefore = process.threadCpuUsage();
+  let threads: readonly ThreadCpu[] = [];
+  const report = await verifyLocation(archiveDir, {
+    workers,
+    onThreads: (t) => {
+      threads = t;
+    },
+  });
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
+  const main = process.threadCpuUsage(mainBefore);
   const figures = {
+    mainThreadCpuSeconds: (main.user + main.system) / 1e6,
+    threads,
     ok: report.ok,
     records: report.records,
     seconds,
@@ -93,7 +104,9 @@ const run = (archiveDir: string, workers: number) => {
     records: number;
     seconds: number;
     cpuSeconds: number;
+    mainThreadCpuSeconds: number;
     maxRssKb: number;
+    threads: readonly ThreadCpu[];
   };
 };
 
@@ -119,6 +132,31 @@ const main = async (): Promise<void> => {
     );
     console.log(
       `verify, ${cores} workers: ${all.records} records in ${all.seconds.toFixed(2)} s = ${allRate} records/s (${(allRate / oneRate).toFixed(2)}× one thread, ${all.cpuSeconds.toFixed(2)} CPU-s in all threads; target ≥ ${target} = 0.8 × ${cores} × one thread); peak RSS ${(all.maxRssKb / 1024).toFixed(1)} MB`,
+    );
+    // Scaling from CPU time alone (what the load on a shared machine cannot distort): the
+    // one-thread run's verifying thread against the busiest thread of the parallel run (the
+    // critical path if each thread had a core). The serial part is the main thread's CPU
+    // outside chains (listing, keys, indexes, merging); a worker's start-up is its own.
+    const ms = (us: number): string => `${(us / 1000).toFixed(0)} ms`;
+    for (const t of all.threads) {
+      console.log(
+        `  thread ${t.thread}: ${t.chains} chains, ${ms(t.totalMicros)} CPU, of which ${t.thread === 0 ? 'outside chains (serial)' : 'start-up'} ${ms(t.startupMicros)}`,
+      );
+    }
+    const threadSum = all.threads.reduce((s, t) => s + t.totalMicros, 0) / 1e6;
+    const serial = (all.threads[0]?.startupMicros ?? 0) / 1e6;
+    const startup = all.threads.slice(1).reduce((s, t) => s + t.startupMicros, 0) / 1e6;
+    const busiest = Math.max(...all.threads.map((t) => t.totalMicros)) / 1e6;
+    // Balanced: the parallel work spread evenly over the cores (chains are handed out as
+    // threads come free, so an unloaded machine approaches it); observed: the busiest thread
+    // of this run (on a loaded machine threads get uneven shares of the cores).
+    const balanced = one.mainThreadCpuSeconds / (serial + (threadSum - serial) / cores);
+    const observed = one.mainThreadCpuSeconds / busiest;
+    console.log(
+      `  verifying-thread CPU: one thread ${one.mainThreadCpuSeconds.toFixed(2)} s; ${cores} threads ${threadSum.toFixed(2)} s in all (+${((100 * (threadSum - one.mainThreadCpuSeconds)) / one.mainThreadCpuSeconds).toFixed(1)}%), serial ${serial.toFixed(3)} s (${((100 * serial) / threadSum).toFixed(1)}%), worker start-up ${startup.toFixed(3)} s, busiest thread ${busiest.toFixed(2)} s`,
+    );
+    console.log(
+      `  scaling bound from CPU: ${balanced.toFixed(2)}× balanced, ${observed.toFixed(2)}× with this run's split (target ${(0.8 * cores).toFixed(1)}×); load average ${loadavg()[0]?.toFixed(1)}`,
     );
     if (!one.ok || !all.ok || all.records !== chains * perChain) process.exitCode = 1;
   } finally {

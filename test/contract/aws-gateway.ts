@@ -15,12 +15,19 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { APIGatewayProxyResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import type { InvokeStatement } from '#core/access/route-policy.ts';
+import { type AdminRouteDeps, adminRouteAnswers } from '#core/api/admin-routes.ts';
+import { governanceReadAnswers, governanceWriteAnswers } from '#core/api/governance-routes.ts';
 import { guardrailRoute } from '#core/api/guardrail.ts';
 import { tracesRoute } from '#core/api/otlp-traces.ts';
 import { queryRouteAnswers } from '#core/api/query-routes.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
+import type { LanesPerChain } from '#core/events/lanes.ts';
+import { laneSink } from '#core/pipeline/lane-sink.ts';
 import type { QueryDeps } from '#core/query/deps.ts';
+import { type EvidenceApiDeps, evidenceRouteAnswers } from '#core/report/evidence-api.ts';
+import type { GovernanceApiDeps } from '#core/retention/governance-api.ts';
 import { createAuthorizer } from '#handlers/wiring/api-key-authorizer.ts';
+import { lanePlanFromEnv } from '#handlers/wiring/config.ts';
 import { createRouteLambda, type RouteLambdaEvent } from '#handlers/wiring/route-lambda.ts';
 import type { EnvelopeSink } from '#ports/envelope-sink.ts';
 import type { GuardrailEvaluator } from '#ports/guardrail.ts';
@@ -58,44 +65,90 @@ const GATEWAY_MAX_BYTES = 10 * 1_048_576;
 /** The largest record Kinesis takes. */
 const KINESIS_MAX_RECORD_BYTES = 1_048_576;
 
-export interface AwsGatewayDeps {
-  readonly keys: Pick<KeyStore, 'findByDigest'>;
+/** The routes' deps of one runtime, as each route Lambda builds them from its environment. */
+export interface RuntimeDeps {
   readonly ledger: RecordReader;
-  /** The read routes' deps (as the query Lambda builds them from its environment). */
   readonly query: QueryDeps;
-  readonly guardrail: GuardrailEvaluator;
+  readonly governance: GovernanceApiDeps;
+  readonly admin: AdminRouteDeps;
+  readonly evidence: EvidenceApiDeps;
 }
 
-/** The routes the stack mounts on the read Lambda (lambdas/handlers/query.ts). */
-const readAnswers = ({ post_review: _, ...read }: ReturnType<typeof queryRouteAnswers>) => read;
+export interface AwsGatewayDeps extends RuntimeDeps {
+  readonly keys: Pick<KeyStore, 'findByDigest'>;
+  readonly guardrail: GuardrailEvaluator;
+  /** The typed config's lanes (the mapping templates and the Lambdas' LANES_PER_CHAIN). */
+  readonly lanesPerChain?: LanesPerChain;
+}
+
+/** Each route Lambda's answers, as its handler file (lambdas/handlers/*.ts) builds them. */
+const routeLambdas = (deps: AwsGatewayDeps) => {
+  const { post_review, ...reads } = queryRouteAnswers(deps.query);
+  const admin = adminRouteAnswers(async () => deps.admin);
+  return {
+    query: {
+      ...reads,
+      ...governanceReadAnswers(deps.governance),
+      list_deployments: admin.list_deployments,
+    },
+    review: { post_review },
+    governance: governanceWriteAnswers(deps.governance),
+    deployments: { post_deployment: admin.post_deployment, post_assessment: admin.post_assessment },
+    approvals: { post_approval: admin.post_approval },
+    adminEvents: { list_admin_events: admin.list_admin_events },
+    evidence: evidenceRouteAnswers(deps.evidence),
+  };
+};
 
 /** The synthesized API, answering requests; `published` holds what reached the stream. */
 export const startAwsGateway = (deps: AwsGatewayDeps) => {
-  const { stack } = buildStack({ config: { lanesPerChain: 1 } });
+  const { stack } = buildStack({ config: { lanesPerChain: deps.lanesPerChain ?? 1 } });
   const template = Template.fromStack(stack).toJSON().Resources as Resources;
   const published: IntakeEnvelope[] = [];
-  const sink: EnvelopeSink = { publish: async (envelopes) => void published.push(...envelopes) };
+  const stream: EnvelopeSink = { publish: async (envelopes) => void published.push(...envelopes) };
 
   const logicalId = (fn: { node: { defaultChild?: unknown } }): string =>
     stack.getLogicalId(fn.node.defaultChild as CfnFunction);
+  const answers = routeLambdas(deps);
+  // A stream-writing Lambda's sink as its handler wires it: laned by its LANES_PER_CHAIN.
+  const sinkOf = (fn: { node: { defaultChild?: unknown } }): EnvelopeSink => {
+    const env = (template[logicalId(fn)]?.Properties?.Environment as Json | undefined)?.Variables as
+      | Record<string, string>
+      | undefined;
+    return laneSink(stream, lanePlanFromEnv(env ?? {}));
+  };
   const lambdas = new Map<string, (event: RouteLambdaEvent) => Promise<APIGatewayProxyResult>>([
-    [
-      logicalId(stack.ingestApi.queryFunction),
-      createRouteLambda(readAnswers(queryRouteAnswers(deps.query)), silentLog),
-    ],
-    [
-      logicalId(stack.reviewFunction),
-      createRouteLambda({ post_review: queryRouteAnswers(deps.query).post_review }, silentLog),
-    ],
+    [logicalId(stack.ingestApi.queryFunction), createRouteLambda(answers.query, silentLog)],
+    [logicalId(stack.reviewFunction), createRouteLambda(answers.review, silentLog)],
+    ...(
+      [
+        ['Governance', answers.governance],
+        ['Deployments', answers.deployments],
+        ['Approvals', answers.approvals],
+        ['AdminEvents', answers.adminEvents],
+        ['Evidence', answers.evidence],
+      ] as const
+    ).map(
+      ([group, routes]) =>
+        [logicalId(stack.adminRoutes[group]), createRouteLambda(routes, silentLog)] as const,
+    ),
     [
       logicalId(stack.ingestApi.otlpTracesFunction),
-      createRouteLambda({ otlp_traces: tracesRoute(sink, true) }, silentLog),
+      createRouteLambda(
+        { otlp_traces: tracesRoute(sinkOf(stack.ingestApi.otlpTracesFunction), true) },
+        silentLog,
+      ),
     ],
   ]);
   if (stack.ingestApi.guardrailFunction) {
     lambdas.set(
       logicalId(stack.ingestApi.guardrailFunction),
-      createRouteLambda({ guardrail: guardrailRoute(deps.guardrail, sink) }, silentLog),
+      createRouteLambda(
+        {
+          guardrail: guardrailRoute(deps.guardrail, sinkOf(stack.ingestApi.guardrailFunction)),
+        },
+        silentLog,
+      ),
     );
   }
   const authorizer = createAuthorizer(deps.keys);

@@ -7,6 +7,7 @@
 import { expect } from 'vitest';
 import { devKeyEntry, keyDigest } from '#core/access/keys.ts';
 import type { Role } from '#core/access/roles.ts';
+import { ADMIN_CHAIN } from '#core/admin/admin-chain.ts';
 import { API_ERRORS, type ApiErrorCode } from '#core/api/answer.ts';
 import { NO_RECORD_MESSAGE } from '#core/api/lookup-event.ts';
 import type { LedgerRecord } from '#core/chain/record.ts';
@@ -49,6 +50,72 @@ export const KNOWN_RECORD = {
   prev: '0'.repeat(64),
   hash: 'b'.repeat(64),
 } as unknown as LedgerRecord;
+
+const adminRecord = (seq: number, kind: string, eventId: string, body: unknown) =>
+  ({
+    chain: ADMIN_CHAIN,
+    seq,
+    kind,
+    event_id: eventId,
+    ingested_at: '2025-01-01T00:00:00.000Z',
+    body_hash: 'c'.repeat(64),
+    body,
+    policy: { version: 'none', decision: 'pass', findings: [] },
+    prev: seq === 0 ? '0'.repeat(64) : `${seq - 1}`.padStart(64, 'd'),
+    hash: `${seq}`.padStart(64, 'd'),
+  }) as unknown as LedgerRecord;
+
+/** What the admin chain holds before the cases run: a hold, an erasure request and a
+ * deployment pending approval. */
+export const KNOWN_ADMIN_RECORDS: readonly LedgerRecord[] = [
+  adminRecord(0, 'legal_hold', 'hold_known', {
+    hold_id: 'hold_known',
+    case_id: 'case-0',
+    reason: 'audit',
+    scope: { chain: 'loans' },
+  }),
+  adminRecord(1, 'erasure_request', 'er_known', {
+    request_id: 'er_known',
+    reason: 'request',
+    event_ids: ['known-1'],
+  }),
+  adminRecord(2, 'deployment', 'dep_known', {
+    action: 'deployment.record',
+    deployment_id: 'dep_known',
+    use_case: 'loans',
+    model: { provider: 'acme', name: 'scorer', version: '1' },
+    policy_version: 'p0',
+  }),
+];
+
+/** A gate assessment as `audit-trail gate --json` prints it. */
+export const KNOWN_ASSESSMENT = {
+  action: 'assessment.record',
+  assessment_id: 'asm_00000000-0000-4000-8000-000000000001',
+  use_case: 'loans',
+  candidate_sha256: 'e'.repeat(64),
+  policy_version: 'p1',
+  events: 3,
+  decisions: { pass: 3 },
+  counts: {},
+  limits: {},
+  exceeded: [],
+  failed_checks: 0,
+  verdict: 'go',
+};
+
+/** A fairness report as the review run archives it (its JSON only). */
+export const KNOWN_REPORT = {
+  id: 'f'.repeat(64),
+  key: `reviews/fairness/loans/2025-01-06/${'f'.repeat(64)}.json`,
+  report: {
+    use_case: 'loans',
+    window: { from: '2024-12-30T00:00:00.000Z', to: '2025-01-06T00:00:00.000Z' },
+    generated_at: '2025-01-06T06:00:00.000Z',
+    decisions: 0,
+    attributes: [],
+  },
+};
 
 export interface ContractCase {
   readonly name: string;
@@ -187,7 +254,8 @@ export const CONTRACT_CASES: readonly ContractCase[] = [
       queue: null,
       verdicts: [],
       proof: null,
-      proof_unavailable: 'proofs are not available on this runtime',
+      proof_unavailable:
+        'record 0 of chain loans is not covered by a signed checkpoint yet (it has none); try again after the next checkpoint',
     },
   },
   {
@@ -448,5 +516,254 @@ export const CONTRACT_CASES: readonly ContractCase[] = [
     body: expect.objectContaining({
       verdict: expect.objectContaining({ verdict: 'approve' }),
     }),
+  },
+  // Governance, change governance and reports (issues 7, 17, 10, 15): last, since they
+  // append to the admin chain, in the order a user would call them.
+  {
+    name: 'places a legal hold, keeping a subject id rather than the user id',
+    doc: 'POST /v1/legal-holds',
+    request: post('/v1/legal-holds', {
+      scope: { chain: 'loans', user_id: 'u-7' },
+      case_id: 'case-1',
+      reason: 'litigation',
+    }),
+    status: 201,
+    body: {
+      hold_id: expect.stringMatching(/^hold_/),
+      case_id: 'case-1',
+      reason: 'litigation',
+      scope: { chain: 'loans', subject: expect.stringMatching(/^u:[0-9a-f]{40}$/) },
+      created_at: expect.any(String),
+      record: { chain: ADMIN_CHAIN, seq: KNOWN_ADMIN_RECORDS.length },
+    },
+  },
+  {
+    name: 'lists the legal holds',
+    doc: 'GET /v1/legal-holds',
+    request: { method: 'GET', path: '/v1/legal-holds', headers: reviewerAuth },
+    status: 200,
+    body: {
+      holds: [
+        expect.objectContaining({ hold_id: 'hold_known', case_id: 'case-0' }),
+        expect.objectContaining({ case_id: 'case-1' }),
+      ],
+    },
+  },
+  {
+    name: 'releases a legal hold',
+    doc: 'DELETE /v1/legal-holds/{hold_id}',
+    request: { method: 'DELETE', path: '/v1/legal-holds/hold_known', headers: auth },
+    status: 200,
+    body: expect.objectContaining({ hold_id: 'hold_known', released_at: expect.any(String) }),
+  },
+  {
+    name: 'refuses to release a legal hold that does not exist',
+    doc: '404',
+    request: { method: 'DELETE', path: '/v1/legal-holds/hold_nothing', headers: auth },
+    status: 404,
+    error: 'not_found',
+    body: refusal('not_found', 'no such legal hold'),
+  },
+  {
+    name: 'refuses a reviewer key a legal hold',
+    doc: '403',
+    request: post(
+      '/v1/legal-holds',
+      { scope: { chain: 'loans' }, case_id: 'c', reason: 'r' },
+      reviewerAuth,
+    ),
+    status: 403,
+    error: 'forbidden',
+    body: refusal('forbidden'),
+  },
+  {
+    name: 'accepts an erasure request, pending until the purge runs',
+    doc: 'POST /v1/erasure-requests',
+    request: post('/v1/erasure-requests', { user_id: 'u-9', reason: 'GDPR Art. 17' }),
+    status: 202,
+    body: expect.objectContaining({
+      request_id: expect.stringMatching(/^er_/),
+      subject: expect.stringMatching(/^u:[0-9a-f]{40}$/),
+      status: 'pending',
+      erased: 0,
+      held: 0,
+      runs: [],
+    }),
+  },
+  {
+    name: 'refuses an erasure request naming nobody',
+    doc: '400',
+    request: post('/v1/erasure-requests', { reason: 'no subject' }),
+    status: 400,
+    error: 'invalid_request',
+    body: refusal('invalid_request', 'send exactly one of user_id and event_ids'),
+  },
+  {
+    name: 'lists the erasure requests',
+    doc: 'GET /v1/erasure-requests',
+    request: { method: 'GET', path: '/v1/erasure-requests', headers: reviewerAuth },
+    status: 200,
+    body: {
+      requests: [
+        expect.objectContaining({ request_id: 'er_known', status: 'pending' }),
+        expect.objectContaining({ status: 'pending' }),
+      ],
+    },
+  },
+  {
+    name: 'answers what an erasure request came to',
+    doc: 'GET /v1/erasure-requests/{request_id}',
+    request: { method: 'GET', path: '/v1/erasure-requests/er_known', headers: reviewerAuth },
+    status: 200,
+    body: expect.objectContaining({ request_id: 'er_known', status: 'pending', erased: 0 }),
+  },
+  {
+    name: 'records a deployment, pending approval',
+    doc: 'POST /v1/deployments',
+    request: post('/v1/deployments', {
+      use_case: 'loans',
+      model: { provider: 'acme', name: 'scorer', version: '2' },
+      policy_version: 'p1',
+    }),
+    status: 201,
+    body: {
+      deployment_id: expect.stringMatching(/^dep_/),
+      status: 'pending_approval',
+      deployment: expect.objectContaining({ use_case: 'loans', policy_version: 'p1' }),
+    },
+  },
+  {
+    name: 'approves a deployment',
+    doc: 'POST /v1/deployments/{deployment_id}/approvals',
+    request: post('/v1/deployments/dep_known/approvals', { decision: 'approve', note: 'ok' }),
+    status: 201,
+    body: {
+      deployment_id: 'dep_known',
+      status: 'approved',
+      deployment: expect.objectContaining({ status: 'approved', note: 'ok' }),
+    },
+  },
+  {
+    name: 'refuses a second decision on a deployment',
+    doc: '400',
+    request: post('/v1/deployments/dep_known/approvals', { decision: 'reject', note: 'no' }),
+    status: 400,
+    error: 'invalid_request',
+    body: refusal('invalid_request', 'deployment dep_known is already approved'),
+  },
+  {
+    name: 'refuses a reviewer key an approval',
+    doc: '403',
+    request: post(
+      '/v1/deployments/dep_known/approvals',
+      { decision: 'approve', note: 'x' },
+      reviewerAuth,
+    ),
+    status: 403,
+    error: 'forbidden',
+    body: refusal('forbidden'),
+  },
+  {
+    name: 'answers which deployment was active at an instant',
+    doc: 'GET /v1/deployments',
+    request: {
+      method: 'GET',
+      path: '/v1/deployments?use_case=loans&at=2999-01-01T00:00:00Z',
+      headers: reviewerAuth,
+    },
+    status: 200,
+    body: {
+      use_case: 'loans',
+      at: '2999-01-01T00:00:00.000Z',
+      active: expect.objectContaining({ deployment_id: 'dep_known', status: 'approved' }),
+    },
+  },
+  {
+    name: 'records a gate assessment',
+    doc: 'POST /v1/assessments',
+    request: post('/v1/assessments', KNOWN_ASSESSMENT),
+    status: 201,
+    body: {
+      assessment_id: KNOWN_ASSESSMENT.assessment_id,
+      verdict: 'go',
+      record: { chain: ADMIN_CHAIN, seq: expect.any(Number) },
+    },
+  },
+  {
+    name: 'lists the admin chain, newest first',
+    doc: 'GET /v1/admin-events',
+    request: { method: 'GET', path: '/v1/admin-events?action=deployment.', headers: auth },
+    status: 200,
+    body: {
+      events: expect.arrayContaining([
+        expect.objectContaining({ action: 'deployment.record', target: 'dep_known', seq: 2 }),
+      ]),
+      next_cursor: null,
+    },
+  },
+  {
+    name: 'refuses a reviewer key the admin chain',
+    doc: '403',
+    request: { method: 'GET', path: '/v1/admin-events', headers: reviewerAuth },
+    status: 403,
+    error: 'forbidden',
+    body: refusal('forbidden'),
+  },
+  {
+    name: 'answers the published checkpoint keys',
+    doc: 'GET /v1/checkpoints/keys',
+    request: { method: 'GET', path: '/v1/checkpoints/keys', headers: reviewerAuth },
+    status: 200,
+    body: { keys: [] },
+  },
+  {
+    name: 'lists the fairness reports',
+    doc: 'GET /v1/reports/fairness',
+    request: { method: 'GET', path: '/v1/reports/fairness', headers: reviewerAuth },
+    status: 200,
+    body: {
+      reports: [expect.objectContaining({ report_id: KNOWN_REPORT.id, use_case: 'loans' })],
+    },
+  },
+  {
+    name: 'answers one fairness report',
+    doc: 'GET /v1/reports/fairness/{report_id}',
+    request: {
+      method: 'GET',
+      path: `/v1/reports/fairness/${KNOWN_REPORT.id}`,
+      headers: reviewerAuth,
+    },
+    status: 200,
+    body: {
+      item: expect.objectContaining({ report_id: KNOWN_REPORT.id }),
+      report: KNOWN_REPORT.report,
+      html: null,
+    },
+  },
+  {
+    name: 'answers the evidence package of a period',
+    doc: 'GET /v1/reports/evidence',
+    request: {
+      method: 'GET',
+      path: '/v1/reports/evidence?from=2025-01-01T00:00:00Z&to=2025-02-01T00:00:00Z',
+      headers: auth,
+    },
+    status: 200,
+    body: expect.objectContaining({
+      format: 'audit-trail-evidence/v1',
+      query: { from: '2025-01-01T00:00:00.000Z', to: '2025-02-01T00:00:00.000Z' },
+    }),
+  },
+  {
+    name: 'refuses a reviewer key the evidence package',
+    doc: '403',
+    request: {
+      method: 'GET',
+      path: '/v1/reports/evidence?from=2025-01-01T00:00:00Z&to=2025-02-01T00:00:00Z',
+      headers: reviewerAuth,
+    },
+    status: 403,
+    error: 'forbidden',
+    body: refusal('forbidden'),
   },
 ];

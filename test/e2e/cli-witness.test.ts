@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadOrCreateEd25519Signer } from '#adapters/local/ed25519-signer.ts';
 import { openFileArchive } from '#adapters/local/file-archive.ts';
-import { checkpointKey } from '#core/archive/layout.ts';
+import { checkpointKey, indexCosigKey, indexNoteKey } from '#core/archive/layout.ts';
 import { buildArchive } from '#test/helpers/archive-builder.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 import { until } from '#test/helpers/until.ts';
@@ -37,7 +37,7 @@ describe('audit-trail witness', () => {
     dir = await tempDir('cli-witness-');
     const signer = await loadOrCreateEd25519Signer(join(dir, 'signer'));
     const archive = openFileArchive(join(dir, 'archive'));
-    await buildArchive(archive, { signer, chains: [{ chain: 'loans', records: 5 }] });
+    await buildArchive(archive, { signer, index: true, chains: [{ chain: 'loans', records: 5 }] });
     const logKey = join(dir, 'log.vkey');
     await writeFile(logKey, `${await signer.verifierKey()}\n`);
 
@@ -63,16 +63,32 @@ describe('audit-trail witness', () => {
     });
     expect(answer.status).toBe(200);
     const cosigned = `${note}${await answer.text()}`;
+    // The index of chains is cosigned the same way; its lines are stored beside it.
+    const indexNote = await readFile(join(dir, 'archive', indexNoteKey(1)), 'utf8');
+    const indexAnswer = await fetch(`${url}/add-checkpoint`, {
+      method: 'POST',
+      body: `old 0\n\n${indexNote}`,
+    });
+    expect(indexAnswer.status).toBe(200);
+    const indexCosig = await indexAnswer.text();
     const copy = openFileArchive(join(dir, 'cosigned'));
     await buildArchive(copy, { signer, chains: [] });
     await writeFile(join(dir, 'witness.vkey'), `${vkey}\n`);
 
     const without = cli('verify', 'archive', '--witness-key', 'witness.vkey', '--json');
     expect(without.status).toBe(1);
-    expect(JSON.parse(without.stdout).faults.map((f: { kind: string }) => f.kind)).toEqual([
-      'unwitnessed',
+    expect(
+      JSON.parse(without.stdout).faults.map((f: { kind: string; chain: string }) => [
+        f.kind,
+        f.chain,
+      ]),
+    ).toEqual([
+      ['unwitnessed', ''],
+      ['unwitnessed', 'loans'],
     ]);
     await copy.put(key, Buffer.from(cosigned));
+    await cp(join(dir, 'archive', 'index'), join(dir, 'cosigned', 'index'), { recursive: true });
+    await copy.put(indexCosigKey(1), Buffer.from(indexCosig));
     const segments = join(dir, 'archive', 'chains', 'loans', 'segments');
     await cp(segments, join(dir, 'cosigned', 'chains', 'loans', 'segments'), { recursive: true });
     const withIt = cli('verify', 'cosigned', '--witness-key', 'witness.vkey');

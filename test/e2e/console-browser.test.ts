@@ -271,6 +271,91 @@ describe('the console in headless chromium', () => {
     await checkPage('#/erasures', 'erasures', admin, '#new-erasure');
   }, 300_000);
 
+  it('opens the evidence package for a period, with the figures the route answers', async () => {
+    // Prepare: a period around today, and the route's own answer for it
+    const auditor = keys.get('auditor') as string;
+    const day = (offset: number) =>
+      new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const [from, to] = [day(-1), day(2)];
+    const { page, context, foreign } = await open();
+    await signIn(page, auditor, '#/evidence');
+
+    // Act: choose the period in the page's form
+    await page.getByLabel('From (date)').fill(from);
+    await page.getByLabel('To (date, exclusive)').fill(to);
+    await page.getByRole('button', { name: 'Open' }).click();
+    await expect.poll(() => page.url()).toContain(`from=${from}&to=${to}`);
+    await page.getByRole('table', { name: 'Records by kind' }).waitFor();
+    const answer = await call(runtime.url, `/v1/reports/evidence?from=${from}&to=${to}`, {
+      headers: bearer(auditor),
+    });
+
+    // Assert: every figure on the page is the route's
+    expect(answer.status).toBe(200);
+    const pkg = answer.json as {
+      volumes: {
+        records: number;
+        by_kind: Record<string, number>;
+        by_use_case: Record<string, number>;
+      };
+      policy: {
+        by_decision: Record<string, number>;
+        by_control: { control: string; findings: number; records: number }[];
+      };
+      reviews: { by_verdict: Record<string, number> };
+      verification: {
+        ok: boolean;
+        chains: number;
+        records: number;
+        checkpoints: number;
+        faults: number;
+        command: string;
+      };
+    };
+    expect(pkg.volumes.by_kind.decision).toBe(26);
+    expect(pkg.policy.by_control.length).toBeGreaterThan(0);
+    const rows = (caption: string) =>
+      page.evaluate(`[...document.querySelectorAll('caption')]
+        .find((c) => c.textContent === ${JSON.stringify(caption)})
+        .closest('table').querySelectorAll('tbody tr')
+        .values().map((tr) => [...tr.cells].map((td) => td.textContent)).toArray()`) as Promise<
+        string[][]
+      >;
+    const asCounts = (byKey: Record<string, number>) =>
+      Object.entries(byKey).map(([key, n]) => [key, String(n)]);
+    const sorted = (list: string[][]) => [...list].sort((a, b) => a.join().localeCompare(b.join()));
+    expect(sorted(await rows('Records by kind'))).toEqual(sorted(asCounts(pkg.volumes.by_kind)));
+    expect(sorted(await rows('Records by use case'))).toEqual(
+      sorted(asCounts(pkg.volumes.by_use_case)),
+    );
+    expect(sorted(await rows('Policy decisions'))).toEqual(
+      sorted(asCounts(pkg.policy.by_decision)),
+    );
+    expect(await rows('Findings by control')).toEqual(
+      pkg.policy.by_control.map((c) => [c.control, String(c.findings), String(c.records)]),
+    );
+    expect(sorted(await rows('Review verdicts'))).toEqual(sorted(asCounts(pkg.reviews.by_verdict)));
+    const facts = new Map(
+      (await page.evaluate(`[...document.querySelectorAll('dl.facts dt')]
+        .map((dt) => [dt.textContent, dt.nextElementSibling.textContent])`)) as [string, string][],
+    );
+    const v = pkg.verification;
+    expect(facts.get('Records in the period')).toBe(String(pkg.volumes.records));
+    expect(facts.get('Chains')).toBe(String(v.chains));
+    expect(facts.get('Records')).toBe(String(v.records));
+    expect(facts.get('Checkpoints')).toBe(String(v.checkpoints));
+    expect(facts.get('Faults')).toBe(String(v.faults));
+    expect(facts.get('Reproduce with')).toBe(v.command);
+    expect(v.ok).toBe(true);
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'Verified' }).textContent())
+      .toBe('Verified: no faults');
+    await expectAccessible(page, 'evidence for a period');
+    await page.screenshot({ path: join(ARTIFACTS, 'evidence-period-1280.png'), fullPage: true });
+    expect(foreign).toEqual([]);
+    await context.close();
+  }, 120_000);
+
   it('shows a fairness report with its charts', async () => {
     const { page, context } = await open();
     await signIn(page, keys.get('auditor') as string, '#/reports');

@@ -10,6 +10,9 @@
  *   on emerging entities (CC BY 4.0): `person` becomes PERSON.
  * - `wikiann-en`: WikiANN/en/test (CoNLL columns, `en:` prefixes): `PER` becomes PERSON.
  * CoNLL tokens are joined by single spaces; the first `limit` sentences are kept.
+ *
+ * `--out <file>` writes elsewhere (and `--limit <n>` keeps n sentences): how a development
+ * split (WikiANN's `dev`, never the scored `test`) is converted for `pii-errors.ts`.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
@@ -94,7 +97,14 @@ const fromConll = (
   return out;
 };
 
-const [name, file] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const option = (flag: string): string | undefined => {
+  const i = args.indexOf(flag);
+  return i < 0 ? undefined : args.splice(i, 2)[1];
+};
+const out = option('--out');
+const limit = Number(option('--limit') ?? 600);
+const [name, file] = args;
 if (name === undefined || file === undefined)
   throw new Error('usage: import-corpora.ts <nannigalaxy|wnut17|wikiann-en> <file>');
 const raw = readFileSync(file, 'utf8');
@@ -102,14 +112,17 @@ const corpus =
   name === 'nannigalaxy'
     ? fromNannigalaxy(raw)
     : name === 'wnut17'
-      ? fromConll(raw, { person: 'PERSON' }, 600)
+      ? fromConll(raw, { person: 'PERSON' }, limit)
       : name === 'wikiann-en'
-        ? fromConll(raw, { PER: 'PERSON' }, 600, 'en:')
+        ? fromConll(raw, { PER: 'PERSON' }, limit, 'en:')
         : undefined;
 if (corpus === undefined) throw new Error(`unknown corpus ${name}`);
 const dir = new URL(`../fixtures/pii-independent/${name}/`, import.meta.url);
-mkdirSync(dir, { recursive: true });
-writeFileSync(new URL('corpus.jsonl', dir), `${corpus.map((r) => JSON.stringify(r)).join('\n')}\n`);
+if (out === undefined) mkdirSync(dir, { recursive: true });
+writeFileSync(
+  out ?? new URL('corpus.jsonl', dir),
+  `${corpus.map((r) => JSON.stringify(r)).join('\n')}\n`,
+);
 console.log(
   `${name}: ${corpus.length} texts, ${corpus.reduce((n, r) => n + r.spans.length, 0)} spans`,
 );

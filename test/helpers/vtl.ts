@@ -1,7 +1,7 @@
 /**
  * Renders API Gateway mapping templates with velocityjs (a JavaScript VTL engine) and
  * stand-ins for API Gateway's `$input`, `$context` and `$util`. Java-only string methods
- * the templates use (`replaceAll` with a regex, `contains`) are installed for each render.
+ * the templates use (`replaceAll` with a regex, `contains`, `matches`, `hashCode`) are installed for each render.
  */
 import { Buffer } from 'node:buffer';
 import { render } from 'velocityjs';
@@ -89,6 +89,13 @@ export function renderVtl(template: string, body: unknown, gw: Gateway): string 
   proto.matches = function (this: string, pattern: string) {
     return new RegExp(`^(?:${pattern})$`).test(this);
   };
+  // Java's String.hashCode (the lane hash of lib/constructs/ingest-mapping.ts), written
+  // out here rather than imported so the template is checked against Java's definition.
+  proto.hashCode = function (this: string) {
+    let h = 0;
+    for (let i = 0; i < this.length; i++) h = (h * 31 + this.charCodeAt(i)) % 2 ** 32;
+    return h >= 2 ** 31 ? h - 2 ** 32 : h;
+  };
   try {
     return render(template, {
       input: { path: (p: string) => at(body, p), json: (p: string) => JSON.stringify(at(body, p)) },
@@ -113,5 +120,6 @@ export function renderVtl(template: string, body: unknown, gw: Gateway): string 
     proto.replaceAll = original;
     delete proto.contains;
     delete proto.matches;
+    delete proto.hashCode;
   }
 }

@@ -45,9 +45,15 @@ describe('config defaults', () => {
         giveUpAfterMinutes: 60,
         maxRecordAgeHours: 24,
       },
-      api: { rateLimit: 500, burstLimit: 1000 },
+      api: {
+        rateLimit: 500,
+        burstLimit: 1000,
+        authorizerCacheSeconds: 0,
+        waf: { enabled: false, ratePerIp: 3000, managedRules: true },
+      },
       policyWiring: { comprehendPii: false },
       console: { enabled: false },
+      security: { policyUpdates: 'cloudformation' },
     });
     expect(logNameOf(config, 'AuditTrail-Prod')).toBe('audit-trail.audittrail-prod');
   });
@@ -61,6 +67,13 @@ describe('config defaults', () => {
 describe('config validation names the field', () => {
   it.each([
     [{ lanesPerChain: 0 }, 'lanesPerChain'],
+    [{ api: { authorizerCacheSeconds: 3601 } }, 'api.authorizerCacheSeconds'],
+    [{ api: { waf: { ratePerIp: 10 } } }, 'api.waf.ratePerIp'],
+    [{ security: { policyUpdates: 'nobody' } }, 'security.policyUpdates'],
+    [
+      { security: { auditorReplication: { bucketArn: 'auditor' } } },
+      'security.auditorReplication.bucketArn',
+    ],
     [{ archiveRetentionDays: 0 }, 'archiveRetentionDays'],
     [{ retentionDays: { decision: 0 } }, 'retentionDays.decision'],
     [{ retentionDays: { decisions: 10 } }, 'retentionDays'],
@@ -95,6 +108,15 @@ describe('loading', () => {
     expect(loadConfig(context({ auditTrail: { lanesPerChain: 3 } })).lanesPerChain).toBe(3);
     expect(loadConfig(context({ auditTrail: '{"lanesPerChain": 2}' })).lanesPerChain).toBe(2);
     expect(() => loadConfig(context({ auditTrail: '{lanes' }))).toThrow(/not valid JSON/);
+  });
+
+  it('takes lanes per key prefix, each 1..64', () => {
+    const lanes = { checkout: 8, '': 1 };
+    expect(loadConfig(context({ auditTrail: { lanesPerChain: lanes } })).lanesPerChain).toEqual(
+      lanes,
+    );
+    expect(() => parseConfig({ lanesPerChain: { checkout: 65 } })).toThrow(/lanesPerChain/);
+    expect(() => parseConfig({ lanesPerChain: { checkout: 0 } })).toThrow(/lanesPerChain/);
   });
 
   it('overlays a config file named by context auditTrailConfigFile', () => {

@@ -2,10 +2,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { Alerts } from '#lib/constructs/alerts.ts';
+import { ApiWaf } from '#lib/constructs/api-waf.ts';
 import { ArchiveBucket } from '#lib/constructs/archive-bucket.ts';
 import { Checkpointer } from '#lib/constructs/checkpointer.ts';
 import { EventStream } from '#lib/constructs/event-stream.ts';
@@ -117,6 +120,15 @@ describe('constructs refuse bad props', () => {
     ).toThrow(/giveUpAfter must be below maxRecordAge/);
   });
 
+  it('ApiWaf refuses a rate WAF would not take', () => {
+    const { stack, key } = scratch();
+    const api = new apigw.RestApi(stack, 'Api');
+    api.root.addMethod('GET');
+    expect(
+      () => new ApiWaf(stack, 'W', { stage: api.deploymentStage, logsKey: key, ratePerIp: 99 }),
+    ).toThrow(/ratePerIp must be an integer 100\.\.2000000000, got 99/);
+  });
+
   it('Checkpointer refuses a schedule EventBridge would not take', () => {
     const { stack, key } = scratch();
     const ledger = new LedgerTable(stack, 'L');
@@ -141,9 +153,28 @@ describe('configured variants of the stack', () => {
       .filter((t) => t.includes('PartitionKey'));
     expect(templates).toHaveLength(5); // 3 event routes, outcomes, batch
     for (const t of templates) {
-      expect(t).toContain('% 4)');
-      expect(t).toContain('lane');
+      expect(t).toContain('#set($lanes = 4)');
+      expect(t).toContain('$eventId.hashCode() % $lanes');
     }
+  });
+
+  it('lanes only the configured prefixes, and tells the stream-writing Lambdas', () => {
+    const lanes = { checkout: 8, 'checkout-batch': 1 };
+    const { stack } = buildStack({ config: { lanesPerChain: lanes } });
+    const template = templateOf(stack);
+    const t = JSON.stringify(template.toJSON());
+    expect(t).toContain('#if($chain.startsWith(\\"checkout-batch\\"))#set($lanes = 1)');
+    expect(t).toContain('#elseif($chain.startsWith(\\"checkout\\"))#set($lanes = 8)');
+    for (const fn of [stack.ingestApi.otlpTracesFunction, stack.ingestApi.guardrailFunction]) {
+      if (fn === undefined) continue;
+      const id = stack.getLogicalId(fn.node.defaultChild as CfnFunction);
+      expect(template.toJSON().Resources[id].Properties.Environment.Variables).toMatchObject({
+        LANES_PER_CHAIN: JSON.stringify(lanes),
+      });
+    }
+    // One lane everywhere: no variable at all (the default stack is unchanged).
+    const plain = templateOf(buildStack({ config: { lanesPerChain: 1 } }).stack);
+    expect(JSON.stringify(plain.toJSON())).not.toContain('LANES_PER_CHAIN');
   });
 
   it('provisions shards, mails alarms, and applies the config', () => {
@@ -211,6 +242,14 @@ describe('configured variants of the stack', () => {
                 ...exceptPurge,
                 'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': [' meta#*'] },
               },
+            }),
+            Match.objectLike({
+              Sid: 'RecordsAreUpdatedOnlyInTheirSearchIndex',
+              Condition: Match.objectLike(exceptPurge),
+            }),
+            Match.objectLike({
+              Sid: 'RecordsAreUpdatedOnlyByNamedAttributes',
+              Condition: Match.objectLike(exceptPurge),
             }),
             Match.objectLike({ Effect: 'Deny', Condition: exceptPurge }),
           ],

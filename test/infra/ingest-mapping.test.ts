@@ -12,6 +12,7 @@ import { principalContext } from '#core/access/principal-context.ts';
 import type { Principal } from '#core/access/roles.ts';
 import { chainKeyOf } from '#core/events/chain-key.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
+import { laneHash, laneOf } from '#core/events/lanes.ts';
 import { normalise } from '#core/events/normalise.ts';
 import { chainOf } from '#core/pipeline/chain-of.ts';
 import {
@@ -79,20 +80,76 @@ describe('PutRecord request template', () => {
     }
   });
 
-  it('spreads a key over lanes: partition key and chain `<key>#<lane>`', () => {
+  it('spreads a key over lanes by the event id: partition key and chain `<key>~<lane>`', () => {
     const lanes = new Set<string>();
-    for (let ms = 0; ms < 8; ms++) {
-      const gw = gateway(Date.UTC(2025, 0, 1, 0, 0, 0, ms));
-      const request = JSON.parse(
-        renderVtl(putRecordTemplate({ ...options, lanes: 4 }), { system: 'hot' }, gw),
+    for (let n = 0; n < 40; n++) {
+      const payload = { system: 'hot', event_id: `evt_${n}` };
+      const template = putRecordTemplate({ ...options, lanes: 4 });
+      // Another request time and request id: the same lane (a retry lands where it was).
+      const [first, again] = [gateway(0), gateway(Date.UTC(2026, 1, 2))].map((gw) =>
+        JSON.parse(renderVtl(template, payload, gw)),
       );
-      const envelope = decode(request.Data);
-      expect(envelope.lane).toMatch(/^[0-3]$/);
-      expect(request.PartitionKey).toBe(`hot#${envelope.lane}`);
-      expect(chainOf(envelope)).toBe(request.PartitionKey);
-      lanes.add(request.PartitionKey);
+      const envelope = decode(first.Data);
+      expect(envelope.lane).toBe(String(laneOf(payload.event_id, 4)));
+      expect(first.PartitionKey).toBe(`hot~${envelope.lane}`);
+      expect(chainOf(envelope)).toBe(first.PartitionKey);
+      expect(again.PartitionKey).toBe(first.PartitionKey);
+      lanes.add(first.PartitionKey);
     }
     expect(lanes.size).toBe(4);
+  });
+
+  it('lanes a payload without an event id by its request id, as the processor names it', () => {
+    const gw = gateway();
+    const request = JSON.parse(
+      renderVtl(putRecordTemplate({ ...options, lanes: 7 }), { system: 'hot' }, gw),
+    );
+    expect(request.PartitionKey).toBe(`hot~${laneOf(gw.requestId, 7)}`);
+  });
+
+  it('hashes like Java, negative hashes included (floor modulo)', () => {
+    // Known Java values: "hello".hashCode() = 99162322; this one is Integer.MIN_VALUE.
+    expect(laneHash('hello')).toBe(99162322);
+    expect(laneHash('polygenelubricants')).toBe(-2147483648);
+    const ids = ['polygenelubricants', 'zzzzzzzzzzzz', 'ünï-ködé', 'hello'];
+    for (const id of ids) {
+      const request = JSON.parse(
+        renderVtl(
+          putRecordTemplate({ ...options, lanes: 5 }),
+          { system: 's', event_id: id },
+          gateway(),
+        ),
+      );
+      expect(request.PartitionKey).toBe(`s~${laneOf(id, 5)}`);
+      expect(laneOf(id, 5)).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('lanes only the keys under a configured prefix, the longest prefix first', () => {
+    const lanes = { hot: 4, 'hot-quiet': 1, '': 1 };
+    const template = putRecordTemplate({ ...options, lanes });
+    const keyOf = (system: string, event_id: string) =>
+      JSON.parse(renderVtl(template, { system, event_id }, gateway())).PartitionKey;
+    const envelopeOf = (system: string) =>
+      decode(JSON.parse(renderVtl(template, { system, event_id: 'e1' }, gateway())).Data);
+    expect(keyOf('hot-app', 'e1')).toBe(`hot-app~${laneOf('e1', 4)}`);
+    expect(keyOf('hot-quiet-app', 'e1')).toBe('hot-quiet-app');
+    expect(keyOf('cold', 'e1')).toBe('cold');
+    expect(envelopeOf('cold')).not.toHaveProperty('lane');
+    expect(envelopeOf('hot-app').lane).toBe(String(laneOf('e1', 4)));
+  });
+
+  it('keeps the one-lane template as it was (no lane, no hash)', () => {
+    for (const lanes of [1, { '': 1 }, { app: 1 }]) {
+      const t = putRecordTemplate({ ...options, lanes });
+      expect(t).toBe(putRecordTemplate(options));
+      expect(t).not.toContain('hashCode');
+    }
+  });
+
+  it('refuses a prefix the template could not hold literally', () => {
+    expect(() => putRecordTemplate({ ...options, lanes: { 'a"b': 2 } })).toThrow(/prefix/);
+    expect(() => putRecordTemplate({ ...options, lanes: { a: 65 } })).toThrow(/1\.\.64/);
   });
 
   it('refuses zero lanes', () => {
@@ -276,17 +333,27 @@ describe('PutRecords (batch)', () => {
     });
   });
 
-  it('spreads the items of a batch over lanes', () => {
-    const events = Array.from({ length: 6 }, (_, i) => ({ system: 'hot', event_id: `e${i}` }));
+  it('spreads the items of a batch over lanes by their event ids (request id `:i` without)', () => {
+    const output = { content: 'ok' };
+    const events: { system: string; event_id?: string; decision_id?: string }[] = Array.from(
+      { length: 12 },
+      (_, i) => ({ system: 'hot', event_id: `e${i}`, output }),
+    );
+    events.push({ system: 'hot', decision_id: 'd1' }, { system: 'hot', output } as never);
+    const gw = gateway();
     const request = JSON.parse(
-      renderVtl(
-        putRecordsTemplate({ ...options, route: 'batch', lanes: 3 }),
-        { events },
-        gateway(),
-      ),
+      renderVtl(putRecordsTemplate({ ...options, route: 'batch', lanes: 3 }), { events }, gw),
     );
     const keys = request.Records.map((r: { PartitionKey: string }) => r.PartitionKey);
-    expect(new Set(keys)).toEqual(new Set(['hot#0', 'hot#1', 'hot#2']));
+    const ids = events.map((e, i) => e.event_id ?? e.decision_id ?? `${gw.requestId}:${i}`);
+    expect(keys).toEqual(ids.map((id) => `hot~${laneOf(id, 3)}`));
+    expect(new Set(keys)).toEqual(new Set(['hot~0', 'hot~1', 'hot~2']));
+    request.Records.forEach((r: { PartitionKey: string; Data: string }, i: number) => {
+      const envelope = decode(r.Data);
+      expect(chainOf(envelope)).toBe(r.PartitionKey);
+      const normalised = normalise(envelope);
+      expect(normalised.ok && normalised.event.event_id).toBe(ids[i]);
+    });
   });
 
   it('answers per item in request order, failed items with their error code', () => {

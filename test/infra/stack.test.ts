@@ -2,6 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { API_ROUTES, EVENT_ROUTES } from '#core/api/routes.ts';
 import { isChainKey } from '#core/events/chain-key.ts';
 import type { AuditTrailStack } from '#lib/audit-trail-stack.ts';
 import { buildStack, logicalIds, templateOf } from '#test/infra/support.ts';
@@ -232,7 +233,7 @@ describe('ledger table', () => {
     template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
   });
 
-  it('denies UpdateItem on records and DeleteItem/BatchWriteItem to every principal', () => {
+  it('denies updates of records (but of their search index) and DeleteItem/BatchWriteItem to every principal', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       ResourcePolicy: {
         PolicyDocument: {
@@ -241,9 +242,45 @@ describe('ledger table', () => {
               Sid: 'RecordsAreNeverUpdated',
               Effect: 'Deny',
               Principal: { AWS: '*' },
-              Action: ['dynamodb:PartiQLUpdate', 'dynamodb:UpdateItem'],
+              Action: 'dynamodb:PartiQLUpdate',
               Resource: '*',
               Condition: { 'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': [' meta#*'] } },
+            },
+            {
+              Sid: 'RecordsAreUpdatedOnlyInTheirSearchIndex',
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: 'dynamodb:UpdateItem',
+              Resource: '*',
+              Condition: {
+                'ForAnyValue:StringNotLike': {
+                  'dynamodb:LeadingKeys': [' meta#*'],
+                  'dynamodb:Attributes': [
+                    'chain',
+                    'seq',
+                    'terms',
+                    'user_key',
+                    'subject_key',
+                    'transaction_key',
+                    'session_key',
+                    'ref_key',
+                    'chain_key',
+                    'queue_key',
+                    'tenant_key',
+                  ],
+                },
+              },
+            },
+            {
+              Sid: 'RecordsAreUpdatedOnlyByNamedAttributes',
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: 'dynamodb:UpdateItem',
+              Resource: '*',
+              Condition: {
+                'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': [' meta#*'] },
+                Null: { 'dynamodb:Attributes': 'true' },
+              },
             },
             {
               Sid: 'ItemsAreNeverDeleted',
@@ -324,9 +361,10 @@ describe('ledger table', () => {
 describe('processor', () => {
   it('runs Node.js 22 on ARM64 with tracing and Powertools settings (every function)', () => {
     const functions = template.findResources('AWS::Lambda::Function');
-    // processor, failure-queue consumer, checkpointer, fairness review, query, authorizer,
-    // guardrail, otlp traces, purge
-    expect(Object.keys(functions)).toHaveLength(10);
+    // processor, failure-queue consumer, checkpointer, fairness review, purge, authorizer,
+    // guardrail, otlp traces, and the route Lambdas: query, review, governance,
+    // deployments, approvals, admin events, evidence
+    expect(Object.keys(functions)).toHaveLength(15);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -413,7 +451,7 @@ describe('processor', () => {
       expect(files.sort(), id).toEqual(['index.mjs', 'index.mjs.map']);
       return { id, bytes: statSync(join(assemblyDir, `asset.${hash}`, 'index.mjs')).size };
     });
-    expect(sizes).toHaveLength(10);
+    expect(sizes).toHaveLength(15);
     const over = sizes.filter((s) => s.bytes > 1_310_720).map((s) => `${s.id}: ${s.bytes} bytes`);
     expect(over, 'bundles over 1.25 MiB').toEqual([]);
   });
@@ -487,27 +525,15 @@ describe('ingest API', () => {
     const paths = Object.values(template.findResources('AWS::ApiGateway::Resource')).map(
       (r) => r.Properties.PathPart,
     );
-    expect(paths.sort()).toEqual(
-      [
-        'audit',
-        'decisions',
-        'evaluate',
-        'events',
-        'events',
-        'events',
-        'events:batch',
-        'guardrails',
-        'logs',
-        'traces',
-        'outcomes',
-        'reviews',
-        'subjects',
-        'v1',
-        '{event_id}',
-        '{event_id}',
-        '{user_id}',
-      ].sort(),
+    // One resource per distinct path prefix of the routes that run on AWS.
+    const prefixes = new Set(
+      API_ROUTES.filter((r) => r.runtimes === 'both').flatMap((r) => {
+        const parts = r.path.split('/').slice(1);
+        return parts.map((_, i) => parts.slice(0, i + 1).join('/'));
+      }),
     );
+    expect(paths.sort()).toEqual([...prefixes].map((p) => p.split('/').at(-1)).sort());
+    expect(paths).toContain('events:batch');
   });
 
   it('puts ingest routes on Kinesis directly (no Lambda in the ingest path), authorised and validated', () => {
@@ -546,10 +572,14 @@ describe('ingest API', () => {
   it('answers guardrail calls from a Lambda, validated against the guardrail model', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
     const proxied = methods.filter((m) => m.Properties.Integration?.Type === 'AWS_PROXY');
-    expect(proxied.map((m) => m.Properties.HttpMethod).sort()).toEqual([
-      ...['GET', 'GET', 'GET', 'GET', 'GET'], // the read routes
-      ...['POST', 'POST', 'POST'], // guardrail, OTLP traces, a review verdict
-    ]);
+    // Every route on AWS but the Kinesis ingest routes.
+    const kinesis: readonly string[] = [...EVENT_ROUTES, 'batch'];
+    const lambdaRoutes = API_ROUTES.filter(
+      (r) => r.runtimes === 'both' && !kinesis.includes(r.name),
+    );
+    expect(lambdaRoutes.map((r) => r.method).sort()).toEqual(
+      proxied.map((m) => m.Properties.HttpMethod).sort(),
+    );
     const guardrail = proxied.find(
       (m) => m.Properties.HttpMethod === 'POST' && m.Properties.RequestModels !== undefined,
     );
@@ -653,13 +683,9 @@ describe('ingest API', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).filter((m) =>
       JSON.stringify(m.Properties.Integration?.Uri ?? '').includes(fn),
     );
-    expect(methods.map((m) => m.Properties.HttpMethod).sort()).toEqual([
-      'GET',
-      'GET',
-      'GET',
-      'GET',
-      'GET',
-    ]);
+    // event, search, subject, queue, review; holds, erasures (list and one), deployments,
+    // published keys, fairness reports (list and one)
+    expect(methods.map((m) => m.Properties.HttpMethod)).toEqual(Array(12).fill('GET'));
     for (const method of methods) {
       expect(method.Properties).toMatchObject({
         AuthorizationType: 'CUSTOM',
@@ -759,8 +785,8 @@ describe('alerts and monitoring', () => {
     const metrics = alarms.map((a) => a.Properties.MetricName);
     expect(metrics).toContain('IteratorAge');
     expect(metrics.filter((m) => m === 'ApproximateNumberOfMessagesVisible')).toHaveLength(3);
-    expect(metrics.filter((m) => m === 'Errors')).toHaveLength(10);
-    expect(metrics.filter((m) => m === 'Throttles')).toHaveLength(10);
+    expect(metrics.filter((m) => m === 'Errors')).toHaveLength(15);
+    expect(metrics.filter((m) => m === 'Throttles')).toHaveLength(15);
     expect(metrics).toContain('ExecutionsFailed');
     expect(metrics).toContain('5XXError');
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);

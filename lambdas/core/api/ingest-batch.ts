@@ -1,10 +1,11 @@
 import { admitEnvelope } from '#core/access/admit.ts';
 import { parseBatch } from '#core/events/batch.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
+import type { LanePlan } from '#core/events/lanes.ts';
 import { MAX_BATCH_EVENTS, MAX_EVENT_BYTES } from '#core/events/limits.ts';
 import { type NormaliseResult, normalise } from '#core/events/normalise.ts';
 import { type Problem, prefixProblems } from '#core/events/problem.ts';
-import { chainOf } from '#core/pipeline/chain-of.ts';
+import { chainOf, withLane } from '#core/pipeline/chain-of.ts';
 import type { EnvelopeSink } from '#ports/envelope-sink.ts';
 import type { ApiAnswer } from './answer.ts';
 import { invalidRequest } from './refusal.ts';
@@ -39,6 +40,7 @@ export const acceptBatch = async (
   body: unknown,
   request: ApiRequest,
   sink: EnvelopeSink,
+  lanes: LanePlan = [],
 ): Promise<ApiAnswer> => {
   const batch = parseBatch(body);
   if (!batch.ok) throw invalidRequest(batch.problems);
@@ -52,7 +54,11 @@ export const acceptBatch = async (
     }
     // One item outside the key's chains refuses the whole batch (403), before any is kept.
     const { principal } = request;
-    const admitted = principal === undefined ? envelope : admitEnvelope(principal, envelope);
+    const admitted = withLane(
+      principal === undefined ? envelope : admitEnvelope(principal, envelope),
+      result.event.event_id,
+      lanes,
+    );
     envelopes.push(admitted);
     return { index, event_id: result.event.event_id, chain: chainOf(admitted), status: 'accepted' };
   });

@@ -11,7 +11,10 @@
  *   index/<n>.heads                                   chain heads of index n, one
  *                                                     `<chain> <size> <hex root>` a line
  *   index/<n>.ckpt                                    signed note over those heads, linked
- *                                                     to index n-1 (see chain/chain-index.ts)
+ *                                                     to index n-1: the index log's checkpoint
+ *                                                     at size n (see chain/chain-index.ts)
+ *   index/<n>.frontier                                the index log's frontier after n (JSON)
+ *   index/<n>.cosig                                   witness cosignature lines on index n
  *   reviews/fairness/<use case>/<date>/<sha256>.json  a fairness review report (+ .md, .html)
  *
  * Numbers are zero-padded to 12 digits so lexicographic order is numeric order.
@@ -50,14 +53,20 @@ export const quarantineKey = (day: string, eventId: string): string =>
 export const indexPrefix = 'index/';
 export const indexNoteKey = (n: number): string => `${indexPrefix}${pad(n)}.ckpt`;
 export const indexHeadsKey = (n: number): string => `${indexPrefix}${pad(n)}.heads`;
-const INDEX_RE = /^index\/(\d{12})\.(ckpt|heads)$/;
+/** The index log's frontier after index n (unsigned: the signer's shortcut, never trusted). */
+export const indexFrontierKey = (n: number): string => `${indexPrefix}${pad(n)}.frontier`;
+/** Witness cosignature lines on index n's note, stored beside it. */
+export const indexCosigKey = (n: number): string => `${indexPrefix}${pad(n)}.cosig`;
+const INDEX_RE = /^index\/(\d{12})\.(ckpt|heads|frontier|cosig)$/;
+
+export type IndexPart = 'ckpt' | 'heads' | 'frontier' | 'cosig';
 
 /** The number and part of an index key; undefined for anything else. */
 export const parseIndexKey = (
   key: string,
-): { readonly n: number; readonly part: 'ckpt' | 'heads' } | undefined => {
+): { readonly n: number; readonly part: IndexPart } | undefined => {
   const m = INDEX_RE.exec(key);
-  return m?.[1] && m[2] ? { n: Number(m[1]), part: m[2] as 'ckpt' | 'heads' } : undefined;
+  return m?.[1] && m[2] ? { n: Number(m[1]), part: m[2] as IndexPart } : undefined;
 };
 
 const SEGMENT_RE = /^chains\/([^/]+)\/segments\/(\d{12})\.jsonl$/;

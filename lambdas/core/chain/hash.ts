@@ -113,7 +113,17 @@ export const recordHash = (envelope: RecordEnvelope | LedgerRecord): string =>
 
 /** The canonical texts each sealed record was hashed over, so the archive writes them
  * without serialising the record again (records are never changed after sealing). */
-const sealedTexts = new WeakMap<object, { readonly envelope: string; readonly body: string }>();
+interface SealedTexts {
+  readonly envelope: string;
+  readonly body: string;
+}
+/** Kept on the record itself under a symbol, not enumerable (JSON, Object.keys and spreads
+ * never see it): a WeakMap entry per record cost ingest measurable GC time (issue 7). */
+const TEXTS: unique symbol = Symbol('sealed texts');
+type WithTexts = { [TEXTS]?: SealedTexts };
+const attachTexts = (record: object, texts: SealedTexts): void => {
+  Object.defineProperty(record, TEXTS, { value: texts, writable: true });
+};
 
 /**
  * Seals a record: commits the body through a salted body_hash (a fresh salt unless one is
@@ -145,14 +155,13 @@ export const sealRecord = (
   };
   const record: Record<string, unknown> = {};
   for (const key of Object.keys(fields).sort()) setMember(record, key, fields[key]);
-  sealedTexts.set(record, { envelope: envelopeText, body: bodyText });
+  attachTexts(record, { envelope: envelopeText, body: bodyText });
   return record as unknown as LedgerRecord;
 };
 
 /** The canonical envelope and body texts of a record sealRecord made in this process. */
-export const sealedTextsOf = (
-  record: LedgerRecord,
-): { readonly envelope: string; readonly body: string } | undefined => sealedTexts.get(record);
+export const sealedTextsOf = (record: LedgerRecord): SealedTexts | undefined =>
+  (record as WithTexts)[TEXTS];
 
 /** The record as layout v2 stores it: `body_enc` instead of `body` and `body_salt`. The
  * hashed texts stay attached, so the archive still writes the envelope without
@@ -167,12 +176,8 @@ export const storedWithBody = (record: LedgerRecord, bodyEnc: SealedBody): Ledge
   }
   setMember(out, 'body_enc', bodyEnc);
   const stored = out as unknown as LedgerRecord;
-  const texts = sealedTexts.get(record);
-  if (texts) {
-    // Moved, not copied: the plain record is dropped, and every WeakMap entry costs the GC.
-    sealedTexts.delete(record);
-    sealedTexts.set(stored, texts);
-  }
+  const texts = (record as WithTexts)[TEXTS];
+  if (texts) attachTexts(stored, texts);
   return stored;
 };
 

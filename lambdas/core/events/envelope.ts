@@ -17,7 +17,7 @@ export interface IntakeEnvelope {
   /** The parsed JSON payload as received; a string when the bytes were not JSON (the
    * processor then writes a `rejected` record and quarantines them). */
   readonly payload: unknown;
-  /** Lane of a hot chain key (its own chain `<key>#<lane>`); absent for one lane. */
+  /** Lane of a hot chain key (its own chain `<key>~<lane>`, core/events/lanes.ts); absent for one lane. */
   readonly lane?: string;
   /** The key that sent it (stamped by the API from the authenticated key, never taken from
    * the client); absent on envelopes accepted before keys carried one. */

@@ -1,15 +1,36 @@
-import { indexHeadsKey, indexNoteKey } from '#core/archive/layout.ts';
+import {
+  indexCosigKey,
+  indexFrontierKey,
+  indexHeadsKey,
+  indexNoteKey,
+} from '#core/archive/layout.ts';
 import {
   formatHeads,
+  headsTree,
   type IndexedHead,
   indexCheckpoint,
+  indexLeaf,
+  indexNoteOf,
   noteDigest,
 } from '#core/chain/chain-index.ts';
-import { formatCheckpoint } from '#core/chain/checkpoint.ts';
-import { signNote } from '#core/chain/note.ts';
+import { formatCheckpoint, parseCheckpoint } from '#core/chain/checkpoint.ts';
+import {
+  bytesEqual,
+  consistencyProof,
+  consistencyProofFromFrontier,
+  emptyFrontier,
+  type Frontier,
+  type FrontierJson,
+  frontierAppend,
+  frontierFromJson,
+  frontierRoot,
+  frontierToJson,
+} from '#core/chain/merkle.ts';
+import { signNote, splitNote } from '#core/chain/note.ts';
 import { AuditTrailError } from '#core/errors.ts';
 import { ArchiveConflictError, type ArchivePort } from '#ports/archive.ts';
 import type { CheckpointDeps } from '#ports/pipeline-deps.ts';
+import { requestCosignatures } from './witness-cosign.ts';
 
 export interface IndexWritten {
   readonly n: number;
@@ -52,31 +73,92 @@ export const latestIndexNumber = async (archive: Pick<ArchivePort, 'get'>): Prom
   return low;
 };
 
+/** The index log's leaf of index `n`, read from its stored note (either form). */
+const storedLeaf = async (archive: Pick<ArchivePort, 'get'>, n: number): Promise<Uint8Array> => {
+  const bytes = await archive.get(indexNoteKey(n));
+  if (!bytes) throw new IndexLogError(`index ${n} is missing: the index log cannot be extended`);
+  return indexLeaf(n, indexNoteOf(parseCheckpoint(splitNote(decoder.decode(bytes)).text)).heads);
+};
+
+/** Raised when the indexes written so far cannot be read back as a log. */
+export class IndexLogError extends AuditTrailError {
+  readonly code = 'index_log';
+  override readonly name = 'IndexLogError';
+}
+
+/** The leaves of the index log for indexes 1..n, read from their notes. */
+const storedLeaves = async (archive: Pick<ArchivePort, 'get'>, n: number) => {
+  const leaves: Uint8Array[] = [];
+  for (let i = 1; i <= n; i++) leaves.push(await storedLeaf(archive, i));
+  return leaves;
+};
+
+/**
+ * The index log's frontier after index n: the stored frontier when its root is the one
+ * index n signs (or n signs the older form, whose log root nothing states), else rebuilt
+ * from the notes of indexes 1..n (archives from before the index log, or a lost frontier).
+ */
+const frontierAfter = async (
+  archive: Pick<ArchivePort, 'get'>,
+  n: number,
+  note: Uint8Array | undefined,
+): Promise<Frontier> => {
+  if (n === 0) return emptyFrontier();
+  try {
+    const stored = await archive.get(indexFrontierKey(n));
+    if (stored && note) {
+      const frontier = frontierFromJson(JSON.parse(decoder.decode(stored)) as FrontierJson);
+      const checkpoint = parseCheckpoint(splitNote(decoder.decode(note)).text);
+      if (
+        frontier.size === n &&
+        indexNoteOf(checkpoint).log &&
+        bytesEqual(frontierRoot(frontier), checkpoint.root)
+      ) {
+        return frontier;
+      }
+    }
+  } catch {
+    // rebuilt below
+  }
+  let frontier = emptyFrontier();
+  for (const leaf of await storedLeaves(archive, n)) frontier = frontierAppend(frontier, leaf);
+  return frontier;
+};
+
 /**
  * Signs the index over the given chain heads and writes it write-once after the newest one,
- * unless the newest already lists exactly these heads. The heads object is written before
- * the note that commits to it, so a crash in between leaves only an unsigned heads file
- * that the next run's identical write finds (`exists`).
+ * unless the newest already lists exactly these heads. The index is the next leaf of the
+ * index log, and its note that log's checkpoint: the configured witnesses are asked to
+ * cosign it (with a consistency proof from the size they last cosigned), and their
+ * cosignature lines are stored beside it (`index/<n>.cosig`). The heads object and the log's
+ * frontier are written before the note that commits to them, so a crash in between leaves
+ * only unsigned files that the next run's identical write finds (`exists`).
  */
 export const signIndex = async (
   heads: readonly IndexedHead[],
-  deps: Pick<CheckpointDeps, 'archive' | 'signer' | 'clock' | 'logName' | 'retainUntil'>,
+  deps: Pick<CheckpointDeps, 'archive' | 'signer' | 'clock' | 'logName' | 'retainUntil'> &
+    Partial<Pick<CheckpointDeps, 'witnesses' | 'log'>>,
 ): Promise<IndexWritten | undefined> => {
   const headsText = formatHeads(heads);
+  const tree = headsTree(headsText);
   let n = await latestIndexNumber(deps.archive);
   if (n === 0 && heads.length === 0) return undefined;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    let prev: string | undefined;
+    let prevNote: Uint8Array | undefined;
     if (n > 0) {
       const [note, lastHeads] = await Promise.all([
         deps.archive.get(indexNoteKey(n)),
         deps.archive.get(indexHeadsKey(n)),
       ]);
       if (lastHeads !== undefined && decoder.decode(lastHeads) === headsText) return undefined;
-      if (note !== undefined) prev = noteDigest(note);
+      prevNote = note;
     }
     const next = n + 1;
-    const body = formatCheckpoint(indexCheckpoint(deps.logName, headsText, { n: next, prev }));
+    const before = await frontierAfter(deps.archive, n, prevNote);
+    const leaf = indexLeaf(next, tree);
+    const after = frontierAppend(before, leaf);
+    const link = { n: next, prev: prevNote === undefined ? undefined : noteDigest(prevNote) };
+    const body = formatCheckpoint(indexCheckpoint(deps.logName, tree, link, frontierRoot(after)));
     const note = await signNote(body, deps.signer);
     const retainUntil = deps.retainUntil?.(deps.clock.now());
     const options = {
@@ -85,13 +167,48 @@ export const signIndex = async (
     };
     try {
       await deps.archive.put(indexHeadsKey(next), encoder.encode(headsText), options);
+      await deps.archive.put(
+        indexFrontierKey(next),
+        encoder.encode(JSON.stringify(frontierToJson(after))),
+        { ...options, contentType: 'application/json' },
+      );
       await deps.archive.put(indexNoteKey(next), encoder.encode(note), options);
-      return { n: next, chains: heads.length, key: indexNoteKey(next) };
     } catch (error) {
       // Another checkpointer took this number: link to its index instead.
       if (!(error instanceof ArchiveConflictError)) throw error;
       n = next;
+      continue;
     }
+    await cosignIndex(note, next, before, leaf, deps, options);
+    return { n: next, chains: heads.length, key: indexNoteKey(next) };
   }
   throw new IndexRaceError(`no free index number after ${MAX_ATTEMPTS} attempts`);
+};
+
+/** Asks the witnesses to cosign index `size` and stores the lines they answered. */
+const cosignIndex = async (
+  note: string,
+  size: number,
+  before: Frontier,
+  leaf: Uint8Array,
+  deps: Pick<CheckpointDeps, 'archive'> & Partial<Pick<CheckpointDeps, 'witnesses' | 'log'>>,
+  options: { contentType: string; retainUntil?: Date },
+): Promise<void> => {
+  if (!deps.witnesses?.length || !deps.log) return;
+  const proof = async (old: number): Promise<Uint8Array[]> =>
+    old === before.size
+      ? consistencyProofFromFrontier(before, [leaf])
+      : consistencyProof([...(await storedLeaves(deps.archive, size - 1)), leaf], old, size);
+  const lines = await requestCosignatures(
+    { note, size, old: before.size, proof },
+    deps.witnesses,
+    deps.log,
+  );
+  if (lines === '') return;
+  try {
+    await deps.archive.put(indexCosigKey(size), encoder.encode(lines), options);
+  } catch (error) {
+    // A rerun found the cosignatures of an earlier ask already stored.
+    if (!(error instanceof ArchiveConflictError)) throw error;
+  }
 };

@@ -161,7 +161,7 @@ export const getReview = async (caller: Caller, eventId: string, deps: QueryDeps
   if (deps.prove === undefined) proofNote = 'proofs are not available on this runtime';
   else {
     try {
-      proof = await deps.prove(record.event_id, record.chain);
+      proof = await deps.prove(record);
     } catch (error) {
       proofNote = error instanceof Error ? error.message : String(error);
     }

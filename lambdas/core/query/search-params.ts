@@ -1,7 +1,7 @@
 import { qualify } from '#core/access/tenant.ts';
 import { RECORD_KINDS } from '#core/chain/record.ts';
 import type { Problem } from '#core/events/problem.ts';
-import { TERM, term } from '#core/search/terms.ts';
+import { chainTerms, TERM, term } from '#core/search/terms.ts';
 import type { IndexQuery } from '#ports/record-search.ts';
 import { badQuery } from './errors.ts';
 
@@ -59,7 +59,7 @@ export const pageParams = (
 };
 
 /** The index query of a search, in the caller's tenant (`tenantTerm`), or a 400 with every
- * problem. `chain` is a chain key of the caller's tenant. */
+ * problem. `chain` is a chain key of the caller's tenant (an application: all its lanes). */
 export const searchQuery = (
   params: QueryParams,
   tenant: string,
@@ -92,7 +92,8 @@ export const searchQuery = (
     });
   }
   const chain = params.chain === undefined ? undefined : qualify(tenant, params.chain);
-  if (chain !== undefined) all.push(term(TERM.chain, chain));
+  // An application's chain covers its lanes; a lane's is that lane alone (chainTerms).
+  if (chain !== undefined) all.push(...chainTerms(chain));
   const fromMs = time('from', params.from, problems);
   const toMs = time('to', params.to, problems);
   const page = pageParams(params, problems);

@@ -5,6 +5,7 @@
  */
 import { ALL_CHAINS, DEFAULT_TENANT, type Principal } from '#core/access/roles.ts';
 import type { ApiAnswer } from '#core/api/answer.ts';
+import type { RouteAnswer } from '#core/api/route-input.ts';
 import type { Problem } from '#core/events/problem.ts';
 import { badQuery, forbidden } from '#core/query/errors.ts';
 import { chainVisible } from '#core/query/scope.ts';
@@ -93,3 +94,10 @@ export const answerEvidence = async (
     headers: { 'content-type': 'text/html; charset=utf-8' },
   };
 };
+
+/** `GET /v1/reports/evidence` as a route answer (permission `audit_reports`), for both
+ * runtimes. */
+export const evidenceRouteAnswers = (deps: EvidenceApiDeps) => ({
+  evidence_report: (async (input) =>
+    answerEvidence(input.query, input.principal, deps)) satisfies RouteAnswer,
+});

@@ -83,7 +83,7 @@ ${table(
 )}
 <p id="index">${
     e.heads.index
-      ? `Index of chains #${escapeHtml(e.heads.index.n)}: ${escapeHtml(e.heads.index.chains)} chains, root ${escapeHtml(e.heads.index.root)}.`
+      ? `Index of chains #${escapeHtml(e.heads.index.n)}: ${escapeHtml(e.heads.index.chains)} chains, root ${escapeHtml(e.heads.index.root)}; signed by ${escapeHtml(e.heads.index.signatures.join(', '))}.`
       : 'No signed index of chains.'
   }</p>
 </body></html>

@@ -8,8 +8,14 @@
  * use-case rule sealed it. The verification covers the chains with records in the period,
  * with the command line that reproduces it.
  */
-import { bodyKey, chainsPrefix, indexNoteKey, parseKey } from '#core/archive/layout.ts';
-import { indexLinkOf } from '#core/chain/chain-index.ts';
+import {
+  bodyKey,
+  chainsPrefix,
+  indexCosigKey,
+  indexNoteKey,
+  parseKey,
+} from '#core/archive/layout.ts';
+import { indexNoteOf } from '#core/chain/chain-index.ts';
 import { parseCheckpoint } from '#core/chain/checkpoint.ts';
 import { splitNote } from '#core/chain/note.ts';
 import type { Finding, LedgerRecord } from '#core/chain/record.ts';
@@ -76,7 +82,14 @@ export interface Evidence {
       readonly root: string;
       readonly signatures: readonly string[];
     }[];
-    readonly index?: { readonly n: number; readonly chains: number; readonly root: string };
+    /** The newest index of chains: its heads root, and the names on its signature lines and
+     * on the witness cosignatures stored beside it. */
+    readonly index?: {
+      readonly n: number;
+      readonly chains: number;
+      readonly root: string;
+      readonly signatures: readonly string[];
+    };
   };
   readonly verification: {
     readonly command: string;
@@ -177,11 +190,14 @@ const indexHead = async (reader: ArchiveReader): Promise<Evidence['heads']['inde
   const bytes = n > 0 ? await reader.get(indexNoteKey(n)) : undefined;
   if (!bytes) return undefined;
   try {
-    const checkpoint = parseCheckpoint(splitNote(decoder.decode(bytes)).text);
+    const cosig = await reader.get(indexCosigKey(n));
+    const { text, lines } = splitNote(decoder.decode(bytes) + (cosig ? decoder.decode(cosig) : ''));
+    const note = indexNoteOf(parseCheckpoint(text));
     return {
-      n: indexLinkOf(checkpoint).n,
-      chains: checkpoint.size,
-      root: Buffer.from(checkpoint.root).toString('hex'),
+      n: note.n,
+      chains: note.heads.count,
+      root: note.heads.root,
+      signatures: lines.map((l) => `${l.name}+${Buffer.from(l.id).toString('hex')}`),
     };
   } catch {
     return undefined;

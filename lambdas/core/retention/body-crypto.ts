@@ -37,8 +37,11 @@ const BLOCK = 64;
 const inner = Buffer.alloc(BLOCK + 1024);
 const outer = Buffer.alloc(BLOCK + 32);
 
-/** The record key from the period and subject keys. */
-export const deriveRecordKey = (
+/** Writes the record key from the period and subject keys into `into` (32 bytes). Digests
+ * come back as hex strings and are written into reused buffers: no Buffer (a native
+ * ArrayBuffer the GC must track) per record. */
+const recordKeyInto = (
+  into: Buffer,
   periodKey: Uint8Array,
   subjectKey: Uint8Array,
   chain: string,
@@ -56,25 +59,82 @@ export const deriveRecordKey = (
     Buffer.byteLength(info, 'utf8') <= inner.length - BLOCK
       ? inner.subarray(0, BLOCK + inner.write(info, BLOCK, 'utf8'))
       : Buffer.concat([inner.subarray(0, BLOCK), Buffer.from(info, 'utf8')]);
-  outer.set(hash('sha256', message, 'buffer') as unknown as Buffer, BLOCK);
-  return hash('sha256', outer, 'buffer') as unknown as Buffer;
+  outer.write(hash('sha256', message, 'hex'), BLOCK, 'hex');
+  into.write(hash('sha256', outer, 'hex'), 0, 'hex');
+  return into;
 };
+
+/** The record key from the period and subject keys (a new Buffer: escrow keeps it). */
+export const deriveRecordKey = (
+  periodKey: Uint8Array,
+  subjectKey: Uint8Array,
+  chain: string,
+  seq: number,
+): Buffer => recordKeyInto(Buffer.alloc(32), periodKey, subjectKey, chain, seq);
+
+const keyScratch = Buffer.alloc(32);
+
+/** Encrypts a body under the record key derived from its period and subject keys, the key
+ * held only in a reused buffer (createCipheriv copies it). */
+export const sealBody = (
+  periodKey: Uint8Array,
+  subjectKey: Uint8Array,
+  where: { chain: string; seq: number; body_hash: string },
+  period: string,
+  subject: string,
+  salt: string,
+  bodyText: string,
+): SealedBody =>
+  encryptBody(
+    recordKeyInto(keyScratch, periodKey, subjectKey, where.chain, where.seq),
+    where,
+    period,
+    subject,
+    salt,
+    bodyText,
+  );
 
 /** IVs are cut from a pool of random bytes: one CSPRNG call per 256 bodies (as salts are). */
 const IV_POOL = 256;
 let ivPool = Buffer.alloc(0);
 let ivAt = 0;
-const newIv = (): Buffer => {
+const nextIvAt = (): number => {
   if (ivAt >= ivPool.length) {
     ivPool = randomBytes(IV_BYTES * IV_POOL);
     ivAt = 0;
   }
   ivAt += IV_BYTES;
-  return Buffer.from(ivPool.subarray(ivAt - IV_BYTES, ivAt));
+  return ivAt - IV_BYTES;
 };
 
-const aadOf = (chain: string, seq: number, bodyHash: string): Buffer =>
-  Buffer.from(`${chain}\n${seq}\n${bodyHash}`, 'utf8');
+/** Reused input buffers (AAD, plaintext): a body is encoded once, straight into the cipher's
+ * input, with no intermediate string or copy per record (ingest CPU and garbage, issue 7). */
+const aadScratch = Buffer.alloc(1024);
+let plainScratch = Buffer.alloc(64 * 1024);
+
+const aadOf = (chain: string, seq: number, bodyHash: string): Buffer => {
+  const text = `${chain}\n${seq}\n${bodyHash}`;
+  return text.length * 3 <= aadScratch.length
+    ? aadScratch.subarray(0, aadScratch.write(text, 0, 'utf8'))
+    : Buffer.from(text, 'utf8');
+};
+
+/** `salt ‖ text` as UTF-8 in the reused plaintext buffer (grown when a body needs more). */
+const plaintextOf = (salt: string, text: string): Buffer => {
+  const most = (salt.length + text.length) * 3;
+  if (most > plainScratch.length) plainScratch = Buffer.alloc(most);
+  const at = plainScratch.write(salt, 0, 'utf8');
+  return plainScratch.subarray(0, at + plainScratch.write(text, at, 'utf8'));
+};
+
+/** Base64 of `head ‖ tag` without copying `head`: base64 of a prefix whose length is a
+ * multiple of 3 is a prefix of the base64 of the whole, so only the short tail is joined. */
+const base64Of = (head: Buffer, tag: Buffer): string => {
+  const cut = head.length - (head.length % 3);
+  return (
+    head.toString('base64', 0, cut) + Buffer.concat([head.subarray(cut), tag]).toString('base64')
+  );
+};
 
 /** Encrypts salt and canonical body text for one record. */
 export const encryptBody = (
@@ -85,16 +145,15 @@ export const encryptBody = (
   salt: string,
   bodyText: string,
 ): SealedBody => {
-  const iv = newIv();
+  const at = nextIvAt();
+  const iv = ivPool.subarray(at, at + IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(aadOf(where.chain, where.seq, where.body_hash));
-  const ct = Buffer.concat([
-    cipher.update(salt + bodyText, 'utf8'),
-    cipher.final(),
-    cipher.getAuthTag(),
-  ]);
+  const head = cipher.update(plaintextOf(salt, bodyText));
+  cipher.final(); // GCM: no output, computes the tag
+  const ct = base64Of(head, cipher.getAuthTag());
   // Members in canonical (sorted) order: JSON.stringify of it is its RFC 8785 text.
-  return { ct: ct.toString('base64'), iv: iv.toString('base64'), p: period, s: subject, v: 2 };
+  return { ct, iv: ivPool.toString('base64', at, at + IV_BYTES), p: period, s: subject, v: 2 };
 };
 
 /** The key that opens a record's body from the keys found, or undefined (erased). */

@@ -9,7 +9,13 @@ import type { LedgerRecord, RecordRetention } from '#core/chain/record.ts';
 import { carryTerms } from '#core/search/terms.ts';
 import type { BodyKeysPort } from '#ports/body-keys.ts';
 import type { BodySealer } from '#ports/body-sealer.ts';
-import { deriveRecordKey, encryptBody, periodKeyId, subjectKeyId } from './body-crypto.ts';
+import {
+  deriveRecordKey,
+  encryptBody,
+  periodKeyId,
+  sealBody,
+  subjectKeyId,
+} from './body-crypto.ts';
 import { openRecord } from './open-record.ts';
 import { dayOf, type RetentionRules, retentionOf } from './rules.ts';
 import { recordSubject, SUBJECT_ID_KEY, subjectIds, userIdOf } from './subjects.ts';
@@ -84,17 +90,17 @@ export const createBodySealer = async (
       const found = await keys.ensure([...ids]);
       return plans.map(({ record, period, subject }) => {
         if (record.body === undefined || record.body_salt === undefined) return record;
-        const key = deriveRecordKey(
+        const text = sealedTextsOf(record)?.body ?? canonicalJson(record.body);
+        const sealed = sealBody(
           found.get(periodKeyId(period)) as Uint8Array,
           found.get(subjectKeyId(subject)) as Uint8Array,
-          record.chain,
-          record.seq,
-        );
-        const text = sealedTextsOf(record)?.body ?? canonicalJson(record.body);
-        return carryTerms(
           record,
-          storedWithBody(record, encryptBody(key, record, period, subject, record.body_salt, text)),
+          period,
+          subject,
+          record.body_salt,
+          text,
         );
+        return carryTerms(record, storedWithBody(record, sealed));
       });
     },
   };

@@ -25,6 +25,9 @@ export interface GovernanceApiDeps extends GovernanceDeps {
   readonly afterErasure?: () => Promise<unknown>;
 }
 
+/** What the governance reads need: the admin chain. */
+export type GovernanceReadDeps = Pick<GovernanceDeps, 'ledger'>;
+
 const refused = (error: unknown): GovernanceAnswer => {
   if (error instanceof GovernanceInputError) {
     return { status: 400, body: { error: 'invalid_request', message: error.message } };
@@ -49,7 +52,7 @@ export const postLegalHold = async (
   }
 };
 
-export const listLegalHolds = async (deps: GovernanceApiDeps): Promise<GovernanceAnswer> => ({
+export const listLegalHolds = async (deps: GovernanceReadDeps): Promise<GovernanceAnswer> => ({
   status: 200,
   body: { holds: [...(await readGovernance(deps.ledger)).holds.values()] },
 });
@@ -81,13 +84,13 @@ export const postErasureRequest = async (
 
 export const getErasureRequest = async (
   requestId: string,
-  deps: GovernanceApiDeps,
+  deps: GovernanceReadDeps,
 ): Promise<GovernanceAnswer> => {
   const status = erasureStatus(await readGovernance(deps.ledger), requestId);
   return status === undefined ? notFound('erasure request') : { status: 200, body: status };
 };
 
-export const listErasureRequests = async (deps: GovernanceApiDeps): Promise<GovernanceAnswer> => {
+export const listErasureRequests = async (deps: GovernanceReadDeps): Promise<GovernanceAnswer> => {
   const state = await readGovernance(deps.ledger);
   return {
     status: 200,

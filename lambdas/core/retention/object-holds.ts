@@ -4,15 +4,20 @@
  * holds and OFF for what only released holds covered. Recomputed from the governance chain
  * each time (when a hold is placed or released, and by every purge run, so records that
  * arrive after a hold and match it get their objects held too): idempotent, no state.
+ * Which records a hold covers comes from the ledger's search index (hold-coverage.ts), so
+ * the work follows what the hold covers, not the size of the chains.
  */
 import { encodeChain, segmentsPrefix } from '#core/archive/layout.ts';
 import type { ArchivePort } from '#ports/archive.ts';
 import type { LedgerPort } from '#ports/ledger.ts';
 import type { ObjectHoldsPort } from '#ports/object-holds.ts';
-import { type GovernanceState, type Hold, holdCovers } from './governance.ts';
+import type { RecordSearchPort } from '#ports/record-search.ts';
+import type { GovernanceState, Hold } from './governance.ts';
+import { coveredSeqs } from './hold-coverage.ts';
 
 export interface ObjectHoldDeps {
-  readonly ledger: Pick<LedgerPort, 'chains' | 'head' | 'range'>;
+  readonly ledger: Pick<LedgerPort, 'chains' | 'head' | 'range' | 'get' | 'locate'> &
+    Partial<RecordSearchPort>;
   readonly archive: Pick<ArchivePort, 'list'>;
   readonly objectHolds: ObjectHoldsPort;
 }
@@ -39,16 +44,16 @@ export const coveredObjects = async (
 ): Promise<Set<string>> => {
   const keys = new Set<string>();
   if (holds.length === 0) return keys;
-  const scoped = holds.every((h) => h.scope.chain !== undefined);
-  const chains: string[] = [];
-  if (scoped) chains.push(...new Set(holds.map((h) => h.scope.chain as string)));
-  else for await (const chain of deps.ledger.chains()) chains.push(chain);
-  for (const chain of chains) {
-    const head = await deps.ledger.head(chain);
-    const seqs = new Set<number>();
-    for await (const r of deps.ledger.range(chain, 0, head.seq)) {
-      if (holds.some((h) => holdCovers(h.scope, r, r.body_enc?.s))) seqs.add(r.seq);
+  for (const [chain, covered] of await coveredSeqs(holds, deps.ledger)) {
+    if (covered === 'all') {
+      // The whole chain: every segment and body object, no record read.
+      for (const [, key] of await keysBySeq(deps.archive, segmentsPrefix(chain))) keys.add(key);
+      for (const [, key] of await keysBySeq(deps.archive, `bodies/${encodeChain(chain)}/`)) {
+        keys.add(key);
+      }
+      continue;
     }
+    const seqs = covered;
     if (seqs.size === 0) continue;
     // A segment is named by its first seq and runs to the next one's.
     const segments = await keysBySeq(deps.archive, segmentsPrefix(chain));

@@ -11,6 +11,8 @@ import { TERM } from './terms.ts';
 export const SEARCH_INDEXES = [
   /** A data subject's records (user_id). Replaces the raw `user_key` of old items. */
   { name: 'by_user', field: TERM.user, key: 'user_key' },
+  /** A data subject's sealed records by subject id: what a legal hold by user covers. */
+  { name: 'by_subject', field: TERM.subject, key: 'subject_key' },
   { name: 'by_transaction', field: TERM.transaction, key: 'transaction_key' },
   { name: 'by_session', field: TERM.session, key: 'session_key' },
   /** Records pointing at an event: verdicts, conflicts. */

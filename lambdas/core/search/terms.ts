@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { unqualify } from '#core/access/tenant.ts';
 import type { LedgerRecord } from '#core/chain/record.ts';
+import { applicationOf } from '#core/events/lanes.ts';
 import { useCaseOf } from '#core/events/use-case.ts';
 import { queueEntryOf } from '#core/reviews/queue.ts';
 import { isVerdictRecord, type VerdictBody } from '#core/reviews/verdict.ts';
@@ -27,6 +28,10 @@ export const TERM = {
   severity: 'sev',
   /** A person's verdict `review` record. */
   verdict: 'rv',
+  /** The data subject a layout v2 body is sealed under (`body_enc.s`, a keyed hash of the
+   * user id, never the id): what a legal hold by user names, so the records it covers are
+   * found through the index instead of by reading chains whole. */
+  subject: 'sj',
 } as const;
 
 /** Values longer than this are not indexed (ids and names are short). */
@@ -78,20 +83,48 @@ export const userIdOf = (body: unknown): string | undefined => firstAt(body, USE
 /** Terms of records whose bodies were sealed (layout v2) before they reached the ledger,
  * taken from the plain body just before sealing: the ledger that indexes them only ever
  * sees ciphertext. In memory and per object, so nothing outlives the write. */
-const termsBeforeSealing = new WeakMap<LedgerRecord, string[]>();
+const CARRIED: unique symbol = Symbol('terms before sealing');
 
-/** Keeps the terms of `plain` for `sealed`, the same record with its body encrypted. */
+/** Keeps the terms of `plain` for `sealed`, the same record with its body encrypted. On the
+ * record under a symbol, not enumerable (JSON, keys and spreads never see it), rather than
+ * in a WeakMap: an entry per ingested record cost measurable GC time (issue 7). */
 export const carryTerms = (plain: LedgerRecord, sealed: LedgerRecord): LedgerRecord => {
-  if (sealed !== plain) termsBeforeSealing.set(sealed, termsOf(plain));
+  if (sealed !== plain) {
+    const terms = termsOf(plain);
+    addSubjectTerm(terms, sealed);
+    Object.defineProperty(sealed, CARRIED, { value: terms });
+  }
   return sealed;
 };
 
+/** A chain's terms: a lane `app~2` is found as its application `app` (first: the chain
+ * index key, so one query reads every lane) and as itself. */
+export const chainTerms = (chain: string): string[] => {
+  const app = applicationOf(chain);
+  return app === chain
+    ? [term(TERM.chain, chain)]
+    : [term(TERM.chain, app), term(TERM.chain, chain)];
+};
+
+/** The subject term of a user's subject id (`u:` + 40 hex of a keyed hash; a record's own
+ * `rec:` or quarantine `q:` subject names nobody a hold could name, so it is not indexed).
+ * The id is already a digest, keyed, so its first 32 hex digits are the term as they stand:
+ * no second hash per ingested record. */
+export const subjectTerm = (subject: string): string | undefined =>
+  /^u:[0-9a-f]{32}/.test(subject) ? `${TERM.subject}:${subject.slice(2, 34)}` : undefined;
+
+const addSubjectTerm = (terms: string[], record: LedgerRecord): void => {
+  const subject = record.body_enc?.s;
+  const found = typeof subject === 'string' ? subjectTerm(subject) : undefined;
+  if (found !== undefined) terms.push(found);
+};
+
 export const termsOf = (record: LedgerRecord): string[] => {
-  const carried = termsBeforeSealing.get(record);
+  const carried = (record as { [CARRIED]?: string[] })[CARRIED];
   if (carried !== undefined) return carried;
   const terms = [
     term(TERM.tenant, unqualify(record.chain).tenant),
-    term(TERM.chain, record.chain),
+    ...chainTerms(record.chain),
     term(TERM.kind, record.kind),
     term(TERM.policyDecision, record.policy.decision),
   ];
@@ -112,5 +145,6 @@ export const termsOf = (record: LedgerRecord): string[] => {
   }
   add(TERM.ref, record.ref?.event_id);
   if (isVerdictRecord(record)) add(TERM.verdict, (body as VerdictBody).verdict);
+  addSubjectTerm(terms, record);
   return terms;
 };

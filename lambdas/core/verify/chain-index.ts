@@ -1,21 +1,26 @@
 /**
  * Reads the signed index of chains (see chain/chain-index.ts) for the verifier: checks each
- * index's signature, its number, its link to the one before and its heads, and that no
- * chain shrinks or disappears from one index to the next. The heads become signed tree
- * heads of their chains, so a chain held shorter than signed reads `truncated` and one that
- * is gone reads `deleted_chain`.
+ * index's signature, its number, its link to the one before and its heads, that no chain
+ * shrinks or disappears from one index to the next, and that each index signs the root of
+ * the index log over every index up to it. The heads become signed tree heads of their
+ * chains, so a chain held shorter than signed reads `truncated` and one that is gone reads
+ * `deleted_chain`. With witness keys, the newest index needs their cosignatures as a chain's
+ * newest checkpoint does.
  */
 import { indexPrefix, parseIndexKey } from '#core/archive/layout.ts';
 import {
   headsRoot,
   type IndexedHead,
-  indexLinkOf,
+  type IndexNote,
+  indexLeaf,
+  indexNoteOf,
   isIndexOrigin,
   noteDigest,
   parseHeads,
 } from '#core/chain/chain-index.ts';
 import { parseCheckpoint } from '#core/chain/checkpoint.ts';
-import { bytesEqual } from '#core/chain/merkle.ts';
+import { verifyCosignatures } from '#core/chain/cosignature.ts';
+import { bytesEqual, createTreeBuilder } from '#core/chain/merkle.ts';
 import type { ArchivePort } from '#ports/archive.ts';
 import { openWithKeys, type TrustedKeys } from './checkpoints.ts';
 import type { FaultLog } from './report.ts';
@@ -60,7 +65,9 @@ const readIndex = async (
   trusted: TrustedKeys,
   prevNote: Uint8Array | undefined,
   faults: FaultLog,
-): Promise<{ heads: IndexedHead[]; note: Uint8Array } | undefined> => {
+): Promise<
+  { heads: IndexedHead[]; note: Uint8Array; index: IndexNote; root: Uint8Array } | undefined
+> => {
   const noteBytes = await reader.get(keys.note);
   const note = textOf(noteBytes);
   if (noteBytes === undefined || note === undefined) {
@@ -79,10 +86,10 @@ const readIndex = async (
     return undefined;
   }
   let checkpoint: ReturnType<typeof parseCheckpoint>;
-  let link: ReturnType<typeof indexLinkOf>;
+  let link: IndexNote;
   try {
     checkpoint = parseCheckpoint(opened.text);
-    link = indexLinkOf(checkpoint);
+    link = indexNoteOf(checkpoint);
   } catch (error) {
     faults.add('', -1, 'malformed', `${keys.note} is not an index: ${messageOf(error)}`);
     return undefined;
@@ -112,11 +119,14 @@ const readIndex = async (
     faults.add('', -1, 'malformed', `${keys.heads}: ${messageOf(error)}`);
     return undefined;
   }
-  if (heads.length !== checkpoint.size || !bytesEqual(headsRoot(headsText), checkpoint.root)) {
+  if (
+    heads.length !== link.heads.count ||
+    Buffer.from(headsRoot(headsText)).toString('hex') !== link.heads.root
+  ) {
     fault(faults, 'index_inconsistent', `the heads of index ${n} do not match its signed root`);
     return undefined;
   }
-  return { heads, note: noteBytes };
+  return { heads, note: noteBytes, index: link, root: checkpoint.root };
 };
 
 /** Reports what changed from one index to the next that an append-only archive forbids. */
@@ -141,13 +151,47 @@ const compare = (
   }
 };
 
+/** Witness keys the auditor trusts and how many must have cosigned the newest index. */
+export interface IndexWitnesses {
+  readonly keys: readonly string[];
+  readonly min: number;
+}
+
+/** The newest index must carry cosignatures (stored beside it) of `min` known witnesses. */
+const checkIndexWitnessed = async (
+  reader: Reader,
+  n: number,
+  note: Uint8Array,
+  cosigKey: string | undefined,
+  witnesses: IndexWitnesses,
+  faults: FaultLog,
+): Promise<void> => {
+  const cosig = cosigKey === undefined ? '' : (textOf(await reader.get(cosigKey)) ?? '');
+  let cosigned: ReturnType<typeof verifyCosignatures> = [];
+  try {
+    cosigned = verifyCosignatures(`${textOf(note) ?? ''}${cosig}`, witnesses.keys);
+  } catch {
+    // malformed cosignature lines count as none
+  }
+  if (cosigned.length < witnesses.min) {
+    const by = cosigned.length === 0 ? 'none' : cosigned.map((c) => c.witness).join(', ');
+    faults.add(
+      '',
+      -1,
+      'unwitnessed',
+      `the newest index (${n}) has ${cosigned.length} of ${witnesses.min} required witness cosignatures (${by})`,
+    );
+  }
+};
+
 /** Loads every index of the archive in order and reports the faults it finds in them. */
 export const loadIndexes = async (
   reader: Reader,
   trusted: TrustedKeys,
   faults: FaultLog,
+  witnesses: IndexWitnesses = { keys: [], min: 0 },
 ): Promise<IndexView> => {
-  const present = new Map<number, { note?: string; heads?: string }>();
+  const present = new Map<number, { note?: string; heads?: string; cosig?: string }>();
   for await (const key of reader.list(indexPrefix)) {
     const parsed = parseIndexKey(key);
     if (!parsed) {
@@ -156,7 +200,8 @@ export const loadIndexes = async (
     }
     const entry = present.get(parsed.n) ?? {};
     if (parsed.part === 'ckpt') entry.note = key;
-    else entry.heads = key;
+    else if (parsed.part === 'heads') entry.heads = key;
+    else if (parsed.part === 'cosig') entry.cosig = key;
     present.set(parsed.n, entry);
   }
   const heads = new Map<string, Map<number, string>>();
@@ -164,6 +209,10 @@ export const loadIndexes = async (
   let verified = 0;
   let newest = 0;
   let prevNote: Uint8Array | undefined;
+  let newestNote: Uint8Array | undefined;
+  // The index log over indexes 1..n, while every one so far could be read.
+  let log: ReturnType<typeof createTreeBuilder> | undefined = createTreeBuilder();
+  let logged = false;
   const last = Math.max(0, ...present.keys());
   for (let n = 1; n <= last; n++) {
     const keys = present.get(n);
@@ -172,6 +221,7 @@ export const loadIndexes = async (
         keys?.note === undefined ? `index ${n} is missing` : `heads of index ${n} are missing`;
       fault(faults, 'index_missing', `${what} (index ${last} is the newest)`);
       prevNote = undefined;
+      log = undefined;
       continue;
     }
     const read = await readIndex(
@@ -183,9 +233,22 @@ export const loadIndexes = async (
       faults,
     );
     prevNote = read?.note;
-    if (!read) continue;
+    if (!read) {
+      log = undefined;
+      continue;
+    }
+    log?.push(indexLeaf(n, read.index.heads));
+    if (read.index.log) {
+      logged = true;
+      if (log && !bytesEqual(log.root(), read.root)) {
+        fault(faults, 'index_inconsistent', `index ${n} does not sign the log of indexes 1..${n}`);
+      }
+    } else if (logged) {
+      fault(faults, 'index_inconsistent', `index ${n} leaves the index log for the older form`);
+    }
     verified++;
     newest = n;
+    newestNote = read.note;
     compare(latest, read.heads, n, faults);
     latest = new Map(read.heads.map((h) => [h.chain, h]));
     for (const head of read.heads) {
@@ -193,6 +256,13 @@ export const loadIndexes = async (
       sizes.set(head.size, head.root);
       heads.set(head.chain, sizes);
     }
+  }
+  if (witnesses.min > 0 && newestNote !== undefined) {
+    const cosig = present.get(newest)?.cosig;
+    await checkIndexWitnessed(reader, newest, newestNote, cosig, witnesses, faults);
+  } else if (witnesses.min > 0) {
+    // Deleting every index must not be a way around the witnesses.
+    faults.add('', -1, 'unwitnessed', 'no index of chains verified, so none is cosigned');
   }
   return {
     heads,

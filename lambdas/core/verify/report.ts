@@ -2,6 +2,7 @@
  * What the verifier reports: faults that name chain, seq and kind, and the bodies that were
  * purged by a purge record (never silently "ok", never "tampered").
  */
+import type { LanedApplication } from './applications.ts';
 import type { VersionFindings } from './object-versions.ts';
 
 /** Every class of tampering the verifier tells apart (see DESIGN.md, "What the verifier must
@@ -66,6 +67,8 @@ export interface VerifyReport {
   readonly versions?: VersionFindings;
   /** Layout v2 bodies left unchecked because no body keys were given. */
   readonly sealed?: number;
+  /** Applications spread over lanes, each read as one (core/verify/applications.ts). */
+  readonly applications?: readonly LanedApplication[];
   readonly faults: readonly Fault[];
   /** Faults beyond the report's bound, counted but not listed. */
   readonly faultsOmitted: number;

@@ -6,6 +6,7 @@
  * Memory is flat in the number of records: segments are read line by line, and each chain
  * keeps only its pending window, a compact Merkle frontier and ranges.
  */
+
 import { bodyKey, chainsPrefix, encodeChain, parseKey } from '#core/archive/layout.ts';
 import { verifyCosignatures } from '#core/chain/cosignature.ts';
 import { HASH_RE } from '#core/chain/hash.ts';
@@ -13,6 +14,7 @@ import type { LedgerRecord } from '#core/chain/record.ts';
 import type { HoldScope } from '#core/retention/governance.ts';
 import type { ArchivePort } from '#ports/archive.ts';
 import type { BodyKeysPort } from '#ports/body-keys.ts';
+import { lanedApplications, wantsChain } from './applications.ts';
 import { type IndexView, loadIndexes } from './chain-index.ts';
 import { ChainVerifier, type TrustedCheckpoint } from './chain-verifier.ts';
 import { loadChainCheckpoints, loadTrustedKeys, type TrustedKeys } from './checkpoints.ts';
@@ -34,7 +36,8 @@ export interface VerifyOptions {
   readonly publicKey?: string;
   /** Witness cosignature/v1 verifier keys the auditor trusts. */
   readonly witnessKeys?: readonly string[];
-  /** Cosignatures by distinct known witnesses each chain's newest checkpoint needs.
+  /** Cosignatures by distinct known witnesses each chain's newest checkpoint, and the newest
+   * index of chains, need.
    * @default 1 when witnessKeys are given, else 0 */
   readonly minWitnesses?: number;
   /** Keys and indexes already loaded (a worker of a parallel verify gets them from the
@@ -58,6 +61,15 @@ export interface VerifyOptions {
 
 const PROGRESS_EVERY = 1024 * 1024;
 
+/** The known witness keys, and how many cosignatures the newest checkpoint of each chain and
+ * the newest index need. */
+export const witnessRule = (
+  options: Pick<VerifyOptions, 'witnessKeys' | 'minWitnesses'>,
+): { keys: readonly string[]; min: number } => ({
+  keys: options.witnessKeys ?? [],
+  min: options.minWitnesses ?? ((options.witnessKeys?.length ?? 0) > 0 ? 1 : 0),
+});
+
 /** Verifies the whole archive and reports every fault found. Throws only when the archive
  * cannot be read (I/O errors) or the pinned key is unusable (PinnedKeyError, see
  * checkpoints.ts). */
@@ -68,12 +80,9 @@ export const verifyArchive = async (
   const faults = new FaultLog();
   const keys =
     options.preloaded?.keys ?? (await loadTrustedKeys(reader, options.publicKey, faults));
-  const index = options.preloaded?.index ?? (await loadIndexes(reader, keys, faults));
+  const witnesses = witnessRule(options);
+  const index = options.preloaded?.index ?? (await loadIndexes(reader, keys, faults, witnesses));
   const seen = new Set<string>();
-  const witnesses = {
-    keys: options.witnessKeys ?? [],
-    min: options.minWitnesses ?? ((options.witnessKeys?.length ?? 0) > 0 ? 1 : 0),
-  };
   const bodyKeys = options.bodyKeys;
   const holds: readonly HoldScope[] = bodyKeys
     ? (options.preloaded?.holds ?? (await loadActiveHolds(reader)))
@@ -123,7 +132,7 @@ export const verifyArchive = async (
       faults.add(chainOfKey(key), -1, 'malformed', `unexpected archive key ${key}`);
       continue;
     }
-    if (options.chains !== undefined && !options.chains.has(parsed.chain)) {
+    if (options.chains !== undefined && !wantsChain(options.chains, parsed.chain)) {
       seen.add(parsed.chain);
       continue;
     }
@@ -292,6 +301,13 @@ export const finishReport = async (
     }
   }
   const { usedKeys, sealed, ...counts } = totals;
+  const laned = lanedApplications(
+    (function* () {
+      yield* seen;
+      yield* index.latest.keys();
+    })(),
+    faults.faults,
+  );
   return {
     ok: faults.faults.length === 0 && faults.omitted === 0,
     chains: counts.chains,
@@ -305,6 +321,7 @@ export const finishReport = async (
     purged: [...counts.purged],
     ...(versions ? { versions } : {}),
     ...(sealed > 0 ? { sealed } : {}),
+    ...(laned.length > 0 ? { applications: laned } : {}),
     faults: faults.faults,
     faultsOmitted: faults.omitted,
   };

@@ -15,6 +15,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoLedger } from '#adapters/aws/dynamo-ledger.ts';
+import { DynamoProofTiles } from '#adapters/aws/dynamo-proof-tiles.ts';
 import { KmsSigner } from '#adapters/aws/kms-signer.ts';
 import { powertoolsLog } from '#adapters/aws/powertools-log.ts';
 import { S3Archive } from '#adapters/aws/s3-archive.ts';
@@ -42,6 +43,13 @@ export const ledgerFromEnv = (env: Env, bodies?: BodyStore): DynamoLedger =>
     ...optionalProp('bodyStore', bodies),
   });
 
+/** The checkpointer's Merkle tiles and heads, kept in the ledger table (inclusion proofs). */
+export const proofTilesFromEnv = (env: Env): DynamoProofTiles =>
+  new DynamoProofTiles({
+    client: tracer.captureAWSv3Client(new DynamoDBClient({})),
+    table: required(env, 'LEDGER_TABLE'),
+  });
+
 export const checkpointDepsFromEnv = (env: Env): CheckpointDeps => {
   const logName = required(env, 'LOG_NAME');
   const witnesses = parseWitnessConfig(optional(env, 'WITNESSES') ?? '[]');
@@ -58,6 +66,7 @@ export const checkpointDepsFromEnv = (env: Env): CheckpointDeps => {
     logName,
     retainUntil: retainFor(positiveInt(env, 'ARCHIVE_RETENTION_DAYS')),
     witnesses: witnesses.map((w) => httpWitness(w.url, w.vkey)),
+    proofTiles: proofTilesFromEnv(env),
   };
 };
 

@@ -4,6 +4,7 @@
  */
 
 import { AuditTrailError } from '#core/errors.ts';
+import { LANES_ENV, type LanePlan, type LanesPerChain, lanePlan } from '#core/events/lanes.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -73,3 +74,14 @@ export const retainFor =
   (days: number) =>
   (now: Date): Date =>
     new Date(now.getTime() + days * DAY_MS);
+
+/** The lane plan of LANES_PER_CHAIN (JSON: a number or `{prefix: lanes}`); none when absent. */
+export const lanePlanFromEnv = (env: Env): LanePlan => {
+  const text = optional(env, LANES_ENV);
+  if (text === undefined) return [];
+  try {
+    return lanePlan(JSON.parse(text) as LanesPerChain);
+  } catch {
+    throw new InvalidConfigError(LANES_ENV, 'a lane count 1..64 or {"<prefix>": <count>} (JSON)');
+  }
+};

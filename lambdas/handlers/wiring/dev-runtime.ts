@@ -25,6 +25,7 @@ import { recordKeyChanges } from '#core/admin/key-events.ts';
 import { withDeploymentCheck } from '#core/admin/model-check.ts';
 import { type PolicyInForce, recordPolicyInForce } from '#core/admin/policy-change.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
+import type { LanePlan } from '#core/events/lanes.ts';
 import {
   DEFAULT_POSITIVE_DECISIONS,
   DEFAULT_POSITIVE_OUTCOMES,
@@ -115,6 +116,9 @@ export interface DevRuntimeOptions {
   readonly alertWebhook?: string;
   /** Adds `POST /v1/guardrails/evaluate`. */
   readonly guardrail?: GuardrailEvaluator;
+  /** Hot keys spread over lanes, `<key>~<lane>` (typed config `lanesPerChain`).
+   * @default one lane each */
+  readonly lanes?: LanePlan;
   /** Stream tuning (batching, retry backoff). */
   readonly stream?: Pick<DurableStreamOptions, 'batchSize' | 'batchWindowMs' | 'retry'>;
   /** Wraps the ledger the processor writes to (tests use it to inject failures). */
@@ -123,6 +127,10 @@ export interface DevRuntimeOptions {
   readonly retention?: RetentionRules;
   /** @default the system clock */
   readonly clock?: ClockPort;
+  /** `v1` writes ingested bodies in plaintext (layout v1, which no purge can erase): only
+   * for the ingest benchmark's comparison of the two layouts (test/bench/ingest.bench.ts).
+   * Records the product writes itself are sealed either way. @default 'v2' */
+  readonly ingestLayout?: 'v1' | 'v2';
   /** How often the purge runs by itself. @default one day */
   readonly purgeIntervalMs?: number;
   /** The weekly fairness review (Mondays 06:00 UTC, over the last full week), or false for
@@ -215,7 +223,7 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
         }),
       clock,
       log,
-      sealer,
+      ...(options.ingestLayout === 'v1' ? {} : { sealer }),
     };
     const stream = await openDurableStream(paths.stream, {
       consumer: (envelopes: readonly IntakeEnvelope[]) => processBatch(envelopes, processor),
@@ -303,9 +311,10 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
         clock: systemClock,
         // Reviews and raw-read records are sealed like ingested bodies (subject data).
         sealer,
-        prove: (eventId, chain) => proveEvent(archive, eventId, chain),
+        prove: (record) => proveEvent(archive, record.event_id, record.chain),
       },
       stream,
+      ...(options.lanes === undefined ? {} : { lanes: options.lanes }),
       ledger,
       open: (r) => openRecord(r, bodyKeys),
       log,

@@ -53,6 +53,14 @@ const managedFromEnv = (policy: Policy, env: Env): ManagedDetectors => ({
  * the expression must stay spelled exactly like this for the replacement to happen. */
 const BUNDLED_POLICY: string | undefined = process.env.AUDIT_TRAIL_POLICY;
 
+/** Where the policy in force comes from, as the `policy.change` record names it. */
+export const policySourceFromEnv = (env: Env): string =>
+  optional(env, 'POLICY') !== undefined
+    ? 'POLICY environment variable'
+    : BUNDLED_POLICY !== undefined
+      ? 'the stack policyFile'
+      : 'the built-in default policy';
+
 /** The configured policy's engine: POLICY, else the bundled policy, else the default one.
  * The processor records with it and the guardrail answers with it. */
 export const runtimePolicyFromEnv = (env: Env): RuntimePolicyEngine => {

@@ -1,25 +1,20 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoBodyKeys } from '#adapters/aws/dynamo-body-keys.ts';
 import { powertoolsLog } from '#adapters/aws/powertools-log.ts';
-import { S3ObjectHolds } from '#adapters/aws/s3-object-holds.ts';
 import type { PurgeDeps } from '#core/retention/purge.ts';
 import { logger } from '#handlers/observability/logger.ts';
 import { tracer } from '#handlers/observability/tracer.ts';
 import { systemClock } from '#ports/clock.ts';
 import { archiveFromEnv, ledgerFromEnv } from './aws-deps.ts';
 import { type Env, positiveInt, required, retainFor } from './config.ts';
+import { objectHoldsOf } from './governance-deps.ts';
 
 /** The purge's dependencies: ledger, archive, the body-key table (BODY_KEYS_TABLE), and
  * S3 Object Lock legal holds on the archive objects active legal holds cover. */
 export const purgeDepsFromEnv = (env: Env): PurgeDeps => {
   const archive = archiveFromEnv(env);
   return {
-    objectHolds: new S3ObjectHolds({
-      client: tracer.captureAWSv3Client(new S3Client({})),
-      bucket: archive.bucket,
-      prefix: archive.prefix,
-    }),
+    objectHolds: objectHoldsOf(archive),
     ledger: ledgerFromEnv(env, archive),
     archive,
     keys: new DynamoBodyKeys({

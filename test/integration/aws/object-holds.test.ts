@@ -63,7 +63,7 @@ describe('legal holds on S3 Object Lock', () => {
     // Prepare: ann on two chains, bob on a third
     const table = `ledger-${randomUUID()}`;
     const keysTable = `keys-${randomUUID()}`;
-    await createLedgerTable(db.client, table);
+    await createLedgerTable(db.client, table, { searchIndexes: true });
     await createBodyKeysTable(db.client, keysTable);
     const archive = new S3Archive({ client: s3.client, bucket: 'archive', prefix: table });
     const ledger = new DynamoLedger({ client: db.client, table, bodyStore: archive });

@@ -4,8 +4,16 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateEd25519Signer } from '#adapters/local/ed25519-signer.ts';
 import { openFileArchive } from '#adapters/local/file-archive.ts';
-import { checkpointKey, keyFile, segmentKey } from '#core/archive/layout.ts';
+import {
+  checkpointKey,
+  indexCosigKey,
+  indexNoteKey,
+  keyFile,
+  segmentKey,
+} from '#core/archive/layout.ts';
+import { cosign } from '#core/chain/cosignature.ts';
 import { createTreeBuilder } from '#core/chain/merkle.ts';
+import { splitNote } from '#core/chain/note.ts';
 import { GENESIS_PREV, type LedgerRecord, type RecordKind } from '#core/chain/record.ts';
 import { signIndex } from '#core/pipeline/sign-index.ts';
 import type { Evidence } from '#core/report/evidence.ts';
@@ -17,6 +25,7 @@ import {
 } from '#test/helpers/archive-builder.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 import { writeEvidence } from '../../../bin/commands/report.ts';
+import { loadCosigner } from '../../../bin/commands/witness.ts';
 
 // The evidence package for November 2026 over an archive of mixed kinds, use cases and
 // policy findings: every figure is recounted here straight from the archive files, and the
@@ -96,6 +105,13 @@ const build = async (): Promise<void> => {
     clock: { now: () => new Date(TO) },
     logName: 'audit-trail.local',
   });
+  // A witness's cosignature, stored beside the index as the checkpointer stores it.
+  const cosigner = await loadCosigner(join(dir, 'witness'), 'witness.test/w1');
+  const note = new TextDecoder().decode(await archive.get(indexNoteKey(1)));
+  await archive.put(
+    indexCosigKey(1),
+    Buffer.from(await cosign(splitNote(note).text, cosigner, 1_764_547_200)),
+  );
 };
 
 interface Line {
@@ -175,6 +191,10 @@ describe('report evidence', () => {
       ['support', 40],
     ]);
     expect(evidence.heads.index).toMatchObject({ n: 1, chains: 2 });
+    expect(evidence.heads.index?.signatures.map((n) => n.split('+')[0])).toEqual([
+      'audit-trail.local',
+      'witness.test/w1',
+    ]);
   });
 
   it('prints to PDF with the installed Chromium when asked', async () => {

@@ -7,7 +7,7 @@ import { segmentKey } from '#core/archive/layout.ts';
 import { buildArchive } from '#test/helpers/archive-builder.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 import { verifyLocation } from '../../../bin/commands/verify.ts';
-import { handOutOrder } from '../../../bin/commands/verify-parallel.ts';
+import { handOutOrder, type ThreadCpu } from '../../../bin/commands/verify-parallel.ts';
 
 // Chains verified on worker threads give exactly the report of the one-thread verifier,
 // faults included, on an archive of many chains.
@@ -55,13 +55,25 @@ describe('verify on worker threads', () => {
   it('hands each chain to exactly one worker thread when the main thread only coordinates', async () => {
     const one = await verifyLocation(archive(), { workers: 1 });
     const by = new Map<string, number[]>();
+    let threads: readonly ThreadCpu[] = [];
     const report = await verifyLocation(archive(), {
       workers: 2,
       mainThread: false,
       onChain: (dir, thread) => by.set(dir, [...(by.get(dir) ?? []), thread]),
+      onThreads: (t) => {
+        threads = t;
+      },
     });
 
     expect(report).toEqual(one);
+    // Each thread's CPU is accounted: the main thread verified none, the workers all eight.
+    expect(threads.map((t) => t.thread)).toEqual([0, 1, 2]);
+    expect(threads[0]?.chains).toBe(0);
+    expect(threads.reduce((n, t) => n + t.chains, 0)).toBe(8);
+    for (const t of threads) {
+      expect(t.startupMicros).toBeGreaterThan(0);
+      expect(t.totalMicros).toBeGreaterThanOrEqual(t.startupMicros);
+    }
     expect([...by.keys()].sort()).toEqual(
       ['app-0', 'app-1', 'app-2', 'app-3', 'app-4', 'app-5', 'app-7', 'app-8'].sort(),
     );

@@ -4,11 +4,24 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadOrCreateEd25519Signer } from '#adapters/local/ed25519-signer.ts';
 import {
   checkpointsPrefix,
+  indexFrontierKey,
   indexHeadsKey,
   indexNoteKey,
   segmentKey,
 } from '#core/archive/layout.ts';
-import { parseHeads } from '#core/chain/chain-index.ts';
+import {
+  headsRoot,
+  headsTree,
+  indexCheckpoint,
+  indexLeaf,
+  indexOrigin,
+  noteDigest,
+  parseHeads,
+} from '#core/chain/chain-index.ts';
+import { formatCheckpoint, parseCheckpoint } from '#core/chain/checkpoint.ts';
+import { cosignerVerifierKey } from '#core/chain/cosignature.ts';
+import { consistencyProof, rootOf, verifyConsistency } from '#core/chain/merkle.ts';
+import { signNote, splitNote } from '#core/chain/note.ts';
 import { checkpointChains } from '#core/pipeline/checkpoint.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
 import { latestIndexNumber, signIndex } from '#core/pipeline/sign-index.ts';
@@ -115,7 +128,7 @@ describe('the signed index of chains', () => {
     await twoRuns();
     // A re-signed index 1 (the signer's key is at hand) that lists no `claims` chain.
     const first = text(await harness.deps.archive.get(indexHeadsKey(1)));
-    await removeKeys(indexHeadsKey(1), indexNoteKey(1));
+    await removeKeys(indexHeadsKey(1), indexNoteKey(1), indexFrontierKey(1));
     const forged = await checkpointDeps(harness);
     const loansOnly = parseHeads(first).filter((h) => h.chain === 'loans');
     // With index 1 gone, the probe finds no index and writes a fresh index 1.
@@ -125,5 +138,116 @@ describe('the signed index of chains', () => {
 
     expect(kinds(report)).toContainEqual(['index_inconsistent', '']);
     expect(report.ok).toBe(false);
+  });
+
+  it('forms an append-only log: index n signs the root over indexes 1..n', async () => {
+    await twoRuns();
+    const notes = [1, 2].map(async (n) =>
+      parseCheckpoint(splitNote(text(await harness.deps.archive.get(indexNoteKey(n)))).text),
+    );
+    const [one, two] = await Promise.all(notes);
+    const leaves = await Promise.all(
+      [1, 2].map(async (n) =>
+        indexLeaf(n, headsTree(text(await harness.deps.archive.get(indexHeadsKey(n))))),
+      ),
+    );
+
+    expect(one?.size).toBe(1);
+    expect(two?.size).toBe(2);
+    expect(two?.extensions?.[0]).toMatch(/^heads 2 [0-9a-f]{64}$/);
+    expect(Buffer.from(two?.root ?? []).toString('hex')).toBe(
+      Buffer.from(rootOf(leaves)).toString('hex'),
+    );
+    expect(
+      verifyConsistency(
+        1,
+        2,
+        consistencyProof(leaves, 1, 2),
+        one?.root ?? new Uint8Array(),
+        two?.root ?? new Uint8Array(),
+      ),
+    ).toBe(true);
+  });
+
+  it('names an index re-signed over a log that lacks the indexes before it', async () => {
+    const deps = await twoRuns();
+    const heads = text(await harness.deps.archive.get(indexHeadsKey(2)));
+    const prev = noteDigest((await harness.deps.archive.get(indexNoteKey(1))) ?? new Uint8Array());
+    await removeKeys(indexNoteKey(2));
+    // Same heads and link, but the log root of a log holding index 2 alone.
+    const tree = headsTree(heads);
+    const forged = formatCheckpoint(
+      indexCheckpoint('audit-trail.test', tree, { n: 2, prev }, rootOf([indexLeaf(2, tree)])),
+    );
+    await harness.deps.archive.put(
+      indexNoteKey(2),
+      Buffer.from(await signNote(forged, deps.signer)),
+    );
+
+    const report = await verifyArchive(harness.deps.archive);
+
+    expect(report.faults.map((f) => [f.kind, f.detail])).toEqual([
+      ['index_inconsistent', 'index 2 does not sign the log of indexes 1..2'],
+    ]);
+  });
+});
+
+describe('archives signed before the index log', () => {
+  /** Index 1 in the older form (it signs the heads tree itself), as old archives hold it. */
+  const olderIndex = async (deps: CheckpointDeps, heads: string) => {
+    const body = formatCheckpoint({
+      origin: indexOrigin(deps.logName),
+      size: parseHeads(heads).length,
+      root: headsRoot(heads),
+      extensions: ['index 1', 'prev none'],
+    });
+    await harness.deps.archive.put(indexHeadsKey(1), Buffer.from(heads));
+    await harness.deps.archive.put(indexNoteKey(1), Buffer.from(await signNote(body, deps.signer)));
+  };
+
+  it('still verify, and the next index continues the log from them', async () => {
+    harness = await openHarness();
+    const deps = await checkpointDeps(harness);
+    await record('loans', ['a', 'b', 'c']);
+    await checkpointChains(deps);
+    const heads = text(await harness.deps.archive.get(indexHeadsKey(1)));
+    await removeKeys('index');
+    await olderIndex(deps, heads);
+
+    const old = await verifyArchive(harness.deps.archive);
+    expect(old.faults).toEqual([]);
+    expect(old.indexes).toBe(1);
+
+    await record('loans', ['d']);
+    await checkpointChains(deps); // index 2, first of the log form
+    const two = parseCheckpoint(
+      splitNote(text(await harness.deps.archive.get(indexNoteKey(2)))).text,
+    );
+    const leaves = [
+      indexLeaf(1, headsTree(heads)),
+      indexLeaf(2, headsTree(text(await harness.deps.archive.get(indexHeadsKey(2))))),
+    ];
+    expect(Buffer.from(two.root).equals(Buffer.from(rootOf(leaves)))).toBe(true);
+    const report = await verifyArchive(harness.deps.archive);
+    expect(report.faults).toEqual([]);
+    expect(report.indexes).toBe(2);
+  });
+
+  it('cannot meet a witness requirement: nothing cosigned the older form', async () => {
+    harness = await openHarness();
+    const deps = await checkpointDeps(harness);
+    await record('loans', ['a']);
+    await checkpointChains(deps);
+    const heads = text(await harness.deps.archive.get(indexHeadsKey(1)));
+    await removeKeys('index');
+    await olderIndex(deps, heads);
+    const witness = cosignerVerifierKey({ name: 'w.test', publicKey: new Uint8Array(32).fill(7) });
+
+    const report = await verifyArchive(harness.deps.archive, {
+      witnessKeys: [witness],
+      minWitnesses: 1,
+    });
+
+    expect(report.faults.filter((f) => f.chain === '').map((f) => f.kind)).toEqual(['unwitnessed']);
   });
 });

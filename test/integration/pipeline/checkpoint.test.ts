@@ -108,3 +108,100 @@ describe('a payload with a "__proto__" member', () => {
     expect(report.ok).toBe(true);
   });
 });
+
+describe('checkpoint leaves come from the archived bytes', () => {
+  /** The archive, with one segment's bytes passed through `edit` when read. */
+  const editedArchive = (edit: (text: string) => string) => ({
+    ...harness.deps.archive,
+    stream: async function* (key: string) {
+      const bytes = await harness.deps.archive.get(key);
+      yield new TextEncoder().encode(edit(text(bytes)));
+    },
+  });
+
+  it('signs what the archive holds even when the ledger answers rewritten records', async () => {
+    harness = await openHarness();
+    const deps = await checkpointDeps(harness);
+    await record('loans', ['a', 'b', 'c']);
+    const archivedRoot = await fullRoot('loans', 3);
+    const rewritten = {
+      ...harness.deps.ledger,
+      range: async function* (chain: string, from: number, to: number) {
+        for await (const r of harness.deps.ledger.range(chain, from, to)) {
+          yield { ...r, hash: 'f'.repeat(64) };
+        }
+      },
+    };
+
+    await checkpointChains({ ...deps, ledger: rewritten });
+
+    const note = openNote(
+      text(await harness.deps.archive.get(checkpointKey('loans', 3))),
+      await deps.signer.verifierKey(),
+    );
+    expect(bytesEqual(parseCheckpoint(note.text).root, archivedRoot)).toBe(true);
+  });
+
+  it('signs nothing when an archived envelope no longer hashes to its hash', async () => {
+    harness = await openHarness();
+    const deps = await checkpointDeps(harness);
+    await record('loans', ['a', 'b', 'c']);
+    const archive = editedArchive((t) => t.replace('"event_id":"b"', '"event_id":"x"'));
+
+    await expect(checkpointChains({ ...deps, archive })).rejects.toThrow(
+      /loans seq 1: archived envelope does not hash to its hash/,
+    );
+    expect(await harness.deps.archive.get(checkpointKey('loans', 3))).toBeUndefined();
+  });
+
+  it('signs nothing when the archived records do not link (a line dropped)', async () => {
+    harness = await openHarness();
+    const deps = await checkpointDeps(harness);
+    await record('loans', ['a', 'b', 'c']);
+    const archive = editedArchive((t) =>
+      t
+        .split('\n')
+        .filter((line) => !line.includes('"event_id":"b"'))
+        .join('\n'),
+    );
+
+    await expect(checkpointChains({ ...deps, archive })).rejects.toThrow(
+      /loans seq 1: archived line says loans seq 2/,
+    );
+  });
+
+  it('still signs the other chains, then fails the run', async () => {
+    harness = await openHarness();
+    const deps = await checkpointDeps(harness);
+    await record('loans', ['a', 'b']);
+    await record('cards', ['c', 'd']);
+    const archive = editedArchive((t) => t.replace('"event_id":"a"', '"event_id":"z"'));
+
+    await expect(checkpointChains({ ...deps, archive })).rejects.toThrow(/loans seq 0/);
+
+    expect(await harness.deps.archive.get(checkpointKey('cards', 2))).toBeDefined();
+    expect(await harness.deps.archive.get(checkpointKey('loans', 2))).toBeUndefined();
+  });
+
+  it('links a new run to the record the last checkpoint covered, reading from its segment', async () => {
+    harness = await openHarness();
+    const deps = await checkpointDeps(harness);
+    await record('loans', ['a', 'b']);
+    await checkpointChains(deps);
+    await record('loans', ['c', 'd']);
+    const streamed: string[] = [];
+    const archive = {
+      ...harness.deps.archive,
+      stream: (key: string) => {
+        streamed.push(key);
+        return harness.deps.archive.stream(key);
+      },
+    };
+
+    const written = await checkpointChains({ ...deps, archive });
+
+    expect(written.map((w) => w.size)).toEqual([4]);
+    // Two segments exist (0 and 2); seq 1 (the link) is in the first, so both are read.
+    expect(streamed.filter((k) => k.includes('/segments/'))).toHaveLength(2);
+  });
+});

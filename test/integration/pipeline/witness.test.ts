@@ -1,10 +1,11 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadOrCreateEd25519Signer } from '#adapters/local/ed25519-signer.ts';
 import { httpWitness } from '#adapters/local/http-witness.ts';
 import { startWitnessServer, type WitnessServer } from '#adapters/local/witness-server.ts';
 import { openWitnessStore } from '#adapters/local/witness-store.ts';
-import { checkpointKey } from '#core/archive/layout.ts';
+import { checkpointKey, indexCosigKey, indexNoteKey } from '#core/archive/layout.ts';
 import { cosignerVerifierKey, verifyCosignatures } from '#core/chain/cosignature.ts';
 import { checkpointChains } from '#core/pipeline/checkpoint.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
@@ -12,6 +13,7 @@ import { verifyArchive } from '#core/verify/verify-archive.ts';
 import type { CheckpointDeps } from '#ports/pipeline-deps.ts';
 import { memoryLog } from '#test/helpers/memory-log.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
+import { verifyLocation } from '../../../bin/commands/verify.ts';
 import { loadCosigner } from '../../../bin/commands/witness.ts';
 import { decision, envelope, type Harness, openHarness } from './harness.ts';
 
@@ -92,6 +94,7 @@ describe('witnesses', () => {
       witnessKeys: [stranger.vkey],
     });
     expect(unknown.faults.map((f) => [f.kind, f.chain, f.seq])).toEqual([
+      ['unwitnessed', '', -1], // the newest index of chains
       ['unwitnessed', 'loans', 6],
     ]);
   });
@@ -125,13 +128,19 @@ describe('witnesses', () => {
     await checkpointChains(forked.deps([witness]));
 
     const refusals = forked.log.lines.filter((l) => l.message === 'witness refused the checkpoint');
-    expect(refusals).toHaveLength(1);
-    expect(refusals[0]?.fields?.status).toBe(422);
-    expect(refusals[0]?.fields?.reason).toMatch(/^fork: audit-trail\.local\/loans at size 4/);
+    // The chain's checkpoint, and the index of chains that lists its forked head.
+    expect(refusals.map((r) => r.fields?.status)).toEqual([422, 422]);
+    expect(refusals.map((r) => r.fields?.reason)).toEqual([
+      expect.stringMatching(/^fork: audit-trail\.local\/loans at size 4/),
+      expect.stringMatching(/^fork: audit-trail\.local\/\+index at size 1 /),
+    ]);
     const report = await verifyArchive(forked.harness.deps.archive, {
       witnessKeys: [witness.vkey],
     });
-    expect(report.faults.map((f) => f.kind)).toEqual(['unwitnessed']);
+    expect(report.faults.map((f) => [f.kind, f.chain])).toEqual([
+      ['unwitnessed', ''],
+      ['unwitnessed', 'loans'],
+    ]);
   });
 
   it('keep refusing a rollback after a restart', async () => {
@@ -172,5 +181,92 @@ describe('witnesses', () => {
     const impostor = note.replace('audit-trail.local/loans', 'someone.else/loans');
     expect((await post(`old 0\n\n${impostor}`)).status).toBe(403);
     expect((await post('nonsense')).status).toBe(400);
+  });
+
+  it('cosign the index log, stored beside each index, and the verifier requires it', async () => {
+    const s = await setUp();
+    const w1 = await startWitness(await witnessDir(), await s.signer.verifierKey());
+    const w2 = await startWitness(await witnessDir(), await s.signer.verifierKey());
+    await s.record('loans', ['a', 'b']);
+    await checkpointChains(s.deps([w1, w2]));
+    await s.record('claims', ['x']);
+    await checkpointChains(s.deps([w1])); // index 2: only w1 asked
+
+    const note = text(await s.harness.deps.archive.get(indexNoteKey(2)));
+    const cosig = text(await s.harness.deps.archive.get(indexCosigKey(2)));
+    // The note stays as the log signed it (the next index links to its bytes).
+    expect(verifyCosignatures(note, [w1.vkey])).toEqual([]);
+    expect(verifyCosignatures(`${note}${cosig}`, [w1.vkey, w2.vkey])).toHaveLength(1);
+    expect(s.log.lines.filter((l) => l.level === 'warn')).toEqual([]);
+
+    const one = await verifyArchive(s.harness.deps.archive, { witnessKeys: [w1.vkey] });
+    expect(one.faults).toEqual([]);
+    const two = await verifyArchive(s.harness.deps.archive, {
+      witnessKeys: [w1.vkey, w2.vkey],
+      minWitnesses: 2,
+    });
+    // Index 2 and claims' checkpoint have w1 only; loans' newest checkpoint has both.
+    expect(two.faults.map((f) => [f.kind, f.chain])).toEqual([
+      ['unwitnessed', ''],
+      ['unwitnessed', 'claims'],
+    ]);
+    expect(two.faults[0]?.detail).toMatch(/^the newest index \(2\) has 1 of 2 required/);
+    // The same requirement through the parallel verifier's coordinator.
+    const parallel = await verifyLocation(join(s.harness.dir, 'archive'), {
+      workers: 2,
+      witnessKeys: [w1.vkey, w2.vkey],
+      minWitnesses: 2,
+    });
+    expect(parallel.faults.map((f) => [f.kind, f.chain])).toEqual([
+      ['unwitnessed', ''],
+      ['unwitnessed', 'claims'],
+    ]);
+    // Deleting every index does not get around the requirement.
+    await rm(join(s.harness.dir, 'archive', 'index'), { recursive: true, force: true });
+    const none = await verifyArchive(s.harness.deps.archive, { witnessKeys: [w1.vkey] });
+    expect(none.faults.map((f) => [f.kind, f.detail])).toEqual([
+      ['unwitnessed', 'no index of chains verified, so none is cosigned'],
+    ]);
+  });
+
+  it('refuse a fork of the index log and a rollback, also after a restart', async () => {
+    const honest = await setUp();
+    const keys = join(honest.harness.dir, 'keys');
+    const dir = await witnessDir();
+    const first = await startWitness(dir, await honest.signer.verifierKey());
+    await honest.record('loans', ['a']);
+    await checkpointChains(honest.deps([first]));
+    const indexOne = text(await honest.harness.deps.archive.get(indexNoteKey(1)));
+    await honest.record('claims', ['x']);
+    await checkpointChains(honest.deps([first])); // the witness has cosigned index 2
+    await first.server.close();
+    const witness = await startWitness(dir, await honest.signer.verifierKey());
+
+    // The operator, with the same key, writes another history of indexes elsewhere.
+    const forked = await setUp(keys);
+    await forked.record('loans', ['a']);
+    await checkpointChains(forked.deps([]));
+    await forked.record('loans', ['b']);
+    await checkpointChains(forked.deps([]));
+    await forked.record('loans', ['c']);
+    await checkpointChains(forked.deps([witness])); // index 3, proof from 2
+
+    // (Its chain `loans` differs from the honest one too: that refusal is the test above's.)
+    const refusals = forked.log.lines.filter(
+      (l) =>
+        l.message === 'witness refused the checkpoint' &&
+        String(l.fields?.reason).includes('/+index'),
+    );
+    expect(refusals.map((r) => [r.fields?.status, r.fields?.reason])).toEqual([
+      [422, 'fork: audit-trail.local/+index at size 3 is not consistent with the cosigned size 2'],
+    ]);
+    expect(await forked.harness.deps.archive.get(indexCosigKey(3))).toBeUndefined();
+    // A rollback to index 1: the witness keeps size 2.
+    const post = (body: string) =>
+      fetch(`${witness.server.url}/add-checkpoint`, { method: 'POST', body });
+    const rollback = await post(`old 0\n\n${indexOne}`);
+    expect(rollback.status).toBe(409);
+    expect(await rollback.text()).toBe('2\n');
+    expect((await post(`old 2\n\n${indexOne}`)).status).toBe(400);
   });
 });

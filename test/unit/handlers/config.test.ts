@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidConfigError, nonNegativeInt, positiveInt } from '#handlers/wiring/config.ts';
+import {
+  InvalidConfigError,
+  lanePlanFromEnv,
+  nonNegativeInt,
+  positiveInt,
+} from '#handlers/wiring/config.ts';
 
 describe('numeric environment values', () => {
   it.each(['abc', '-1', '1.5', '12s', 'NaN', '1e3', '0x10'])(
@@ -23,5 +28,19 @@ describe('numeric environment values', () => {
       InvalidConfigError,
     );
     expect(positiveInt({ ARCHIVE_RETENTION_DAYS: '30' }, 'ARCHIVE_RETENTION_DAYS')).toBe(30);
+  });
+});
+
+describe('LANES_PER_CHAIN', () => {
+  it('is the lane plan of the config value, none when absent', () => {
+    expect(lanePlanFromEnv({})).toEqual([]);
+    expect(lanePlanFromEnv({ LANES_PER_CHAIN: '1' })).toEqual([]);
+    expect(lanePlanFromEnv({ LANES_PER_CHAIN: '{"hot":4}' })).toEqual([
+      { prefix: 'hot', lanes: 4 },
+    ]);
+  });
+
+  it.each(['0', '{"hot":65}', '{hot', '"4"'])('fails the cold start on %j', (text) => {
+    expect(() => lanePlanFromEnv({ LANES_PER_CHAIN: text })).toThrow(InvalidConfigError);
   });
 });

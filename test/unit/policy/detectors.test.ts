@@ -51,6 +51,12 @@ const CASES: readonly [string, string, readonly string[], Record<string, unknown
     'version 10.2.3.4, 256.1.1.1, 01.2.3.4, 10:30:00, 00:1A:2B:3C:4D:5E, std::vector',
     [],
   ],
+  // IPv6 is tried only where a run of hex digits and colons starts.
+  [
+    'ip-address',
+    'at ::ffff:192.0.2.1; x2001:db8::1; (2001:DB8::2) deadbeef:cafe a:b ::',
+    ['IP_ADDRESS:::ffff:192.0.2.1', 'IP_ADDRESS:2001:DB8::2'],
+  ],
   [
     'ip-address',
     'internal 10.0.0.1, public 8.8.8.8',

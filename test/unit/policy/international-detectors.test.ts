@@ -150,6 +150,13 @@ describe('iban: any case and grouping', () => {
     ['es91 2100 0418 4502 0005 1332 please', ['IBAN_CODE:es91 2100 0418 4502 0005 1332']],
     // Traps: bad check digits in lower case, words that look like a country code.
     ['gb83 west 1234 5698 7654 32', []],
+    // Two IBANs in a row: the first candidate runs on into the second.
+    [
+      'DE89 3704 0044 0532 0130 00 GB29 NWBK 6016 1331 9268 19',
+      ['IBAN_CODE:DE89 3704 0044 0532 0130 00', 'IBAN_CODE:GB29 NWBK 6016 1331 9268 19'],
+    ],
+    // A long run of letters and digits is read once, not split every possible way.
+    [`ab12${'x1'.repeat(40)} DE89370400440532013000`, ['IBAN_CODE:DE89370400440532013000']],
     ['ab12 cdef 3456 ghij 7890', []],
   ];
   it.each(CASES)('%j → %j', (text, expected) => {
@@ -193,5 +200,47 @@ describe('ner PERSON: names of many languages, cues and traps', () => {
   ];
   it.each(CASES)('%j → %j', (text, expected) => {
     expect(person(text)).toEqual(expected);
+  });
+});
+
+describe('ner: the context around a name (titles, places, institutions, lists)', () => {
+  const found = (text: string): string[] =>
+    runDetector('ner', text, { entities: ['PERSON', 'LOCATION', 'ORGANIZATION'] });
+  const CASES: readonly [string, readonly string[]][] = [
+    // A ruler's or a noble's place, epithet and peerage are part of the designation.
+    ['A charter of Olaf II of Norway survives.', ['PERSON:Olaf II of Norway']],
+    ['The letters of Matilda of Flanders were lost.', ['PERSON:Matilda of Flanders']],
+    ['Ivan the Terrible ruled long.', ['PERSON:Ivan the Terrible']],
+    [
+      'Edward Grey, 1st Viscount Grey of Fallodon spoke.',
+      ['PERSON:Edward Grey, 1st Viscount Grey of Fallodon'],
+    ],
+    ['She met Princess Astrid of Norway.', ['PERSON:Astrid of Norway']],
+    // Places and institutions named after someone.
+    ['The parish of Saint Augustine was merged.', ['LOCATION:Augustine']],
+    ['We drove through Chester, Pennsylvania.', ['LOCATION:Chester', 'LOCATION:Pennsylvania']],
+    ['Results: Ingrid Solberg, Norway.', ['PERSON:Ingrid Solberg', 'LOCATION:Norway']],
+    ['They live near Lord Howe Island.', ['LOCATION:Lord Howe Island']],
+    ['He studied at the Lycée Victor Duruy.', ['ORGANIZATION:Lycée Victor Duruy']],
+    ['A goal for FC Dinamo Kazan.', ['ORGANIZATION:Dinamo Kazan']],
+    ['The village Hasan Kandi-ye Olya is small.', ['LOCATION:Hasan Kandi-ye Olya']],
+    ['The Correctional Facility stands empty.', []],
+    ['Visit the Alonso Ruiz High School today.', []],
+    // Names and the words that join, split and complete them.
+    [
+      'Doubles: Laura Siegemund Vera Zvonareva won.',
+      ['PERSON:Laura Siegemund', 'PERSON:Vera Zvonareva'],
+    ],
+    ['Execution of Anne Boleyn, 1536.', ['PERSON:Anne Boleyn']],
+    ['Juan "Chino" Pérez was there.', ['PERSON:Juan "Chino" Pérez']],
+    [
+      'Works by Carlos E.M. Wagner and Francisco Espoz y Mina.',
+      ['PERSON:Carlos E.M. Wagner', 'PERSON:Francisco Espoz y Mina'],
+    ],
+    ['Sources: Okafor, Mary. 2001.', ['PERSON:Okafor, Mary']],
+    ['The singer Dinah Washington recorded it.', ['PERSON:Dinah Washington']],
+  ];
+  it.each(CASES)('%j → %j', (text, expected) => {
+    expect(found(text)).toEqual(expected);
   });
 });

@@ -15,6 +15,7 @@ import {
 } from '#core/api/refusals.ts';
 import { matchRoute, type RouteMatch } from '#core/api/routes.ts';
 import type { LedgerRecord } from '#core/chain/record.ts';
+import type { LanePlan } from '#core/events/lanes.ts';
 import type { QueryDeps } from '#core/query/deps.ts';
 import type { EvidenceApiDeps } from '#core/report/evidence-api.ts';
 import type { GovernanceApiDeps } from '#core/retention/governance-api.ts';
@@ -50,6 +51,8 @@ export interface LocalApiOptions {
   /** Adds search, raw views and the review queue. */
   readonly query?: QueryDeps;
   readonly stream: EnvelopeSink;
+  /** Hot keys spread over lanes (typed config `lanesPerChain`). @default one lane each */
+  readonly lanes?: LanePlan;
   readonly ledger: RecordReader;
   readonly log: LogPort;
   /** Extra fields for `/healthz`, e.g. the stream's stats. */

@@ -10,11 +10,15 @@ export type IbanParams = z.infer<typeof ibanParams>;
 // separated by a space, no-break space or dash) or run together, in any case. Tried only
 // where two letters precede two digits: a scan that starts at every lower-case letter pair
 // runs at ~20 MB/s on prose, one that starts at digit pairs at hundreds.
+// Each group is read whole (the look-ahead pins its end), so a long run of letters and
+// digits cannot be split into groups in every possible way before the match fails.
 const CANDIDATE =
-  /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ \u00a0-]?[A-Za-z0-9]{1,4}){3,8}(?![A-Za-z0-9])/y;
-// Check digits: two digits after two ASCII letters, the letters checked by hand (a leading
-// look-behind is tried at every character of the text).
-const DIGIT_PAIR = /\d\d/g;
+  /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}[A-Za-z0-9]{0,30}(?![A-Za-z0-9])(?:[ \u00a0-][A-Za-z0-9]{1,30}(?![A-Za-z0-9])){0,8}/y;
+const MAX_ALNUM = 34;
+// Check digits: the first two digits of a run of digits after two ASCII letters, the
+// letters checked by hand (a leading look-behind is tried at every character of the text);
+// a run is read whole, so the digits of a card or a phone cost one step, not one each.
+const DIGIT_RUN = /\d+/g;
 const isAsciiLetter = (code: number): boolean => (code | 32) >= 97 && (code | 32) <= 122;
 const SEPARATORS = /[ \u00a0-]/g;
 
@@ -26,31 +30,32 @@ const SEPARATORS = /[ \u00a0-]/g;
  */
 export const detectIban = (text: string, _params: IbanParams): Match[] => {
   const matches: Match[] = [];
-  DIGIT_PAIR.lastIndex = 0;
-  for (let d = DIGIT_PAIR.exec(text); d !== null; d = DIGIT_PAIR.exec(text)) {
+  DIGIT_RUN.lastIndex = 0;
+  for (let d = DIGIT_RUN.exec(text); d !== null; d = DIGIT_RUN.exec(text)) {
     if (
+      d[0].length < 2 ||
       d.index < 2 ||
       !isAsciiLetter(text.charCodeAt(d.index - 1)) ||
       !isAsciiLetter(text.charCodeAt(d.index - 2))
-    ) {
-      DIGIT_PAIR.lastIndex = d.index + 1;
+    )
       continue;
-    }
     CANDIDATE.lastIndex = d.index - 2;
     const m = CANDIDATE.exec(text);
     if (m === null) continue;
-    DIGIT_PAIR.lastIndex = m.index + m[0].length;
+    // Past the check digits: the candidate may run on into another IBAN (`…0130 00 DE89…`).
+    DIGIT_RUN.lastIndex = m.index + 4;
     let candidate = m[0];
     for (;;) {
       const electronic = candidate.replace(SEPARATORS, '').toUpperCase();
       if (electronic.length < 15) break;
-      if (isValidIBAN(electronic)) {
+      if (electronic.length <= MAX_ALNUM && isValidIBAN(electronic)) {
         matches.push({
           entity: 'IBAN_CODE',
           start: m.index,
           end: m.index + candidate.length,
           canonical: electronic,
         });
+        DIGIT_RUN.lastIndex = m.index + candidate.length;
         break;
       }
       const cut = candidate.search(/[ \u00a0-][^ \u00a0-]*$/);

@@ -11,8 +11,12 @@ export type IpAddressParams = z.infer<typeof ipAddressParams>;
 const V4 = /(?<![\w.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\w]|\.\d)/g;
 // The IPv4 tail is tried before a hex group, and no match stops before `.digit`, so
 // `::ffff:192.0.2.1` is one address, not `::ffff:192` and `192.0.2.1`.
-const V6 =
-  /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?(?![\w:]|\.\d)/g;
+// Tried only where a run of hex digits and colons starts (sticky), found from the text's
+// colons: a regex scan for it tries every letter a–f of prose, ten times the cost of IPv4.
+const V6 = /(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?(?![\w:]|\.\d)/y;
+const NOT_BEFORE_V6 = /[\w:.]/;
+const hexOrColon = (c: number): boolean =>
+  (c >= 48 && c <= 58) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 const HEX_DIGIT = /[0-9A-Fa-f]/;
 // Four dotted numbers after these words are versions or builds, not addresses.
 const VERSION_CONTEXT =
@@ -79,20 +83,33 @@ export const detectIpAddress = (text: string, params: IpAddressParams): Match[] 
 
 const detectIpv6 = (text: string): Match[] => {
   const matches: Match[] = [];
-  for (const m of text.matchAll(V6)) {
-    // `::` alone is notation (`map :: a -> b`), not an address worth reporting.
-    if (!HEX_DIGIT.test(m[0])) continue;
-    if (m[0].includes('::') || m[0].split(':').length >= 8 || m[0].includes('.')) {
-      if (isIpv6(m[0])) {
-        const canonical = m[0].toLowerCase();
-        matches.push({
-          entity: 'IP_ADDRESS',
-          start: m.index,
-          end: m.index + m[0].length,
-          canonical,
-        });
+  // An address starts where a run of hex digits and colons starts, after no word
+  // character, colon or dot: each run is tried once, from its first colon.
+  for (let i = text.indexOf(':'); i !== -1; ) {
+    let start = i;
+    while (start > 0 && hexOrColon(text.charCodeAt(start - 1))) start--;
+    let runEnd = i + 1;
+    while (runEnd < text.length && hexOrColon(text.charCodeAt(runEnd))) runEnd++;
+    let next = runEnd;
+    if (start === 0 || !NOT_BEFORE_V6.test(text[start - 1] ?? '')) {
+      V6.lastIndex = start;
+      const m = V6.exec(text);
+      // `::` alone is notation (`map :: a -> b`), not an address worth reporting.
+      if (m !== null && HEX_DIGIT.test(m[0])) {
+        next = Math.max(runEnd, start + m[0].length);
+        if (m[0].includes('::') || m[0].split(':').length >= 8 || m[0].includes('.')) {
+          if (isIpv6(m[0])) {
+            matches.push({
+              entity: 'IP_ADDRESS',
+              start,
+              end: start + m[0].length,
+              canonical: m[0].toLowerCase(),
+            });
+          }
+        }
       }
     }
+    i = text.indexOf(':', next);
   }
   return matches;
 };

@@ -2,6 +2,7 @@ import nlp from 'compromise/two';
 import * as z from 'zod';
 import { type Match, textDetector } from '../detector.ts';
 import { isKnownName, nameShape } from './name-model.ts';
+import { type NerLexicon, refinePersons } from './ner-context.ts';
 
 const NER_ENTITIES = ['PERSON', 'LOCATION', 'ORGANIZATION'] as const;
 
@@ -31,12 +32,13 @@ type Kind =
 // compromise's lexicon (first and last names, places, organisations, honorifics, common
 // words) drives a single-pass recogniser: compromise's full tagger finds the same names
 // but needs ~20 ms for 4 KB, ten times the guardrail's latency budget.
-const { lexicon, starters, orgWords, placeWords, actors } = (() => {
+const { lexicon, countries, starters, orgWords, placeWords, actors } = (() => {
   const model = nlp.model() as {
     one: { lexicon: Record<string, string | string[]> };
     two: { orgWords: Record<string, unknown>; placeWords: Record<string, unknown> };
   };
   const kinds = new Map<string, Kind>();
+  const countries = new Set<string>();
   // Roles and titles (`president`, `rabbi`, `striker`): a capitalised word right after one
   // is a person's name more often than not.
   const actors = new Set<string>();
@@ -44,6 +46,7 @@ const { lexicon, starters, orgWords, placeWords, actors } = (() => {
     const t = Array.isArray(tags) ? tags : [tags];
     const has = (tag: string): boolean => t.includes(tag);
     if (has('Actor') && !word.includes(' ')) actors.add(word);
+    if (has('Country')) countries.add(word);
     const kind: Kind = has('Honorific')
       ? 'honorific'
       : has('FirstName') || has('MaleName') || has('FemaleName')
@@ -70,6 +73,7 @@ const { lexicon, starters, orgWords, placeWords, actors } = (() => {
   for (const h of ['miss', 'dame', 'mx', 'madam', 'lady', 'lord']) kinds.set(h, 'honorific');
   return {
     lexicon: kinds,
+    countries,
     actors,
     starters,
     orgWords: new Set([
@@ -137,6 +141,21 @@ const { lexicon, starters, orgWords, placeWords, actors } = (() => {
       'festival',
       'championship',
       'exchange',
+      'contest',
+      'party',
+      // Places of worship and ensembles named after people (`Oscar Peterson Trio`).
+      'synagogue',
+      'temple',
+      'mosque',
+      'chapel',
+      'campus',
+      'trio',
+      'quartet',
+      'quintet',
+      'orchestra',
+      'choir',
+      'band',
+      'memorial',
     ]),
     placeWords: new Set([
       ...Object.keys(model.two.placeWords),
@@ -181,10 +200,12 @@ const CAPITALISED = /\p{Lu}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*/gu;
 // Words joining capitalised words into one organisation or place (`Bank of America`).
 const CONNECTORS = new Set([' of ', ' & ']);
 // Particles inside names (`Michael van Gerwen`, `Fernando de la Fuente`, `Amr ibn
-// Maymun`): they join a name's words, and also the name's other parts to a place
+// Maymun`, `Francisco Goya y Lucientes`): they join a name's words, and also the name's other parts to a place
 // (`Rio de Janeiro`), which the lexicon then tells apart.
 const PARTICLE =
-  /^ (?:(?:de|del|della|der|den|di|da|das|do|dos|du|la|le|van|von|zu|ter|ten|bin|ibn|ben|bat|al|el|af|av) ){1,2}$/;
+  /^ (?:(?:de|del|della|der|den|di|da|das|do|dos|du|la|le|van|von|zu|ter|ten|bin|ibn|ben|bat|al|el|af|av|y) ){1,2}$/;
+const NICKNAME_OPEN = /^ (?:``|"|“|'') ?$/;
+const NICKNAME_CLOSE = /^ ?(?:''|"|”) $/;
 // Regnal and generational numbers after a name (`Otto III`, `Sancho II`, `John I ,`).
 const NUMERAL = /^(?:I{1,3}|IV|VI{0,3}|IX|XI{0,3}|XIV|XVI{0,3}|XIX|XX)$/;
 
@@ -195,6 +216,8 @@ interface Token {
   readonly kind: Kind | undefined;
   /** Text between the previous token of the run and this one, lower case. */
   readonly sep: string;
+  /** A capital and a full stop (`M.` in `Lucia M. Andersson`). */
+  readonly initial?: boolean;
   /** How much the word looks like a name (see `nameShape`, computed when first asked); 0
    * for words the lexicon knows. */
   readonly shape: () => number;
@@ -220,7 +243,14 @@ const PERSON_CUE = new RegExp(
 const WORD_BEFORE = /(\p{L}+)(,?) $/u;
 // First words of place names in several languages (`Fort Craig`, `San Juan`, `Lago Maggiore`).
 const PLACE_PREFIXES = new Set(
-  'fort|mount|mt|lake|loch|port|cape|isle|isla|san|santa|são|sankt|puerto|porto|rio|río|lac|mont|monte|lago|villa|vila|ciudad|nueva|nuevo|bad|bahía'.split(
+  'fort|mount|mt|lake|loch|port|cape|isle|isla|san|santa|são|sankt|puerto|porto|rio|río|lac|mont|monte|lago|villa|vila|ciudad|nueva|nuevo|bad|bahía|north|south|east|west|northern|southern|eastern|western|upper|lower|greater|rue|rua|avenida|calle|via|viale|piazza|plaza|praça|praia|parque|parc|puente|pont|gare|stade|estadio|estádio|stadion|aeropuerto|aéroport|aeroporto'.split(
+    '|',
+  ),
+);
+// Institutions of other languages named after people (`Lycée Victor Duruy`, `Colegio San
+// José`, `Universidad Carlos III`).
+const ORG_PREFIXES = new Set(
+  'collège|lycée|liceo|colegio|colégio|escuela|escola|instituto|institut|universidad|université|universität|universidade|università|hospital|hôpital|ospedale|museo|musée|museu|teatro|théâtre|fundación|fondation|fundação|fondazione|banco|banque|club|clube|atlético|deportivo|sporting|real|dinamo|dynamo|olympique|racing|associação|asociación|association|société|sociedad|partido|parti'.split(
     '|',
   ),
 );
@@ -237,6 +267,8 @@ const KNOWN_NAME = new Set<Kind | undefined>(['first', 'last', 'person']);
 // and a lone unknown word to be one after a cue.
 const SHAPE_RUN = 0.5;
 const SHAPE_CUED = 0.3;
+// Below this, an unknown word reads as English, not as a name the lists lack.
+const SHAPE_FLOOR = -0.9;
 
 const NO_SHAPE = (): number => 0;
 
@@ -258,8 +290,12 @@ const classify = (tokens: readonly Token[], cues: Cues): Hit | undefined => {
   const first = tokens[0];
   const last = tokens[tokens.length - 1];
   if (first === undefined || last === undefined) return undefined;
-  if (first.kind === 'honorific')
+  if (first.kind === 'honorific') {
+    // `Lord Howe Island`, `Queen Elizabeth Hospital`: named after someone.
+    if (tokens.length > 2 && (placeWords.has(last.lower) || orgWords.has(last.lower)))
+      return { entity: placeWords.has(last.lower) ? 'LOCATION' : 'ORGANIZATION', from: 0 };
     return tokens.length > 1 ? { entity: 'PERSON', from: 1 } : undefined;
+  }
   const phrase = tokens.map((t, i) => (i === 0 ? t.lower : t.sep + t.lower)).join('');
   const whole = tokens.length > 1 ? lexicon.get(phrase) : first.kind;
   if (whole === 'place') return { entity: 'LOCATION', from: 0 };
@@ -270,21 +306,42 @@ const classify = (tokens: readonly Token[], cues: Cues): Hit | undefined => {
   }
   if (tokens.length > 1 && (placeWords.has(last.lower) || PLACE_PREFIXES.has(first.lower)))
     return { entity: 'LOCATION', from: 0 };
+  if (tokens.length > 1 && ORG_PREFIXES.has(first.lower))
+    return { entity: 'ORGANIZATION', from: 0 };
   const cued = (): boolean => cues.before() || cues.after();
   // A lone word is a name if it is a known first name (`Sydney` is a city too), or a name
   // of the statistics, or shaped like one, next to a cue (`Dear Okonkwo`, `Hi Siobhán`,
   // `Bhamre said`).
   if (tokens.length === 1)
-    return first.kind === 'first' ||
-      ((first.kind === 'last' ||
-        first.kind === 'named' ||
-        (first.kind === undefined && first.shape() >= SHAPE_CUED)) &&
-        (first.kind === undefined ? cues.strong() || cues.after() : cued()))
-      ? { entity: 'PERSON', from: 0 }
-      : undefined;
+    return first.kind !== 'first' && (orgWords.has(first.lower) || placeWords.has(first.lower))
+      ? undefined
+      : first.kind === 'first' ||
+          ((first.kind === 'last' ||
+            first.kind === 'named' ||
+            (first.kind === undefined && first.shape() >= SHAPE_CUED)) &&
+            (first.kind === undefined ? cues.strong() || cues.after() : cued()))
+        ? { entity: 'PERSON', from: 0 }
+        : undefined;
   const nameLike = (t: Token): boolean =>
     t.kind === undefined || t.kind === 'named' || KNOWN_NAME.has(t.kind);
   if (tokens.length > 4 || !tokens.every(nameLike)) return undefined;
+  // Names take no `of` or `&` (`Execution of Anne Boleyn`, `Simon & Garfunkel`), end in
+  // no initial, and a run of places, works or institutions with a particle (`Playa de
+  // Oro`, `Sierra de Gredos`) starts with no given name.
+  if (tokens.some((t, i) => i > 0 && (t.sep === ' of ' || t.sep === ' & '))) return undefined;
+  if (last.initial === true) return undefined;
+  if (
+    tokens.some((t, i) => i > 0 && PARTICLE.test(t.sep.replace(/^\./, ''))) &&
+    first.kind !== 'first' &&
+    first.kind !== 'named' &&
+    first.shape() < SHAPE_RUN
+  )
+    return undefined;
+  // Words nobody knows beside a known name must not read as English (`Clinton
+  // Correctional Facility`).
+  if (tokens.some((t) => t.kind === undefined && t.initial !== true && t.shape() < SHAPE_FLOOR))
+    return undefined;
+
   const from = ROLE.has(first.lower) ? 1 : 0;
   if (from >= tokens.length) return undefined;
   const rest = tokens.slice(from);
@@ -298,9 +355,9 @@ const classify = (tokens: readonly Token[], cues: Cues): Hit | undefined => {
     unknownOrNamed &&
     !rest.some((t) => placeWords.has(t.lower)) &&
     rest.length <= 3 &&
-    rest.every((t) => t.kind === 'named' || t.shape() >= 0) &&
+    rest.every((t) => t.kind === 'named' || t.initial === true || t.shape() >= 0) &&
     rest.reduce((sum, t) => sum + (t.kind === 'named' ? Math.max(1, t.shape()) : t.shape()), 0) /
-      rest.length >=
+      rest.filter((t) => t.initial !== true).length >=
       SHAPE_RUN &&
     !cues.place();
   if (
@@ -371,19 +428,39 @@ export const detectNer = (text: string, params: NerParams): Match[] => {
     const from = hit === undefined ? undefined : core[hit.from];
     const to = numeral && hit?.entity === 'PERSON' ? end : core[core.length - 1];
     if (hit === undefined || from === undefined || to === undefined) return false;
-    if (wanted.has(hit.entity)) {
-      matches.push({ entity: hit.entity, start: from.start, end: to.end, score: 0.85 });
-    }
+    // Every entity is kept until `refinePersons` has read the context (a PERSON may become
+    // a LOCATION); unwanted ones are dropped after.
+    matches.push({ entity: hit.entity, start: from.start, end: to.end, score: 0.85 });
     return true;
   };
   // The longest classifiable run from the left wins; the rest is tried again.
-  const flush = (): void => {
+  const classifyRun = (tokens: readonly Token[]): void => {
     let i = 0;
-    while (i < run.length) {
-      let j = run.length;
-      while (j > i && !emit(run.slice(i, j))) j--;
+    while (i < tokens.length) {
+      let j = tokens.length;
+      while (j > i && !emit(tokens.slice(i, j))) j--;
       i = j > i ? j : i + 1;
     }
+  };
+  // The longest classifiable run from the left wins; the rest is tried again. Two names in
+  // a row with no comma (`Laura Siegemund Vera Zvonareva`): in a run that starts with a given
+  // name, a given name after a surname, followed by another word, starts another name.
+  const flush = (): void => {
+    let from = 0;
+    for (let k = 2; k < run.length - 1; k++) {
+      const t = run[k];
+      if (
+        t?.kind === 'first' &&
+        t.sep === ' ' &&
+        run[from]?.kind === 'first' &&
+        run[k - 1]?.kind !== 'first' &&
+        k - from >= 2
+      ) {
+        classifyRun(run.slice(from, k));
+        from = k;
+      }
+    }
+    classifyRun(from === 0 ? run : run.slice(from));
     run = [];
   };
   let prevEnd = -1;
@@ -436,6 +513,11 @@ export const detectNer = (text: string, params: NerParams): Match[] => {
       previous !== undefined &&
       (gap === ' ' ||
         PARTICLE.test(gap) ||
+        // A nickname in quotes (`Juan "Chino" Pérez`): its quotes join the name.
+        (NICKNAME_OPEN.test(gap) && previous.kind === 'first') ||
+        (NICKNAME_CLOSE.test(gap) && NICKNAME_OPEN.test(previous.sep)) ||
+        // `Carlos E.M. Wagner`, `George E. de Silva`: after an initial.
+        (previous.initial === true && (gap === '.' || PARTICLE.test(gap.slice(1)))) ||
         (CONNECTORS.has(gap) && !KNOWN_NAME.has(previous.kind)) ||
         (gap === '. ' && (previous.kind === 'honorific' || previous.end - previous.start === 1)));
     if (!joins || run.length >= 6) flush();
@@ -449,8 +531,11 @@ export const detectNer = (text: string, params: NerParams): Match[] => {
     const afterName =
       previous?.kind === 'first' || (previous !== undefined && previous.end - previous.start === 1);
     // (only if a list holds it or it is shaped like a name: `Jefferson Airplane` is a band).
+    // A place or another proper noun right after a given name is a surname when the lists
+    // hold it (`Dinah Washington`, `Carl Hudson`).
     const kind =
-      looked === 'common' &&
+      (looked === 'common' ||
+        ((looked === 'place' || looked === 'proper') && previous?.kind === 'first')) &&
       joins &&
       afterName &&
       word !== 'I' &&
@@ -480,6 +565,7 @@ export const detectNer = (text: string, params: NerParams): Match[] => {
         lower,
         kind,
         sep: joins ? gap.toLowerCase() : '',
+        initial,
         shape,
       });
       // A possessive ends the name (`Jane Doe's SSN`).
@@ -489,7 +575,31 @@ export const detectNer = (text: string, params: NerParams): Match[] => {
   }
   flush();
   if (wanted.has('PERSON') && text.length > 0) findIntroduced(text, matches);
-  return matches;
+  return refinePersons(text, matches, CONTEXT_LEXICON, (m) =>
+    knownFullName(text.slice(m.start, m.end)),
+  ).filter((m) => wanted.has(m.entity));
+};
+
+const CONTEXT_LEXICON: NerLexicon = {
+  // Not countries: `Rolf Vestre, Norway` is an athlete and his country.
+  isPlace: (phrase) => lexicon.get(phrase) === 'place' && !countries.has(phrase),
+  isNotName: (word) => {
+    const kind = lexicon.get(word);
+    return kind !== undefined && !KNOWN_NAME.has(kind);
+  },
+  isPlaceWord: (word) => placeWords.has(word),
+  isInstitutionWord: (word) => orgWords.has(word) || placeWords.has(word),
+};
+
+/** A given name and a surname both known: a name whatever surrounds it. */
+const knownFullName = (name: string): boolean => {
+  const words = name.split(' ');
+  const last = words[words.length - 1]?.toLowerCase() ?? '';
+  return (
+    words.length >= 2 &&
+    lexicon.get(words[0]?.toLowerCase() ?? '') === 'first' &&
+    (KNOWN_NAME.has(lexicon.get(last)) || isKnownName(last))
+  );
 };
 
 /** Lower-case names after an introduction, when every word is a name and no common word. */

@@ -1,0 +1,249 @@
+/**
+ * Inclusion proofs on AWS (DynamoDB Local + s3rver): the checkpointer keeps each chain's
+ * Merkle tiles in the ledger table, and a proof reads the head and O(log n) tiles. The
+ * proof is the one the local runtime builds from the archive, and the core checker accepts
+ * it; the review route's answer carries it instead of `proof_unavailable`.
+ */
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoLedger } from '#adapters/aws/dynamo-ledger.ts';
+import { DynamoProofTiles } from '#adapters/aws/dynamo-proof-tiles.ts';
+import { S3Archive } from '#adapters/aws/s3-archive.ts';
+import { loadOrCreateEd25519Signer } from '#adapters/local/ed25519-signer.ts';
+import type { LedgerRecord } from '#core/chain/record.ts';
+import { proofTiles } from '#core/chain/tiles.ts';
+import { checkpointChains } from '#core/pipeline/checkpoint.ts';
+import { processBatch } from '#core/pipeline/process-batch.ts';
+import { checkProof, ProofError, type ProofFile, proveEvent } from '#core/verify/proof.ts';
+import { proveFromTiles } from '#core/verify/tile-proof.ts';
+import type { LedgerPort } from '#ports/ledger.ts';
+import type { ProofTilesPort } from '#ports/proof-source.ts';
+import {
+  createBodyKeysTable,
+  createLedgerTable,
+  type DynamoDbLocal,
+  startDynamoDbLocal,
+} from '#test/helpers/dynamodb-local.ts';
+import { memoryLog } from '#test/helpers/memory-log.ts';
+import { routeEvent } from '#test/helpers/route-event.ts';
+import { type LocalS3, startS3rver } from '#test/helpers/s3rver.ts';
+import { silentLog } from '#test/helpers/silent-log.ts';
+import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
+import { withAppend } from '#test/helpers/with-append.ts';
+import { lambdaContext } from '#test/unit/handlers/context.ts';
+import { decisionEnvelope, localEngineEnv, processorDeps } from './support.ts';
+
+let db: DynamoDbLocal;
+let s3: LocalS3;
+let signerDir: string;
+const BUCKET = 'archive';
+
+beforeAll(async () => {
+  [db, s3] = await Promise.all([startDynamoDbLocal(), startS3rver([BUCKET])]);
+  signerDir = await tempDir('proof-tiles-');
+});
+
+afterAll(async () => {
+  await Promise.all([db?.stop(), s3?.stop(), removeDir(signerDir)]);
+});
+
+/** The ledger, counting the records the checkpointer reads through `range`. */
+const counting = (ledger: LedgerPort) => {
+  const read = { records: 0 };
+  const wrapped: LedgerPort = {
+    ...withAppend(ledger, (expected, records) => ledger.append(expected, records)),
+    range: async function* (chain, from, to) {
+      for await (const record of ledger.range(chain, from, to)) {
+        read.records++;
+        yield record;
+      }
+    },
+  };
+  return { ledger: wrapped, read };
+};
+
+const ingest = async (
+  deps: ReturnType<typeof processorDeps>,
+  from: number,
+  count: number,
+): Promise<void> => {
+  for (let at = from; at < from + count; at += 100) {
+    const batch = Array.from({ length: Math.min(100, from + count - at) }, (_, i) =>
+      decisionEnvelope(`d${at + i}`, 'app'),
+    );
+    const outcomes = await processBatch(batch, deps);
+    expect(outcomes.every((o) => o.status === 'recorded')).toBe(true);
+  }
+};
+
+describe('inclusion proofs from Merkle tiles on DynamoDB', () => {
+  it('catch up an old chain, grow with each checkpoint, and prove like the archive does', async () => {
+    // Prepare: a chain checkpointed before tiles existed, then one that grows with them
+    const table = `ledger-${randomUUID()}`;
+    await createLedgerTable(db.client, table, { chainsIndex: 'chains', searchIndexes: true });
+    const archive = new S3Archive({ client: s3.client, bucket: BUCKET, prefix: table });
+    const dynamo = new DynamoLedger({ client: db.client, table, chainsIndex: 'chains' });
+    const { ledger, read } = counting(dynamo);
+    const tiles = new DynamoProofTiles({ client: db.client, table });
+    const signer = await loadOrCreateEd25519Signer(signerDir);
+    const deps = processorDeps(dynamo, archive);
+    const checkpointer = { ledger, archive, clock: deps.clock, signer, log: silentLog };
+    const run = (withTiles: boolean) =>
+      checkpointChains({
+        ...checkpointer,
+        logName: signer.keyName,
+        ...(withTiles ? { proofTiles: tiles } : {}),
+      });
+    await ingest(deps, 0, 300);
+    await run(false);
+    await ingest(deps, 300, 300);
+
+    // Act: the first run with tiles catches up 0..299 and adds 300..599
+    read.records = 0;
+    await run(true);
+    const caughtUp = read.records;
+    await ingest(deps, 600, 17);
+    read.records = 0;
+    await run(true);
+    const grown = read.records;
+    read.records = 0;
+    await run(true);
+    const idle = read.records;
+
+    // Assert: the catch-up reads the chain once, later runs only the new records
+    expect(caughtUp).toBe(600);
+    expect(grown).toBe(17);
+    expect(idle).toBe(0);
+    expect((await tiles.head('app'))?.size).toBe(617);
+    for (const seq of [0, 255, 256, 300, 511, 512, 616]) {
+      const record = (await dynamo.get('app', seq)) as LedgerRecord;
+      tiles.itemsRead = 0;
+      const proof = await proveFromTiles(record, tiles);
+      // The head and the tiles of its path, nothing more (617 leaves: levels 0 and 1).
+      expect(tiles.itemsRead).toBe(1 + proofTiles(seq, 617).length);
+      expect(tiles.itemsRead).toBeLessThanOrEqual(1 + 2 * 2);
+      const check = checkProof(proof, await signer.verifierKey());
+      expect(check).toMatchObject({ ok: true, pinned: true });
+      // The same proof file the local runtime builds by streaming the archive.
+      expect(proof).toEqual(await proveEvent(archive, record.event_id, 'app'));
+    }
+  }, 240_000);
+
+  it('refuses a record no checkpoint covers yet, and a tampered tile', async () => {
+    // Prepare
+    const table = `ledger-${randomUUID()}`;
+    await createLedgerTable(db.client, table, { chainsIndex: 'chains' });
+    const archive = new S3Archive({ client: s3.client, bucket: BUCKET, prefix: table });
+    const ledger = new DynamoLedger({ client: db.client, table, chainsIndex: 'chains' });
+    const tiles = new DynamoProofTiles({ client: db.client, table });
+    const signer = await loadOrCreateEd25519Signer(signerDir);
+    const deps = processorDeps(ledger, archive);
+    await ingest(deps, 0, 5);
+    await checkpointChains({
+      ledger,
+      archive,
+      clock: deps.clock,
+      signer,
+      log: silentLog,
+      logName: signer.keyName,
+      proofTiles: tiles,
+    });
+    await ingest(deps, 5, 1);
+    const late = (await ledger.get('app', 5)) as LedgerRecord;
+    const early = (await ledger.get('app', 1)) as LedgerRecord;
+    const edge = (await tiles.tiles('app', [{ level: 0, index: 0 }])).get('0/0') ?? [];
+    const swapped = [...edge];
+    [swapped[0], swapped[2]] = [edge[2] as Uint8Array, edge[0] as Uint8Array];
+
+    // Act & Assert
+    await expect(proveFromTiles(late, tiles)).rejects.toThrow(/not covered by a signed checkpoint/);
+    await tiles.putTiles('app', [{ level: 0, index: 0, hashes: swapped }]);
+    await expect(proveFromTiles(early, tiles)).rejects.toThrow(ProofError);
+    await expect(proveFromTiles(early, tiles)).rejects.toThrow(/do not lead to its checkpoint/);
+  }, 120_000);
+
+  it('never holds a checkpoint up when the tiles cannot be written, and catches up later', async () => {
+    // Prepare: a tile store that refuses writes
+    const table = `ledger-${randomUUID()}`;
+    await createLedgerTable(db.client, table, { chainsIndex: 'chains' });
+    const archive = new S3Archive({ client: s3.client, bucket: BUCKET, prefix: table });
+    const ledger = new DynamoLedger({ client: db.client, table, chainsIndex: 'chains' });
+    const tiles = new DynamoProofTiles({ client: db.client, table });
+    const failing: ProofTilesPort = {
+      head: (chain) => tiles.head(chain),
+      tiles: (chain, at) => tiles.tiles(chain, at),
+      putTiles: async () => {
+        throw new Error('throttled');
+      },
+      putHead: (chain, head) => tiles.putHead(chain, head),
+    };
+    const signer = await loadOrCreateEd25519Signer(signerDir);
+    const deps = processorDeps(ledger, archive);
+    await ingest(deps, 0, 4);
+    const log = memoryLog();
+    const base = { ledger, archive, clock: deps.clock, signer, logName: signer.keyName };
+
+    // Act
+    const written = await checkpointChains({ ...base, log, proofTiles: failing });
+    const before = await tiles.head('app');
+    await checkpointChains({ ...base, log: silentLog, proofTiles: tiles });
+
+    // Assert: the checkpoint was signed without tiles; the next run caught them up
+    expect(written).toMatchObject([{ chain: 'app', size: 4 }]);
+    expect(log.lines).toContainEqual(
+      expect.objectContaining({ message: 'proof tiles not updated' }),
+    );
+    expect(before).toBeUndefined();
+    const record = (await ledger.get('app', 3)) as LedgerRecord;
+    expect(checkProof(await proveFromTiles(record, tiles))).toMatchObject({ ok: true });
+  }, 120_000);
+
+  it('answers GET /v1/reviews/{event_id} from the query Lambda with a proof that checks', async () => {
+    // Prepare: the handlers' environment on DynamoDB Local and s3rver
+    const table = `ledger-${randomUUID()}`;
+    const keys = `keys-${randomUUID()}`;
+    await createLedgerTable(db.client, table, { chainsIndex: 'chains', searchIndexes: true });
+    await createBodyKeysTable(db.client, keys);
+    Object.assign(process.env, {
+      ...localEngineEnv(db.endpoint, s3.endpoint),
+      LEDGER_TABLE: table,
+      LEDGER_CHAINS_INDEX: 'chains',
+      ARCHIVE_BUCKET: BUCKET,
+      ARCHIVE_PREFIX: table,
+      ARCHIVE_RETENTION_DAYS: '3650',
+      BODY_KEYS_TABLE: keys,
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+    });
+    const archive = new S3Archive({ client: s3.client, bucket: BUCKET, prefix: table });
+    const ledger = new DynamoLedger({ client: db.client, table, chainsIndex: 'chains' });
+    const signer = await loadOrCreateEd25519Signer(signerDir);
+    const deps = processorDeps(ledger, archive);
+    await ingest(deps, 0, 3);
+    await checkpointChains({
+      ledger,
+      archive,
+      clock: deps.clock,
+      signer,
+      log: silentLog,
+      logName: signer.keyName,
+      proofTiles: new DynamoProofTiles({ client: db.client, table }),
+    });
+    const query = (await import('#handlers/query.ts')).handler;
+
+    // Act
+    const answer = (await query(
+      routeEvent('get_review', { params: { event_id: 'd1' } }) as never,
+      lambdaContext('query'),
+    )) as APIGatewayProxyResult;
+
+    // Assert
+    expect(answer.statusCode).toBe(200);
+    const body = JSON.parse(answer.body) as { proof: ProofFile | null; proof_unavailable?: string };
+    expect(body.proof_unavailable).toBeUndefined();
+    expect(body.proof).toMatchObject({ seq: 1, tree_size: 3 });
+    expect(checkProof(body.proof, await signer.verifierKey())).toMatchObject({ ok: true });
+  }, 120_000);
+});
