@@ -4,16 +4,15 @@
  * and, once the checkpoint is in the archive, stores the tiles and then the head.
  *
  * A chain checkpointed before tiles existed (or whose tiles lag its checkpoint) is caught up
- * once from the ledger, from the tiles' size on; later runs only read the O(log n) edge
+ * once from the archived segments, from the tiles' size on; later runs only read the O(log n) edge
  * tiles and hash the new records, as the checkpoint itself does.
  */
 
 import { checkpointKey } from '#core/archive/layout.ts';
-import { leafData } from '#core/chain/hash.ts';
-import { leafHash } from '#core/chain/merkle.ts';
 import { edgeTiles, MissingTileError, TileAppender } from '#core/chain/tiles.ts';
 import type { CheckpointDeps } from '#ports/pipeline-deps.ts';
 import type { ProofTilesPort } from '#ports/proof-source.ts';
+import { archivedLeaves } from './archived-leaves.ts';
 
 /** Completed tiles are written in groups of this many during a catch-up. */
 const FLUSH_EVERY = 64;
@@ -111,10 +110,9 @@ const openFeed = async (
   // Tiles ahead of the checkpoint (a crash between the two writes) are simply rewritten.
   const from = Math.min(head?.size ?? 0, checkpointed);
   const feed = await feedFor(chain, tiles, from, deps);
-  if (from < checkpointed) {
-    for await (const record of deps.ledger.range(chain, from, checkpointed - 1))
-      await feed.push(leafHash(leafData(record)));
-  }
+  // From the archived bytes, as the checkpoint itself is (archived-leaves.ts).
+  for await (const leaf of archivedLeaves(deps.archive, chain, from, checkpointed - 1))
+    await feed.push(leaf);
   return feed;
 };
 
