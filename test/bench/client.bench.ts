@@ -12,7 +12,11 @@
  *    a separate process on this machine, per second from the first call to the end of the
  *    flush. Target: ≥ 10,000 events/s with none dropped. Also the client process's CPU
  *    time per event (logging, serialising, HTTP), which the server's load does not inflate.
+ * 3. The server's CPU time per event over phase 2, from acceptance until its processor has
+ *    finished every event (policy, chain, archive): /proc/<pid>/stat of the `audit-trail
+ *    dev` process, so Linux only. This, not the rate, is what to compare on a loaded machine.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { AuditTrailClient } from '@ai-audit-trail/client';
 import { killDev, spawnDev } from '#test/e2e/support/dev-process.ts';
@@ -43,6 +47,17 @@ const event = (n: number) => ({
   usage: { prompt_tokens: 41, completion_tokens: 17 },
 });
 
+/** A process's CPU time (user + system) in µs, or undefined off Linux. Ticks are USER_HZ,
+ * 100 per second on Linux. */
+const cpuOfProcess = (pid: number | undefined): number | undefined => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return undefined;
+  }
+};
+
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const quantile = (sorted: Float64Array, q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
@@ -71,6 +86,13 @@ try {
   );
 
   // 2. Sustained rate to the local server.
+  const pending = async () =>
+    ((await (await fetch(`${dev.url}/healthz`)).json()) as { pending: number }).pending;
+  const settled = async () => {
+    while ((await pending()) > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+  };
+  await settled();
+  const serverCpu = cpuOfProcess(dev.child.pid);
   const client = new AuditTrailClient({ endpoint: dev.url, apiKey: KEY, maxBufferSize: 100_000 });
   const total = RATE * SECONDS;
   const cpu = process.cpuUsage();
@@ -92,6 +114,13 @@ try {
   console.log(
     `sustained: ${total} events logged in ${loggedIn.toFixed(2)} s, all acknowledged after ${elapsed.toFixed(2)} s: ${Math.round(s.sent / elapsed)} events/s acknowledged (sent ${s.sent}, dropped ${s.dropped}, failed ${s.failed}, retries ${s.retries})`,
   );
+  await settled();
+  const serverUsed = cpuOfProcess(dev.child.pid);
+  if (serverCpu !== undefined && serverUsed !== undefined) {
+    console.log(
+      `server CPU: ${((serverUsed - serverCpu) / total).toFixed(1)} µs per event (ingest, policy, chain, archive; until its processor finished)`,
+    );
+  }
   if (s.sent !== total) process.exitCode = 1;
 } finally {
   await killDev(dev);

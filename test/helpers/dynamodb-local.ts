@@ -1,15 +1,25 @@
 /**
- * DynamoDB Local (the jar shipped in amplify-dynamodb-simulator) for integration tests:
- * one in-memory instance per test file (-sharedDb: one database whatever the credentials
- * and region), on a free port of 127.0.0.1 (it has no bind option, so clients always use
- * 127.0.0.1).
+ * DynamoDB Local for integration tests: an empty in-memory database (-sharedDb: one
+ * database whatever the credentials and region) on 127.0.0.1, per test file. Under Vitest
+ * the JVM comes from the run's pool (dynamodb-pool.ts, a globalSetup) and is emptied here
+ * before use; elsewhere (a bench under plain Node) a JVM is started for the caller.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  type DynamoDBClient,
+  ListTablesCommand,
+} from '@aws-sdk/client-dynamodb';
 import { SEARCH_INDEXES, SEARCH_SORT_KEY, TERMS_ATTRIBUTE } from '#core/search/index-keys.ts';
+import {
+  clientFor,
+  type DynamoDbLocalProcess,
+  freePort,
+  spawnDynamoDbLocal,
+} from './dynamodb-local-process.ts';
+import { POOL_ENV } from './dynamodb-pool-env.ts';
+
+export { freePort };
 
 export interface DynamoDbLocal {
   readonly endpoint: string;
@@ -19,69 +29,42 @@ export interface DynamoDbLocal {
   stop(): Promise<void>;
 }
 
-const emulatorDir = (): string => {
-  const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('amplify-dynamodb-simulator/package.json')), 'emulator');
+/** An instance of the run's pool, given back (not stopped) when the file is done. */
+const lease = async (pool: string): Promise<DynamoDbLocalProcess> => {
+  const res = await fetch(`${pool}/lease`, { method: 'POST' });
+  if (!res.ok) throw new Error(`DynamoDB Local pool: ${res.status} ${await res.text()}`);
+  const { endpoint } = (await res.json()) as { endpoint: string };
+  return {
+    endpoint,
+    stop: async () => {
+      await fetch(`${pool}/release?endpoint=${encodeURIComponent(endpoint)}`, { method: 'POST' });
+    },
+  };
 };
 
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-
-const clientFor = (endpoint: string): DynamoDBClient =>
-  new DynamoDBClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 3,
-  });
+/** Deletes every table: a leased instance is then as empty as a new one. */
+const dropTables = async (client: DynamoDBClient): Promise<void> => {
+  const names: string[] = [];
+  let start: string | undefined;
+  do {
+    const page = await client.send(new ListTablesCommand({ ExclusiveStartTableName: start }));
+    names.push(...(page.TableNames ?? []));
+    start = page.LastEvaluatedTableName;
+  } while (start);
+  await Promise.all(names.map((TableName) => client.send(new DeleteTableCommand({ TableName }))));
+};
 
 export const startDynamoDbLocal = async (): Promise<DynamoDbLocal> => {
-  const dir = emulatorDir();
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    'java',
-    [
-      `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
-      '-Xmx256m',
-      '-jar',
-      'DynamoDBLocal.jar',
-      '-inMemory',
-      '-sharedDb',
-      '-port',
-      String(port),
-    ],
-    { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const endpoint = `http://127.0.0.1:${port}`;
+  const pool = process.env[POOL_ENV] === 'off' ? undefined : process.env[POOL_ENV];
+  const instance = pool ? await lease(pool) : await spawnDynamoDbLocal();
+  const { endpoint } = instance;
   const client = clientFor(endpoint);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    try {
-      await client.send(new ListTablesCommand({}));
-      break;
-    } catch (error) {
-      if (child.exitCode !== null || Date.now() > deadline) {
-        child.kill('SIGKILL');
-        throw new Error(`DynamoDB Local did not start: ${String(error)} ${stderr}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+  try {
+    if (pool) await dropTables(client);
+  } catch (error) {
+    client.destroy();
+    await instance.stop();
+    throw error;
   }
   return {
     endpoint,
@@ -89,10 +72,7 @@ export const startDynamoDbLocal = async (): Promise<DynamoDbLocal> => {
     newClient: () => clientFor(endpoint),
     stop: async () => {
       client.destroy();
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await instance.stop();
     },
   };
 };
