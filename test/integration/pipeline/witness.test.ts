@@ -269,6 +269,44 @@ describe('witnesses', () => {
     ]);
   });
 
+  it('read the indexes once for all the witnesses that missed indexes', async () => {
+    const s = await setUp();
+    const vkey = await s.signer.verifierKey();
+    const witnesses = [
+      await startWitness(await witnessDir(), vkey),
+      await startWitness(await witnessDir(), vkey),
+    ];
+    await s.record('loans', ['a']);
+    await checkpointChains(s.deps(witnesses)); // index 1, cosigned by both
+    for (const id of ['b', 'c']) {
+      await s.record('loans', [id]);
+      await checkpointChains(s.deps([])); // indexes 2 and 3, not witnessed
+    }
+    await s.record('loans', ['d']);
+    const got: string[] = [];
+    const archive = {
+      ...s.harness.deps.archive,
+      get: (key: string) => {
+        got.push(key);
+        return s.harness.deps.archive.get(key);
+      },
+    };
+
+    await checkpointChains({ ...s.deps(witnesses), archive }); // both: old 3 → 409 "1"
+
+    const cosig = text(await s.harness.deps.archive.get(indexCosigKey(4)));
+    const note = text(await s.harness.deps.archive.get(indexNoteKey(4)));
+    expect(
+      verifyCosignatures(
+        `${note}${cosig}`,
+        witnesses.map((w) => w.vkey),
+      ),
+    ).toHaveLength(2);
+    // Index 2's note: once while looking for the newest index, once for the proof (which
+    // both witnesses share).
+    expect(got.filter((k) => k === indexNoteKey(2))).toHaveLength(2);
+  });
+
   it('refuse a fork of the index log and a rollback, also after a restart', async () => {
     const honest = await setUp();
     const keys = join(honest.harness.dir, 'keys');
