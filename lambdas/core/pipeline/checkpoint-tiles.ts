@@ -9,7 +9,7 @@
  */
 
 import { checkpointKey } from '#core/archive/layout.ts';
-import { edgeTiles, MissingTileError, TileAppender } from '#core/chain/tiles.ts';
+import { edgeTiles, MissingTileError, TILE_WIDTH, TileAppender } from '#core/chain/tiles.ts';
 import type { CheckpointDeps } from '#ports/pipeline-deps.ts';
 import type { ProofTilesPort } from '#ports/proof-source.ts';
 import { archivedLeaves } from './archived-leaves.ts';
@@ -18,8 +18,11 @@ import { archivedLeaves } from './archived-leaves.ts';
 const FLUSH_EVERY = 64;
 
 export interface TileFeed {
-  /** Appends the next leaf hash (in chain order). */
-  push(leaf: Uint8Array): Promise<void>;
+  /** Appends the next leaf hash (in chain order), in memory: true when completed tiles are
+   * due to be written (`flush`), so the hashing loop awaits nothing per leaf. */
+  push(leaf: Uint8Array): boolean;
+  /** Writes the tiles completed so far. */
+  flush(): Promise<void>;
   /** Stores the remaining tiles, then the head (size and signed note). */
   finish(size: number, note: string): Promise<void>;
 }
@@ -42,10 +45,11 @@ const feedFor = async (
     if (write.length > 0) await tiles.putTiles(chain, write);
   };
   return {
-    push: async (leaf) => {
+    push: (leaf) => {
       appender.push(leaf);
-      if (appender.size % (FLUSH_EVERY * 256) === 0) await flush(false);
+      return appender.size % (FLUSH_EVERY * TILE_WIDTH) === 0;
     },
+    flush: () => flush(false),
     finish: async (size, note) => {
       if (appender.size !== size)
         throw new MissingTileError(`tiles of ${chain} at ${appender.size}, head at ${size}`);
@@ -94,7 +98,17 @@ export const openTileFeed = async (
     }
   };
   return {
-    push: (leaf) => guard(() => inner.push(leaf)),
+    push: (leaf) => {
+      if (broken) return false;
+      try {
+        return inner.push(leaf);
+      } catch (error) {
+        broken = true;
+        warn(chain, deps, error);
+        return false;
+      }
+    },
+    flush: () => guard(() => inner.flush()),
     finish: (size, note) => guard(() => inner.finish(size, note)),
   };
 };
@@ -112,7 +126,7 @@ const openFeed = async (
   const feed = await feedFor(chain, tiles, from, deps);
   // From the archived bytes, as the checkpoint itself is (archived-leaves.ts).
   for await (const leaf of archivedLeaves(deps.archive, chain, from, checkpointed - 1))
-    await feed.push(leaf);
+    if (feed.push(leaf)) await feed.flush();
   return feed;
 };
 

@@ -100,7 +100,7 @@ const checkpointChain = async (
   for await (const leaf of archivedLeaves(deps.archive, chain, meta.checkpoint_size, size - 1)) {
     frontier = frontierAppend(frontier, leaf);
     if (witnessed) added.push(leaf);
-    await tiles?.push(leaf);
+    if (tiles?.push(leaf)) await tiles.flush();
   }
   const root = frontierRoot(frontier);
   const body = formatCheckpoint({ origin: checkpointOrigin(deps.logName, chain), size, root });
