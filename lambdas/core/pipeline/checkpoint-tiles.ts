@@ -79,14 +79,15 @@ export const openTileFeed = async (
   checkpointed: number,
   deps: CheckpointDeps,
 ): Promise<TileFeed | undefined> => {
-  let feed: TileFeed | undefined;
+  const tiles = deps.proofTiles;
+  if (tiles === undefined) return undefined;
+  let inner: TileFeed;
   try {
-    feed = await openFeed(chain, checkpointed, deps);
+    const tiled = (await tiles.head(chain))?.size ?? 0;
+    inner = await openFeed(chain, tiles, tiled, checkpointed, deps);
   } catch (error) {
     return warn(chain, deps, error);
   }
-  if (feed === undefined) return undefined;
-  const inner = feed;
   let broken = false;
   const guard = async (step: () => Promise<void>): Promise<void> => {
     if (broken) return;
@@ -113,16 +114,16 @@ export const openTileFeed = async (
   };
 };
 
+/** The feed of tiles whose head is at `tiled`, caught up to `checkpointed`. */
 const openFeed = async (
   chain: string,
+  tiles: ProofTilesPort,
+  tiled: number,
   checkpointed: number,
   deps: CheckpointDeps,
-): Promise<TileFeed | undefined> => {
-  const tiles = deps.proofTiles;
-  if (tiles === undefined) return undefined;
-  const head = await tiles.head(chain);
+): Promise<TileFeed> => {
   // Tiles ahead of the checkpoint (a crash between the two writes) are simply rewritten.
-  const from = Math.min(head?.size ?? 0, checkpointed);
+  const from = Math.min(tiled, checkpointed);
   const feed = await feedFor(chain, tiles, from, deps);
   // From the archived bytes, as the checkpoint itself is (archived-leaves.ts).
   for await (const leaf of archivedLeaves(deps.archive, chain, from, checkpointed - 1))
@@ -139,11 +140,12 @@ export const catchUpTiles = async (
   const tiles = deps.proofTiles;
   if (tiles === undefined || checkpointed === 0) return;
   try {
-    if (((await tiles.head(chain))?.size ?? 0) >= checkpointed) return;
+    const tiled = (await tiles.head(chain))?.size ?? 0;
+    if (tiled >= checkpointed) return;
     const note = await deps.archive.get(checkpointKey(chain, checkpointed));
     if (note === undefined) return;
-    const feed = await openFeed(chain, checkpointed, deps);
-    await feed?.finish(checkpointed, new TextDecoder().decode(note));
+    const feed = await openFeed(chain, tiles, tiled, checkpointed, deps);
+    await feed.finish(checkpointed, new TextDecoder().decode(note));
   } catch (error) {
     warn(chain, deps, error);
   }
