@@ -49,6 +49,8 @@ const decoder = new TextDecoder();
 
 /** How many times a run looks for the next free index number when another writer took it. */
 const MAX_ATTEMPTS = 8;
+/** Index notes read at once when the log's leaves are read back (one object per index). */
+const READ_AHEAD = 32;
 
 /**
  * The number of the newest index: indexes are numbered 1, 2, 3 … without gaps, so a doubling
@@ -95,7 +97,11 @@ const storedLeavesOf = (archive: Pick<ArchivePort, 'get'>): StoredLeaves => {
   const read = new Map<number, Promise<Uint8Array[]>>();
   const readThrough = async (n: number): Promise<Uint8Array[]> => {
     const leaves: Uint8Array[] = [];
-    for (let i = 1; i <= n; i++) leaves.push(await storedLeaf(archive, i));
+    for (let first = 1; first <= n; first += READ_AHEAD) {
+      const count = Math.min(READ_AHEAD, n - first + 1);
+      const batch = Array.from({ length: count }, (_, k) => storedLeaf(archive, first + k));
+      for (const leaf of await Promise.all(batch)) leaves.push(leaf);
+    }
     return leaves;
   };
   return (n) => {
