@@ -185,9 +185,12 @@ export const verifyInParallel = async (
 
   const onMain = options.mainThread !== false || !workersAllowed;
   const workerCount = workersAllowed ? (onMain ? threads - 1 : threads) : 0;
+  // Keys and indexes load while the worker bundle is checked (or built); a failure is
+  // thrown where `loading` is awaited below, not reported unhandled meanwhile.
+  const loading = loadSetup();
+  void loading.catch(() => undefined);
   const entry =
     workerCount > 0 ? await workerEntry(new URL('./verify-worker.ts', import.meta.url)) : undefined;
-  const loading = loadSetup();
   const workers =
     entry === undefined
       ? []
