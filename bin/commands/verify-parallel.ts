@@ -24,6 +24,7 @@ import {
 } from '#core/verify/verify-archive.ts';
 import type { ArchiveLocationOptions } from './archive-location.ts';
 import { type ChainJobSetup, verifyChainDir } from './verify-chain-dir.ts';
+import { threadCpu } from './verify-thread-cpu.ts';
 import type { WorkerInput, WorkerReply, WorkerRequest } from './verify-worker.ts';
 import { workerEntry } from './worker-bundle.ts';
 
@@ -53,11 +54,6 @@ export interface ThreadCpu {
   readonly startupMicros: number;
   readonly totalMicros: number;
 }
-
-const threadCpu = (): number => {
-  const { user, system } = process.threadCpuUsage();
-  return user + system;
-};
 
 /** The chain directories under `chains/`, in listing order, with their number of objects. */
 const chainDirs = async (reader: ArchiveReader): Promise<Map<string, number>> => {
@@ -185,9 +181,12 @@ export const verifyInParallel = async (
 
   const onMain = options.mainThread !== false || !workersAllowed;
   const workerCount = workersAllowed ? (onMain ? threads - 1 : threads) : 0;
+  // Keys and indexes load while the worker bundle is checked (or built); a failure is
+  // thrown where `loading` is awaited below, not reported unhandled meanwhile.
+  const loading = loadSetup();
+  void loading.catch(() => undefined);
   const entry =
     workerCount > 0 ? await workerEntry(new URL('./verify-worker.ts', import.meta.url)) : undefined;
-  const loading = loadSetup();
   const workers =
     entry === undefined
       ? []

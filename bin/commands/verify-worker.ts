@@ -9,6 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { VerifyReport } from '#core/verify/report.ts';
 import { openArchiveReader } from './archive-location.ts';
 import { type ChainJobSetup, verifyChainDir } from './verify-chain-dir.ts';
+import { threadCpu } from './verify-thread-cpu.ts';
 
 export interface WorkerInput {
   readonly location: string;
@@ -33,11 +34,6 @@ export type WorkerReply =
       readonly report: VerifyReport;
       readonly cpuMicros: number;
     };
-
-const threadCpu = (): number => {
-  const { user, system } = process.threadCpuUsage();
-  return user + system;
-};
 
 if (parentPort) {
   const port = parentPort;

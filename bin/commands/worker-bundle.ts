@@ -27,11 +27,13 @@ const cacheDir = join(root, 'node_modules', '.cache', 'audit-trail');
 const fresh = async (stampFile: string): Promise<boolean> => {
   try {
     const stamp = JSON.parse(await readFile(stampFile, 'utf8')) as Stamp;
-    for (const input of stamp.inputs) {
-      const s = await stat(join(root, input.path));
-      if (s.size !== input.size || s.mtimeMs !== input.mtimeMs) return false;
-    }
-    return stamp.inputs.length > 0;
+    const same = await Promise.all(
+      stamp.inputs.map(async (input) => {
+        const s = await stat(join(root, input.path));
+        return s.size === input.size && s.mtimeMs === input.mtimeMs;
+      }),
+    );
+    return same.length > 0 && same.every(Boolean);
   } catch {
     return false;
   }

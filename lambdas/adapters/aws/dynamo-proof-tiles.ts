@@ -96,18 +96,21 @@ export class DynamoProofTiles implements ProofTilesPort {
     return found;
   }
 
+  /** One item per tile, so the writes go out together (a catch-up flushes dozens). */
   async putTiles(chain: string, tiles: readonly Tile[]): Promise<void> {
-    for (const tile of tiles) {
-      const bytes = new Uint8Array(tile.hashes.length * HASH_BYTES);
-      tile.hashes.forEach((h, i) => {
-        bytes.set(h, i * HASH_BYTES);
-      });
-      // Never narrower: a late, stale writer cannot take entries away.
-      await this.#update(this.#tileKey(chain, tile), 'SET hashes = :h, #n = :n', 'width', {
-        ':h': { B: bytes },
-        ':n': N(tile.hashes.length),
-      });
-    }
+    await Promise.all(
+      tiles.map((tile) => {
+        const bytes = new Uint8Array(tile.hashes.length * HASH_BYTES);
+        tile.hashes.forEach((h, i) => {
+          bytes.set(h, i * HASH_BYTES);
+        });
+        // Never narrower: a late, stale writer cannot take entries away.
+        return this.#update(this.#tileKey(chain, tile), 'SET hashes = :h, #n = :n', 'width', {
+          ':h': { B: bytes },
+          ':n': N(tile.hashes.length),
+        });
+      }),
+    );
   }
 
   async putHead(chain: string, head: ProofHead): Promise<void> {

@@ -11,7 +11,7 @@
  */
 
 import { AuditTrailError } from '#core/errors.ts';
-import { auditPathRanges, nodeHash } from './merkle.ts';
+import { auditPathRanges, frontierRoot, rootOf } from './merkle.ts';
 
 export const TILE_HEIGHT = 8;
 export const TILE_WIDTH = 2 ** TILE_HEIGHT;
@@ -47,18 +47,6 @@ export const edgeTiles = (size: number): (TileAddress & { width: number })[] => 
     if (width > 0) out.push({ level, index: Math.floor(entries / TILE_WIDTH), width });
   }
   return out;
-};
-
-/** The root of 2^r consecutive hashes (a perfect subtree). */
-const perfectRoot = (hashes: readonly Uint8Array[]): Uint8Array => {
-  let row = hashes;
-  while (row.length > 1) {
-    const next: Uint8Array[] = [];
-    for (let i = 0; i < row.length; i += 2)
-      next.push(nodeHash(row[i] as Uint8Array, row[i + 1] as Uint8Array));
-    row = next;
-  }
-  return row[0] as Uint8Array;
 };
 
 /**
@@ -99,7 +87,7 @@ export class TileAppender {
       open.hashes.push(entry);
       if (open.hashes.length < TILE_WIDTH) break;
       this.#completed.push({ level, index: open.index, hashes: open.hashes });
-      entry = perfectRoot(open.hashes);
+      entry = rootOf(open.hashes);
       this.#open[level] = { index: open.index + 1, hashes: [] };
     }
     this.#size++;
@@ -174,9 +162,8 @@ export const auditPathFromTiles = (
       if (hashes === undefined || hashes.length < place.offset + place.count) {
         throw new MissingTileError(`tile ${tileId(place)} lacks the entries a proof needs`);
       }
-      return perfectRoot(hashes.slice(place.offset, place.offset + place.count));
+      return rootOf(hashes.slice(place.offset, place.offset + place.count));
     });
-    let root = roots[roots.length - 1] as Uint8Array;
-    for (let i = roots.length - 2; i >= 0; i--) root = nodeHash(roots[i] as Uint8Array, root);
-    return root;
+    // The subtrees are the frontier of the node's to − from leaves.
+    return frontierRoot({ size: to - from, hashes: roots });
   });

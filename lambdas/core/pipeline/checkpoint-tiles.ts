@@ -9,7 +9,7 @@
  */
 
 import { checkpointKey } from '#core/archive/layout.ts';
-import { edgeTiles, MissingTileError, TileAppender } from '#core/chain/tiles.ts';
+import { edgeTiles, MissingTileError, TILE_WIDTH, TileAppender } from '#core/chain/tiles.ts';
 import type { CheckpointDeps } from '#ports/pipeline-deps.ts';
 import type { ProofTilesPort } from '#ports/proof-source.ts';
 import { archivedLeaves } from './archived-leaves.ts';
@@ -18,8 +18,11 @@ import { archivedLeaves } from './archived-leaves.ts';
 const FLUSH_EVERY = 64;
 
 export interface TileFeed {
-  /** Appends the next leaf hash (in chain order). */
-  push(leaf: Uint8Array): Promise<void>;
+  /** Appends the next leaf hash (in chain order), in memory: true when completed tiles are
+   * due to be written (`flush`), so the hashing loop awaits nothing per leaf. */
+  push(leaf: Uint8Array): boolean;
+  /** Writes the tiles completed so far. */
+  flush(): Promise<void>;
   /** Stores the remaining tiles, then the head (size and signed note). */
   finish(size: number, note: string): Promise<void>;
 }
@@ -42,10 +45,11 @@ const feedFor = async (
     if (write.length > 0) await tiles.putTiles(chain, write);
   };
   return {
-    push: async (leaf) => {
+    push: (leaf) => {
       appender.push(leaf);
-      if (appender.size % (FLUSH_EVERY * 256) === 0) await flush(false);
+      return appender.size % (FLUSH_EVERY * TILE_WIDTH) === 0;
     },
+    flush: () => flush(false),
     finish: async (size, note) => {
       if (appender.size !== size)
         throw new MissingTileError(`tiles of ${chain} at ${appender.size}, head at ${size}`);
@@ -75,14 +79,15 @@ export const openTileFeed = async (
   checkpointed: number,
   deps: CheckpointDeps,
 ): Promise<TileFeed | undefined> => {
-  let feed: TileFeed | undefined;
+  const tiles = deps.proofTiles;
+  if (tiles === undefined) return undefined;
+  let inner: TileFeed;
   try {
-    feed = await openFeed(chain, checkpointed, deps);
+    const tiled = (await tiles.head(chain))?.size ?? 0;
+    inner = await openFeed(chain, tiles, tiled, checkpointed, deps);
   } catch (error) {
     return warn(chain, deps, error);
   }
-  if (feed === undefined) return undefined;
-  const inner = feed;
   let broken = false;
   const guard = async (step: () => Promise<void>): Promise<void> => {
     if (broken) return;
@@ -94,25 +99,35 @@ export const openTileFeed = async (
     }
   };
   return {
-    push: (leaf) => guard(() => inner.push(leaf)),
+    push: (leaf) => {
+      if (broken) return false;
+      try {
+        return inner.push(leaf);
+      } catch (error) {
+        broken = true;
+        warn(chain, deps, error);
+        return false;
+      }
+    },
+    flush: () => guard(() => inner.flush()),
     finish: (size, note) => guard(() => inner.finish(size, note)),
   };
 };
 
+/** The feed of tiles whose head is at `tiled`, caught up to `checkpointed`. */
 const openFeed = async (
   chain: string,
+  tiles: ProofTilesPort,
+  tiled: number,
   checkpointed: number,
   deps: CheckpointDeps,
-): Promise<TileFeed | undefined> => {
-  const tiles = deps.proofTiles;
-  if (tiles === undefined) return undefined;
-  const head = await tiles.head(chain);
+): Promise<TileFeed> => {
   // Tiles ahead of the checkpoint (a crash between the two writes) are simply rewritten.
-  const from = Math.min(head?.size ?? 0, checkpointed);
+  const from = Math.min(tiled, checkpointed);
   const feed = await feedFor(chain, tiles, from, deps);
   // From the archived bytes, as the checkpoint itself is (archived-leaves.ts).
   for await (const leaf of archivedLeaves(deps.archive, chain, from, checkpointed - 1))
-    await feed.push(leaf);
+    if (feed.push(leaf)) await feed.flush();
   return feed;
 };
 
@@ -125,11 +140,12 @@ export const catchUpTiles = async (
   const tiles = deps.proofTiles;
   if (tiles === undefined || checkpointed === 0) return;
   try {
-    if (((await tiles.head(chain))?.size ?? 0) >= checkpointed) return;
+    const tiled = (await tiles.head(chain))?.size ?? 0;
+    if (tiled >= checkpointed) return;
     const note = await deps.archive.get(checkpointKey(chain, checkpointed));
     if (note === undefined) return;
-    const feed = await openFeed(chain, checkpointed, deps);
-    await feed?.finish(checkpointed, new TextDecoder().decode(note));
+    const feed = await openFeed(chain, tiles, tiled, checkpointed, deps);
+    await feed.finish(checkpointed, new TextDecoder().decode(note));
   } catch (error) {
     warn(chain, deps, error);
   }

@@ -100,19 +100,29 @@ const checkpointChain = async (
   for await (const leaf of archivedLeaves(deps.archive, chain, meta.checkpoint_size, size - 1)) {
     frontier = frontierAppend(frontier, leaf);
     if (witnessed) added.push(leaf);
-    await tiles?.push(leaf);
+    if (tiles?.push(leaf)) await tiles.flush();
   }
   const root = frontierRoot(frontier);
   const body = formatCheckpoint({ origin: checkpointOrigin(deps.logName, chain), size, root });
   let note = await signNote(body, deps.signer);
   if (witnessed) {
-    const proof = async (old: number): Promise<Uint8Array[]> => {
-      if (old === previous.size) return consistencyProofFromFrontier(previous, added);
-      // A witness that missed checkpoints: prove from its size over the whole chain.
+    // A witness that missed checkpoints needs a proof over the whole chain: its older leaves
+    // are read once for all such witnesses, the new ones are those just hashed.
+    let whole: Promise<Uint8Array[]> | undefined;
+    const readWhole = async (): Promise<Uint8Array[]> => {
       const leaves: Uint8Array[] = [];
-      for await (const leaf of archivedLeaves(deps.archive, chain, 0, size - 1)) leaves.push(leaf);
-      return consistencyProof(leaves, old, size);
+      for await (const leaf of archivedLeaves(deps.archive, chain, 0, previous.size - 1))
+        leaves.push(leaf);
+      return leaves.concat(added);
     };
+    const wholeChain = (): Promise<Uint8Array[]> => {
+      whole ??= readWhole();
+      return whole;
+    };
+    const proof = async (old: number): Promise<Uint8Array[]> =>
+      old === previous.size
+        ? consistencyProofFromFrontier(previous, added)
+        : consistencyProof(await wholeChain(), old, size);
     const request = { note, size, old: previous.size, proof };
     note += await requestCosignatures(request, deps.witnesses ?? [], deps.log);
   }

@@ -49,6 +49,8 @@ const decoder = new TextDecoder();
 
 /** How many times a run looks for the next free index number when another writer took it. */
 const MAX_ATTEMPTS = 8;
+/** Index notes read at once when the log's leaves are read back (one object per index). */
+const READ_AHEAD = 32;
 
 /**
  * The number of the newest index: indexes are numbered 1, 2, 3 … without gaps, so a doubling
@@ -87,10 +89,26 @@ export class IndexLogError extends AuditTrailError {
 }
 
 /** The leaves of the index log for indexes 1..n, read from their notes. */
-const storedLeaves = async (archive: Pick<ArchivePort, 'get'>, n: number) => {
-  const leaves: Uint8Array[] = [];
-  for (let i = 1; i <= n; i++) leaves.push(await storedLeaf(archive, i));
-  return leaves;
+type StoredLeaves = (n: number) => Promise<Uint8Array[]>;
+
+/** Reads stored leaves once per signing: a rebuilt frontier and every witness that missed
+ * indexes share them. */
+const storedLeavesOf = (archive: Pick<ArchivePort, 'get'>): StoredLeaves => {
+  const read = new Map<number, Promise<Uint8Array[]>>();
+  const readThrough = async (n: number): Promise<Uint8Array[]> => {
+    const leaves: Uint8Array[] = [];
+    for (let first = 1; first <= n; first += READ_AHEAD) {
+      const count = Math.min(READ_AHEAD, n - first + 1);
+      const batch = Array.from({ length: count }, (_, k) => storedLeaf(archive, first + k));
+      for (const leaf of await Promise.all(batch)) leaves.push(leaf);
+    }
+    return leaves;
+  };
+  return (n) => {
+    const leaves = read.get(n) ?? readThrough(n);
+    read.set(n, leaves);
+    return leaves;
+  };
 };
 
 /**
@@ -102,6 +120,7 @@ const frontierAfter = async (
   archive: Pick<ArchivePort, 'get'>,
   n: number,
   note: Uint8Array | undefined,
+  storedLeaves: StoredLeaves,
 ): Promise<Frontier> => {
   if (n === 0) return emptyFrontier();
   try {
@@ -121,7 +140,7 @@ const frontierAfter = async (
     // rebuilt below
   }
   let frontier = emptyFrontier();
-  for (const leaf of await storedLeaves(archive, n)) frontier = frontierAppend(frontier, leaf);
+  for (const leaf of await storedLeaves(n)) frontier = frontierAppend(frontier, leaf);
   return frontier;
 };
 
@@ -141,6 +160,7 @@ export const signIndex = async (
 ): Promise<IndexWritten | undefined> => {
   const headsText = formatHeads(heads);
   const tree = headsTree(headsText);
+  const storedLeaves = storedLeavesOf(deps.archive);
   let n = await latestIndexNumber(deps.archive);
   if (n === 0 && heads.length === 0) return undefined;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -154,7 +174,7 @@ export const signIndex = async (
       prevNote = note;
     }
     const next = n + 1;
-    const before = await frontierAfter(deps.archive, n, prevNote);
+    const before = await frontierAfter(deps.archive, n, prevNote, storedLeaves);
     const leaf = indexLeaf(next, tree);
     const after = frontierAppend(before, leaf);
     const link = { n: next, prev: prevNote === undefined ? undefined : noteDigest(prevNote) };
@@ -179,7 +199,7 @@ export const signIndex = async (
       n = next;
       continue;
     }
-    await cosignIndex(note, next, before, leaf, deps, options);
+    await cosignIndex({ note, size: next, before, leaf, storedLeaves }, deps, options);
     return { n: next, chains: heads.length, key: indexNoteKey(next) };
   }
   throw new IndexRaceError(`no free index number after ${MAX_ATTEMPTS} attempts`);
@@ -187,18 +207,22 @@ export const signIndex = async (
 
 /** Asks the witnesses to cosign index `size` and stores the lines they answered. */
 const cosignIndex = async (
-  note: string,
-  size: number,
-  before: Frontier,
-  leaf: Uint8Array,
+  index: {
+    readonly note: string;
+    readonly size: number;
+    readonly before: Frontier;
+    readonly leaf: Uint8Array;
+    readonly storedLeaves: StoredLeaves;
+  },
   deps: Pick<CheckpointDeps, 'archive'> & Partial<Pick<CheckpointDeps, 'witnesses' | 'log'>>,
   options: { contentType: string; retainUntil?: Date },
 ): Promise<void> => {
   if (!deps.witnesses?.length || !deps.log) return;
+  const { note, size, before, leaf, storedLeaves } = index;
   const proof = async (old: number): Promise<Uint8Array[]> =>
     old === before.size
       ? consistencyProofFromFrontier(before, [leaf])
-      : consistencyProof([...(await storedLeaves(deps.archive, size - 1)), leaf], old, size);
+      : consistencyProof([...(await storedLeaves(size - 1)), leaf], old, size);
   const lines = await requestCosignatures(
     { note, size, old: before.size, proof },
     deps.witnesses,

@@ -38,7 +38,7 @@ const instant = (
 };
 
 /** The query of a request; a 400 listing every problem. */
-export const evidenceQueryOf = (
+const evidenceQueryOf = (
   params: Readonly<Record<string, string | undefined>>,
 ): { query: EvidenceQuery; format: 'json' | 'html' } => {
   const problems: Problem[] = [];
@@ -76,7 +76,7 @@ const checkScope = (principal: Principal | undefined, chain: string | undefined)
   );
 };
 
-export const answerEvidence = async (
+const answerEvidence = async (
   params: Readonly<Record<string, string | undefined>>,
   principal: Principal | undefined,
   deps: EvidenceApiDeps,

@@ -126,6 +126,10 @@ const at = (record: Record<string, unknown>, path: string): unknown => {
 
 const decoder = new TextDecoder();
 
+/** `<name>+<hex key id>` of each signature line of a note. */
+const signersOf = (lines: ReturnType<typeof splitNote>['lines']): string[] =>
+  lines.map((l) => `${l.name}+${Buffer.from(l.id).toString('hex')}`);
+
 /** Each archived record line of the chains, parsed (lines that do not parse are skipped:
  * the verifier reports them). */
 async function* archivedRecords(
@@ -176,7 +180,7 @@ const chainHeads = async (reader: ArchiveReader, chain: string | undefined) => {
         chain: name,
         size: checkpoint.size,
         root: Buffer.from(checkpoint.root).toString('hex'),
-        signatures: lines.map((l) => `${l.name}+${Buffer.from(l.id).toString('hex')}`),
+        signatures: signersOf(lines),
       });
     } catch {
       // a malformed checkpoint is the verifier's to report
@@ -197,7 +201,7 @@ const indexHead = async (reader: ArchiveReader): Promise<Evidence['heads']['inde
       n: note.n,
       chains: note.heads.count,
       root: note.heads.root,
-      signatures: lines.map((l) => `${l.name}+${Buffer.from(l.id).toString('hex')}`),
+      signatures: signersOf(lines),
     };
   } catch {
     return undefined;

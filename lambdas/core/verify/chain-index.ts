@@ -9,7 +9,7 @@
  */
 import { indexPrefix, parseIndexKey } from '#core/archive/layout.ts';
 import {
-  headsRoot,
+  headsTree,
   type IndexedHead,
   type IndexNote,
   indexLeaf,
@@ -119,10 +119,7 @@ const readIndex = async (
     faults.add('', -1, 'malformed', `${keys.heads}: ${messageOf(error)}`);
     return undefined;
   }
-  if (
-    heads.length !== link.heads.count ||
-    Buffer.from(headsRoot(headsText)).toString('hex') !== link.heads.root
-  ) {
+  if (heads.length !== link.heads.count || headsTree(headsText).root !== link.heads.root) {
     fault(faults, 'index_inconsistent', `the heads of index ${n} do not match its signed root`);
     return undefined;
   }

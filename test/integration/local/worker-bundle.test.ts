@@ -1,4 +1,4 @@
-import { readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,9 +40,12 @@ describe('worker bundle', () => {
     expect(code).toContain(import.meta.resolve('#adapters/aws/s3-location.ts'));
     expect(((await import(`${bundle.href}?1`)) as { said: string }).said).toBe('first');
 
-    // Unchanged sources: the same file is reused, not rewritten.
+    // Unchanged sources: the same file is reused, not rewritten (a rebuild renames a new
+    // file into place, so the inode would change).
+    const inode = (await stat(fileURLToPath(bundle))).ino;
     const again = await workerEntry(pathToFileURL(entry));
     expect(again.href).toBe(bundle.href);
+    expect((await stat(fileURLToPath(again))).ino).toBe(inode);
 
     await writeFile(dep, "export const word: string = 'second';\n");
     const later = new Date(Date.now() + 5000);

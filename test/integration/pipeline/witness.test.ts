@@ -115,6 +115,46 @@ describe('witnesses', () => {
     expect(s.log.lines.filter((l) => l.level === 'warn')).toEqual([]);
   });
 
+  it('read the older leaves once for all the witnesses that missed checkpoints', async () => {
+    const s = await setUp();
+    const vkey = await s.signer.verifierKey();
+    const witnesses = [
+      await startWitness(await witnessDir(), vkey),
+      await startWitness(await witnessDir(), vkey),
+    ];
+    await s.record('loans', ['a', 'b', 'c']);
+    await checkpointChains(s.deps(witnesses));
+    await s.record('loans', ['d', 'e']);
+    await checkpointChains(s.deps([])); // size 5, not witnessed
+    await s.record('loans', ['f', 'g', 'h', 'i', 'j', 'k']);
+    const streamed: string[] = [];
+    const archive = {
+      ...s.harness.deps.archive,
+      stream: (key: string) => {
+        streamed.push(key);
+        return s.harness.deps.archive.stream(key);
+      },
+    };
+
+    await checkpointChains({ ...s.deps(witnesses), archive }); // both: old 5 → 409 "3"
+
+    const note = text(await s.harness.deps.archive.get(checkpointKey('loans', 11)));
+    expect(
+      verifyCosignatures(
+        note,
+        witnesses.map((w) => w.vkey),
+      ),
+    ).toHaveLength(2);
+    // Segments 0, 3 and 5: the new records (4..10) from segments 3 and 5, and the older
+    // ones (0..4) once from segments 0 and 3, not once per witness.
+    expect(streamed.filter((k) => k.includes('/segments/')).sort()).toEqual([
+      'chains/loans/segments/000000000000.jsonl',
+      'chains/loans/segments/000000000003.jsonl',
+      'chains/loans/segments/000000000003.jsonl',
+      'chains/loans/segments/000000000005.jsonl',
+    ]);
+  });
+
   it('refuse a fork and say so; the forked checkpoint carries no cosignature', async () => {
     const honest = await setUp();
     const keys = join(honest.harness.dir, 'keys');
@@ -227,6 +267,44 @@ describe('witnesses', () => {
     expect(none.faults.map((f) => [f.kind, f.detail])).toEqual([
       ['unwitnessed', 'no index of chains verified, so none is cosigned'],
     ]);
+  });
+
+  it('read the indexes once for all the witnesses that missed indexes', async () => {
+    const s = await setUp();
+    const vkey = await s.signer.verifierKey();
+    const witnesses = [
+      await startWitness(await witnessDir(), vkey),
+      await startWitness(await witnessDir(), vkey),
+    ];
+    await s.record('loans', ['a']);
+    await checkpointChains(s.deps(witnesses)); // index 1, cosigned by both
+    for (const id of ['b', 'c']) {
+      await s.record('loans', [id]);
+      await checkpointChains(s.deps([])); // indexes 2 and 3, not witnessed
+    }
+    await s.record('loans', ['d']);
+    const got: string[] = [];
+    const archive = {
+      ...s.harness.deps.archive,
+      get: (key: string) => {
+        got.push(key);
+        return s.harness.deps.archive.get(key);
+      },
+    };
+
+    await checkpointChains({ ...s.deps(witnesses), archive }); // both: old 3 → 409 "1"
+
+    const cosig = text(await s.harness.deps.archive.get(indexCosigKey(4)));
+    const note = text(await s.harness.deps.archive.get(indexNoteKey(4)));
+    expect(
+      verifyCosignatures(
+        `${note}${cosig}`,
+        witnesses.map((w) => w.vkey),
+      ),
+    ).toHaveLength(2);
+    // Index 2's note: once while looking for the newest index, once for the proof (which
+    // both witnesses share).
+    expect(got.filter((k) => k === indexNoteKey(2))).toHaveLength(2);
   });
 
   it('refuse a fork of the index log and a rollback, also after a restart', async () => {
