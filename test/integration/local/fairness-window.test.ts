@@ -5,6 +5,7 @@ import { GENESIS_PREV, type LedgerRecord } from '#core/chain/record.ts';
 import { computeReview } from '#core/fairness/compute-review.ts';
 import { ledgerSource, reviewSource } from '#core/fairness/review-source.ts';
 import { sealTestRecord } from '#test/helpers/archive-builder.ts';
+import { countingLedger } from '#test/helpers/counting-ledger.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 
 // A review of November reads November's decisions and the outcomes logged since, through the
@@ -66,32 +67,6 @@ afterAll(async () => {
   await removeDir(dir);
 });
 
-/** The ledger, counting the records the review reads through it. */
-const counting = () => {
-  const seen = { records: 0 };
-  const wrapped = new Proxy(ledger, {
-    get(target, property) {
-      if (property === 'get') {
-        return async (chain: string, seq: number) => {
-          seen.records++;
-          return target.get(chain, seq);
-        };
-      }
-      if (property === 'range') {
-        return async function* (chain: string, from: number, to: number) {
-          for await (const r of target.range(chain, from, to)) {
-            seen.records++;
-            yield r;
-          }
-        };
-      }
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-  return { wrapped, seen };
-};
-
 describe('a fairness review over the search index', () => {
   const options = {
     from: FROM,
@@ -104,11 +79,11 @@ describe('a fairness review over the search index', () => {
   };
 
   it('reads only the window: its decisions and the outcomes logged since', async () => {
-    const windowed = counting();
-    const everything = counting();
+    const windowed = countingLedger(ledger);
+    const everything = countingLedger(ledger);
     const now = new Date('2026-12-05T00:00:00Z');
-    const a = await computeReview(reviewSource(windowed.wrapped), options, now);
-    const b = await computeReview(ledgerSource(everything.wrapped), options, now);
+    const a = await computeReview(reviewSource(windowed.ledger), options, now);
+    const b = await computeReview(ledgerSource(everything.ledger), options, now);
 
     expect(a).toEqual(b);
     expect(a.decisions).toBe(RECENT);
@@ -120,9 +95,9 @@ describe('a fairness review over the search index', () => {
   it('holds at most maxOutcomesInMemory outcomes: partitions of decisions, same answer', async () => {
     const now = new Date('2026-12-05T00:00:00Z');
     const whole = await computeReview(reviewSource(ledger), options, now);
-    const parted = counting();
+    const parted = countingLedger(ledger);
     const split = await computeReview(
-      reviewSource(parted.wrapped),
+      reviewSource(parted.ledger),
       { ...options, maxOutcomesInMemory: 7 },
       now,
     );
