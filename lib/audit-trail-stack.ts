@@ -226,6 +226,12 @@ export class AuditTrailStack extends Stack {
         })
       : undefined;
 
+    // What every writing route Lambda is told: the ledger, the archive and its lock.
+    const writer = {
+      LEDGER_TABLE: this.ledger.table.tableName,
+      ARCHIVE_BUCKET: this.archive.bucket.bucketName,
+      ARCHIVE_RETENTION_DAYS: String(config.archiveRetentionDays),
+    };
     // Layout v2: the processor seals bodies with keys it may create (never delete); readers
     // open them with keys they may only read. RETENTION_RULES is the typed config's rules.
     const bodyKeys = { BODY_KEYS_TABLE: this.purge.keysTable.tableName };
@@ -242,20 +248,14 @@ export class AuditTrailStack extends Stack {
     this.reviewFunction = this.ingestApi.mountRouteGroup('Review', {
       handler: 'review',
       routes: ['post_review'],
-      environment: {
-        LEDGER_TABLE: this.ledger.table.tableName,
-        ARCHIVE_BUCKET: this.archive.bucket.bucketName,
-        ARCHIVE_RETENTION_DAYS: String(config.archiveRetentionDays),
-        ...retentionRules,
-        ...bodyKeys,
-      },
+      environment: { ...writer, ...retentionRules, ...bodyKeys },
       grant: (fn) => {
         this.ledger.grantQueryAppend(fn);
         this.archive.grantArchiveWrite(fn);
         this.purge.grantKeyUse(fn);
       },
     });
-    this.adminRoutes = this.buildAdminRoutes(config, policy, bodyKeys);
+    this.adminRoutes = this.buildAdminRoutes(writer, policy, bodyKeys);
     for (const reader of [this.fairnessReview.function, this.ingestApi.queryFunction]) {
       this.purge.grantKeyRead(reader);
     }
@@ -359,16 +359,11 @@ export class AuditTrailStack extends Stack {
    * reads the admin chain; `audit_reports` reads the archive and the body keys.
    */
   private buildAdminRoutes(
-    config: AuditTrailConfig,
+    writer: Readonly<Record<string, string>>,
     policy: string | undefined,
     bodyKeys: Readonly<Record<string, string>>,
   ): Record<AdminRouteGroup, lambda.Function> {
     const api = this.ingestApi;
-    const writer = {
-      LEDGER_TABLE: this.ledger.table.tableName,
-      ARCHIVE_BUCKET: this.archive.bucket.bucketName,
-      ARCHIVE_RETENTION_DAYS: String(config.archiveRetentionDays),
-    };
     const adminWriter = (fn: lambda.Function, eventIds: readonly string[]) => {
       this.ledger.grantAdminRead(fn);
       this.ledger.grantAdminAppend(fn, eventIds);

@@ -67,9 +67,10 @@ export interface ProcessorConfig {
 
 /** Throttling, authorizer caching and the optional web ACL of the API. */
 export interface ApiConfig {
-  /** Steady requests per second per API key. @default 500 */
+  /** Steady requests per second over the whole stage (not per key: docs/DEPLOY.md,
+   * Throttling). @default 500 */
   readonly rateLimit: number;
-  /** Burst requests per API key. @default 1000 */
+  /** Burst requests over the whole stage. @default 1000 */
   readonly burstLimit: number;
   /** Seconds API Gateway caches an authorizer answer (0..3600). Above 0 the cache is keyed
    * by the `Authorization` header, which every request must then carry (`x-api-key` alone

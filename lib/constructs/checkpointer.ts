@@ -10,13 +10,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { isSchedule } from '#lib/config.ts';
 import { handlerEntry } from '#lib/paths.ts';
 import { ARCHIVE_PREFIXES, type ArchiveBucket } from './archive-bucket.ts';
-import { AuditFunction } from './audit-function.ts';
-import { deadLetterQueue } from './dead-letter-queue.ts';
 import { KeyGuard } from './key-guard.ts';
 import type { LedgerTable } from './ledger-table.ts';
+import { scheduledFunction } from './scheduled-function.ts';
 
 export interface CheckpointerProps {
   readonly ledger: LedgerTable;
@@ -57,10 +55,6 @@ export class Checkpointer extends Construct {
   constructor(scope: Construct, id: string, props: CheckpointerProps) {
     super(scope, id);
     const p = { ...checkpointerDefaults, ...props };
-    if (!isSchedule(p.schedule)) {
-      throw new Error(`${id}: schedule must be rate(…) or cron(…), got "${p.schedule}"`);
-    }
-
     this.signingKey = new kms.Key(this, 'SigningKey', {
       ...signingKeyDefaults,
       description: 'Audit trail: signs checkpoints (C2SP signed note, Ed25519)',
@@ -72,24 +66,19 @@ export class Checkpointer extends Construct {
         'KMS cannot rotate asymmetric keys; the verifier key is published in the archive and a new key would be a new signer name.',
     });
 
-    this.deadLetterQueue = deadLetterQueue(this, 'DeadLetterQueue', {
-      keyDescription: 'Audit trail: checkpointer dead-letter queue encryption',
-      noDlqReason: 'This queue is itself the dead-letter queue of the scheduled invocations.',
-      removalPolicy: p.removalPolicy,
-    });
-
-    const fn = new AuditFunction(this, 'Handler', {
+    // One run at a time: checkpoints of a chain must not race.
+    const { handler: fn, deadLetterQueue } = scheduledFunction(this, {
+      schedule: p.schedule,
+      queueKeyDescription: 'Audit trail: checkpointer dead-letter queue encryption',
       entry: handlerEntry('checkpointer'),
       description: 'Audit trail: signs Merkle checkpoints of every chain (KMS Ed25519)',
       logsKey: p.logsKey,
       environment: { ...p.environment, SIGNING_KEY_ID: this.signingKey.keyArn },
       timeout: p.timeout,
       memorySize: p.memorySize,
-      // One run at a time: checkpoints of a chain must not race.
-      reservedConcurrentExecutions: 1,
-      deadLetterQueue: this.deadLetterQueue,
       removalPolicy: p.removalPolicy,
     });
+    this.deadLetterQueue = deadLetterQueue;
     this.function = fn.function;
 
     this.rule = new events.Rule(this, 'Schedule', {

@@ -1,4 +1,4 @@
-/** The failure queue shape the processor and the checkpointer share. */
+/** The failure queue shape the processor and the scheduled functions share. */
 import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';

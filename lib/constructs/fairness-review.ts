@@ -15,12 +15,11 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ReviewSettings } from '#core/fairness/settings.ts';
-import { isSchedule } from '#lib/config.ts';
 import { handlerEntry } from '#lib/paths.ts';
 import { ARCHIVE_PREFIXES, type ArchiveBucket } from './archive-bucket.ts';
-import { AuditFunction, acknowledgeGrantPolicy } from './audit-function.ts';
-import { deadLetterQueue } from './dead-letter-queue.ts';
+import { acknowledgeGrantPolicy } from './audit-function.ts';
 import type { LedgerTable } from './ledger-table.ts';
+import { scheduledFunction } from './scheduled-function.ts';
 
 export interface FairnessReviewProps {
   readonly ledger: LedgerTable;
@@ -57,26 +56,19 @@ export class FairnessReview extends Construct {
   constructor(scope: Construct, id: string, props: FairnessReviewProps) {
     super(scope, id);
     const p = { ...fairnessReviewDefaults, ...props };
-    if (!isSchedule(p.schedule)) {
-      throw new Error(`${id}: schedule must be rate(…) or cron(…), got "${p.schedule}"`);
-    }
-    this.deadLetterQueue = deadLetterQueue(this, 'DeadLetterQueue', {
-      keyDescription: 'Audit trail: fairness review dead-letter queue encryption',
-      noDlqReason: 'This queue is itself the dead-letter queue of the scheduled invocations.',
-      removalPolicy: p.removalPolicy,
-    });
-    const fn = new AuditFunction(this, 'Handler', {
+    // One run at a time: a retry must not race the run it retries.
+    const { handler: fn, deadLetterQueue } = scheduledFunction(this, {
+      schedule: p.schedule,
+      queueKeyDescription: 'Audit trail: fairness review dead-letter queue encryption',
       entry: handlerEntry('fairness-review'),
       description: 'Audit trail: weekly fairness review (reports, review records, alerts)',
       logsKey: p.logsKey,
       environment: { ...p.environment, FAIRNESS_REVIEW: JSON.stringify(p.settings) },
       timeout: p.timeout,
       memorySize: p.memorySize,
-      // One run at a time: a retry must not race the run it retries.
-      reservedConcurrentExecutions: 1,
-      deadLetterQueue: this.deadLetterQueue,
       removalPolicy: p.removalPolicy,
     });
+    this.deadLetterQueue = deadLetterQueue;
     this.function = fn.function;
 
     // Its own role (not the stack-wide one LambdaInvoke would share): invoke this function.

@@ -55,8 +55,6 @@ const BREAK_GLASS_KEY_ACTIONS = [
 export class KeyGuard extends Construct {
   /** The break-glass role: the one principal never denied key or archive administration. */
   public readonly breakGlassRoleArn: string;
-  /** Set when this construct created the break-glass role. */
-  public readonly breakGlassRole: iam.Role | undefined;
   /** Principals exempt from the administration denies: break-glass, plus the CloudFormation
    * execution role when `policyUpdates` is `cloudformation`. */
   public readonly adminArns: readonly string[];
@@ -65,20 +63,15 @@ export class KeyGuard extends Construct {
   constructor(scope: Construct, id: string, props: KeyGuardProps = {}) {
     super(scope, id);
     this.policyUpdates = props.policyUpdates ?? 'cloudformation';
-    if (props.breakGlassRoleArn === undefined) {
-      const { account } = Stack.of(this);
-      this.breakGlassRole = new iam.Role(this, 'BreakGlassRole', {
-        assumedBy: new iam.AccountPrincipal(account).withConditions({
+    this.breakGlassRoleArn =
+      props.breakGlassRoleArn ??
+      new iam.Role(this, 'BreakGlassRole', {
+        assumedBy: new iam.AccountPrincipal(Stack.of(this).account).withConditions({
           Bool: { 'aws:MultiFactorAuthPresent': 'true' },
         }),
         description:
           'Audit trail: break-glass, the only principal that may disable or delete the KMS keys or change the archive lock and policies',
-      });
-      this.breakGlassRoleArn = this.breakGlassRole.roleArn;
-    } else {
-      this.breakGlassRole = undefined;
-      this.breakGlassRoleArn = props.breakGlassRoleArn;
-    }
+      }).roleArn;
     const deployRole = this.policyUpdates === 'cloudformation' ? deployRoleArn(this, props) : [];
     this.adminArns = [this.breakGlassRoleArn, ...deployRole];
     Aspects.of(Stack.of(this)).add(new GuardKeys(this));

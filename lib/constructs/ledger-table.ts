@@ -34,14 +34,11 @@ const READ_ACTIONS = [
   'dynamodb:DescribeTable',
 ] as const;
 
+/** Reads by key; no Scan. */
+const KEY_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
+
 /** Key-conditioned reads and conditional puts; no Scan. */
-const QUERY_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:PutItem',
-] as const;
+const QUERY_ACTIONS = [...KEY_READ_ACTIONS, 'dynamodb:ConditionCheckItem', 'dynamodb:PutItem'];
 
 export interface LedgerTableProps {
   /** The only principal allowed to update or delete items (it removes purged bodies).
@@ -185,10 +182,7 @@ export class LedgerTable extends Construct {
     return iam.Grant.addToPrincipal({
       grantee,
       actions: [...READ_ACTIONS],
-      resourceArns: [
-        this.table.tableArn,
-        ...Object.values(LEDGER_INDEXES).map((index) => `${this.table.tableArn}/index/${index}`),
-      ],
+      resourceArns: [this.table.tableArn, ...this.indexArns()],
     });
   }
 
@@ -213,9 +207,7 @@ export class LedgerTable extends Construct {
     iam.Grant.addToPrincipal({
       grantee,
       actions: ['dynamodb:Query'],
-      resourceArns: Object.values(LEDGER_INDEXES).map(
-        (index) => `${this.table.tableArn}/index/${index}`,
-      ),
+      resourceArns: this.indexArns(),
     });
     return iam.Grant.addToPrincipal({
       grantee,
@@ -231,13 +223,11 @@ export class LedgerTable extends Construct {
     iam.Grant.addToPrincipal({
       grantee,
       actions: ['dynamodb:Query'],
-      resourceArns: Object.values(LEDGER_INDEXES).map(
-        (index) => `${this.table.tableArn}/index/${index}`,
-      ),
+      resourceArns: this.indexArns(),
     });
     return iam.Grant.addToPrincipal({
       grantee,
-      actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+      actions: [...KEY_READ_ACTIONS],
       resourceArns: [this.table.tableArn],
     });
   }
@@ -246,17 +236,12 @@ export class LedgerTable extends Construct {
    * their event-index items): a read route records its raw reads, and can write nothing
    * else. With grantQuery, what the read routes get. */
   grantAccessAppend(grantee: iam.IGrantable): iam.Grant {
-    this.grantBookkeeping(grantee);
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
-      resourceArns: [this.table.tableArn],
-      conditions: {
-        'ForAllValues:StringLike': {
-          'dynamodb:LeadingKeys': ['_access', '*::_access', 'evt#access:*', 'evt#*::access:*'],
-        },
-      },
-    });
+    return this.grantPutWhere(grantee, [
+      '_access',
+      '*::_access',
+      'evt#access:*',
+      'evt#*::access:*',
+    ]);
   }
 
   /** Read the admin chain only (its records, its bookkeeping item) and the event index
@@ -265,7 +250,7 @@ export class LedgerTable extends Construct {
     this.encryptionKey.grant(grantee, 'kms:Decrypt', 'kms:DescribeKey');
     return iam.Grant.addToPrincipal({
       grantee,
-      actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+      actions: [...KEY_READ_ACTIONS],
       resourceArns: [this.table.tableArn],
       conditions: {
         'ForAllValues:StringLike': {
@@ -279,21 +264,11 @@ export class LedgerTable extends Construct {
    * one of `eventIdPrefixes` (`hold_`, `dep_`, …): a governance route records its own
    * actions and can write nothing else. With grantAdminRead or grantQuery. */
   grantAdminAppend(grantee: iam.IGrantable, eventIdPrefixes: readonly string[]): iam.Grant {
-    this.grantBookkeeping(grantee);
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
-      resourceArns: [this.table.tableArn],
-      conditions: {
-        'ForAllValues:StringLike': {
-          'dynamodb:LeadingKeys': [
-            ADMIN_CHAIN,
-            `${META_KEY_PREFIX}${ADMIN_CHAIN}`,
-            ...eventIdPrefixes.map((prefix) => `evt#${prefix}*`),
-          ],
-        },
-      },
-    });
+    return this.grantPutWhere(grantee, [
+      ADMIN_CHAIN,
+      `${META_KEY_PREFIX}${ADMIN_CHAIN}`,
+      ...eventIdPrefixes.map((prefix) => `evt#${prefix}*`),
+    ]);
   }
 
   /** UpdateItem on the bookkeeping items (` meta#…`) only, e.g. for the checkpointer. */
@@ -307,5 +282,21 @@ export class LedgerTable extends Construct {
         'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${META_KEY_PREFIX}*`] },
       },
     });
+  }
+
+  /** Bookkeeping updates plus conditional puts on items whose partition key matches one
+   * of `leadingKeys`: the shape of every append limited to some chains. */
+  private grantPutWhere(grantee: iam.IGrantable, leadingKeys: readonly string[]): iam.Grant {
+    this.grantBookkeeping(grantee);
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
+      resourceArns: [this.table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...leadingKeys] } },
+    });
+  }
+
+  private indexArns(): string[] {
+    return Object.values(LEDGER_INDEXES).map((index) => `${this.table.tableArn}/index/${index}`);
   }
 }

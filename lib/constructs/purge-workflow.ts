@@ -103,7 +103,7 @@ export class PurgeWorkflow extends Construct {
     props.ledger.grantAppend(this.function);
     props.archive.grantArchiveWrite(this.function);
     props.archive.grantLegalHolds(this.function);
-    (this.keysTable.encryptionKey as kms.IKey).grant(this.function, ...KEY_USE_ACTIONS);
+    this.keysKey.grant(this.function, ...KEY_USE_ACTIONS);
     this.keysTable.grant(
       this.function,
       'dynamodb:GetItem',
@@ -126,16 +126,21 @@ export class PurgeWorkflow extends Construct {
     });
   }
 
+  /** The body-key table's KMS key (always set: buildKeysTable makes it). */
+  private get keysKey(): kms.IKey {
+    return this.keysTable.encryptionKey as kms.IKey;
+  }
+
   /** Layout v2 writers (the processor): read keys and create missing ones, never delete. */
   public grantKeyUse(grantee: iam.IGrantable): void {
-    (this.keysTable.encryptionKey as kms.IKey).grant(grantee, ...KEY_USE_ACTIONS);
+    this.keysKey.grant(grantee, ...KEY_USE_ACTIONS);
     this.keysTable.grant(grantee, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem');
   }
 
   /** The subject-hash secret only (the legal-hold and erasure routes name users by subject
    * id): read it, or create it when no writer has yet; no other key. */
   public grantSubjectIds(grantee: iam.IGrantable): void {
-    (this.keysTable.encryptionKey as kms.IKey).grant(grantee, ...KEY_USE_ACTIONS);
+    this.keysKey.grant(grantee, ...KEY_USE_ACTIONS);
     iam.Grant.addToPrincipal({
       grantee,
       actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem'],
@@ -146,7 +151,7 @@ export class PurgeWorkflow extends Construct {
 
   /** Readers that open bodies (query, fairness review): read keys only. */
   public grantKeyRead(grantee: iam.IGrantable): void {
-    (this.keysTable.encryptionKey as kms.IKey).grant(grantee, 'kms:Decrypt', 'kms:DescribeKey');
+    this.keysKey.grant(grantee, 'kms:Decrypt', 'kms:DescribeKey');
     this.keysTable.grant(grantee, 'dynamodb:GetItem', 'dynamodb:BatchGetItem');
   }
 

@@ -9,25 +9,20 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { GUARDED_BUCKET_ACTIONS } from '#lib/constructs/archive-bucket.ts';
 import { GUARDED_KEY_ACTIONS } from '#lib/constructs/key-guard.ts';
 import { applyNag } from '#lib/nag.ts';
-import { buildStack, templateOf } from '#test/infra/support.ts';
+import {
+  actionsOf,
+  buildStack,
+  type PolicyStatement as Statement,
+  templateOf,
+} from '#test/infra/support.ts';
 
-interface Statement {
-  readonly Sid?: string;
-  readonly Effect: 'Allow' | 'Deny';
-  readonly Principal?: unknown;
-  readonly Action: string | string[];
-  readonly Resource?: unknown;
-  readonly Condition?: Record<string, Record<string, unknown>>;
-}
-
-const actionsOf = (s: Statement): string[] => [s.Action].flat();
 /** True when `pattern` (an IAM action, maybe with `*`) covers `action`. */
 const covers = (pattern: string, action: string): boolean =>
   new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i').test(
     action,
   );
 const matches = (s: Statement, action: string): boolean =>
-  actionsOf(s).some((a) => covers(a, action));
+  actionsOf([s]).some((a) => covers(a, action));
 
 /**
  * Who may do `action` under a resource policy, as far as the policy decides: undefined when
@@ -295,7 +290,7 @@ describe('replication, WAF and authorizer caching (all on), cdk-nag clean', () =
     const role = logicalId(template, 'AWS::IAM::Role', 'ArchiveBucketReplicationRole');
     const granted = iamAllows(template)
       .filter((a) => a.roles.includes(role))
-      .flatMap((a) => actionsOf(a.statement));
+      .flatMap((a) => actionsOf([a.statement]));
     expect(granted).toEqual(
       expect.arrayContaining([
         's3:GetObjectVersionForReplication',

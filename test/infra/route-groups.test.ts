@@ -10,13 +10,13 @@ import { ADMIN_CHAIN } from '#core/admin/admin-chain.ts';
 import { routeSpec } from '#core/api/routes.ts';
 import { SUBJECT_ID_KEY } from '#core/retention/subjects.ts';
 import type { AdminRouteGroup, AuditTrailStack } from '#lib/audit-trail-stack.ts';
-import { buildStack, templateOf } from '#test/infra/support.ts';
-
-interface Statement {
-  readonly Action: string | string[];
-  readonly Resource: unknown;
-  readonly Condition?: Record<string, Record<string, unknown>>;
-}
+import {
+  actionsOf,
+  buildStack,
+  functionStatements,
+  type PolicyStatement as Statement,
+  templateOf,
+} from '#test/infra/support.ts';
 
 let stack: AuditTrailStack;
 let template: Template;
@@ -29,17 +29,10 @@ const logicalId = (group: AdminRouteGroup): string =>
   stack.getLogicalId(stack.adminRoutes[group].node.defaultChild as CfnFunction);
 
 /** The statements of a function's role, minus the tracing and logging every one has. */
-const statementsOf = (group: AdminRouteGroup): Statement[] => {
-  const role = template.findResources('AWS::Lambda::Function')[logicalId(group)]?.Properties.Role;
-  return Object.values(template.findResources('AWS::IAM::Policy'))
-    .filter((policy) =>
-      JSON.stringify(policy.Properties.Roles).includes(JSON.stringify(role['Fn::GetAtt'][0])),
-    )
-    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[])
-    .filter((st) => !actionsOf([st]).every((a) => a.startsWith('xray:')));
-};
-const actionsOf = (statements: readonly Statement[]): string[] =>
-  statements.flatMap((st) => [st.Action].flat());
+const statementsOf = (group: AdminRouteGroup): Statement[] =>
+  functionStatements(template, logicalId(group)).filter(
+    (st) => !actionsOf([st]).every((a) => a.startsWith('xray:')),
+  );
 /** Statements with an action, on resources whose reference names `resource`. */
 const on = (statements: readonly Statement[], action: string, resource: RegExp) =>
   statements.filter(

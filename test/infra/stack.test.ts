@@ -5,7 +5,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES, EVENT_ROUTES } from '#core/api/routes.ts';
 import { isChainKey } from '#core/events/chain-key.ts';
 import type { AuditTrailStack } from '#lib/audit-trail-stack.ts';
-import { buildStack, logicalIds, templateOf } from '#test/infra/support.ts';
+import {
+  actionsOf,
+  buildStack,
+  functionStatements,
+  logicalIds,
+  templateOf,
+} from '#test/infra/support.ts';
 
 /** The default stack, bundled once for the whole file (esbuild, no Docker). */
 let stack: AuditTrailStack;
@@ -658,20 +664,14 @@ describe('ingest API', () => {
       },
     });
     // Its role's own policy: PutRecord(s) on this stream and the stream key, nothing else.
-    const role = template.findResources('AWS::Lambda::Function')[fn]?.Properties.Role;
-    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
-      JSON.stringify(policy.Properties.Roles).includes(JSON.stringify(role['Fn::GetAtt'][0])),
-    );
-    const actions = policies.flatMap((policy) =>
-      policy.Properties.PolicyDocument.Statement.flatMap((st: { Action: unknown }) => st.Action),
-    );
+    const statements = functionStatements(template, fn);
     expect(
-      actions.filter((a: string) => !a.startsWith('xray:') && !a.startsWith('logs:')).sort(),
+      actionsOf(statements)
+        .filter((a) => !a.startsWith('xray:') && !a.startsWith('logs:'))
+        .sort(),
     ).toEqual(['kinesis:PutRecord', 'kinesis:PutRecords', 'kms:GenerateDataKey']);
-    const streamStatement = policies
-      .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
-      .find((st: { Action: unknown }) => JSON.stringify(st.Action).includes('kinesis:'));
-    expect(streamStatement.Resource).toEqual(stack.resolve(stack.stream.stream.streamArn));
+    const streamStatement = statements.find((st) => JSON.stringify(st.Action).includes('kinesis:'));
+    expect(streamStatement?.Resource).toEqual(stack.resolve(stack.stream.stream.streamArn));
   });
 
   it('reads through one route Lambda that may Query but not Scan, and write only access records', () => {
@@ -692,19 +692,14 @@ describe('ingest API', () => {
         Integration: { Type: 'AWS_PROXY' },
       });
     }
-    const role = template.findResources('AWS::Lambda::Function')[fn]?.Properties.Role;
-    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
-      .filter((policy) =>
-        JSON.stringify(policy.Properties.Roles).includes(JSON.stringify(role['Fn::GetAtt'][0])),
-      )
-      .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
-    const actions = statements.flatMap((st: { Action: unknown }) => [st.Action].flat() as string[]);
+    const statements = functionStatements(template, fn);
+    const actions = actionsOf(statements);
     expect(actions).toContain('dynamodb:Query');
     expect(actions).not.toContain('dynamodb:Scan');
     expect(actions.filter((a: string) => a.startsWith('kinesis:'))).toEqual([]);
     // Its puts reach the access chains only; its updates the bookkeeping items only.
     for (const st of statements) {
-      const acts = [st.Action].flat() as string[];
+      const acts = actionsOf([st]);
       if (acts.includes('dynamodb:PutItem')) {
         expect(st.Condition).toEqual({
           'ForAllValues:StringLike': {
@@ -713,7 +708,7 @@ describe('ingest API', () => {
         });
       }
       if (acts.includes('dynamodb:UpdateItem')) {
-        expect(st.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys']).toEqual([
+        expect(st.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']).toEqual([
           ' meta#*',
         ]);
       }
@@ -739,14 +734,9 @@ describe('ingest API', () => {
       logicalIds(template, 'AWS::Lambda::Function').filter((id) => id.includes('Authorizer')),
       'authorizer',
     );
-    const role = template.findResources('AWS::Lambda::Function')[fn]?.Properties.Role;
-    const actions = Object.values(template.findResources('AWS::IAM::Policy'))
-      .filter((policy) =>
-        JSON.stringify(policy.Properties.Roles).includes(JSON.stringify(role['Fn::GetAtt'][0])),
-      )
-      .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
-      .flatMap((st: { Action: unknown }) => [st.Action].flat() as string[])
-      .filter((a: string) => !a.startsWith('xray:') && !a.startsWith('logs:'));
+    const actions = actionsOf(functionStatements(template, fn)).filter(
+      (a) => !a.startsWith('xray:') && !a.startsWith('logs:'),
+    );
     expect(actions.sort()).toEqual(['dynamodb:GetItem', 'kms:Decrypt', 'kms:DescribeKey']);
   });
 

@@ -66,3 +66,28 @@ export const testDir = (prefix: string): string => {
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 };
+
+/** An IAM policy statement as the template holds it. */
+export interface PolicyStatement {
+  readonly Sid?: string;
+  readonly Effect?: 'Allow' | 'Deny';
+  readonly Principal?: unknown;
+  readonly Action: string | string[];
+  readonly Resource?: unknown;
+  // biome-ignore lint/suspicious/noExplicitAny: CloudFormation template JSON
+  readonly Condition?: Record<string, Record<string, any>>;
+}
+
+/** Every action the statements name. */
+export const actionsOf = (statements: readonly PolicyStatement[]): string[] =>
+  statements.flatMap((st) => [st.Action].flat());
+
+/** The statements of the IAM policies attached to a function's role, by the function's
+ * logical id. */
+export function functionStatements(template: Template, functionId: string): PolicyStatement[] {
+  const role = template.findResources('AWS::Lambda::Function')[functionId]?.Properties.Role;
+  const roleRef = JSON.stringify(role['Fn::GetAtt'][0]);
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(roleRef))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as PolicyStatement[]);
+}
