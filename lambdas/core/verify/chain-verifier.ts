@@ -220,10 +220,13 @@ export class ChainVerifier {
       if (!final && waiting) return;
       this.#pending.delete(next);
       this.#pendingCount -= candidates.length;
-      // A record continuing a rival branch is not a candidate for the main line.
-      candidates = candidates.filter(
-        (c) => c.facts.prev === this.#tip || !this.#extendRival(c.facts),
-      );
+      // A record continuing a rival branch is not a candidate for the main line. (The usual
+      // case, one record linking to the tip, keeps its array: no new one per record.)
+      if (candidates.length !== 1 || candidates[0]?.facts.prev !== this.#tip) {
+        candidates = candidates.filter(
+          (c) => c.facts.prev === this.#tip || !this.#extendRival(c.facts),
+        );
+      }
       const best = this.#choose(candidates, this.#pending.get(next + 1));
       if (best === undefined) continue;
       for (const other of candidates) {
@@ -272,12 +275,7 @@ export class ChainVerifier {
       if (successorSaysComputed || !HASH_RE.test(f.hash)) effective = f.computed;
     }
 
-    const problems: string[] = [];
-    if (!ok) problems.push('the envelope does not match its hash');
-    if (f.body === 'mismatch') problems.push('the body does not match body_hash');
-    if (f.problem) problems.push(f.problem);
-    if (entry.note) problems.push(entry.note);
-    if (problems.length > 0) this.#fault(f.seq, 'modified', problems.join('; '));
+    if (!ok || f.body === 'mismatch' || f.problem || entry.note) this.#modified(entry, ok);
 
     if (this.#tip !== undefined && f.prev !== this.#tip && ok && this.#tipHashOk) {
       this.#rehashedSinceAgreed = true;
@@ -323,6 +321,18 @@ export class ChainVerifier {
       for (const [from, to] of f.purges) this.#purges.push({ from, to, by: f.seq });
     }
     this.#checkCheckpoints();
+  }
+
+  /** Reports what is wrong with a committed record (kept out of #commit: no array per
+   * record). */
+  #modified(entry: Entry, ok: boolean): void {
+    const f = entry.facts;
+    const problems: string[] = [];
+    if (!ok) problems.push('the envelope does not match its hash');
+    if (f.body === 'mismatch') problems.push('the body does not match body_hash');
+    if (f.problem) problems.push(f.problem);
+    if (entry.note) problems.push(entry.note);
+    this.#fault(f.seq, 'modified', problems.join('; '));
   }
 
   #checkCheckpoints(): void {

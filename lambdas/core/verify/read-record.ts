@@ -82,16 +82,22 @@ const envelopeHashOf = (buf: Buffer, start: number, end: number): string => {
   }
   buf.copy(envelopeScratch, recordTag.length, start, end);
   envelopeScratch[recordTag.length + length] = CLOSE;
-  return digest('sha256', envelopeScratch.subarray(0, recordTag.length + length + 1), 'hex');
+  return digest('sha256', scratchView(envelopeScratch, recordTag.length + length + 1), 'hex');
 };
 
-/** Hex SHA-256(BODY_TAG ‖ salt ‖ body bytes) for the salt hex at `saltAt`; undefined if the
- * salt is not 32 lowercase hex digits. */
-const bodyHashOf = (
+/** The first `length` bytes of a scratch buffer: a plain Uint8Array view, cheaper to make
+ * than Buffer#subarray (no species lookup, no Buffer prototype). */
+const scratchView = (scratch: Buffer, length: number): Uint8Array =>
+  new Uint8Array(scratch.buffer, scratch.byteOffset, length);
+
+/** SHA-256(BODY_TAG ‖ salt ‖ body bytes) for the salt hex at `saltAt`, in `encoding`;
+ * undefined if the salt is not 32 lowercase hex digits. */
+const bodyDigest = (
   buf: Buffer,
   saltAt: number,
   start: number,
   end: number,
+  encoding: 'hex' | 'binary',
 ): string | undefined => {
   if (!decodeHexBytes(buf, saltAt, SALT_BYTES, bodyScratch, bodyTag.length)) return undefined;
   const length = end - start;
@@ -100,10 +106,25 @@ const bodyHashOf = (
     return createHash('sha256')
       .update(bodyScratch.subarray(0, offset))
       .update(buf.subarray(start, end))
-      .digest('hex');
+      .digest(encoding);
   }
   buf.copy(bodyScratch, offset, start, end);
-  return digest('sha256', bodyScratch.subarray(0, offset + length), 'hex');
+  return digest('sha256', scratchView(bodyScratch, offset + length), encoding);
+};
+
+const LOWER_HEX = Buffer.from('0123456789abcdef', 'latin1');
+
+/** Whether `buf` holds, at `at`, the lowercase hex of the 32 bytes of the one-byte string
+ * `bytes` (a raw digest). */
+const hexAt = (buf: Buffer, at: number, bytes: string): boolean => {
+  if (bytes.length !== 32) return false;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes.charCodeAt(i);
+    if (buf[at + 2 * i] !== LOWER_HEX[b >> 4] || buf[at + 2 * i + 1] !== LOWER_HEX[b & 15]) {
+      return false;
+    }
+  }
+  return true;
 };
 
 /** Whether `buf` holds the bytes of `part` at `at` (a loop beats a native call this short). */
@@ -271,34 +292,38 @@ const BODY_HASH_END = BODY_HASH_KEY.length + HEX_LEN;
 const PREV_KEY = Buffer.from(',"prev":"');
 const SEQ_KEY = Buffer.from('","seq":');
 
-/** The body_hash, chain, prev and seq of an envelope that has the expected layout. */
-const expectedFields = (
+/** Where the decimal digits of `seq` start if they end just before `end`; -1 if they do not. */
+const seqDigitsAt = (buf: Buffer, end: number, seq: number): number => {
+  let at = end;
+  let rest = seq;
+  do {
+    at--;
+    if (buf[at] !== 0x30 + (rest % 10)) return -1;
+    rest = Math.floor(rest / 10);
+  } while (rest > 0);
+  return at;
+};
+
+/** Whether an envelope `buf[start, mid)` has the expected layout (see Expectation); then its
+ * body_hash is the hex at `start + BODY_HASH_KEY.length`. */
+const hasExpectedLayout = (
   buf: Buffer,
   start: number,
   mid: number,
   expect: Expectation,
-): { body_hash: string; chain: string; seq: number; prev: string } | undefined => {
+): boolean => {
   const chainEnd = start + BODY_HASH_END + expect.chainPart.length;
-  const seqText = String(expect.seq);
-  const seqAt = mid - seqText.length;
+  const seqAt = seqDigitsAt(buf, mid, expect.seq);
   const prevAt = seqAt - SEQ_KEY.length - HEX_LEN;
-  if (
-    chainEnd > prevAt - PREV_KEY.length ||
-    !bytesAt(buf, start, BODY_HASH_KEY) ||
-    !bytesAt(buf, start + BODY_HASH_END, expect.chainPart) ||
-    !bytesAt(buf, prevAt - PREV_KEY.length, PREV_KEY) ||
-    !asciiAt(buf, prevAt, expect.prev) ||
-    !bytesAt(buf, seqAt - SEQ_KEY.length, SEQ_KEY) ||
-    !asciiAt(buf, seqAt, seqText)
-  ) {
-    return undefined;
-  }
-  return {
-    body_hash: buf.toString('latin1', start + BODY_HASH_KEY.length, start + BODY_HASH_END),
-    chain: expect.chain,
-    seq: expect.seq,
-    prev: expect.prev,
-  };
+  return (
+    seqAt >= 0 &&
+    chainEnd <= prevAt - PREV_KEY.length &&
+    bytesAt(buf, start, BODY_HASH_KEY) &&
+    bytesAt(buf, start + BODY_HASH_END, expect.chainPart) &&
+    bytesAt(buf, prevAt - PREV_KEY.length, PREV_KEY) &&
+    asciiAt(buf, prevAt, expect.prev) &&
+    bytesAt(buf, seqAt - SEQ_KEY.length, SEQ_KEY)
+  );
 };
 
 /** The fast path; undefined whenever it cannot accept the line as it is. */
@@ -314,19 +339,20 @@ const readLaidOut = (
   if (mid < 0 || hashEnd >= end || buf[hashEnd] !== QUOTE || buf[end - 1] !== CLOSE) {
     return undefined;
   }
-  const hash = buf.toString('latin1', hashStart, hashEnd);
-  if (envelopeHashOf(buf, start, mid) !== hash) return undefined;
-  let envelope: Record<string, unknown> | undefined =
-    expect === undefined ? undefined : expectedFields(buf, start, mid, expect);
-  if (envelope === undefined) {
+  // The computed hex stands for the stored one once they are byte for byte the same.
+  const hash = envelopeHashOf(buf, start, mid);
+  if (!asciiAt(buf, hashStart, hash)) return undefined;
+  const laidOut = expect !== undefined && hasExpectedLayout(buf, start, mid, expect);
+  let envelope: Record<string, unknown> | undefined;
+  if (!laidOut) {
     try {
       const parsed: unknown = JSON.parse(`${buf.toString('utf8', start, mid)}}`);
       envelope = isObject(parsed) && !shapeProblem(parsed) ? parsed : undefined;
     } catch {
       envelope = undefined;
     }
+    if (envelope === undefined) return undefined;
   }
-  if (envelope === undefined) return undefined;
   let body: BodyCheck;
   if (hashEnd + 2 === end) {
     body = 'absent';
@@ -336,21 +362,32 @@ const readLaidOut = (
     if (
       bodyStart >= end ||
       !bytesAt(buf, hashEnd, SALT_MID) ||
-      !bytesAt(buf, saltStart + SALT_HEX_LEN, BODY_MID) ||
-      bodyHashOf(buf, saltStart, bodyStart, end - 1) !== envelope.body_hash
+      !bytesAt(buf, saltStart + SALT_HEX_LEN, BODY_MID)
     ) {
       return undefined;
     }
+    // Laid out, body_hash is the hex after BODY_HASH_KEY: compared in place, as raw digest
+    // bytes (no hex string, no body_hash string per record).
+    let matches: boolean;
+    if (envelope === undefined) {
+      const raw = bodyDigest(buf, saltStart, bodyStart, end - 1, 'binary');
+      matches = raw !== undefined && hexAt(buf, start + BODY_HASH_KEY.length, raw);
+    } else {
+      matches = bodyDigest(buf, saltStart, bodyStart, end - 1, 'hex') === envelope.body_hash;
+    }
+    if (!matches) return undefined;
     body = 'ok';
   }
+  // Laid out as expected, the envelope says what the expectation does.
+  const said = envelope ?? (expect as Expectation);
   return {
-    chain: envelope.chain as string,
-    seq: envelope.seq as number,
-    prev: envelope.prev as string,
+    chain: said.chain as string,
+    seq: said.seq as number,
+    prev: said.prev as string,
     hash,
     computed: hash,
     body,
-    purges: purgesOf(envelope),
+    purges: envelope === undefined ? undefined : purgesOf(envelope),
     problem: undefined,
   };
 };
