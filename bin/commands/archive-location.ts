@@ -5,7 +5,7 @@
 
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { openFileArchive } from '#adapters/local/file-archive.ts';
+import { type FileArchive, openFileArchive } from '#adapters/local/file-archive.ts';
 import { AuditTrailError } from '#core/errors.ts';
 import type { ArchiveReader } from '#core/verify/verify-archive.ts';
 
@@ -20,13 +20,32 @@ export interface ArchiveLocationOptions {
   readonly region?: string;
 }
 
+/** 1 MiB reads: segments are read end to end (as the file archive's `stream`). */
+const READ_BUFFER_BYTES = 1 << 20;
+
+/** A local archive whose segments are read into one buffer reused for every chunk (see
+ * `FileArchive.streamInto`): only for a reader that is done with each chunk before asking
+ * for the next, as the verifier is. Per chunk it saves a fresh 1 MiB buffer and the page
+ * faults of touching it (about a third of a parallel verify's faults). */
+export const reusingReads = (archive: FileArchive): ArchiveReader => {
+  const buffer = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
+  return {
+    get: (key) => archive.get(key),
+    list: (prefix) => archive.list(prefix),
+    stream: (key) => archive.streamInto(key, buffer),
+  };
+};
+
 const isDirectory = async (path: string): Promise<boolean> =>
   (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
 
 /** Opens the archive at `location` for reading. Throws ArchiveLocationError. */
 export const openArchiveReader = async (
   location: string,
-  options: ArchiveLocationOptions = {},
+  options: ArchiveLocationOptions & {
+    /** Chunks of `stream` valid only until the next is asked for (see reusingReads). */
+    readonly reuseChunks?: boolean;
+  } = {},
 ): Promise<ArchiveReader> => {
   if (location.startsWith('s3://')) {
     // Loaded only here: the AWS SDK is a large import a local verify does not need.
@@ -48,7 +67,8 @@ export const openArchiveReader = async (
       : '';
     throw new ArchiveLocationError(`${location} is not an archive (no chains/ or keys/)${hint}`);
   }
-  return openFileArchive(dir);
+  const archive = openFileArchive(dir);
+  return options.reuseChunks === true ? reusingReads(archive) : archive;
 };
 
 /** Total bytes of a local archive's segments, for a progress bar; undefined elsewhere. */

@@ -39,9 +39,11 @@ if (parentPort) {
   const port = parentPort;
   const input = workerData as WorkerInput;
   setFlagsFromString('--semi-space-growth-factor=1');
+  // The verifier is done with each chunk before it asks for the next.
   const reader = await openArchiveReader(input.location, {
     ...(input.endpointUrl === undefined ? {} : { endpointUrl: input.endpointUrl }),
     ...(input.region === undefined ? {} : { region: input.region }),
+    reuseChunks: true,
   });
   const bodyKeys =
     input.bodyKeysDir === undefined

@@ -160,9 +160,11 @@ export const verifyLocation = async (
     mainThread,
     ...verifyOptions
   } = options;
+  // The verifier is done with each chunk before it asks for the next.
   const reader = await openArchiveReader(location, {
     ...(endpointUrl === undefined ? {} : { endpointUrl }),
     ...(region === undefined ? {} : { region }),
+    reuseChunks: true,
   });
   setFlagsFromString('--semi-space-growth-factor=1');
   // One worker is the plain in-process verifier: no thread start-up for small archives.

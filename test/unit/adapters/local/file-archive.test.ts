@@ -127,6 +127,29 @@ describe('file archive', () => {
     expect(Buffer.concat(chunks).equals(big)).toBe(true);
   });
 
+  it('streams an object into one reused buffer, each chunk a view of it', async () => {
+    // Prepare
+    const key = 'chains/big/segments/000000000000-000000099999.jsonl';
+    const big = Buffer.from(Array.from({ length: 2_500_000 }, (_, i) => i % 251));
+    await archive.put(key, big);
+    const buffer = Buffer.alloc(1 << 20);
+
+    // Act
+    const copies: Buffer[] = [];
+    const backing = new Set<ArrayBufferLike>();
+    for await (const chunk of archive.streamInto(key, buffer)) {
+      backing.add(chunk.buffer);
+      copies.push(Buffer.from(chunk));
+    }
+    const missing = collect(archive.streamInto('chains/none/segments/x.jsonl', buffer));
+
+    // Assess
+    expect(copies.map((c) => c.length)).toEqual([1 << 20, 1 << 20, 2_500_000 - 2 * (1 << 20)]);
+    expect(Buffer.concat(copies).equals(big)).toBe(true);
+    expect([...backing]).toEqual([buffer.buffer]);
+    await expect(missing).rejects.toBeInstanceOf(ArchiveObjectMissingError);
+  });
+
   it('lists keys under a prefix in lexicographic order, skipping temp files', async () => {
     // Prepare
     const keys = [
