@@ -18,6 +18,12 @@ export interface PutOptions {
   readonly retainUntil?: Date;
 }
 
+export interface ListOptions {
+  /** Only keys lexicographically after this one (S3 ListObjectsV2 `StartAfter`): a reader
+   * that has seen a prefix's older keys lists only what came since. */
+  readonly startAfter?: string;
+}
+
 /**
  * The write-once (WORM) archive. Keys are `/`-separated and laid out by core/archive/layout.ts.
  * `put` never overwrites: identical bytes at an existing key answer `exists` (a retry);
@@ -26,8 +32,8 @@ export interface PutOptions {
 export interface ArchivePort {
   put(key: string, bytes: Uint8Array, options?: PutOptions): Promise<'created' | 'exists'>;
   get(key: string): Promise<Uint8Array | undefined>;
-  /** Keys under a prefix in lexicographic order. */
-  list(prefix: string): AsyncIterable<string>;
+  /** Keys under a prefix in lexicographic order (only those after `options.startAfter`). */
+  list(prefix: string, options?: ListOptions): AsyncIterable<string>;
   /** The object's bytes as a stream, for readers that must keep memory flat. */
   stream(key: string): AsyncIterable<Uint8Array>;
 }

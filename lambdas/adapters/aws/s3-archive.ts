@@ -10,7 +10,12 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { ObjectVersion } from '#core/verify/object-versions.ts';
-import { ArchiveConflictError, type ArchivePort, type PutOptions } from '#ports/archive.ts';
+import {
+  ArchiveConflictError,
+  type ArchivePort,
+  type ListOptions,
+  type PutOptions,
+} from '#ports/archive.ts';
 
 export interface S3ArchiveOptions {
   readonly client: S3Client;
@@ -110,13 +115,16 @@ export class S3Archive implements ArchivePort {
     }
   }
 
-  async *list(prefix: string): AsyncIterable<string> {
+  async *list(prefix: string, options: ListOptions = {}): AsyncIterable<string> {
     let token: string | undefined;
     do {
       const page = await this.#client.send(
         new ListObjectsV2Command({
           Bucket: this.bucket,
           Prefix: this.prefix + prefix,
+          ...(options.startAfter === undefined
+            ? {}
+            : { StartAfter: this.prefix + options.startAfter }),
           ...(token === undefined ? {} : { ContinuationToken: token }),
         }),
       );

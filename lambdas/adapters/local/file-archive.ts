@@ -3,7 +3,12 @@ import { createReadStream } from 'node:fs';
 import { chmod, link, mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { AuditTrailError } from '#core/errors.ts';
-import { ArchiveConflictError, type ArchivePort, type PutOptions } from '#ports/archive.ts';
+import {
+  ArchiveConflictError,
+  type ArchivePort,
+  type ListOptions,
+  type PutOptions,
+} from '#ports/archive.ts';
 import { fsyncDir, isErrnoCode, writeFileSynced } from './file-io.ts';
 
 /** Raised for a key that could escape the archive directory or is not a plain relative path. */
@@ -123,7 +128,7 @@ export const openFileArchive = (dir: string): FileArchive => {
 
   /** Entries sorted so that the full keys come out in lexicographic order: a directory
    * `a` sorts as `a/`, so `a.txt` comes before `a/x`. */
-  async function* walk(relDir: string): AsyncGenerator<string> {
+  async function* walk(relDir: string, after: string): AsyncGenerator<string> {
     let entries: import('node:fs').Dirent[];
     try {
       entries = await readdir(relDir === '' ? dir : pathOf(relDir), { withFileTypes: true });
@@ -137,16 +142,18 @@ export const openFileArchive = (dir: string): FileArchive => {
       .sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
     for (const { entry } of named) {
       const rel = relDir === '' ? entry.name : `${relDir}/${entry.name}`;
-      if (entry.isDirectory()) yield* walk(rel);
-      else yield rel;
+      if (entry.isDirectory()) {
+        // A directory whose keys all sort before `after` is not read at all.
+        if (`${rel}/` > after || after.startsWith(`${rel}/`)) yield* walk(rel, after);
+      } else if (rel > after) yield rel;
     }
   }
 
-  async function* list(prefix: string): AsyncGenerator<string> {
+  async function* list(prefix: string, options: ListOptions = {}): AsyncGenerator<string> {
     checkPrefix(prefix);
     const slash = prefix.lastIndexOf('/');
     const startDir = slash < 0 ? '' : prefix.slice(0, slash);
-    for await (const key of walk(startDir)) {
+    for await (const key of walk(startDir, options.startAfter ?? '')) {
       if (key.startsWith(prefix)) yield key;
     }
   }

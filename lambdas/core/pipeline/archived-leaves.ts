@@ -13,6 +13,7 @@ import { AuditTrailError } from '#core/errors.ts';
 import { LineSplitter } from '#core/verify/line-splitter.ts';
 import { MalformedLine, readRecordLine } from '#core/verify/read-record.ts';
 import type { ArchivePort } from '#ports/archive.ts';
+import { MAX_SEGMENT_RECORDS } from './archive-segments.ts';
 
 /** Raised when the archived segments do not hold a well-formed, linked run of the range:
  * the checkpointer then signs nothing for that chain (and the run fails loudly). */
@@ -21,14 +22,39 @@ export class ArchivedChainError extends AuditTrailError {
   override readonly name = 'ArchivedChainError';
 }
 
-/** First seq of every segment of `chain`, in order. */
-const segmentStarts = async (archive: ArchivePort, chain: string): Promise<number[]> => {
+/** First seq of the segments of `chain` listed after `startAfter`, in order. */
+const listStarts = async (
+  archive: ArchivePort,
+  chain: string,
+  startAfter: string | undefined,
+): Promise<number[]> => {
   const starts: number[] = [];
-  for await (const key of archive.list(segmentsPrefix(chain))) {
+  const options = startAfter === undefined ? {} : { startAfter };
+  for await (const key of archive.list(segmentsPrefix(chain), options)) {
     const parsed = parseKey(key);
     if (parsed?.type === 'segment') starts.push(parsed.from);
   }
   return starts.sort((a, b) => a - b);
+};
+
+/**
+ * First seq of the segment holding `first` and of every later segment of `chain`, in order.
+ * A segment holds at most MAX_SEGMENT_RECORDS records, so that segment starts after
+ * `first - MAX_SEGMENT_RECORDS`: only keys after that one are listed (a checkpoint run lists
+ * the newest segments, not the chain's whole history). An archive whose segments are longer
+ * is listed whole.
+ */
+export const segmentStartsFrom = async (
+  archive: ArchivePort,
+  chain: string,
+  first: number,
+): Promise<number[]> => {
+  const floor = first - MAX_SEGMENT_RECORDS;
+  if (floor >= 0) {
+    const starts = await listStarts(archive, chain, segmentKey(chain, floor));
+    if (starts[0] !== undefined && starts[0] <= first) return starts;
+  }
+  return listStarts(archive, chain, undefined);
 };
 
 /**
@@ -43,7 +69,7 @@ export async function* archivedLeaves(
 ): AsyncGenerator<Uint8Array> {
   if (to < from) return;
   const first = Math.max(0, from - 1);
-  const starts = await segmentStarts(archive, chain);
+  const starts = await segmentStartsFrom(archive, chain, first);
   const at = starts.findLastIndex((start) => start <= first);
   if (at < 0) throw new ArchivedChainError(`${chain}: no archived segment holds seq ${first}`);
   let next = starts[at] as number;

@@ -46,6 +46,9 @@ describe('S3Archive on s3rver', () => {
       'chains/b/segments/000000000002.jsonl',
     ]);
     expect(await collect(archive.list(''))).toHaveLength(4);
+    expect(
+      await collect(archive.list('chains/', { startAfter: 'chains/b/segments/000000000001' })),
+    ).toEqual(['chains/b/segments/000000000002.jsonl']);
     const chunks = await collect(archive.stream('quarantine/2025-01-01/big.bin'));
     expect(Buffer.concat(chunks).toString()).toBe(big);
     expect(archive.uriOf('k/v.json')).toBe(`s3://worm/t${n}/k/v.json`);

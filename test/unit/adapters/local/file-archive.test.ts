@@ -150,6 +150,30 @@ describe('file archive', () => {
     await expect(missing).rejects.toBeInstanceOf(ArchiveObjectMissingError);
   });
 
+  it('lists only keys after startAfter, across directories', async () => {
+    // Prepare
+    const keys = [
+      'chains/a/segments/000000000000.jsonl',
+      'chains/a/segments/000000000010.jsonl',
+      'chains/b/segments/000000000000.jsonl',
+      'chains/b/segments/000000000010.jsonl',
+      'chains/b/segments/000000000020.jsonl',
+    ];
+    for (const key of keys) await archive.put(key, bytes(key));
+
+    // Act
+    const afterKey = await collect(
+      archive.list('chains/', { startAfter: 'chains/a/segments/000000000010.jsonl' }),
+    );
+    const afterPartial = await collect(
+      archive.list('chains/b/', { startAfter: 'chains/b/segments/000000000005' }),
+    );
+
+    // Assess
+    expect(afterKey).toEqual(keys.slice(2));
+    expect(afterPartial).toEqual(keys.slice(3));
+  });
+
   it('lists keys under a prefix in lexicographic order, skipping temp files', async () => {
     // Prepare
     const keys = [
