@@ -63,10 +63,15 @@ export const informalCue = (
   );
 };
 
-// Lower-case words of letters (with inner ' or -), not inside an address, a handle, a
-// hashtag or an identifier (`lucia+billing@`, `@emma`, `sarah.smith`).
-const LOWER_WORD =
-  /(?<![\p{L}\p{N}_@#/.+:-])\p{Ll}[\p{Ll}\p{M}]*(?:['’-]\p{Ll}[\p{Ll}\p{M}]*)*(?![\p{L}\p{N}_@+/:]|[.-][\p{L}\p{N}])/gu;
+// Lower-case words of letters (with inner ' or -). A word inside an address, a handle, a
+// hashtag or an identifier (`lucia+billing@`, `@emma`, `sarah.smith`) is no name: checked
+// only for the few words the lexicon knows as names, since lookarounds on every word
+// would double the cost of the pass.
+const LOWER_WORD = /\p{Ll}[\p{Ll}\p{M}]*(?:['’-]\p{Ll}[\p{Ll}\p{M}]*)*/gu;
+const JOINED_BEFORE = /[\p{L}\p{N}_@#/.+:-]/u;
+const JOINED_AFTER = /^(?:[\p{L}\p{N}_@+/:]|[.-][\p{L}\p{N}])/u;
+const standsAlone = (text: string, start: number, end: number): boolean =>
+  !JOINED_BEFORE.test(text[start - 1] ?? ' ') && !JOINED_AFTER.test(text.slice(end, end + 2));
 
 /** How the lexicon reads a lower-case word. */
 export type LowerKind = 'first' | 'last' | 'person' | 'other' | undefined;
@@ -121,7 +126,13 @@ export const findLowerCaseNames = (
     const end = start + word.length;
     const adjacent = pending !== undefined && text.slice(lastEnd, start) === ' ';
     lastEnd = end;
-    if (pending !== undefined && adjacent && pending.words < 3 && isSurname(word)) {
+    if (
+      pending !== undefined &&
+      adjacent &&
+      pending.words < 3 &&
+      isSurname(word) &&
+      standsAlone(text, start, end)
+    ) {
       pending.end = end;
       pending.words++;
       pending.strong = true;
@@ -129,9 +140,8 @@ export const findLowerCaseNames = (
     }
     close();
     const kind = kindOf(word);
-    if (kind === 'first') pending = { start, end, words: 1, strong: true };
-    else if (kind === 'last' || kind === 'person')
-      pending = { start, end, words: 1, strong: false };
+    if (kind === undefined || kind === 'other' || !standsAlone(text, start, end)) continue;
+    pending = { start, end, words: 1, strong: kind === 'first' };
   }
   close();
   for (const f of found) matches.push(f);
