@@ -220,6 +220,7 @@ describe('ner PERSON in user-written text (lower case, one word, context cues)',
     // and encyclopaedic text (where the conversational cues are not read).
     ['the grace period ends on monday and you pay', []],
     ['contact lucia+billing@example.net or sarah.smith@example.org', []],
+    ['you know emmaV2 and ryan2 are build names', []],
     ['sasama na yan , ayaw ilibre', []],
     ["I'm just off to bed", []],
     ["Pallas 's grasshopper warbler breeds in Siberia .", []],

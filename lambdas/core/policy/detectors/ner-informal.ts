@@ -63,15 +63,43 @@ export const informalCue = (
   );
 };
 
-// Lower-case words of letters (with inner ' or -). A word inside an address, a handle, a
+// Lower-case words of letters (with inner ' or -): see the scan in `findLowerCaseNames`. A word inside an address, a handle, a
 // hashtag or an identifier (`lucia+billing@`, `@emma`, `sarah.smith`) is no name: checked
 // only for the few words the lexicon knows as names, since lookarounds on every word
 // would double the cost of the pass.
-const LOWER_WORD = /\p{Ll}[\p{Ll}\p{M}]*(?:['’-]\p{Ll}[\p{Ll}\p{M}]*)*/gu;
+const LOWER = /\p{Ll}/u;
+const LOWER_OR_MARK = /[\p{Ll}\p{M}]/u;
+const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
+const isLowerAt = (text: string, i: number, c: number): boolean =>
+  (c >= 97 && c <= 122) || (c > 127 && LOWER.test(text[i] ?? ''));
+const isLowerOrMarkAt = (text: string, i: number): boolean => {
+  const c = text.charCodeAt(i);
+  return (c >= 97 && c <= 122) || (c > 127 && LOWER_OR_MARK.test(text[i] ?? ''));
+};
+/** A letter or digit of any script (ASCII by range; others by a one-character test). */
+const isWordCode = (c: number): boolean =>
+  (c >= 97 && c <= 122) ||
+  (c >= 65 && c <= 90) ||
+  (c >= 48 && c <= 57) ||
+  (c > 127 && WORD_CHAR.test(String.fromCharCode(c)));
 const JOINED_BEFORE = /[\p{L}\p{N}_@#/.+:-]/u;
 const JOINED_AFTER = /^(?:[\p{L}\p{N}_@+/:]|[.-][\p{L}\p{N}])/u;
 const standsAlone = (text: string, start: number, end: number): boolean =>
   !JOINED_BEFORE.test(text[start - 1] ?? ' ') && !JOINED_AFTER.test(text.slice(end, end + 2));
+
+/**
+ * A cheap filter before the lexicon: the first two letters (a–z) and the length (up to 15)
+ * of the word at [start, end), as an index into a bit table of the names' keys. Words of other letters get
+ * -1 and are always looked up.
+ */
+export const nameKey = (text: string, start: number, end: number): number => {
+  const a = text.charCodeAt(start) - 97;
+  const b = end - start > 1 ? text.charCodeAt(start + 1) - 97 : 0;
+  if (a < 0 || a > 25 || b < 0 || b > 25) return -1;
+  return (a * 26 + b) * 16 + Math.min(end - start, 15);
+};
+/** Size of the bit table `nameKey` indexes. */
+export const NAME_KEYS = 26 * 26 * 16;
 
 /** How the lexicon reads a lower-case word. */
 export type LowerKind = 'first' | 'last' | 'person' | 'other' | undefined;
@@ -87,9 +115,11 @@ export const findLowerCaseNames = (
   matches: Match[],
   kindOf: (word: string) => LowerKind,
   isSurname: (word: string) => boolean,
+  keys: Uint8Array,
 ): void => {
-  if (!ENGLISH.test(text)) return;
   const found: Match[] = [];
+  // What a candidate needs is computed at the first candidate: most texts have none.
+  let english: boolean | undefined;
   let register: boolean | undefined;
   const conversational = (): boolean => {
     register ??= isConversational(text);
@@ -97,17 +127,22 @@ export const findLowerCaseNames = (
   };
   // Candidates come left to right: a cursor over the matches sorted by start finds an
   // overlap in amortised constant time, and a name ending right before by its end.
-  const sorted = matches.map((m, i) => ({ m, i })).sort((a, b) => a.m.start - b.m.start);
+  let sorted: { m: Match; i: number }[] | undefined;
   const personEnding = new Map<number, number>();
-  for (const { m, i } of sorted) if (m.entity === 'PERSON') personEnding.set(m.end, i);
   let cursor = 0;
   let pending: { start: number; end: number; words: number; strong: boolean } | undefined;
   const close = (): void => {
     if (pending === undefined) return;
     const { start, end, words, strong } = pending;
     pending = undefined;
+    english ??= ENGLISH.test(text);
+    if (!english) return;
     if (!strong && words === 1 && !(conversational() && informalCue(text, start, end, found)))
       return;
+    if (sorted === undefined) {
+      sorted = matches.map((m, i) => ({ m, i })).sort((a, b) => a.m.start - b.m.start);
+      for (const { m, i } of sorted) if (m.entity === 'PERSON') personEnding.set(m.end, i);
+    }
     while (cursor < sorted.length && (sorted[cursor]?.m.end ?? 0) <= start) cursor++;
     if ((sorted[cursor]?.m.start ?? end) < end) return;
     // After a capitalised name (`Travis scott`): its surname.
@@ -120,17 +155,46 @@ export const findLowerCaseNames = (
     found.push({ entity: 'PERSON', start, end, score: 0.6 });
   };
   let lastEnd = -1;
-  for (const m of text.matchAll(LOWER_WORD)) {
-    const word = m[0];
-    const start = m.index;
-    const end = start + word.length;
-    const adjacent = pending !== undefined && text.slice(lastEnd, start) === ' ';
+  // Words are found by char codes, not by a regular expression: this pass reads every
+  // word of every text, and most are ruled out by `nameKey` before any string is made.
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (!isLowerAt(text, i, c)) {
+      // Skip a whole run of other letters and digits (`Emma`, `v2`): no word starts inside.
+      i++;
+      if (isWordCode(c)) while (i < n && isWordCode(text.charCodeAt(i))) i++;
+      continue;
+    }
+    const start = i;
+    i++;
+    for (;;) {
+      while (i < n && isLowerOrMarkAt(text, i)) i++;
+      const joiner = text.charCodeAt(i);
+      if (
+        (joiner === 39 || joiner === 0x2019 || joiner === 45) &&
+        i + 1 < n &&
+        isLowerAt(text, i + 1, text.charCodeAt(i + 1))
+      )
+        i += 2;
+      else break;
+    }
+    const end = i;
+    // A word running on into capitals or digits (`iPhone`, `abc123`) is no name.
+    if (i < n && isWordCode(text.charCodeAt(i))) {
+      while (i < n && isWordCode(text.charCodeAt(i))) i++;
+      close();
+      continue;
+    }
+    const adjacent =
+      pending !== undefined && start - lastEnd === 1 && text.charCodeAt(lastEnd) === 32;
     lastEnd = end;
     if (
       pending !== undefined &&
       adjacent &&
       pending.words < 3 &&
-      isSurname(word) &&
+      isSurname(text.slice(start, end)) &&
       standsAlone(text, start, end)
     ) {
       pending.end = end;
@@ -139,7 +203,9 @@ export const findLowerCaseNames = (
       continue;
     }
     close();
-    const kind = kindOf(word);
+    const key = nameKey(text, start, end);
+    if (key >= 0 && keys[key] === 0) continue;
+    const kind = kindOf(text.slice(start, end));
     if (kind === undefined || kind === 'other' || !standsAlone(text, start, end)) continue;
     pending = { start, end, words: 1, strong: kind === 'first' };
   }

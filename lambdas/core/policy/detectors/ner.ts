@@ -9,6 +9,8 @@ import {
   informalCue,
   isConversational,
   type LowerKind,
+  NAME_KEYS,
+  nameKey,
 } from './ner-informal.ts';
 
 const NER_ENTITIES = ['PERSON', 'LOCATION', 'ORGANIZATION'] as const;
@@ -597,7 +599,7 @@ export const detectNer = (text: string, params: NerParams): Match[] => {
   flush();
   if (wanted.has('PERSON') && text.length > 0) {
     findIntroduced(text, matches);
-    findLowerCaseNames(text, matches, lowerKind, lowerSurname);
+    findLowerCaseNames(text, matches, lowerKind, lowerSurname, LOWER_NAME_KEYS);
   }
   return refinePersons(text, matches, CONTEXT_LEXICON, (m) =>
     knownFullName(text.slice(m.start, m.end)),
@@ -622,6 +624,18 @@ const lowerKind = (word: string): LowerKind => {
   if (kind !== 'first' && kind !== 'last' && kind !== 'person') return 'other';
   return NAMES_THAT_ARE_WORDS.has(word) ? 'other' : kind;
 };
+
+// The keys (`nameKey`) of every word `lowerKind` reads as a name: most lower-case words
+// are ruled out without a lexicon lookup.
+const LOWER_NAME_KEYS = (() => {
+  const keys = new Uint8Array(NAME_KEYS);
+  for (const word of lexicon.keys()) {
+    const kind = lowerKind(word);
+    const key = nameKey(word, 0, word.length);
+    if (kind !== undefined && kind !== 'other' && key >= 0) keys[key] = 1;
+  }
+  return keys;
+})();
 
 /** A lower-case word after a lower-case given name that continues the name (`kevin smith`). */
 const lowerSurname = (word: string): boolean => {
