@@ -39,7 +39,8 @@ export interface MonitoringProps {
   readonly clientErrorThreshold?: number;
   /** Requests the WAF rate rule blocked (ApiWaf.metricRateBlocked). @default no WAF */
   readonly wafRateBlocked?: (period: Duration) => cloudwatch.IMetric;
-  /** The rule that matches break-glass use (BreakGlassWatch.rule). @default not watched */
+  /** The rule that matches break-glass use and refused key administration
+   * (BreakGlassWatch.rule). @default not watched */
   readonly breakGlassRule?: events.IRule;
 }
 
@@ -193,7 +194,12 @@ export class Monitoring extends Construct {
         period: p.period,
       });
       doorMetrics.push(used);
-      alarm('BreakGlassUsed', used, 1, 'the break-glass role was assumed or used (CloudTrail)');
+      alarm(
+        'BreakGlassUsed',
+        used,
+        1,
+        'the break-glass role was assumed or used, or a key administration call was refused (CloudTrail)',
+      );
     }
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {

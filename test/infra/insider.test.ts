@@ -120,7 +120,7 @@ describe('insider hardening (default config: the stack makes the break-glass rol
     template.hasOutput('BreakGlassRoleArn', { Value: { 'Fn::GetAtt': [id, 'Arn'] } });
   });
 
-  it('sends every AssumeRole of break-glass and every call by its session to the alert topic, and alarms on it', () => {
+  it('sends every AssumeRole of break-glass, every call by its session and every refused key administration call to the alert topic, and alarms on it', () => {
     const topic = { Ref: logicalId(template, 'AWS::SNS::Topic', 'AlertsTopic') };
     const ruleId = logicalId(template, 'AWS::Events::Rule', 'BreakGlassWatch');
     const rule = template.toJSON().Resources[ruleId].Properties;
@@ -131,6 +131,17 @@ describe('insider hardening (default config: the stack makes the break-glass rol
         $or: [
           { eventName: ['AssumeRole'], requestParameters: { roleArn: [breakGlass(template)] } },
           { userIdentity: { sessionContext: { sessionIssuer: { arn: [breakGlass(template)] } } } },
+          {
+            eventSource: ['kms.amazonaws.com'],
+            eventName: [
+              'DisableKey',
+              'ScheduleKeyDeletion',
+              'PutKeyPolicy',
+              'DisableKeyRotation',
+              'DeleteImportedKeyMaterial',
+            ],
+            errorCode: [{ exists: true }],
+          },
         ],
       },
     });
@@ -269,6 +280,7 @@ describe('insider hardening, configured', () => {
           $or: [
             { eventName: ['AssumeRole'], requestParameters: { roleArn: [external] } },
             { userIdentity: { sessionContext: { sessionIssuer: { arn: [external] } } } },
+            Match.objectLike({ eventSource: ['kms.amazonaws.com'] }),
           ],
         },
       },
