@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { unqualify } from '#core/access/tenant.ts';
-import type { LedgerRecord } from '#core/chain/record.ts';
+import type { LedgerRecord, RecordRef } from '#core/chain/record.ts';
 import { applicationOf } from '#core/events/lanes.ts';
 import { useCaseOf } from '#core/events/use-case.ts';
 import { queueEntryOf } from '#core/reviews/queue.ts';
@@ -85,15 +85,14 @@ export const userIdOf = (body: unknown): string | undefined => firstAt(body, USE
  * sees ciphertext. In memory and per object, so nothing outlives the write. */
 const CARRIED: unique symbol = Symbol('terms before sealing');
 
-/** Keeps the terms of `plain` for `sealed`, the same record with its body encrypted. On the
- * record under a symbol, not enumerable (JSON, keys and spreads never see it), rather than
- * in a WeakMap: an entry per ingested record cost measurable GC time (issue 7). */
-export const carryTerms = (plain: LedgerRecord, sealed: LedgerRecord): LedgerRecord => {
-  if (sealed !== plain) {
-    const terms = termsOf(plain);
-    addSubjectTerm(terms, sealed);
-    Object.defineProperty(sealed, CARRIED, { value: terms });
-  }
+/** Keeps on `sealed` (a record whose body is encrypted) the terms of its plain `body`. On
+ * the record under a symbol, not enumerable (JSON, keys and spreads never see it), rather
+ * than in a WeakMap: an entry per ingested record cost measurable GC time (issue 7). */
+export const carryTerms = (sealed: LedgerRecord, body: unknown): LedgerRecord => {
+  const { chain, kind, policy, ref } = sealed;
+  const terms = plainTerms({ chain, kind, policy, ref, body });
+  addSubjectTerm(terms, sealed);
+  Object.defineProperty(sealed, CARRIED, { value: terms });
   return sealed;
 };
 
@@ -122,6 +121,18 @@ const addSubjectTerm = (terms: string[], record: LedgerRecord): void => {
 export const termsOf = (record: LedgerRecord): string[] => {
   const carried = (record as { [CARRIED]?: string[] })[CARRIED];
   if (carried !== undefined) return carried;
+  const terms = plainTerms(record);
+  addSubjectTerm(terms, record);
+  return terms;
+};
+
+/** What the terms of a record are read from (its body in plaintext). */
+type TermSource = Pick<LedgerRecord, 'chain' | 'kind' | 'policy' | 'body'> & {
+  readonly ref?: RecordRef | undefined;
+};
+
+/** The terms of a record but its subject's. */
+const plainTerms = (record: TermSource): string[] => {
   const terms = [
     term(TERM.tenant, unqualify(record.chain).tenant),
     ...chainTerms(record.chain),
@@ -145,6 +156,5 @@ export const termsOf = (record: LedgerRecord): string[] => {
   }
   add(TERM.ref, record.ref?.event_id);
   if (isVerdictRecord(record)) add(TERM.verdict, (body as VerdictBody).verdict);
-  addSubjectTerm(terms, record);
   return terms;
 };
