@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { unqualify } from '#core/access/tenant.ts';
 import type { LedgerRecord, RecordRef } from '#core/chain/record.ts';
 import { applicationOf } from '#core/events/lanes.ts';
@@ -37,6 +37,13 @@ export const TERM = {
 /** Values longer than this are not indexed (ids and names are short). */
 const MAX_VALUE = 256;
 
+/** Terms made recently, by their hash input: most recur in every record of a chain (tenant,
+ * chain, kind, decision, use case) or batch after batch (users), and a digest per term and
+ * record cost ingest CPU. Bounded and in memory only, as the subject-id cache (values pass
+ * through memory with every body anyway); never written anywhere. */
+const REMEMBERED_TERMS = 10_000;
+const remembered = new Map<string, string>();
+
 /**
  * A term: the field and a digest of the value, never the value itself. Terms are stored
  * beside the records (the local ledger's frames), and values are personal data (user,
@@ -44,8 +51,16 @@ const MAX_VALUE = 256;
  * while the same value still finds the same posting list. Unkeyed, so a guessed id can be
  * confirmed by whoever holds the files; it cannot be read back.
  */
-export const term = (field: string, value: string): string =>
-  `${field}:${createHash('sha256').update(`audit-trail/search-term\0${field}\0${value}`).digest('hex').slice(0, 32)}`;
+export const term = (field: string, value: string): string => {
+  const input = `audit-trail/search-term\0${field}\0${value}`;
+  let found = remembered.get(input);
+  if (found === undefined) {
+    found = `${field}:${hash('sha256', input, 'hex').slice(0, 32)}`;
+    if (remembered.size >= REMEMBERED_TERMS) remembered.clear();
+    remembered.set(input, found);
+  }
+  return found;
+};
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
