@@ -104,6 +104,25 @@ export const envelopeOf = (record: LedgerRecord | RecordEnvelope): RecordEnvelop
   return out as unknown as RecordEnvelope;
 };
 
+/** envelopeOf(`envelope` with `body_hash`), built with its members in sorted order, so
+ * canonicalJson finds the top level in order and copies nothing (one object per record
+ * instead of three; the canonical text is the same whatever the order). */
+const sortedEnvelope = (
+  envelope: Omit<RecordEnvelope, 'body_hash'>,
+  bodyHash: string,
+): Record<string, unknown> => {
+  const keys = Object.keys(envelope);
+  keys.push('body_hash');
+  keys.sort();
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const value =
+      key === 'body_hash' ? bodyHash : (envelope as unknown as Record<string, unknown>)[key];
+    if (value !== undefined && !OUTSIDE_ENVELOPE.has(key)) setMember(out, key, value);
+  }
+  return out;
+};
+
 const digestEnvelope = (text: string): string => digest('sha256', RECORD_TAG + text, 'hex');
 
 /** Hex SHA-256(RECORD_TAG ‖ canonical envelope). Accepts a whole record: the fields outside
@@ -177,7 +196,7 @@ export const sealRecord = (
   if (!SALT_RE.test(salt)) throw new InvalidSaltError('body salt must be 32 lowercase hex');
   const bodyText = canonicalJson(body);
   const body_hash = digestBody(salt, bodyText);
-  const envelopeText = canonicalJson(envelopeOf({ ...envelope, body_hash } as RecordEnvelope));
+  const envelopeText = canonicalJson(sortedEnvelope(envelope, body_hash));
   const hash = digestEnvelope(envelopeText);
   // Parsed back from the canonical texts, so every nested object is in canonical order
   // and a copy of the caller's data; the top level is ordered here.
