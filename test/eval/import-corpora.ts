@@ -9,12 +9,16 @@
  * - `wnut17`: WNUT17/emerging.test.annotated (CoNLL columns) of the WNUT 2017 shared task
  *   on emerging entities (CC BY 4.0): `person` becomes PERSON.
  * - `wikiann-en`: WikiANN/en/test (CoNLL columns, `en:` prefixes): `PER` becomes PERSON.
+ * - `pl-pii-bench`: a folder of pl-pii-bench documents (`corpus/<lane>/*.json`, CC BY 4.0),
+ *   one text per document with its character offsets: PHONE, EMAIL, IBAN, PAYMENT_CARD
+ *   and PERSON become PHONE_NUMBER, EMAIL_ADDRESS, IBAN_CODE, CREDIT_CARD and PERSON; every
+ *   other label (PESEL, NIP, addresses, dates…) is kept as `OTHER`.
  * CoNLL tokens are joined by single spaces; the first `limit` sentences are kept.
  *
  * `--out <file>` writes elsewhere (and `--limit <n>` keeps n sentences): how a development
  * split (WikiANN's `dev`, never the scored `test`) is converted for `pii-errors.ts`.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 interface Span {
   entity: string;
@@ -54,6 +58,35 @@ const fromNannigalaxy = (raw: string): Labelled[] =>
       return { id, text: r.text, spans };
     },
   );
+
+const PL_PII_LABELS: Readonly<Record<string, string>> = {
+  PHONE: 'PHONE_NUMBER',
+  EMAIL: 'EMAIL_ADDRESS',
+  IBAN: 'IBAN_CODE',
+  PAYMENT_CARD: 'CREDIT_CARD',
+  PERSON: 'PERSON',
+};
+
+/** pl-pii-bench documents (one JSON file each, sorted by name) → texts with their spans. */
+const fromPlPiiBench = (dir: string): Labelled[] =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f, id) => {
+      const doc = JSON.parse(readFileSync(`${dir}/${f}`, 'utf8')) as {
+        text: string;
+        entities: { text: string; label: string; start: number; end: number }[];
+      };
+      const spans = doc.entities.map((e) => {
+        // Offsets count code points; the eval counts UTF-16 units, as JavaScript does.
+        const start = [...doc.text].slice(0, e.start).join('').length;
+        const end = start + [...doc.text].slice(e.start, e.end).join('').length;
+        if (doc.text.slice(start, end) !== e.text)
+          throw new Error(`${f}: ${e.text} not at ${e.start}`);
+        return { entity: PL_PII_LABELS[e.label] ?? 'OTHER', start, end };
+      });
+      return { id, text: doc.text, spans };
+    });
 
 /** CoNLL two-column sentences (token, BIO tag) → texts with spans of the mapped labels. */
 const fromConll = (
@@ -106,16 +139,20 @@ const out = option('--out');
 const limit = Number(option('--limit') ?? 600);
 const [name, file] = args;
 if (name === undefined || file === undefined)
-  throw new Error('usage: import-corpora.ts <nannigalaxy|wnut17|wikiann-en> <file>');
-const raw = readFileSync(file, 'utf8');
+  throw new Error(
+    'usage: import-corpora.ts <nannigalaxy|wnut17|wikiann-en|pl-pii-bench> <file or folder>',
+  );
+const raw = name === 'pl-pii-bench' ? '' : readFileSync(file, 'utf8');
 const corpus =
-  name === 'nannigalaxy'
-    ? fromNannigalaxy(raw)
-    : name === 'wnut17'
-      ? fromConll(raw, { person: 'PERSON' }, limit)
-      : name === 'wikiann-en'
-        ? fromConll(raw, { PER: 'PERSON' }, limit, 'en:')
-        : undefined;
+  name === 'pl-pii-bench'
+    ? fromPlPiiBench(file)
+    : name === 'nannigalaxy'
+      ? fromNannigalaxy(raw)
+      : name === 'wnut17'
+        ? fromConll(raw, { person: 'PERSON' }, limit)
+        : name === 'wikiann-en'
+          ? fromConll(raw, { PER: 'PERSON' }, limit, 'en:')
+          : undefined;
 if (corpus === undefined) throw new Error(`unknown corpus ${name}`);
 const dir = new URL(`../fixtures/pii-independent/${name}/`, import.meta.url);
 if (out === undefined) mkdirSync(dir, { recursive: true });

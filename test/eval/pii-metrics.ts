@@ -93,6 +93,12 @@ export const CORPORA: readonly CorpusInfo[] = [
     independent: true,
     entities: ['PERSON'],
   },
+  {
+    name: 'pl-pii-bench',
+    file: 'pii-independent/pl-pii-bench/corpus.jsonl',
+    independent: true,
+    entities: ['EMAIL_ADDRESS', 'PHONE_NUMBER', 'CREDIT_CARD', 'IBAN_CODE', 'PERSON'],
+  },
 ];
 
 /** A corpus under test/fixtures (the generated one by default). */

@@ -203,6 +203,34 @@ describe('ner PERSON: names of many languages, cues and traps', () => {
   });
 });
 
+describe('ner PERSON in user-written text (lower case, one word, context cues)', () => {
+  const person = (text: string): string[] =>
+    runDetector('ner', text, { entities: ['PERSON'] }).map((m) => m.replace(/^PERSON:/, ''));
+  const CASES: readonly [string, readonly string[]][] = [
+    // Lower-case given names, with the surname that follows (known or shaped like one).
+    ['i met emma yesterday and it was fun', ['emma']],
+    ['the video was inspired by paul walker and it is great', ['paul walker']],
+    ['Proof that Travis scott sold his soul to the devil', ['Travis scott']],
+    // A lone surname or famous name where a person stands, in a conversation.
+    ["Trump ' s a stud lol", ['Trump']],
+    ['It was so nice meeting you and Okonjo !', ['Okonjo']],
+    ['Great video , Okafor !', ['Okafor']],
+    ['I think obama is right', ['obama']],
+    // Traps: names that are English words, addresses, handles, other languages, contractions
+    // and encyclopaedic text (where the conversational cues are not read).
+    ['the grace period ends on monday and you pay', []],
+    ['contact lucia+billing@example.net or sarah.smith@example.org', []],
+    ['you know emmaV2 and ryan2 are build names', []],
+    ['sasama na yan , ayaw ilibre', []],
+    ["I'm just off to bed", []],
+    ["Pallas 's grasshopper warbler breeds in Siberia .", []],
+    ['Museum of Fine Arts , Houston', []],
+  ];
+  it.each(CASES)('%j → %j', (text, expected) => {
+    expect(person(text)).toEqual(expected);
+  });
+});
+
 describe('ner: the context around a name (titles, places, institutions, lists)', () => {
   const found = (text: string): string[] =>
     runDetector('ner', text, { entities: ['PERSON', 'LOCATION', 'ORGANIZATION'] });

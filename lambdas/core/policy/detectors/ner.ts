@@ -2,7 +2,16 @@ import nlp from 'compromise/two';
 import * as z from 'zod';
 import { type Match, textDetector } from '../detector.ts';
 import { isKnownName, nameShape } from './name-model.ts';
+import { NAMES_THAT_ARE_WORDS } from './name-words.ts';
 import { type NerLexicon, refinePersons } from './ner-context.ts';
+import {
+  findLowerCaseNames,
+  informalCue,
+  isConversational,
+  type LowerKind,
+  NAME_KEYS,
+  nameKey,
+} from './ner-informal.ts';
 
 const NER_ENTITIES = ['PERSON', 'LOCATION', 'ORGANIZATION'] as const;
 
@@ -284,6 +293,8 @@ interface Cues {
   readonly after: () => boolean;
   /** A preposition of place or an acronym (`in`, `FC`) right before the run. */
   readonly place: () => boolean;
+  /** A cue of user-written text around a lone word (see `informalCue`). */
+  readonly informal: () => boolean;
 }
 
 const classify = (tokens: readonly Token[], cues: Cues): Hit | undefined => {
@@ -312,6 +323,8 @@ const classify = (tokens: readonly Token[], cues: Cues): Hit | undefined => {
   // A lone word is a name if it is a known first name (`Sydney` is a city too), or a name
   // of the statistics, or shaped like one, next to a cue (`Dear Okonkwo`, `Hi Siobhán`,
   // `Bhamre said`).
+  // In user-written text a lone surname or famous name is a name when it stands where a
+  // person does (`Trump ' s`, `Bye Capwin !`, `support Trump`: `informalCue`).
   if (tokens.length === 1)
     return first.kind !== 'first' && (orgWords.has(first.lower) || placeWords.has(first.lower))
       ? undefined
@@ -319,7 +332,12 @@ const classify = (tokens: readonly Token[], cues: Cues): Hit | undefined => {
           ((first.kind === 'last' ||
             first.kind === 'named' ||
             (first.kind === undefined && first.shape() >= SHAPE_CUED)) &&
-            (first.kind === undefined ? cues.strong() || cues.after() : cued()))
+            (first.kind === undefined ? cues.strong() || cues.after() : cued())) ||
+          ((first.kind === 'last' ||
+            first.kind === 'named' ||
+            first.kind === 'person' ||
+            (first.kind === undefined && first.shape() >= SHAPE_RUN)) &&
+            cues.informal())
         ? { entity: 'PERSON', from: 0 }
         : undefined;
   const nameLike = (t: Token): boolean =>
@@ -391,6 +409,7 @@ export const detectNer = (text: string, params: NerParams): Match[] => {
   let cue = false;
   let strong = false;
   let wordBefore = '';
+  let conversational: boolean | undefined;
   const look = (): void => {
     if (cueAt === at) return;
     cueAt = at;
@@ -416,6 +435,10 @@ export const detectNer = (text: string, params: NerParams): Match[] => {
       );
     },
     after: () => SPEECH_AFTER.test(text.slice(coreEnd, coreEnd + 32)),
+    informal: () => {
+      conversational ??= isConversational(text);
+      return conversational && informalCue(text, at, coreEnd, matches);
+    },
   };
   const emit = (tokens: readonly Token[]): boolean => {
     at = tokens[0]?.start ?? 0;
@@ -574,7 +597,10 @@ export const detectNer = (text: string, params: NerParams): Match[] => {
     prevEnd = m.index + m[0].length;
   }
   flush();
-  if (wanted.has('PERSON') && text.length > 0) findIntroduced(text, matches);
+  if (wanted.has('PERSON') && text.length > 0) {
+    findIntroduced(text, matches);
+    findLowerCaseNames(text, matches, lowerKind, lowerSurname, LOWER_NAME_KEYS);
+  }
   return refinePersons(text, matches, CONTEXT_LEXICON, (m) =>
     knownFullName(text.slice(m.start, m.end)),
   ).filter((m) => wanted.has(m.entity));
@@ -589,6 +615,34 @@ const CONTEXT_LEXICON: NerLexicon = {
   },
   isPlaceWord: (word) => placeWords.has(word),
   isInstitutionWord: (word) => orgWords.has(word) || placeWords.has(word),
+};
+
+/** How a lower-case word reads: names that are also English words (`grace`) are not names. */
+const lowerKind = (word: string): LowerKind => {
+  const kind = lexicon.get(word);
+  if (kind === undefined) return undefined;
+  if (kind !== 'first' && kind !== 'last' && kind !== 'person') return 'other';
+  return NAMES_THAT_ARE_WORDS.has(word) ? 'other' : kind;
+};
+
+// The keys (`nameKey`) of every word `lowerKind` reads as a name: most lower-case words
+// are ruled out without a lexicon lookup.
+const LOWER_NAME_KEYS = (() => {
+  const keys = new Uint8Array(NAME_KEYS);
+  for (const word of lexicon.keys()) {
+    const kind = lowerKind(word);
+    const key = nameKey(word, 0, word.length);
+    if (kind !== undefined && kind !== 'other' && key >= 0) keys[key] = 1;
+  }
+  return keys;
+})();
+
+/** A lower-case word after a lower-case given name that continues the name (`kevin smith`). */
+const lowerSurname = (word: string): boolean => {
+  const kind = lexicon.get(word);
+  return kind === undefined
+    ? isKnownName(word) || nameShape(word) >= SHAPE_RUN
+    : KNOWN_NAME.has(kind);
 };
 
 /** A given name and a surname both known: a name whatever surrounds it. */
