@@ -4,6 +4,7 @@
 import { adminRouteAnswers } from '#core/api/admin-routes.ts';
 import { governanceReadAnswers } from '#core/api/governance-routes.ts';
 import { queryRouteAnswers } from '#core/api/query-routes.ts';
+import { followGovernance } from '#core/retention/governance.ts';
 import { adminDepsFromEnv } from '#handlers/wiring/governance-deps.ts';
 import { queryDepsFromEnv } from '#handlers/wiring/query-deps.ts';
 import { routeHandler } from '#handlers/wiring/route-handler.ts';
@@ -13,6 +14,6 @@ const { post_review: _write, ...reads } = queryRouteAnswers(deps);
 
 export const handler = routeHandler({
   ...reads,
-  ...governanceReadAnswers(deps),
+  ...governanceReadAnswers({ ledger: deps.ledger, governanceState: followGovernance(deps.ledger) }),
   list_deployments: adminRouteAnswers(adminDepsFromEnv(process.env, deps)).list_deployments,
 });

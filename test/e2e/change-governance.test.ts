@@ -10,14 +10,15 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expandChecks } from '#core/policy/checks.ts';
 import { createPolicyEngine } from '#core/policy/create-engine.ts';
 import { callGuardrail } from '#core/policy/guardrail-call.ts';
 import { loadPolicy } from '#core/policy/load-policy.ts';
 import type { DevRuntime } from '#handlers/wiring/dev-runtime.ts';
 import { type FakeClassifier, startFakeClassifier } from '#test/helpers/fake-classifier.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
+import { runCliHere } from './support/cli-in-process.ts';
 import { startTestRuntime, verifyDataDir, waitForRecord } from './support/dev-harness.ts';
-import { runCli } from './support/dev-process.ts';
 import { bearer, call, postJson } from './support/http-client.ts';
 
 const CARD = '4111 1111 1111 1111';
@@ -56,12 +57,12 @@ describe('change governance on the embedded default', () => {
   const keys: Record<string, string> = {};
 
   const createKey = async (role: string): Promise<string> => {
-    const { code, output } = await runCli(['keys', 'create', '--role', role, '--data', dir]);
+    const { code, output } = await runCliHere(['keys', 'create', '--role', role, '--data', dir]);
     expect(code, output).toBe(0);
     return output.split('\n')[0] as string;
   };
   const cli = (args: string[], role: string) =>
-    runCli([...args, '--endpoint', runtime.url, '--api-key', keys[role] as string]);
+    runCliHere([...args, '--endpoint', runtime.url, '--api-key', keys[role] as string]);
   const get = (role: string, path: string) =>
     call(runtime.url, path, { headers: bearer(keys[role] as string) });
 
@@ -195,9 +196,9 @@ describe('change governance on the embedded default', () => {
     }
     for (const [i, id] of ids.entries()) {
       const r = await waitForRecord(runtime.url, runtime.apiKey.key, id);
-      const check = r.policy.checks?.find((c) => c.rule_id === 'presidio');
-      // A record lists the rules that did not simply run: none before the stop.
-      if (i < 3) expect(r.policy.checks).toEqual([]);
+      const check = expandChecks(r.policy.checks).find((c) => c.rule_id === 'presidio');
+      // A record lists every rule: before the stop, both ran (bare ids).
+      if (i < 3) expect(r.policy.checks).toEqual(['card', 'presidio']);
       else {
         expect(check).toMatchObject({ status: 'error', fail_mode: 'flag' });
         expect(r.policy.decision).toBe('flag');

@@ -13,6 +13,7 @@ import type { DeploymentRef, LedgerRecord } from '#core/chain/record.ts';
 import { AuditTrailError } from '#core/errors.ts';
 import type { RecordWriterDeps } from '#core/pipeline/append-records.ts';
 import { ADMIN_CHAIN, adminRecords, appendAdmin, stateHash } from './admin-chain.ts';
+import { followChain } from './follow-chain.ts';
 
 /** A refused deployment or approval request (400), or one naming nothing (404). */
 export class DeploymentInputError extends AuditTrailError {
@@ -150,28 +151,11 @@ export const loadDeploymentView = async (
 
 /** A view that follows the admin chain for a long-lived process whose chain other writers
  * append to (an AWS route Lambda): each call reads the head, then only the records appended
- * since the call before (one at a time; the appends the view applied itself are read back
- * and left as they are), instead of the whole chain per request. */
+ * since the call before (the appends the view applied itself are read back and left as they
+ * are), instead of the whole chain per request. */
 export const followDeploymentView = (
   ledger: RecordWriterDeps['ledger'],
-): (() => Promise<DeploymentView>) => {
-  const view = createDeploymentView();
-  let next = 0;
-  const catchUp = async (): Promise<DeploymentView> => {
-    const head = await ledger.head(ADMIN_CHAIN);
-    if (head.seq >= next) {
-      for await (const r of ledger.range(ADMIN_CHAIN, next, head.seq)) view.apply(r);
-      next = head.seq + 1;
-    }
-    return view;
-  };
-  let last: Promise<unknown> = Promise.resolve();
-  return () => {
-    const run = last.then(catchUp);
-    last = run.catch(() => undefined);
-    return run;
-  };
-};
+): (() => Promise<DeploymentView>) => followChain(ledger, ADMIN_CHAIN, createDeploymentView());
 
 const text = (value: unknown, field: string, max = 1024): string => {
   if (typeof value !== 'string' || value.trim() === '' || value.length > max) {

@@ -18,6 +18,7 @@ import {
   DEFAULT_PROTECTED_ATTRIBUTES,
 } from '#core/fairness/options.ts';
 import type { RecordWriterDeps } from '#core/pipeline/append-records.ts';
+import { expandChecks } from '#core/policy/checks.ts';
 import type { PolicyEngine } from '#ports/policy-engine.ts';
 import { appendAdmin } from './admin-chain.ts';
 
@@ -142,7 +143,7 @@ export const runGate = async (
       if (f.entity !== undefined) bump(f.entity);
       if (f.entity !== f.rule_id) bump(f.rule_id);
     }
-    failedChecks += (result.checks ?? []).filter(
+    failedChecks += expandChecks(result.checks).filter(
       (c) => c.status === 'error' || c.status === 'timeout',
     ).length;
   }

@@ -58,6 +58,10 @@ export interface RuleCheck {
   readonly fail_mode?: PolicyDecision;
 }
 
+/** One rule's outcome as a record stores it: the bare rule id for a rule that ran, the
+ * whole check for any other (core/policy/checks.ts `expandChecks` reads both). */
+export type StoredCheck = string | RuleCheck;
+
 /** The deployment an event ran under (core/admin/deployments.ts). */
 export interface DeploymentRef {
   readonly deployment_id: string;
@@ -73,9 +77,11 @@ export interface PolicyResult {
   readonly findings: readonly Finding[];
   /** The client's own `policy_checks`, kept verbatim as client-reported, never trusted. */
   readonly client_reported?: unknown;
-  /** Each rule that did not simply run: skipped (why), error or timeout (with the fail
-   * mode); the policy's other rules ran. */
-  readonly checks?: readonly RuleCheck[];
+  /** Each rule of the policy, in the order the guardrail lists them: its id when it ran,
+   * else the check (skipped with why, error or timeout with the fail mode). Records written
+   * before every rule was listed hold only the checks that did not run; their policy's
+   * other rules ran. */
+  readonly checks?: readonly StoredCheck[];
   /** The approved deployment whose model the event names, when one matches. */
   readonly deployment?: DeploymentRef;
 }

@@ -4,10 +4,20 @@
  * fails the batch and never passes silently: it is listed here and, unless its fail mode is
  * `pass`, adds a finding with the fail mode as its action.
  */
-import type { Finding, PolicyDecision, RuleCheck } from '#core/chain/record.ts';
+import type { Finding, PolicyDecision, RuleCheck, StoredCheck } from '#core/chain/record.ts';
 import type { PolicyRule } from './schema.ts';
 
-export type { RuleCheck } from '#core/chain/record.ts';
+export type { RuleCheck, StoredCheck } from '#core/chain/record.ts';
+
+/** A check as a record stores it: a rule that ran is its bare id (`{rule_id, status:
+ * "ran"}` for each would add ~700 bytes per envelope of the default policy, bare ids ~300). */
+export const storedCheck = (check: RuleCheck): StoredCheck =>
+  check.status === 'ran' ? check.rule_id : check;
+
+/** A record's checks as the guardrail lists them: a bare id is a rule that ran. Older
+ * records list only the rules that did not run; their other rules ran. */
+export const expandChecks = (checks: readonly StoredCheck[] | undefined): RuleCheck[] =>
+  (checks ?? []).map((c) => (typeof c === 'string' ? { rule_id: c, status: 'ran' } : c));
 
 /** The fail mode of a rule: its `on_error`, else `block` for a blocking rule, else `flag`. */
 export const failModeOf = (rule: PolicyRule): PolicyDecision =>

@@ -3,7 +3,7 @@ import type { Finding, PolicyDecision, PolicyResult, RuleCheck } from '#core/cha
 import type { NormalisedEvent } from '#core/events/event.ts';
 import type { ManagedDetector, ManagedDetectors, ManagedMatch } from '#ports/managed-detector.ts';
 import type { Inspection, PolicyEvaluation, RuntimePolicyEngine } from '#ports/policy-engine.ts';
-import { failedCheck, failureFinding, withTimeout } from './checks.ts';
+import { failedCheck, failureFinding, storedCheck, withTimeout } from './checks.ts';
 import type { AnyDetector } from './detector.ts';
 import { DETECTORS, isManagedDetectorId } from './detectors/registry.ts';
 import {
@@ -351,10 +351,8 @@ export const createPolicyEngine = (
       decision: inspection.decision,
       findings: inspection.findings,
       ...clientReported,
-      // Records list every rule that did not simply run (skipped, error, timeout); a rule of
-      // the policy (named by `version`) that is not listed ran. Listing the ones that ran
-      // too would add ~900 bytes to every hashed envelope of the default policy.
-      checks: inspection.checks.filter((c) => c.status !== 'ran'),
+      // Every rule, in the guardrail's order; one that ran is its bare id (compact).
+      checks: inspection.checks.map(storedCheck),
     };
     const body = redact
       ? redactBody(event.body, inspection.redacted, inspection.replacements)

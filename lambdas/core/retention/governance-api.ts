@@ -8,9 +8,9 @@ import {
   erasureStatus,
   type GovernanceDeps,
   GovernanceInputError,
+  governanceOf,
   parseErasureInput,
   parseHoldInput,
-  readGovernance,
   releaseHold,
   requestErasure,
 } from './governance.ts';
@@ -25,8 +25,8 @@ export interface GovernanceApiDeps extends GovernanceDeps {
   readonly afterErasure?: () => Promise<unknown>;
 }
 
-/** What the governance reads need: the admin chain. */
-export type GovernanceReadDeps = Pick<GovernanceDeps, 'ledger'>;
+/** What the governance reads need: the admin chain (and its follower, when kept). */
+export type GovernanceReadDeps = Pick<GovernanceDeps, 'ledger' | 'governanceState'>;
 
 const refused = (error: unknown): GovernanceAnswer => {
   if (error instanceof GovernanceInputError) {
@@ -54,7 +54,7 @@ export const postLegalHold = async (
 
 export const listLegalHolds = async (deps: GovernanceReadDeps): Promise<GovernanceAnswer> => ({
   status: 200,
-  body: { holds: [...(await readGovernance(deps.ledger)).holds.values()] },
+  body: { holds: [...(await governanceOf(deps)).holds.values()] },
 });
 
 export const deleteLegalHold = async (
@@ -78,7 +78,7 @@ export const postErasureRequest = async (
     return refused(error);
   }
   await deps.afterErasure?.();
-  const status = erasureStatus(await readGovernance(deps.ledger), request.request_id);
+  const status = erasureStatus(await governanceOf(deps), request.request_id);
   return { status: 202, body: status ?? request };
 };
 
@@ -86,12 +86,12 @@ export const getErasureRequest = async (
   requestId: string,
   deps: GovernanceReadDeps,
 ): Promise<GovernanceAnswer> => {
-  const status = erasureStatus(await readGovernance(deps.ledger), requestId);
+  const status = erasureStatus(await governanceOf(deps), requestId);
   return status === undefined ? notFound('erasure request') : { status: 200, body: status };
 };
 
 export const listErasureRequests = async (deps: GovernanceReadDeps): Promise<GovernanceAnswer> => {
-  const state = await readGovernance(deps.ledger);
+  const state = await governanceOf(deps);
   return {
     status: 200,
     body: { requests: [...state.erasures.keys()].map((id) => erasureStatus(state, id)) },

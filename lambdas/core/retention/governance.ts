@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Submitter } from '#core/access/roles.ts';
+import { type ChainReducer, followChain } from '#core/admin/follow-chain.ts';
 import type { LedgerRecord, PolicyResult } from '#core/chain/record.ts';
 import { applicationOf } from '#core/events/lanes.ts';
 import { appendRecords, type RecordWriterDeps, unsealed } from '#core/pipeline/append-records.ts';
@@ -82,15 +83,13 @@ export class GovernanceInputError extends Error {
   override readonly name = 'GovernanceInputError';
 }
 
-/** Reads the governance chain. */
-export const readGovernance = async (
-  ledger: RecordWriterDeps['ledger'],
-): Promise<GovernanceState> => {
+/** The governance state, kept current by applying the governance chain's records in order
+ * (a ChainReducer: `followGovernance` and `readGovernance` share it). */
+export const createGovernanceView = (): GovernanceState & ChainReducer => {
   const holds = new Map<string, Hold>();
   const erasures = new Map<string, ErasureRequest>();
   const summaries: { seq: number; body: PurgeSummaryBody }[] = [];
-  const head = await ledger.head(GOVERNANCE_CHAIN);
-  for await (const r of ledger.range(GOVERNANCE_CHAIN, 0, head.seq)) {
+  const apply = (r: LedgerRecord): void => {
     const at = { chain: r.chain, seq: r.seq };
     if (r.kind === 'legal_hold') {
       holds.set(r.event_id, { ...(r.body as HoldBody), created_at: r.ingested_at, record: at });
@@ -107,9 +106,38 @@ export const readGovernance = async (
     } else if (r.kind === 'purge') {
       summaries.push({ seq: r.seq, body: r.body as PurgeSummaryBody });
     }
-  }
-  return { holds, erasures, summaries };
+  };
+  return { holds, erasures, summaries, apply };
 };
+
+/** The governance state of a long-lived process (a warm Lambda, the local server): each
+ * call reads only the governance records appended since the call before, and answers a
+ * copy (holds, erasures and summaries, no record read), so a purge run or a request keeps
+ * the state it started from while another request moves the view on. */
+export const followGovernance = (
+  ledger: RecordWriterDeps['ledger'],
+): (() => Promise<GovernanceState>) => {
+  const follow = followChain(ledger, GOVERNANCE_CHAIN, createGovernanceView());
+  return async () => {
+    const { holds, erasures, summaries } = await follow();
+    return { holds: new Map(holds), erasures: new Map(erasures), summaries: [...summaries] };
+  };
+};
+
+/** Reads the governance chain whole (a one-shot process: the CLI). */
+export const readGovernance = (ledger: RecordWriterDeps['ledger']): Promise<GovernanceState> =>
+  followGovernance(ledger)();
+
+/** Where the governance reads come from: `governanceState` (a follower, see
+ * followGovernance) when the process keeps one, else the chain read whole. */
+export interface GovernanceSource {
+  readonly ledger: RecordWriterDeps['ledger'];
+  readonly governanceState?: () => Promise<GovernanceState>;
+}
+
+/** The governance state as `deps` read it. */
+export const governanceOf = (deps: GovernanceSource): Promise<GovernanceState> =>
+  deps.governanceState?.() ?? readGovernance(deps.ledger);
 
 /** Whether a hold scoped to `scoped` covers `chain`: the chain itself, or one of its lanes
  * (a hold on an application holds all of it, as search and verify treat it as one). */
@@ -210,7 +238,7 @@ export const parseErasureInput = (raw: unknown): ErasureInput => {
   };
 };
 
-export interface GovernanceDeps extends RecordWriterDeps {
+export interface GovernanceDeps extends RecordWriterDeps, GovernanceSource {
   readonly subjects: SubjectIds;
   /** Object legal holds, set when a hold is placed and cleared when released. */
   readonly objectHolds?: ObjectHoldsPort;
@@ -219,7 +247,7 @@ export interface GovernanceDeps extends RecordWriterDeps {
 /** Brings the object legal holds up to what the governance chain now says. */
 const syncObjects = async (deps: GovernanceDeps): Promise<void> => {
   if (deps.objectHolds === undefined) return;
-  await syncObjectHolds(await readGovernance(deps.ledger), {
+  await syncObjectHolds(await governanceOf(deps), {
     ...deps,
     objectHolds: deps.objectHolds,
   });
@@ -254,7 +282,7 @@ export const releaseHold = async (
   deps: GovernanceDeps,
   actor?: Submitter,
 ): Promise<Hold | undefined> => {
-  const hold = (await readGovernance(deps.ledger)).holds.get(holdId);
+  const hold = (await governanceOf(deps)).holds.get(holdId);
   if (hold === undefined) return undefined;
   if (hold.released_at !== undefined) return hold;
   const { appended } = await appendRecords(

@@ -35,10 +35,11 @@ import {
 import { quarantineSubject } from './body-sealer.ts';
 import {
   GOVERNANCE_CHAIN,
+  type GovernanceSource,
   type GovernanceState,
+  governanceOf,
   holdCovers,
   type PurgeSummaryBody,
-  readGovernance,
 } from './governance.ts';
 import { syncObjectHolds } from './object-holds.ts';
 import { isDue } from './rules.ts';
@@ -58,7 +59,7 @@ const rejectedQuarantineKey = (
 
 const NO_POLICY: PolicyResult = { version: 'none', decision: 'pass', findings: [] };
 
-export interface PurgeDeps extends RecordWriterDeps {
+export interface PurgeDeps extends RecordWriterDeps, GovernanceSource {
   readonly keys: BodyKeysPort;
   readonly log: LogPort;
   /** Object legal holds (S3 Object Lock on AWS), brought up to date by every run. */
@@ -289,7 +290,7 @@ export const appendReceipt = async (
 export const runPurge = async (options: PurgeOptions, deps: PurgeDeps): Promise<PurgeReport> => {
   const { now } = options;
   const dryRun = options.dryRun === true;
-  const state = await readGovernance(deps.ledger);
+  const state = await governanceOf(deps);
   const p = await plan(now, state, deps);
   let chains: ChainPurge[] = [...p.purge]
     .sort(([a], [b]) => (a < b ? -1 : 1))

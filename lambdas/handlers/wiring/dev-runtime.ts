@@ -39,6 +39,7 @@ import { processBatch } from '#core/pipeline/process-batch.ts';
 import { passThroughPolicy } from '#core/policy/engine.ts';
 import { verifyCommand } from '#core/report/evidence.ts';
 import { createBodySealer } from '#core/retention/body-sealer.ts';
+import { followGovernance } from '#core/retention/governance.ts';
 import { openRecord } from '#core/retention/open-record.ts';
 import { openingLedger } from '#core/retention/opening-ledger.ts';
 import { type PurgeDeps, type PurgeReport, runPurge } from '#core/retention/purge.ts';
@@ -250,7 +251,17 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
     };
 
     const objectHolds = openFileObjectHolds(paths.legalHolds);
-    const purgeDeps: PurgeDeps = { ledger, archive, clock, keys: bodyKeys, log, objectHolds };
+    // One follower of the governance chain for the purge and the governance routes.
+    const governanceState = followGovernance(ledger);
+    const purgeDeps: PurgeDeps = {
+      ledger,
+      archive,
+      clock,
+      keys: bodyKeys,
+      log,
+      objectHolds,
+      governanceState,
+    };
     let purging: Promise<unknown> = Promise.resolve();
     const purge: DevRuntime['purge'] = (request = {}) => {
       const run = purging.then(async () => {
@@ -325,6 +336,7 @@ export const startDevRuntime = async (options: DevRuntimeOptions): Promise<DevRu
         clock,
         subjects: sealer.subjects,
         objectHolds,
+        governanceState,
         afterErasure: () => purge(),
       },
       evidence: {

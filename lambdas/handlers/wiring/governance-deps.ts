@@ -7,9 +7,9 @@
  *   POLICY_VERSION    the version of the policy the stack deploys: the default
  *                     `policy_version` of a deployment (`unknown` when absent)
  *
- * The admin routes bring their view of the deployments up to date per request, reading
- * the admin chain's head and what was appended since: other Lambdas (and other instances
- * of this one) append to it.
+ * The admin routes bring their view of the deployments, and the governance routes their
+ * holds and erasure requests, up to date per request, reading the admin chain's head and
+ * what was appended since: other Lambdas (and other instances of this one) append to it.
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import type { S3Archive } from '#adapters/aws/s3-archive.ts';
@@ -17,6 +17,7 @@ import { S3ObjectHolds } from '#adapters/aws/s3-object-holds.ts';
 import { followDeploymentView } from '#core/admin/deployments.ts';
 import type { AdminRouteDeps } from '#core/api/admin-routes.ts';
 import type { RecordWriterDeps } from '#core/pipeline/append-records.ts';
+import { followGovernance } from '#core/retention/governance.ts';
 import type { GovernanceApiDeps } from '#core/retention/governance-api.ts';
 import { SUBJECT_ID_KEY, subjectIds } from '#core/retention/subjects.ts';
 import { tracer } from '#handlers/observability/tracer.ts';
@@ -50,9 +51,10 @@ export const governanceDepsFromEnv = (env: Env): (() => Promise<GovernanceApiDep
   const writer = adminWriterFromEnv(env);
   const keys = bodyKeysFromEnv(env);
   const objectHolds = objectHoldsOf(writer.archive);
+  const governanceState = followGovernance(writer.ledger);
   return retryingOnce(async () => {
     const secret = (await keys.ensure([SUBJECT_ID_KEY])).get(SUBJECT_ID_KEY) as Uint8Array;
-    return { ...writer, subjects: subjectIds(secret), objectHolds };
+    return { ...writer, subjects: subjectIds(secret), objectHolds, governanceState };
   });
 };
 

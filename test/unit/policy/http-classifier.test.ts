@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NormalisedEvent } from '#core/events/event.ts';
+import { expandChecks } from '#core/policy/checks.ts';
 import { createPolicyEngine } from '#core/policy/create-engine.ts';
 import { httpClassifierParams, mapClassifierAnswer } from '#core/policy/http-classifier.ts';
 import { loadPolicy, PolicyLoadError } from '#core/policy/load-policy.ts';
@@ -72,8 +73,8 @@ describe('http-classifier detector and per-rule checks', () => {
       { rule_id: 'presidio', entity: 'EMAIL_ADDRESS', start: 5, end: 5 + EMAIL.length },
     ]);
     expect(JSON.stringify(result.findings)).not.toContain(EMAIL);
-    // The inspection (and the guardrail answer) lists every rule; records only those that
-    // did not simply run.
+    // The inspection (and the guardrail answer) lists every rule; so does the record, a
+    // rule that ran by its bare id.
     const inspection = await engine.inspect(eventOf(`mail ${EMAIL} now`));
     expect(inspection.checks).toEqual([
       { rule_id: 'off', status: 'skipped', reason: 'disabled' },
@@ -84,7 +85,10 @@ describe('http-classifier detector and per-rule checks', () => {
     expect(result.checks).toEqual([
       { rule_id: 'off', status: 'skipped', reason: 'disabled' },
       { rule_id: 'decisions-only', status: 'skipped', reason: 'kind' },
+      'presidio',
+      'card',
     ]);
+    expect(expandChecks(result.checks)).toEqual(inspection.checks);
     expect(body).toEqual({ output: { content: `mail ${EMAIL} now` } });
   });
 
@@ -106,7 +110,8 @@ describe('http-classifier detector and per-rule checks', () => {
           policyWith(onError, action, mode === 'hang' ? 300 : 30_000),
         );
         const { result } = await engine.evaluate(eventOf(`mail ${EMAIL} now`));
-        const check = result.checks?.find((c) => c.rule_id === 'presidio');
+        const checks = expandChecks(result.checks);
+        const check = checks.find((c) => c.rule_id === 'presidio');
         expect(check).toMatchObject({ status, fail_mode: decision });
         expect(check?.error).toMatch(message);
         expect(result.decision).toBe(decision);
@@ -121,8 +126,13 @@ describe('http-classifier detector and per-rule checks', () => {
                 }),
               ],
         );
-        // The other rules still ran (a record lists only the rules that did not).
-        expect(result.checks?.map((c) => c.rule_id)).toEqual(['off', 'decisions-only', 'presidio']);
+        // The other rules still ran, and the record lists them as such.
+        expect(checks.map((c) => [c.rule_id, c.status])).toEqual([
+          ['off', 'skipped'],
+          ['decisions-only', 'skipped'],
+          ['presidio', status],
+          ['card', 'ran'],
+        ]);
       }
     },
   );
