@@ -34,6 +34,7 @@ import { DEFAULT_RETENTION_RULES } from '#core/retention/rules.ts';
 import { systemClock } from '#ports/clock.ts';
 import type { LogPort } from '#ports/log.ts';
 import { emptyHead, headAfter, recordsAfter } from '#test/unit/adapters/local/ledger-records.ts';
+import { median } from './stats.ts';
 
 const { values } = parseArgs({
   options: {
@@ -196,14 +197,6 @@ const childCpu = (childLayout: 'v1' | 'v2', only: string): number => {
   const found = /CPU ([0-9.]+) µs\/record/.exec(run.stdout);
   if (run.status !== 0 || found === null) throw new Error(`bench child failed: ${run.stderr}`);
   return Number(found[1]);
-};
-
-const median = (xs: readonly number[]): number => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 };
 
 /** v1 and v2 alternating in one run, so both see the same load (the machine is shared). */

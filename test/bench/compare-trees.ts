@@ -14,6 +14,7 @@ import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { median } from './stats.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -53,14 +54,6 @@ const cpuOf = (tree: string, layout: string): Promise<number> =>
       else reject(new Error(`bench in ${tree} (${layout}) printed no CPU figure: ${out}`));
     });
   });
-
-const median = (xs: readonly number[]): number => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 
 const load = (): string =>
   loadavg()

@@ -26,6 +26,7 @@ import { createPolicyEngine } from '#core/policy/create-engine.ts';
 import { defaultPolicy } from '#core/policy/default-policy.ts';
 import { startDevRuntime } from '#handlers/wiring/dev-runtime.ts';
 import type { LogPort } from '#ports/log.ts';
+import { median } from './stats.ts';
 
 const { values } = parseArgs({
   options: {
@@ -148,13 +149,7 @@ if (values.layout === 'v1' || values.layout === 'v2') {
       `pair ${i + 1}: ingest CPU v1 ${v1.toFixed(1)} µs/event, v2 ${v2.toFixed(1)} µs/event (v2/v1 ${(v2 / v1).toFixed(3)})`,
     );
   }
-  const sorted = [...ratios].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const median =
-    sorted.length % 2 === 1
-      ? (sorted[mid] as number)
-      : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
   console.log(
-    `ingest (HTTP → stream → processor → ledger + archive): median v2/v1 CPU per event ${median.toFixed(3)} over ${pairs} pairs of ${events} events (load average ${load} at start, ${loadavg()[0]?.toFixed(1)} at end); target ≤ 1.10`,
+    `ingest (HTTP → stream → processor → ledger + archive): median v2/v1 CPU per event ${median(ratios).toFixed(3)} over ${pairs} pairs of ${events} events (load average ${load} at start, ${loadavg()[0]?.toFixed(1)} at end); target ≤ 1.10`,
   );
 }
