@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
 import { describe, expect, it } from 'vitest';
-import { buildStack, testDir } from '#test/infra/support.ts';
+import { buildStack, MANAGED_POLICY_YAML, testDir } from '#test/infra/support.ts';
 
 /** validation-report.json: a plugin is listed only when it failed or reported a violation. */
 interface Report {
@@ -48,24 +48,7 @@ describe("CloudFormation's default rules (CDK built-in validation)", () => {
 
   it('pass on a stack with every optional part on (console, WAF, replication, lanes, policy wiring, fairness review, provisioned stream)', () => {
     const dir = testDir('audit-trail-cfn-validate-');
-    writeFileSync(
-      join(dir, 'managed.yaml'),
-      `name: managed
-options:
-  hmac_key_env: AUDIT_HMAC_KEY
-rules:
-  - id: pii-comprehend
-    name: PII by Comprehend
-    detector: comprehend-pii
-    action: flag
-    severity: high
-  - id: guardrail
-    name: Bedrock guardrail
-    detector: bedrock-guardrail
-    action: block
-    severity: high
-`,
-    );
+    writeFileSync(join(dir, 'managed.yaml'), MANAGED_POLICY_YAML);
     const built = buildStack({
       validate: true,
       configDir: dir,

@@ -99,3 +99,20 @@ export function functionStatements(template: Template, functionId: string): Poli
     .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(roleRef))
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement as PolicyStatement[]);
 }
+
+/** A policy needing all three managed wirings: Comprehend, a Bedrock guardrail and an HMAC key. */
+export const MANAGED_POLICY_YAML = `name: managed
+options:
+  hmac_key_env: AUDIT_HMAC_KEY
+rules:
+  - id: pii-comprehend
+    name: PII by Comprehend
+    detector: comprehend-pii
+    action: flag
+    severity: high
+  - id: guardrail
+    name: Bedrock guardrail
+    detector: bedrock-guardrail
+    action: block
+    severity: high
+`;
