@@ -5,6 +5,7 @@
  *                                                       ├→ Alerts (EventBridge → SNS)
  *                     failure queue (pointers) → FailureQueueConsumer → reads the range back
  *   Checkpointer (schedule) → signed checkpoints → ArchiveBucket;  Monitoring → Alerts topic
+ *   CloudTrail (default bus) → BreakGlassWatch → Alerts topic
  *   FairnessReview (Scheduler, weekly) → reports → ArchiveBucket, review records → LedgerTable,
  *                                         FairnessReview alerts → Alerts
  */
@@ -22,6 +23,7 @@ import { type AuditTrailConfig, logNameOf, readPolicy, scheduleInterval } from '
 import { Alerts } from './constructs/alerts.ts';
 import { ApiWaf } from './constructs/api-waf.ts';
 import { ArchiveBucket } from './constructs/archive-bucket.ts';
+import { BreakGlassWatch } from './constructs/break-glass-watch.ts';
 import { Checkpointer } from './constructs/checkpointer.ts';
 import { Console } from './constructs/console.ts';
 import { EventStream } from './constructs/event-stream.ts';
@@ -74,6 +76,8 @@ export class AuditTrailStack extends Stack {
   public readonly monitoring: Monitoring;
   /** Break-glass and the key policy guard of every KMS key. */
   public readonly keyGuard: KeyGuard;
+  /** Every use of the break-glass role, from CloudTrail, to the alert topic. */
+  public readonly breakGlassWatch: BreakGlassWatch;
   /** The web ACL on the API stage, when `api.waf.enabled`. */
   public readonly apiWaf: ApiWaf | undefined;
   /** Checkpoint origin and signer key name. */
@@ -116,6 +120,10 @@ export class AuditTrailStack extends Stack {
     this.alerts = new Alerts(this, 'Alerts', {
       removalPolicy,
       ...(config.alarmEmail === undefined ? {} : { email: config.alarmEmail }),
+    });
+    this.breakGlassWatch = new BreakGlassWatch(this, 'BreakGlassWatch', {
+      roleArn: this.keyGuard.breakGlassRoleArn,
+      topic: this.alerts.topic,
     });
 
     const environment: Record<string, string> = {
@@ -280,6 +288,7 @@ export class AuditTrailStack extends Stack {
       OtlpTraces: this.ingestApi.otlpTracesFunction,
     };
     if (this.ingestApi.guardrailFunction) functions.Guardrail = this.ingestApi.guardrailFunction;
+    const waf = this.apiWaf;
     this.monitoring = new Monitoring(this, 'Monitoring', {
       topic: this.alerts.topic,
       processor: this.processor.function,
@@ -293,6 +302,8 @@ export class AuditTrailStack extends Stack {
       stream: this.stream.stream,
       checkpointInterval: scheduleInterval(config.checkpointSchedule),
       dashboardName: this.stackName,
+      breakGlassRule: this.breakGlassWatch.rule,
+      ...(waf === undefined ? {} : { wafRateBlocked: (period) => waf.metricRateBlocked(period) }),
     });
 
     if (policy !== undefined) {

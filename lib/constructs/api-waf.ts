@@ -4,8 +4,9 @@
  * the AWS managed common and known-bad-inputs rule groups. Its log goes to an encrypted log
  * group, with the key headers redacted.
  */
-import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, type Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -28,6 +29,9 @@ export const apiWafDefaults = {
   managedRules: true,
   removalPolicy: RemovalPolicy.RETAIN,
 } as const;
+
+/** The rate rule's name, also its metric name (the `Rule` dimension of its WAF metrics). */
+const RATE_RULE = 'rate-per-ip';
 
 /** The ingest API takes JSON bodies up to 1 MB: the common rule set's 8 KB body rule would
  * refuse legitimate batches, so it only counts. */
@@ -67,6 +71,8 @@ const managedGroup = (
 export class ApiWaf extends Construct {
   public readonly webAcl: wafv2.CfnWebACL;
   public readonly logGroup: logs.LogGroup;
+  /** The web ACL's name, also its metric name (the `WebACL` dimension of its metrics). */
+  public readonly webAclName: string;
 
   constructor(scope: Construct, id: string, props: ApiWafProps) {
     super(scope, id);
@@ -76,7 +82,7 @@ export class ApiWaf extends Construct {
     }
     const rules: wafv2.CfnWebACL.RuleProperty[] = [
       {
-        name: 'rate-per-ip',
+        name: RATE_RULE,
         priority: 0,
         action: { block: {} },
         statement: {
@@ -86,19 +92,21 @@ export class ApiWaf extends Construct {
             evaluationWindowSec: 300,
           },
         },
-        visibilityConfig: visibility('RatePerIp'),
+        visibilityConfig: visibility(RATE_RULE),
       },
     ];
     if (p.managedRules) {
       rules.push(managedGroup('AWSManagedRulesCommonRuleSet', 1, COUNT_ONLY));
       rules.push(managedGroup('AWSManagedRulesKnownBadInputsRuleSet', 2));
     }
+    this.webAclName = `${Stack.of(this).stackName}-api`;
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
+      name: this.webAclName,
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
       description: 'Audit trail: rate per IP and managed rules in front of the API',
       rules,
-      visibilityConfig: visibility('AuditTrailApi'),
+      visibilityConfig: visibility(this.webAclName),
     });
     new wafv2.CfnWebACLAssociation(this, 'Association', {
       resourceArn: p.stage.stageArn,
@@ -128,6 +136,21 @@ export class ApiWaf extends Construct {
         { singleHeader: { Name: 'authorization' } },
         { singleHeader: { Name: 'x-api-key' } },
       ],
+    });
+  }
+
+  /** Requests the rate rule blocked: each one comes from an IP past `ratePerIp` in 5 min. */
+  metricRateBlocked(period: Duration): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/WAFV2',
+      metricName: 'BlockedRequests',
+      dimensionsMap: {
+        WebACL: this.webAclName,
+        Rule: RATE_RULE,
+        Region: Stack.of(this).region,
+      },
+      statistic: cloudwatch.Stats.SUM,
+      period,
     });
   }
 }

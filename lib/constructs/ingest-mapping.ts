@@ -5,7 +5,8 @@
  * The partition key is the chain: the first of `CHAIN_KEY_FIELDS` (as `chainKeyOf` in
  * lambdas/core/events/chain-key.ts; the request model has already refused bad values) else
  * `default`, plus `~<lane>` when a key is spread over lanes (core/events/lanes.ts: the
- * lane is Java's `String.hashCode` of the event id, floor modulo the key's lane count).
+ * lane is Java's `String.hashCode` of the event id, floor modulo the key's lane count;
+ * why that and how to check it on a deployed API: docs/DEPLOY.md, Throughput).
  * The event id echoed in the 202 answer is the payload's `event_id`, else `decision_id`, else the request id, as the
  * processor decides it (normalise.ts). Request-template values reach the response template
  * through `$context.requestOverride.header` (the only state API Gateway carries across).

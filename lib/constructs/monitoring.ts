@@ -1,13 +1,15 @@
 /**
  * Monitoring: alarms on what would let events pile up or get lost (processor iterator age,
  * failure-queue depth, records failing or rejected, archive lag, a stale checkpoint, Kinesis
- * write throttling, Lambda errors and throttles, API 5xx), sent to the alert topic, and one
- * dashboard. Runbook: docs/DEPLOY.md, Operate.
+ * write throttling, Lambda errors and throttles, API 5xx), on floods at the door (API 4xx,
+ * the WAF rate rule blocking) and on any use of the break-glass role, sent to the alert
+ * topic, and one dashboard. Runbook: docs/DEPLOY.md, Operate.
  */
 import { Duration } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as events from 'aws-cdk-lib/aws-events';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -32,6 +34,14 @@ export interface MonitoringProps {
   /** How often the checkpointer runs; no run in three of these raises CheckpointStale.
    * @default Duration.minutes(5) */
   readonly checkpointInterval?: Duration;
+  /** API 4xx answers in 5 minutes that mean a flood (bad keys invoke the authorizer).
+   * @default 1000 */
+  readonly clientErrorThreshold?: number;
+  /** Requests the WAF rate rule blocked (ApiWaf.metricRateBlocked). @default no WAF */
+  readonly wafRateBlocked?: (period: Duration) => cloudwatch.IMetric;
+  /** The rule that matches break-glass use and refused key administration
+   * (BreakGlassWatch.rule). @default not watched */
+  readonly breakGlassRule?: events.IRule;
 }
 
 /** The processor's and checkpointer's own metrics (Powertools EMF, handlers/observability). */
@@ -48,6 +58,7 @@ export const monitoringDefaults = {
   maxIteratorAge: Duration.minutes(5),
   period: Duration.minutes(5),
   checkpointInterval: Duration.minutes(5),
+  clientErrorThreshold: 1000,
 } as const;
 
 export class Monitoring extends Construct {
@@ -156,6 +167,40 @@ export class Monitoring extends Construct {
       statistic: cloudwatch.Stats.SUM,
     });
     alarm('Api5xx', serverErrors, 1, 'API answered 5xx');
+    const clientErrors = p.api.metricClientError({
+      period: p.period,
+      statistic: cloudwatch.Stats.SUM,
+    });
+    alarm(
+      'Api4xxFlood',
+      clientErrors,
+      p.clientErrorThreshold,
+      `API refused ${p.clientErrorThreshold}+ requests in 5 minutes (bad keys or bodies: a flood invokes the authorizer)`,
+    );
+
+    const doorMetrics: cloudwatch.IMetric[] = [];
+    if (p.wafRateBlocked) {
+      const blocked = p.wafRateBlocked(p.period);
+      doorMetrics.push(blocked);
+      alarm('WafRateBlocked', blocked, 1, 'WAF blocked a source IP past the rate limit (flood)');
+    }
+    if (p.breakGlassRule) {
+      // AWS/Events counts the rule's matches; the event itself also goes to the topic.
+      const used = new cloudwatch.Metric({
+        namespace: 'AWS/Events',
+        metricName: 'TriggeredRules',
+        dimensionsMap: { RuleName: p.breakGlassRule.ruleName },
+        statistic: cloudwatch.Stats.SUM,
+        period: p.period,
+      });
+      doorMetrics.push(used);
+      alarm(
+        'BreakGlassUsed',
+        used,
+        1,
+        'the break-glass role was assumed or used, or a key administration call was refused (CloudTrail)',
+      );
+    }
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       ...(p.dashboardName === undefined ? {} : { dashboardName: p.dashboardName }),
@@ -164,7 +209,7 @@ export class Monitoring extends Construct {
           new cloudwatch.GraphWidget({
             title: 'API requests and errors',
             left: [p.api.metricCount({ period: p.period })],
-            right: [p.api.metricClientError({ period: p.period }), serverErrors],
+            right: [clientErrors, serverErrors],
           }),
           new cloudwatch.GraphWidget({ title: 'Processor iterator age (ms)', left: [iteratorAge] }),
         ],
@@ -181,6 +226,14 @@ export class Monitoring extends Construct {
           new cloudwatch.GraphWidget({ title: 'Archive lag (records)', left: [lag] }),
           new cloudwatch.GraphWidget({ title: 'Checkpoint runs', left: [runs] }),
           new cloudwatch.GraphWidget({ title: 'Kinesis write throttling', left: streamMetrics }),
+        ],
+        [
+          new cloudwatch.GraphWidget({
+            title: 'At the door: API 4xx (left); WAF rate blocks, break-glass uses (right)',
+            left: [clientErrors],
+            right: doorMetrics,
+            width: 24,
+          }),
         ],
         [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 })],
       ],

@@ -33,6 +33,7 @@ import { pathToFileURL } from 'node:url';
 import { build, version as esbuildVersion } from 'esbuild';
 import { auditFunctionDefaults, bundlingDefaults } from '#lib/constructs/audit-function.ts';
 import { handlerEntry, projectRoot } from '#lib/paths.ts';
+import { median } from './stats.ts';
 
 const MAX_BUNDLE_BYTES = 1_048_576;
 const RUNS = 5;
@@ -190,11 +191,6 @@ const runChild = (name: string, bundlePath: string, cwd: string): Run | string =
   return { ...out, wallMs };
 };
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[mid] ?? Number.NaN) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-};
 const max = (xs: readonly number[]): number => Math.max(...xs);
 const ms = (x: number): string => x.toFixed(1);
 

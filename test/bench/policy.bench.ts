@@ -40,6 +40,7 @@ import { systemClock } from '#ports/clock.ts';
 import type { PolicyEngine } from '#ports/policy-engine.ts';
 import { mixedText } from './mixed-text.ts';
 import { sampleEvent } from './sample-event.ts';
+import { median } from './stats.ts';
 
 const phoneDefaults = phoneParams.parse({});
 const DETECTORS: readonly (readonly [string, (text: string) => number])[] = [
@@ -175,10 +176,8 @@ sealCpu(inference.now, 5000); // warm-up
 const pairs: [number, number][] = [];
 for (let i = 0; i < 5; i++)
   pairs.push([sealCpu(inference.before, 20_000), sealCpu(inference.now, 20_000)]);
-const medianOf = (xs: number[]): number =>
-  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 console.log(
-  `sealRecord, inference event, CPU per record over 5 interleaved pairs of 20,000: before ${pairs.map(([b]) => b.toFixed(2)).join(', ')} µs; now ${pairs.map(([, n]) => n.toFixed(2)).join(', ')} µs; median now/before ${medianOf(pairs.map(([b, n]) => n / b)).toFixed(3)} (load average ${loadavg()[0]?.toFixed(1)})`,
+  `sealRecord, inference event, CPU per record over 5 interleaved pairs of 20,000: before ${pairs.map(([b]) => b.toFixed(2)).join(', ')} µs; now ${pairs.map(([, n]) => n.toFixed(2)).join(', ')} µs; median now/before ${median(pairs.map(([b, n]) => n / b)).toFixed(3)} (load average ${loadavg()[0]?.toFixed(1)})`,
 );
 
 // The processor as a whole (default policy, file ledger + archive, layout v1), once with
@@ -228,7 +227,7 @@ for (let i = 0; i < 5; i++) {
   whole.push([await processorCpu(beforeShape, 3000), await processorCpu(engine, 3000)]);
 }
 console.log(
-  `processBatch, default policy, inference events, CPU per record over 5 interleaved pairs of 3,000: before ${whole.map(([b]) => b.toFixed(1)).join(', ')} µs; now ${whole.map(([, n]) => n.toFixed(1)).join(', ')} µs; median now/before ${medianOf(whole.map(([b, n]) => n / b)).toFixed(3)} (load average ${loadavg()[0]?.toFixed(1)})`,
+  `processBatch, default policy, inference events, CPU per record over 5 interleaved pairs of 3,000: before ${whole.map(([b]) => b.toFixed(1)).join(', ')} µs; now ${whole.map(([, n]) => n.toFixed(1)).join(', ')} µs; median now/before ${median(whole.map(([b, n]) => n / b)).toFixed(3)} (load average ${loadavg()[0]?.toFixed(1)})`,
 );
 
 process.exitCode = cpuMbps >= 30 && q(cpu, 0.99) <= 2 ? 0 : 1;

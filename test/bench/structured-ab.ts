@@ -20,6 +20,7 @@ import { detectPhone, phoneParams } from '#core/policy/detectors/phone.ts';
 import { detectPrivateKey } from '#core/policy/detectors/private-key.ts';
 import { detectUsSsn } from '#core/policy/detectors/us-ssn.ts';
 import { mixedText } from './mixed-text.ts';
+import { median } from './stats.ts';
 
 const ref = process.argv[2] ?? 'main';
 type Detect = (text: string) => readonly Match[];
@@ -92,7 +93,6 @@ const time = (d: Detect): number => {
   d(text);
   return cpuMs() - c;
 };
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? NaN;
 
 console.log(`CPU ms per 4 MB, median of 5 interleaved rounds: ${ref} → working tree`);
 let oldTotal = 0;

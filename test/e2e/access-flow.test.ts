@@ -6,8 +6,8 @@ import { defaultPolicy } from '#core/policy/default-policy.ts';
 import { checkProof } from '#core/verify/proof.ts';
 import type { DevRuntime } from '#handlers/wiring/dev-runtime.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
+import { runCliHere } from './support/cli-in-process.ts';
 import { startTestRuntime, verifyDataDir, waitForRecord } from './support/dev-harness.ts';
-import { runCli } from './support/dev-process.ts';
 import { bearer, call, postJson } from './support/http-client.ts';
 
 const CARD = '4111 1111 1111 1111';
@@ -21,7 +21,7 @@ const everyFileUnder = async (dir: string): Promise<string> => {
 
 /** Creates a key with the CLI, as an admin would; answers the key printed once. */
 const createKey = async (data: string, ...args: string[]): Promise<string> => {
-  const { code, output } = await runCli(['keys', 'create', '--data', data, ...args]);
+  const { code, output } = await runCliHere(['keys', 'create', '--data', data, ...args]);
   expect(code, output).toBe(0);
   const key = /atk_[\w-]+/.exec(output)?.[0];
   if (key === undefined) throw new Error(output);
@@ -170,13 +170,13 @@ describe('who may see and do what, on `audit-trail dev`', () => {
     }
 
     // The admin lists keys (never the keys or their digests) and revokes the app's.
-    const listed = await runCli(['keys', 'list', '--json', '--data', dir]);
+    const listed = await runCliHere(['keys', 'list', '--json', '--data', dir]);
     const ids = JSON.parse(listed.output) as { key_id: string; role: string; digest?: string }[];
     expect(ids.map((k) => k.role).sort()).toEqual(['auditor', 'ingest', 'reviewer']);
     expect(listed.output).not.toContain(ingest);
     expect(ids.every((k) => k.digest === undefined)).toBe(true);
     const appKey = ids.find((k) => k.role === 'ingest')?.key_id as string;
-    expect((await runCli(['keys', 'revoke', appKey, '--data', dir])).code).toBe(0);
+    expect((await runCliHere(['keys', 'revoke', appKey, '--data', dir])).code).toBe(0);
     expect(
       (await postJson(runtime.url, '/v1/logs/decisions', events[2], bearer(ingest))).status,
     ).toBe(401);

@@ -17,8 +17,8 @@ import { loadPolicy } from '#core/policy/load-policy.ts';
 import type { DevRuntime } from '#handlers/wiring/dev-runtime.ts';
 import { type FakeClassifier, startFakeClassifier } from '#test/helpers/fake-classifier.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
+import { runCliHere } from './support/cli-in-process.ts';
 import { startTestRuntime, verifyDataDir, waitForRecord } from './support/dev-harness.ts';
-import { runCli } from './support/dev-process.ts';
 import { bearer, call, postJson } from './support/http-client.ts';
 
 const CARD = '4111 1111 1111 1111';
@@ -57,12 +57,12 @@ describe('change governance on the embedded default', () => {
   const keys: Record<string, string> = {};
 
   const createKey = async (role: string): Promise<string> => {
-    const { code, output } = await runCli(['keys', 'create', '--role', role, '--data', dir]);
+    const { code, output } = await runCliHere(['keys', 'create', '--role', role, '--data', dir]);
     expect(code, output).toBe(0);
     return output.split('\n')[0] as string;
   };
   const cli = (args: string[], role: string) =>
-    runCli([...args, '--endpoint', runtime.url, '--api-key', keys[role] as string]);
+    runCliHere([...args, '--endpoint', runtime.url, '--api-key', keys[role] as string]);
   const get = (role: string, path: string) =>
     call(runtime.url, path, { headers: bearer(keys[role] as string) });
 

@@ -8,6 +8,7 @@ import { segmentKey } from '#core/archive/layout.ts';
 import type { ProofFile } from '#core/verify/proof.ts';
 import { buildArchive } from '#test/helpers/archive-builder.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
+import { runCliInProcess } from './support/cli-in-process.ts';
 
 const repo = join(import.meta.dirname, '..', '..');
 let dir: string;
@@ -21,8 +22,8 @@ interface Run {
   readonly stderr: string;
 }
 
-/** Runs the real CLI with this Node (22). */
-const cli = (...args: string[]): Run => {
+/** Runs the real CLI as a user would: a new Node (22) process. */
+const spawnedCli = (...args: string[]): Run => {
   const run = spawnSync(process.execPath, [join(repo, 'bin', 'audit-trail.ts'), ...args], {
     cwd: dir,
     encoding: 'utf8',
@@ -30,6 +31,11 @@ const cli = (...args: string[]): Run => {
   });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 };
+
+/** The same commands in this process (support/cli-in-process.ts): same exit codes and output,
+ * without a Node start-up per command. */
+const cli = (...args: string[]): Promise<Run> =>
+  runCliInProcess(args, { cwd: dir, env: { AUDIT_TRAIL_DATA: join(dir, 'no-such-data') } });
 
 /** A copy of the archive with one byte of segment 0 of app-1 changed. */
 const tamperedCopy = async (name: string, from: string, to: string): Promise<string> => {
@@ -70,7 +76,11 @@ describe('audit-trail verify', () => {
     { flags: ['--public-key', 'signer.vkey'], key: 'key pinned' },
   ])('exits 0 with "clean" on an untouched archive ($key)', ({ flags, key }) => {
     // Act
-    const run = cli('verify', archive, ...flags.map((f) => (f.endsWith('.vkey') ? vkeyFile : f)));
+    const run = spawnedCli(
+      'verify',
+      archive,
+      ...flags.map((f) => (f.endsWith('.vkey') ? vkeyFile : f)),
+    );
 
     // Assess
     expect(run.status).toBe(0);
@@ -79,9 +89,9 @@ describe('audit-trail verify', () => {
     expect(run.stdout).toContain('10 records after the latest checkpoint');
   });
 
-  it('prints the JSON report', () => {
+  it('prints the JSON report', async () => {
     // Act
-    const run = cli('verify', archive, '--json');
+    const run = await cli('verify', archive, '--json');
 
     // Assess
     expect(run.status).toBe(0);
@@ -100,8 +110,8 @@ describe('audit-trail verify', () => {
     const copy = await tamperedCopy('tampered', '"applicant-7"', '"applicant-8"');
 
     // Act
-    const human = cli('verify', copy);
-    const json = cli('verify', copy, '--json');
+    const human = await cli('verify', copy);
+    const json = await cli('verify', copy, '--json');
 
     // Assess
     expect(human.status).toBe(1);
@@ -114,9 +124,9 @@ describe('audit-trail verify', () => {
     });
   });
 
-  it('reports every checkpoint as bad_signature under a key that did not sign it', () => {
+  it('reports every checkpoint as bad_signature under a key that did not sign it', async () => {
     // Act
-    const run = cli('verify', archive, '--json', '--public-key', strangerFile);
+    const run = await cli('verify', archive, '--json', '--public-key', strangerFile);
 
     // Assess
     expect(run.status).toBe(1);
@@ -138,9 +148,9 @@ describe('audit-trail verify', () => {
       args: ['verify', 'archive', '--public-key', 'nope'],
       message: /ENOENT/,
     },
-  ])('exits 2 for $name', ({ args, message }) => {
+  ])('exits 2 for $name', async ({ args, message }) => {
     // Act
-    const run = cli(...args);
+    const run = await cli(...args);
 
     // Assess
     expect(run.status).toBe(2);
@@ -154,9 +164,9 @@ describe('audit-trail prove and verify-proof', () => {
     const out = join(dir, 'proof-7.json');
 
     // Act
-    const prove = cli('prove', 'app-1-evt-7', '--archive', archive, '--out', out);
-    const unpinned = cli('verify-proof', out);
-    const pinned = cli('verify-proof', out, '--public-key', vkeyFile);
+    const prove = await cli('prove', 'app-1-evt-7', '--archive', archive, '--out', out);
+    const unpinned = await cli('verify-proof', out);
+    const pinned = await cli('verify-proof', out, '--public-key', vkeyFile);
 
     // Assess
     expect(prove.status).toBe(0);
@@ -176,9 +186,9 @@ describe('audit-trail prove and verify-proof', () => {
     expect(pinned.stdout).toContain('key pinned');
   });
 
-  it('prints the proof on stdout by default, from --data', () => {
+  it('prints the proof on stdout by default, from --data', async () => {
     // Act
-    const run = cli('prove', 'app-2-evt-3', '--data', dir);
+    const run = await cli('prove', 'app-2-evt-3', '--data', dir);
 
     // Assess
     expect(run.status).toBe(0);
@@ -207,11 +217,11 @@ describe('audit-trail prove and verify-proof', () => {
   ])('rejects a proof with $name', async ({ edit, reason }) => {
     // Prepare
     const out = join(dir, 'proof-tamper.json');
-    expect(cli('prove', 'app-1-evt-7', '--archive', archive, '--out', out).status).toBe(0);
+    expect((await cli('prove', 'app-1-evt-7', '--archive', archive, '--out', out)).status).toBe(0);
     await writeFile(out, JSON.stringify(edit(JSON.parse(await readFile(out, 'utf8')))));
 
     // Act
-    const run = cli('verify-proof', out, '--public-key', vkeyFile);
+    const run = await cli('verify-proof', out, '--public-key', vkeyFile);
 
     // Assess
     expect(run.status).toBe(1);
@@ -221,10 +231,10 @@ describe('audit-trail prove and verify-proof', () => {
   it('rejects a proof under a key that did not sign its checkpoint', async () => {
     // Prepare
     const out = join(dir, 'proof-stranger.json');
-    expect(cli('prove', 'app-1-evt-7', '--archive', archive, '--out', out).status).toBe(0);
+    expect((await cli('prove', 'app-1-evt-7', '--archive', archive, '--out', out)).status).toBe(0);
 
     // Act
-    const run = cli('verify-proof', out, '--public-key', strangerFile);
+    const run = await cli('verify-proof', out, '--public-key', strangerFile);
 
     // Assess
     expect(run.status).toBe(1);
@@ -234,9 +244,9 @@ describe('audit-trail prove and verify-proof', () => {
   it.each([
     { name: 'an unknown event', id: 'nope', message: /no record with event_id "nope"/ },
     { name: 'a record after the latest checkpoint', id: 'app-1-evt-55', message: /not covered/ },
-  ])('exits 1 to prove $name', ({ id, message }) => {
+  ])('exits 1 to prove $name', async ({ id, message }) => {
     // Act
-    const run = cli('prove', id, '--archive', archive);
+    const run = await cli('prove', id, '--archive', archive);
 
     // Assess
     expect(run.status).toBe(1);

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { checkpointKey, indexCosigKey, indexNoteKey } from '#core/archive/layout
 import { buildArchive } from '#test/helpers/archive-builder.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 import { until } from '#test/helpers/until.ts';
+import { runCliInProcess } from './support/cli-in-process.ts';
 
 // The witness commands as a user runs them: `witness serve` cosigns a checkpoint POSTed to
 // it, `witness add` records a witness for the dev runtime, and `verify --witness-key`
@@ -27,10 +28,8 @@ afterEach(async () => {
   await removeDir(dir);
 });
 
-const cli = (...args: string[]) => {
-  const run = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8' });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-};
+// verify and witness add in this process (support/cli-in-process.ts); the server is a process.
+const cli = (...args: string[]) => runCliInProcess(args, { cwd: dir });
 
 describe('audit-trail witness', () => {
   it('serves cosignatures that verify --witness-key accepts, and add records the witness', async () => {
@@ -75,7 +74,7 @@ describe('audit-trail witness', () => {
     await buildArchive(copy, { signer, chains: [] });
     await writeFile(join(dir, 'witness.vkey'), `${vkey}\n`);
 
-    const without = cli('verify', 'archive', '--witness-key', 'witness.vkey', '--json');
+    const without = await cli('verify', 'archive', '--witness-key', 'witness.vkey', '--json');
     expect(without.status).toBe(1);
     expect(
       JSON.parse(without.stdout).faults.map((f: { kind: string; chain: string }) => [
@@ -91,17 +90,20 @@ describe('audit-trail witness', () => {
     await copy.put(indexCosigKey(1), Buffer.from(indexCosig));
     const segments = join(dir, 'archive', 'chains', 'loans', 'segments');
     await cp(segments, join(dir, 'cosigned', 'chains', 'loans', 'segments'), { recursive: true });
-    const withIt = cli('verify', 'cosigned', '--witness-key', 'witness.vkey');
+    const withIt = await cli('verify', 'cosigned', '--witness-key', 'witness.vkey');
     expect(withIt.stderr).toBe('');
     expect(withIt.status).toBe(0);
     expect(
-      cli('verify', 'cosigned', '--witness-key', 'witness.vkey', '--min-witnesses', '2').status,
+      (await cli('verify', 'cosigned', '--witness-key', 'witness.vkey', '--min-witnesses', '2'))
+        .status,
     ).toBe(2);
 
-    const added = cli('witness', 'add', url, vkey, '--data', join(dir, 'data'));
+    const added = await cli('witness', 'add', url, vkey, '--data', join(dir, 'data'));
     expect(added.status).toBe(0);
     const config = JSON.parse(await readFile(join(dir, 'data', 'witnesses.json'), 'utf8'));
     expect(config).toEqual([{ url, vkey }]);
-    expect(cli('witness', 'add', url, 'not-a-key', '--data', join(dir, 'data')).status).toBe(2);
+    expect(
+      (await cli('witness', 'add', url, 'not-a-key', '--data', join(dir, 'data'))).status,
+    ).toBe(2);
   });
 });

@@ -21,8 +21,8 @@ import { createPolicyEngine } from '#core/policy/create-engine.ts';
 import { defaultPolicy } from '#core/policy/default-policy.ts';
 import { type DevRuntime, devPaths } from '#handlers/wiring/dev-runtime.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
+import { runCliHere } from './support/cli-in-process.ts';
 import { startTestRuntime, waitForRecord } from './support/dev-harness.ts';
-import { runCli } from './support/dev-process.ts';
 import { bearer, call, postJson } from './support/http-client.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -428,7 +428,7 @@ describe('the console in headless chromium', () => {
 
     // The verdicts are records: after the runtime stops, `audit-trail verify` is clean.
     await runtime.stop();
-    const verify = await runCli(['verify', devPaths(dir).archive]);
+    const verify = await runCliHere(['verify', devPaths(dir).archive]);
     expect(verify.code, verify.output).toBe(0);
   }, 180_000);
 });

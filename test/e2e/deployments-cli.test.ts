@@ -6,8 +6,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
+import { runCliHere } from './support/cli-in-process.ts';
 import { readLedger, verifyDataDir } from './support/dev-harness.ts';
-import { runCli } from './support/dev-process.ts';
 
 describe('deployments and gate on a data directory', () => {
   let dir: string;
@@ -17,7 +17,7 @@ describe('deployments and gate on a data directory', () => {
   afterAll(() => removeDir(dir));
 
   it('records, approves, lists and gates, then verifies', async () => {
-    const recorded = await runCli([
+    const recorded = await runCliHere([
       'deployments',
       'record',
       '--use-case',
@@ -29,12 +29,28 @@ describe('deployments and gate on a data directory', () => {
     ]);
     expect(recorded.code, recorded.output).toBe(0);
     const { deployment_id: id } = JSON.parse(recorded.output) as { deployment_id: string };
-    const approved = await runCli(['deployments', 'approve', id, '--note', 'ok', '--data', dir]);
+    const approved = await runCliHere([
+      'deployments',
+      'approve',
+      id,
+      '--note',
+      'ok',
+      '--data',
+      dir,
+    ]);
     expect(approved.code, approved.output).toBe(0);
-    const again = await runCli(['deployments', 'approve', id, '--note', 'twice', '--data', dir]);
+    const again = await runCliHere([
+      'deployments',
+      'approve',
+      id,
+      '--note',
+      'twice',
+      '--data',
+      dir,
+    ]);
     expect(again.code).toBe(2);
     expect(again.output).toContain('already approved');
-    const listed = await runCli([
+    const listed = await runCliHere([
       'deployments',
       'list',
       '--use-case',
@@ -48,11 +64,11 @@ describe('deployments and gate on a data directory', () => {
 
     const candidate = join(dir, 'candidate.jsonl');
     await writeFile(candidate, `${JSON.stringify({ output: { content: 'fine' } })}\nnot json\n`);
-    const bad = await runCli(['gate', '--use-case', 'support', '--candidate', candidate]);
+    const bad = await runCliHere(['gate', '--use-case', 'support', '--candidate', candidate]);
     expect(bad.code, bad.output).toBe(2);
     expect(bad.output).toContain('line 2: not JSON');
     await writeFile(candidate, `${JSON.stringify({ output: { content: 'fine' } })}\n`);
-    const go = await runCli([
+    const go = await runCliHere([
       'gate',
       '--use-case',
       'support',

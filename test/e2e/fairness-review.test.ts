@@ -9,13 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FairnessReport } from '#core/fairness/report.ts';
 import { devPaths } from '#handlers/wiring/dev-runtime.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
+import { runCliHere } from './support/cli-in-process.ts';
 import {
   readLedger,
   startTestRuntime,
   verifyDataDir,
   waitForRecord,
 } from './support/dev-harness.ts';
-import { runCli } from './support/dev-process.ts';
 import { bearer, postJson } from './support/http-client.ts';
 
 let dir: string;
@@ -121,7 +121,7 @@ describe('fairness review on the embedded default', () => {
   let review: { chain: string; seq: number; event_id: string; report_sha256: string };
 
   beforeAll(async () => {
-    const run = await runCli([
+    const run = await runCliHere([
       'review',
       'fairness',
       '--data',

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 import { until } from '#test/helpers/until.ts';
+import { runCliHere } from './support/cli-in-process.ts';
 import { waitForRecord } from './support/dev-harness.ts';
-import { type DevProcess, killDev, runCli, spawnDev } from './support/dev-process.ts';
+import { type DevProcess, killDev, spawnDev } from './support/dev-process.ts';
 import { bearer, postJson } from './support/http-client.ts';
 
 const CARD = '4111 1111 1111 1111';
@@ -36,7 +37,7 @@ describe('an edited policy file applied by `audit-trail dev`', () => {
     const hook = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/alerts`;
     dir = await tempDir('policy-flow-');
     const policyFile = join(dir, 'policy.yaml');
-    expect((await runCli(['policy', 'init', policyFile])).code).toBe(0);
+    expect((await runCliHere(['policy', 'init', policyFile])).code).toBe(0);
     // The user's edit: their own control id on the card rule.
     const text = await readFile(policyFile, 'utf8');
     const edited = text.replace(
@@ -45,7 +46,7 @@ describe('an edited policy file applied by `audit-trail dev`', () => {
     );
     expect(edited).not.toBe(text);
     await writeFile(policyFile, edited);
-    expect((await runCli(['policy', 'check', policyFile])).code).toBe(0);
+    expect((await runCliHere(['policy', 'check', policyFile])).code).toBe(0);
     dev = await spawnDev(
       [
         ...['--port', '0', '--data', join(dir, 'data'), '--policy', policyFile],
@@ -96,7 +97,7 @@ describe('an edited policy file applied by `audit-trail dev`', () => {
     // The archive still verifies clean once the process has drained.
     dev.child.kill('SIGTERM');
     expect((await dev.exited).code).toBe(0);
-    const verify = await runCli(['verify', join(dir, 'data', 'archive')]);
+    const verify = await runCliHere(['verify', join(dir, 'data', 'archive')]);
     expect(verify.output).toContain('clean');
     expect(verify.code).toBe(0);
   });

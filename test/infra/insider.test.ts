@@ -120,6 +120,42 @@ describe('insider hardening (default config: the stack makes the break-glass rol
     template.hasOutput('BreakGlassRoleArn', { Value: { 'Fn::GetAtt': [id, 'Arn'] } });
   });
 
+  it('sends every AssumeRole of break-glass, every call by its session and every refused key administration call to the alert topic, and alarms on it', () => {
+    const topic = { Ref: logicalId(template, 'AWS::SNS::Topic', 'AlertsTopic') };
+    const ruleId = logicalId(template, 'AWS::Events::Rule', 'BreakGlassWatch');
+    const rule = template.toJSON().Resources[ruleId].Properties;
+    expect(rule.EventBusName).toBeUndefined(); // the default bus, where CloudTrail delivers
+    expect(rule.EventPattern).toEqual({
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: {
+        $or: [
+          { eventName: ['AssumeRole'], requestParameters: { roleArn: [breakGlass(template)] } },
+          { userIdentity: { sessionContext: { sessionIssuer: { arn: [breakGlass(template)] } } } },
+          {
+            eventSource: ['kms.amazonaws.com'],
+            eventName: [
+              'DisableKey',
+              'ScheduleKeyDeletion',
+              'PutKeyPolicy',
+              'DisableKeyRotation',
+              'DeleteImportedKeyMaterial',
+            ],
+            errorCode: [{ exists: true }],
+          },
+        ],
+      },
+    });
+    expect(rule.Targets).toEqual([expect.objectContaining({ Arn: topic })]);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Events',
+      MetricName: 'TriggeredRules',
+      Dimensions: [{ Name: 'RuleName', Value: { Ref: ruleId } }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [topic],
+    });
+  });
+
   it('lets only the checkpointer sign: the key policy denies everyone else, and no other role is granted kms:Sign', () => {
     const [, signingKey] = resourcesOf(template, 'AWS::KMS::Key').find(([id]) =>
       id.startsWith('CheckpointerSigningKey'),
@@ -231,6 +267,24 @@ describe('insider hardening, configured', () => {
     for (const action of GUARDED_BUCKET_ACTIONS) {
       expect(exemptFrom(archivePolicy(template), action), action).toEqual([external]);
     }
+  });
+
+  it('watches the named break-glass role, not a role of its own', () => {
+    const template = templateOf(
+      buildStack({ config: { security: { breakGlassRoleArn: external } } }).stack,
+    );
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: {
+          $or: [
+            { eventName: ['AssumeRole'], requestParameters: { roleArn: [external] } },
+            { userIdentity: { sessionContext: { sessionIssuer: { arn: [external] } } } },
+            Match.objectLike({ eventSource: ['kms.amazonaws.com'] }),
+          ],
+        },
+      },
+    });
   });
 
   it('refuses a break-glass value that is not a role ARN', () => {
@@ -354,9 +408,35 @@ describe('replication, WAF and authorizer caching (all on), cdk-nag clean', () =
     });
   });
 
+  it('alarms when the rate rule blocks, on the dimensions WAF reports it under', () => {
+    const [, acl] = resourcesOf(template, 'AWS::WAFv2::WebACL')[0] ?? ['', { Properties: {} }];
+    const rate = acl.Properties.Rules[0];
+    // WAF names the metric's WebACL and Rule dimensions by name or by metric name: both agree.
+    expect(acl.Properties.Name).toBe('AuditTrail-api');
+    expect(acl.Properties.VisibilityConfig.MetricName).toBe(acl.Properties.Name);
+    expect(rate.VisibilityConfig.MetricName).toBe(rate.Name);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/WAFV2',
+      MetricName: 'BlockedRequests',
+      Dimensions: [
+        { Name: 'Region', Value: 'us-east-1' },
+        { Name: 'Rule', Value: 'rate-per-ip' },
+        { Name: 'WebACL', Value: 'AuditTrail-api' },
+      ],
+      Statistic: 'Sum',
+      Threshold: 1,
+      AlarmActions: [{ Ref: logicalId(template, 'AWS::SNS::Topic', 'AlertsTopic') }],
+    });
+  });
+
   it('leaves no WAF and no authorizer cache by default', () => {
     const plain = templateOf(buildStack().stack);
     plain.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    expect(
+      Object.values(plain.findResources('AWS::CloudWatch::Alarm')).map(
+        (a) => a.Properties.Namespace,
+      ),
+    ).not.toContain('AWS/WAFV2');
     plain.hasResourceProperties('AWS::ApiGateway::Authorizer', { AuthorizerResultTtlInSeconds: 0 });
   });
 

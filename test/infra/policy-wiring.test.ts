@@ -4,30 +4,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AuditTrailConfigError } from '#lib/config.ts';
 import { applyNag } from '#lib/nag.ts';
-import { buildStack, templateOf } from '#test/infra/support.ts';
+import { buildStack, MANAGED_POLICY_YAML, templateOf } from '#test/infra/support.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'audit-trail-policy-wiring-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A policy needing all three: Comprehend, a Bedrock guardrail and an HMAC key. */
-writeFileSync(
-  join(dir, 'managed.yaml'),
-  `name: managed
-options:
-  hmac_key_env: AUDIT_HMAC_KEY
-rules:
-  - id: pii-comprehend
-    name: PII by Comprehend
-    detector: comprehend-pii
-    action: flag
-    severity: high
-  - id: guardrail
-    name: Bedrock guardrail
-    detector: bedrock-guardrail
-    action: block
-    severity: high
-`,
-);
+writeFileSync(join(dir, 'managed.yaml'), MANAGED_POLICY_YAML);
 
 const SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:audit-hmac-AbCdEf';
 

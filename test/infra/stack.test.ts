@@ -809,6 +809,17 @@ describe('alerts and monitoring', () => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 
+  it('alarms on a flood of refused requests (API 4xx: each bad key invokes the authorizer)', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '4XXError',
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1000,
+      AlarmActions: [Match.anyValue()],
+    });
+  });
+
   it('alarms on errors of the OTLP traces function', () => {
     const otlp = Object.keys(template.findResources('AWS::Lambda::Function')).find((id) =>
       id.includes('OtlpTraces'),

@@ -23,10 +23,18 @@ export interface BuildOptions {
   /** Bundle the Lambdas with esbuild (slow); otherwise CDK skips bundling. @default false */
   readonly bundle?: boolean;
   readonly configDir?: string;
+  /**
+   * Run CDK's built-in CloudFormation validation at synth (cdk.json makes its errors fail
+   * synth). Its wasm engine costs ~20 CPU-seconds per process, so only
+   * cfn-validation.test.ts turns it on, for the default and an all-features stack.
+   * @default false
+   */
+  readonly validate?: boolean;
 }
 
 export function buildStack(options: BuildOptions = {}): { app: App; stack: AuditTrailStack } {
   const app = new App({
+    builtinCloudFormationValidation: options.validate ?? false,
     context: {
       ...cdkJson.context,
       ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
@@ -91,3 +99,20 @@ export function functionStatements(template: Template, functionId: string): Poli
     .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(roleRef))
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement as PolicyStatement[]);
 }
+
+/** A policy needing all three managed wirings: Comprehend, a Bedrock guardrail and an HMAC key. */
+export const MANAGED_POLICY_YAML = `name: managed
+options:
+  hmac_key_env: AUDIT_HMAC_KEY
+rules:
+  - id: pii-comprehend
+    name: PII by Comprehend
+    detector: comprehend-pii
+    action: flag
+    severity: high
+  - id: guardrail
+    name: Bedrock guardrail
+    detector: bedrock-guardrail
+    action: block
+    severity: high
+`;

@@ -124,7 +124,7 @@ export const recordItem = (record: LedgerRecord, body: string | BodyRef | undefi
   // (core/search/index-keys.ts); for a sealed body, the terms carried from before sealing.
   const terms = termsOf(record);
   item[TERMS_ATTRIBUTE] = { SS: [...new Set(terms)] };
-  for (const [key, term] of Object.entries(indexKeysOf(terms))) item[key] = S(term);
+  for (const [key, term] of Object.entries(indexKeysOf(terms, record.chain))) item[key] = S(term);
   return item;
 };
 

@@ -1,4 +1,5 @@
 import { crc32 } from 'node:zlib';
+import { bodyEncJson } from '#core/archive/record-line.ts';
 import type { LedgerRecord } from '#core/chain/record.ts';
 import { termsOf } from '#core/search/terms.ts';
 
@@ -79,7 +80,12 @@ export const encodeFrame = (records: readonly LedgerRecord[], bodyOffset: number
     if (body === undefined && body_salt === undefined && body_enc === undefined) {
       bl.push(0);
     } else {
-      const slot = Buffer.from(`${JSON.stringify({ body, body_salt, body_enc })}\n`);
+      // A sealed body's canonical text was made when it was sealed: not serialised again.
+      const text =
+        body_enc !== undefined && body === undefined && body_salt === undefined
+          ? `{"body_enc":${bodyEncJson(record, body_enc)}}`
+          : JSON.stringify({ body, body_salt, body_enc });
+      const slot = Buffer.from(`${text}\n`);
       slots.push(slot);
       bl.push(slot.length);
     }

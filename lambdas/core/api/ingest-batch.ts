@@ -3,7 +3,7 @@ import { parseBatch } from '#core/events/batch.ts';
 import type { IntakeEnvelope } from '#core/events/envelope.ts';
 import type { LanePlan } from '#core/events/lanes.ts';
 import { MAX_BATCH_EVENTS, MAX_EVENT_BYTES } from '#core/events/limits.ts';
-import { type NormaliseResult, normalise } from '#core/events/normalise.ts';
+import { type NormaliseResult, normalise, rememberNormalised } from '#core/events/normalise.ts';
 import { type Problem, prefixProblems } from '#core/events/problem.ts';
 import { chainOf, withLane } from '#core/pipeline/chain-of.ts';
 import type { EnvelopeSink } from '#ports/envelope-sink.ts';
@@ -59,7 +59,7 @@ export const acceptBatch = async (
       result.event.event_id,
       lanes,
     );
-    envelopes.push(admitted);
+    envelopes.push(rememberNormalised(admitted, result));
     return { index, event_id: result.event.event_id, chain: chainOf(admitted), status: 'accepted' };
   });
   if (envelopes.length === 0) {

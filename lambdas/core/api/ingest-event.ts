@@ -1,7 +1,7 @@
 import { admitEnvelope } from '#core/access/admit.ts';
 import type { LanePlan } from '#core/events/lanes.ts';
 import { MAX_EVENT_BYTES } from '#core/events/limits.ts';
-import { normalise } from '#core/events/normalise.ts';
+import { normalise, rememberNormalised } from '#core/events/normalise.ts';
 import { chainOf, withLane } from '#core/pipeline/chain-of.ts';
 import type { EnvelopeSink } from '#ports/envelope-sink.ts';
 import type { ApiAnswer } from './answer.ts';
@@ -37,7 +37,7 @@ export const acceptEvent = async (
   const { principal } = request;
   const admitted = principal === undefined ? given : admitEnvelope(principal, given);
   const envelope = withLane(admitted, result.event.event_id, lanes);
-  await sink.publish([envelope]);
+  await sink.publish([rememberNormalised(envelope, result)]);
   const body: AcceptedEvent = {
     event_id: result.event.event_id,
     chain: chainOf(envelope),

@@ -16,7 +16,7 @@ import type { LedgerRecord, SealedBody } from '#core/chain/record.ts';
 /** The canonical JSON of a sealed body: JSON.stringify in sorted member order when it has
  * the shape the sealer writes (strings and v 2: then that is its RFC 8785 text, made without
  * the general canonicaliser), else canonicalJson. */
-const sealedBodyJson = (sealed: SealedBody): string => {
+export const sealedBodyJson = (sealed: SealedBody): string => {
   const { ct, iv, p, s, v } = sealed;
   return typeof ct === 'string' &&
     typeof iv === 'string' &&
@@ -28,6 +28,10 @@ const sealedBodyJson = (sealed: SealedBody): string => {
     : canonicalJson(sealed);
 };
 
+/** The canonical JSON of a record's `body_enc`: the text the sealer made, when it did. */
+export const bodyEncJson = (record: LedgerRecord, sealed: SealedBody): string =>
+  sealedTextsOf(record)?.bodyEnc ?? sealedBodyJson(sealed);
+
 /** The one line (without newline) that archives `record`. */
 export const formatRecordLine = (record: LedgerRecord): string => {
   const sealed = sealedTextsOf(record);
@@ -36,6 +40,6 @@ export const formatRecordLine = (record: LedgerRecord): string => {
   if (record.body_ref !== undefined) line += `,"body_ref":${canonicalJson(record.body_ref)}`;
   if (record.body_salt !== undefined) line += `,"body_salt":${JSON.stringify(record.body_salt)}`;
   if (record.body !== undefined) line += `,"body":${sealed?.body ?? canonicalJson(record.body)}`;
-  if (record.body_enc !== undefined) line += `,"body_enc":${sealedBodyJson(record.body_enc)}`;
+  if (record.body_enc !== undefined) line += `,"body_enc":${bodyEncJson(record, record.body_enc)}`;
   return `${line}}`;
 };

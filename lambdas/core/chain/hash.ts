@@ -104,6 +104,25 @@ export const envelopeOf = (record: LedgerRecord | RecordEnvelope): RecordEnvelop
   return out as unknown as RecordEnvelope;
 };
 
+/** envelopeOf(`envelope` with `body_hash`), built with its members in sorted order, so
+ * canonicalJson finds the top level in order and copies nothing (one object per record
+ * instead of three; the canonical text is the same whatever the order). */
+const sortedEnvelope = (
+  envelope: Omit<RecordEnvelope, 'body_hash'>,
+  bodyHash: string,
+): Record<string, unknown> => {
+  const keys = Object.keys(envelope);
+  keys.push('body_hash');
+  keys.sort();
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const value =
+      key === 'body_hash' ? bodyHash : (envelope as unknown as Record<string, unknown>)[key];
+    if (value !== undefined && !OUTSIDE_ENVELOPE.has(key)) setMember(out, key, value);
+  }
+  return out;
+};
+
 const digestEnvelope = (text: string): string => digest('sha256', RECORD_TAG + text, 'hex');
 
 /** Hex SHA-256(RECORD_TAG ‖ canonical envelope). Accepts a whole record: the fields outside
@@ -111,11 +130,14 @@ const digestEnvelope = (text: string): string => digest('sha256', RECORD_TAG + t
 export const recordHash = (envelope: RecordEnvelope | LedgerRecord): string =>
   digestEnvelope(canonicalJson(envelopeOf(envelope)));
 
-/** The canonical texts each sealed record was hashed over, so the archive writes them
- * without serialising the record again (records are never changed after sealing). */
+/** The canonical texts each sealed record was hashed over, so the archive and the ledger
+ * write them without serialising the record again (records are never changed after sealing). */
 interface SealedTexts {
   readonly envelope: string;
-  readonly body: string;
+  /** The canonical body, when the record holds it in plaintext (layout v1). */
+  readonly body?: string;
+  /** The canonical `body_enc`, when the record holds its body encrypted (layout v2). */
+  readonly bodyEnc?: string;
 }
 /** Kept on the record itself under a symbol, not enumerable (JSON, Object.keys and spreads
  * never see it): a WeakMap entry per record cost ingest measurable GC time (issue 7). */
@@ -125,49 +147,87 @@ const attachTexts = (record: object, texts: SealedTexts): void => {
   Object.defineProperty(record, TEXTS, { value: texts, writable: true });
 };
 
+/** Encrypts a record's salt and canonical body text (layout v2, core/retention): answers the
+ * `body_enc` to store and its canonical JSON text. */
+export type BodyEncrypter = (
+  bodyText: string,
+  salt: string,
+  bodyHash: string,
+) => { readonly sealed: SealedBody; readonly text: string };
+
+/** `members` (names in canonical order, as JSON.parse of a canonical text gives them) with
+ * `extra` (sorted) merged in: a record in canonical member order without a sort or a copy. */
+const mergeSorted = (
+  members: Record<string, unknown>,
+  extra: readonly (readonly [string, unknown])[],
+): Record<string, unknown> => {
+  const out: Record<string, unknown> = {};
+  let next = 0;
+  for (const key of Object.keys(members)) {
+    while (next < extra.length && (extra[next] as [string, unknown])[0] < key) {
+      const [name, value] = extra[next++] as [string, unknown];
+      setMember(out, name, value);
+    }
+    setMember(out, key, members[key]);
+  }
+  for (; next < extra.length; next++) {
+    const [name, value] = extra[next] as [string, unknown];
+    setMember(out, name, value);
+  }
+  return out;
+};
+
 /**
  * Seals a record: commits the body through a salted body_hash (a fresh salt unless one is
  * given) and hashes the envelope. The caller sets `prev` and `seq` (see GENESIS_PREV).
  * The result is plain JSON data with every object's keys in canonical order: the body is
  * exactly the committed JSON value, and a record stored as JSON.stringify prints verifies
- * on checkRecord's fast path.
+ * on checkRecord's fast path. With `encrypt` (layout v2) the record holds `body_enc`
+ * instead of `body` and `body_salt`: the one record object is the stored one, with no
+ * plaintext copy made and dropped per record (ingest CPU, issue 7). What is hashed is the
+ * same either way.
  */
 export const sealRecord = (
   envelope: Omit<RecordEnvelope, 'body_hash'>,
   body: unknown,
   salt: string = newSalt(),
-  /** `true` when the body is about to be sealed (layout v2) and only read, never stored:
-   * the record then holds the caller's value instead of a canonical copy parsed back. */
-  bodyAsGiven = false,
+  encrypt?: BodyEncrypter,
 ): LedgerRecord => {
   if (!SALT_RE.test(salt)) throw new InvalidSaltError('body salt must be 32 lowercase hex');
   const bodyText = canonicalJson(body);
   const body_hash = digestBody(salt, bodyText);
-  const envelopeText = canonicalJson(envelopeOf({ ...envelope, body_hash } as RecordEnvelope));
+  const envelopeText = canonicalJson(sortedEnvelope(envelope, body_hash));
   const hash = digestEnvelope(envelopeText);
   // Parsed back from the canonical texts, so every nested object is in canonical order
   // and a copy of the caller's data; the top level is ordered here.
-  const fields: Record<string, unknown> = {
-    ...(JSON.parse(envelopeText) as object),
-    hash,
-    body: bodyAsGiven ? body : JSON.parse(bodyText),
-    body_salt: salt,
-  };
-  const record: Record<string, unknown> = {};
-  for (const key of Object.keys(fields).sort()) setMember(record, key, fields[key]);
+  const members = JSON.parse(envelopeText) as Record<string, unknown>;
+  if (encrypt !== undefined) {
+    const { sealed, text } = encrypt(bodyText, salt, body_hash);
+    const record = mergeSorted(members, [
+      ['body_enc', sealed],
+      ['hash', hash],
+    ]);
+    attachTexts(record, { envelope: envelopeText, bodyEnc: text });
+    return record as unknown as LedgerRecord;
+  }
+  const record = mergeSorted(members, [
+    ['body', JSON.parse(bodyText)],
+    ['body_salt', salt],
+    ['hash', hash],
+  ]);
   attachTexts(record, { envelope: envelopeText, body: bodyText });
   return record as unknown as LedgerRecord;
 };
 
-/** The canonical envelope and body texts of a record sealRecord made in this process. */
+/** The canonical texts of a record sealRecord made in this process. */
 export const sealedTextsOf = (record: LedgerRecord): SealedTexts | undefined =>
   (record as WithTexts)[TEXTS];
 
-/** The record as layout v2 stores it: `body_enc` instead of `body` and `body_salt`. The
- * hashed texts stay attached, so the archive still writes the envelope without
- * re-serialising it. */
+/** The record as layout v2 stores it: `body_enc` instead of `body` and `body_salt`, for a
+ * record built in plaintext first (tests and tools; the processor seals as it builds). The
+ * hashed envelope text stays attached. */
 export const storedWithBody = (record: LedgerRecord, bodyEnc: SealedBody): LedgerRecord => {
-  // A loop, not `{body, body_salt, ...rest}`: rest-spread is a slow generic copy, per record.
+  // A loop, not `{body, body_salt, ...rest}`: rest-spread is a slow generic copy.
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(record)) {
     if (key !== 'body' && key !== 'body_salt') {
@@ -177,7 +237,7 @@ export const storedWithBody = (record: LedgerRecord, bodyEnc: SealedBody): Ledge
   setMember(out, 'body_enc', bodyEnc);
   const stored = out as unknown as LedgerRecord;
   const texts = (record as WithTexts)[TEXTS];
-  if (texts) attachTexts(stored, texts);
+  if (texts) attachTexts(stored, { envelope: texts.envelope });
   return stored;
 };
 

@@ -64,12 +64,49 @@ export function selectShape(
   return undefined;
 }
 
+/** An envelope's normalised form, kept on the envelope object itself under a symbol (not
+ * enumerable: JSON, keys and spreads never see it), with what it was computed from. */
+const NORMALISED: unique symbol = Symbol('normalised');
+type Remembered = {
+  [NORMALISED]?: {
+    readonly payload: unknown;
+    readonly route: string;
+    readonly request_id: string;
+    readonly result: NormaliseResult;
+  };
+};
+
+/**
+ * Keeps `result`, what `normalise` answered for an envelope with the same payload (the same
+ * object), route and request id, on `envelope`: the local stream hands the route's envelope
+ * objects to the processor as they are, which then does not validate each event a second
+ * time (issue 13: server CPU per event). Envelopes read back from the WAL or from Kinesis
+ * carry nothing and are normalised in full.
+ */
+export const rememberNormalised = (
+  envelope: IntakeEnvelope,
+  result: NormaliseResult,
+): IntakeEnvelope => {
+  const { payload, route, request_id } = envelope;
+  Object.defineProperty(envelope, NORMALISED, { value: { payload, route, request_id, result } });
+  return envelope;
+};
+
 /**
  * Validates an intake envelope's payload and normalises it into the one internal event:
  * kind, event id (the payload's `event_id`/`decision_id`, else the request id), chain key,
  * client timestamp, use case, the texts to inspect, and the body exactly as received.
  */
 export function normalise(envelope: IntakeEnvelope): NormaliseResult {
+  const kept = (envelope as Remembered)[NORMALISED];
+  if (
+    kept !== undefined &&
+    kept.payload === envelope.payload &&
+    kept.route === envelope.route &&
+    kept.request_id === envelope.request_id
+  ) {
+    return kept.result;
+  }
   const { payload } = envelope;
   if (!checkDepth(payload)) {
     return fail({

@@ -7,6 +7,7 @@ import type {
   RecordKind,
   RecordRef,
 } from '#core/chain/record.ts';
+import { carryTerms } from '#core/search/terms.ts';
 import type { BodySealer } from '#ports/body-sealer.ts';
 import {
   ChainConflictError,
@@ -46,18 +47,31 @@ export interface AppendResult {
   readonly alreadyRecorded: ReadonlyMap<string, EventLocation>;
 }
 
-const build = (
+/** The records to append after `head`. With a `sealer` (layout v2) each carries its
+ * retention and is built with its body encrypted, its keys made durable first. */
+const build = async (
   head: ChainHead,
   pending: readonly PendingRecord[],
   ingestedAt: string,
   sealer: BodySealer | undefined,
-): LedgerRecord[] => {
+): Promise<LedgerRecord[]> => {
+  const retentions = pending.map((p) =>
+    sealer?.retention({ kind: p.kind, chain: head.chain, useCase: p.use_case }, ingestedAt),
+  );
+  const encrypters = await sealer?.encrypters(
+    pending.map((p, i) => ({
+      chain: head.chain,
+      seq: head.seq + 1 + i,
+      ingested_at: ingestedAt,
+      retention: retentions[i],
+      body: p.body,
+      user_id: p.user_id,
+    })),
+  );
   let prev = head.hash;
   return pending.map((p, i) => {
-    const retention = sealer?.retention(
-      { kind: p.kind, chain: head.chain, useCase: p.use_case },
-      ingestedAt,
-    );
+    const retention = retentions[i];
+    const encrypt = encrypters?.[i];
     const record = sealRecord(
       {
         chain: head.chain,
@@ -74,10 +88,11 @@ const build = (
       },
       p.body,
       undefined,
-      sealer !== undefined,
+      encrypt,
     );
     prev = record.hash;
-    return record;
+    // The ledger indexes what it stores; a sealed body's terms come from it in plaintext.
+    return encrypt === undefined ? record : carryTerms(record, p.body);
   });
 };
 
@@ -100,8 +115,7 @@ export const appendToChain = async (
   for (let attempt = 1; ; attempt += 1) {
     const head = await ledger.head(chain);
     if (todo.length === 0) return { head, appended: [], alreadyRecorded };
-    const built = build(head, todo, ingestedAt, sealer);
-    const records = sealer === undefined ? built : await sealer.seal(built, todo);
+    const records = await build(head, todo, ingestedAt, sealer);
     try {
       await ledger.append(head, records);
       return { head: headOf(records, head), appended: records, alreadyRecorded };

@@ -3,12 +3,13 @@
  * the record only encrypted under its period and subject keys (see body-crypto.ts).
  */
 
+import { sealedBodyJson } from '#core/archive/record-line.ts';
 import { canonicalJson } from '#core/chain/canonical.ts';
-import { sealedTextsOf, storedWithBody } from '#core/chain/hash.ts';
-import type { LedgerRecord, RecordRetention } from '#core/chain/record.ts';
+import { type BodyEncrypter, sealedTextsOf, storedWithBody } from '#core/chain/hash.ts';
+import type { RecordRetention } from '#core/chain/record.ts';
 import { carryTerms } from '#core/search/terms.ts';
 import type { BodyKeysPort } from '#ports/body-keys.ts';
-import type { BodySealer } from '#ports/body-sealer.ts';
+import type { BodySealer, SealTarget } from '#ports/body-sealer.ts';
 import { periodKeyId, sealBody, subjectKeyId } from './body-crypto.ts';
 import { openRecord } from './open-record.ts';
 import { dayOf, type RetentionRules, retentionOf } from './rules.ts';
@@ -28,8 +29,10 @@ const parseOrUndefined = (bytes: Uint8Array): unknown => {
 export const quarantineSubject = (key: string): string => `q:${key}`;
 
 /** The period a record's body belongs to: its rule and ingest day. */
-export const periodOf = (record: Pick<LedgerRecord, 'retention' | 'ingested_at'>): string =>
-  `${record.retention?.rule ?? 'none'}/${dayOf(record.ingested_at)}`;
+export const periodOf = (record: {
+  readonly retention?: RecordRetention | undefined;
+  readonly ingested_at: string;
+}): string => `${record.retention?.rule ?? 'none'}/${dayOf(record.ingested_at)}`;
 
 /** A sealer over a key store (creates the subject-hash secret on first use). */
 export const createBodySealer = async (
@@ -39,6 +42,32 @@ export const createBodySealer = async (
   const secret = (await keys.ensure([SUBJECT_ID_KEY])).get(SUBJECT_ID_KEY) as Uint8Array;
   const subjects = subjectIds(secret);
   const retentions = new Map<string, RecordRetention>();
+  const encrypters = async (targets: readonly SealTarget[]): Promise<BodyEncrypter[]> => {
+    const plans = targets.map((target) => {
+      const user = target.user_id ?? userIdOf(target.body);
+      return {
+        period: periodOf(target),
+        subject: user === undefined ? recordSubject(target.chain, target.seq) : subjects.of(user),
+      };
+    });
+    const ids = new Set<string>();
+    for (const p of plans) ids.add(periodKeyId(p.period)).add(subjectKeyId(p.subject));
+    const found = await keys.ensure([...ids]);
+    return plans.map(({ period, subject }, i) => {
+      const periodKey = found.get(periodKeyId(period)) as Uint8Array;
+      const subjectKey = found.get(subjectKeyId(subject)) as Uint8Array;
+      const { chain, seq } = targets[i] as SealTarget;
+      return (text, salt, bodyHash) => {
+        const where = { chain, seq, body_hash: bodyHash };
+        const made = sealBody(periodKey, subjectKey, where, period, subject, salt, text);
+        const json = sealedBodyJson(made);
+        // `ct` as a slice of the JSON text (`{"ct":"` is 7 characters): V8 shares the bytes,
+        // so a record holds its ciphertext once while it waits to be written, not twice.
+        const sealed = { ...made, ct: json.slice(7, 7 + made.ct.length) };
+        return { sealed, text: json };
+      };
+    });
+  };
   return {
     subjects,
     retention: (subject, ingestedAt) => {
@@ -70,31 +99,20 @@ export const createBodySealer = async (
       return new TextEncoder().encode(`${JSON.stringify(sealed)}\n`);
     },
     open: (record) => openRecord(record, keys),
+    encrypters,
     seal: async (records, pending) => {
-      const plans = records.map((record, i) => {
-        const user = pending?.[i]?.user_id ?? userIdOf(record.body);
-        return {
-          record,
-          period: periodOf(record),
-          subject: user === undefined ? recordSubject(record.chain, record.seq) : subjects.of(user),
-        };
-      });
-      const ids = new Set<string>();
-      for (const p of plans) ids.add(periodKeyId(p.period)).add(subjectKeyId(p.subject));
-      const found = await keys.ensure([...ids]);
-      return plans.map(({ record, period, subject }) => {
+      const encrypt = await encrypters(
+        records.map((record, i) => ({
+          ...record,
+          body: record.body,
+          user_id: pending?.[i]?.user_id,
+        })),
+      );
+      return records.map((record, i) => {
         if (record.body === undefined || record.body_salt === undefined) return record;
         const text = sealedTextsOf(record)?.body ?? canonicalJson(record.body);
-        const sealed = sealBody(
-          found.get(periodKeyId(period)) as Uint8Array,
-          found.get(subjectKeyId(subject)) as Uint8Array,
-          record,
-          period,
-          subject,
-          record.body_salt,
-          text,
-        );
-        return carryTerms(record, storedWithBody(record, sealed));
+        const { sealed } = (encrypt[i] as BodyEncrypter)(text, record.body_salt, record.body_hash);
+        return carryTerms(storedWithBody(record, sealed), record.body);
       });
     },
   };

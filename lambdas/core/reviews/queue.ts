@@ -67,7 +67,9 @@ const strongest = (findings: readonly Finding[], floor: Severity): Severity => {
  * event's own threshold, or an escalation by the application. Only events (inferences and
  * decisions) are queued; the product's own records never are.
  */
-export const queueEntryOf = (record: LedgerRecord): QueueEntry | undefined => {
+export const queueEntryOf = (
+  record: Pick<LedgerRecord, 'kind' | 'policy' | 'body'>,
+): QueueEntry | undefined => {
   if (record.kind !== 'inference' && record.kind !== 'decision') return undefined;
   const reasons: QueueEntry['reasons'][number][] = [];
   const { decision, findings } = record.policy;

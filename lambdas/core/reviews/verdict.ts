@@ -35,7 +35,7 @@ const STATUS_OF: Record<Exclude<Verdict, 'annotate'>, ReviewStatus> = {
   retrain: 'retrain',
 };
 
-export const isVerdictRecord = (record: LedgerRecord): boolean =>
+export const isVerdictRecord = (record: Pick<LedgerRecord, 'kind' | 'body'>): boolean =>
   record.kind === 'review' &&
   typeof record.body === 'object' &&
   record.body !== null &&

@@ -65,7 +65,7 @@ const wantedIndex = (
 ): { terms: string[]; indexKeys: Record<string, string> } => {
   const fresh = termsOf(entry.record);
   const terms = [...new Set(readable(entry.record) ? fresh : [...entry.terms, ...fresh])].sort();
-  return { terms, indexKeys: indexKeysOf(terms) };
+  return { terms, indexKeys: indexKeysOf(terms, entry.record.chain) };
 };
 
 const sameIndex = (

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { unqualify } from '#core/access/tenant.ts';
-import type { LedgerRecord } from '#core/chain/record.ts';
+import type { LedgerRecord, RecordRef } from '#core/chain/record.ts';
 import { applicationOf } from '#core/events/lanes.ts';
 import { useCaseOf } from '#core/events/use-case.ts';
 import { queueEntryOf } from '#core/reviews/queue.ts';
@@ -37,6 +37,13 @@ export const TERM = {
 /** Values longer than this are not indexed (ids and names are short). */
 const MAX_VALUE = 256;
 
+/** Terms made recently, by their hash input: most recur in every record of a chain (tenant,
+ * chain, kind, decision, use case) or batch after batch (users), and a digest per term and
+ * record cost ingest CPU. Bounded and in memory only, as the subject-id cache (values pass
+ * through memory with every body anyway); never written anywhere. */
+const REMEMBERED_TERMS = 10_000;
+const remembered = new Map<string, string>();
+
 /**
  * A term: the field and a digest of the value, never the value itself. Terms are stored
  * beside the records (the local ledger's frames), and values are personal data (user,
@@ -44,8 +51,16 @@ const MAX_VALUE = 256;
  * while the same value still finds the same posting list. Unkeyed, so a guessed id can be
  * confirmed by whoever holds the files; it cannot be read back.
  */
-export const term = (field: string, value: string): string =>
-  `${field}:${createHash('sha256').update(`audit-trail/search-term\0${field}\0${value}`).digest('hex').slice(0, 32)}`;
+export const term = (field: string, value: string): string => {
+  const input = `audit-trail/search-term\0${field}\0${value}`;
+  let found = remembered.get(input);
+  if (found === undefined) {
+    found = `${field}:${hash('sha256', input, 'hex').slice(0, 32)}`;
+    if (remembered.size >= REMEMBERED_TERMS) remembered.clear();
+    remembered.set(input, found);
+  }
+  return found;
+};
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -85,15 +100,14 @@ export const userIdOf = (body: unknown): string | undefined => firstAt(body, USE
  * sees ciphertext. In memory and per object, so nothing outlives the write. */
 const CARRIED: unique symbol = Symbol('terms before sealing');
 
-/** Keeps the terms of `plain` for `sealed`, the same record with its body encrypted. On the
- * record under a symbol, not enumerable (JSON, keys and spreads never see it), rather than
- * in a WeakMap: an entry per ingested record cost measurable GC time (issue 7). */
-export const carryTerms = (plain: LedgerRecord, sealed: LedgerRecord): LedgerRecord => {
-  if (sealed !== plain) {
-    const terms = termsOf(plain);
-    addSubjectTerm(terms, sealed);
-    Object.defineProperty(sealed, CARRIED, { value: terms });
-  }
+/** Keeps on `sealed` (a record whose body is encrypted) the terms of its plain `body`. On
+ * the record under a symbol, not enumerable (JSON, keys and spreads never see it), rather
+ * than in a WeakMap: an entry per ingested record cost measurable GC time (issue 7). */
+export const carryTerms = (sealed: LedgerRecord, body: unknown): LedgerRecord => {
+  const { chain, kind, policy, ref } = sealed;
+  const terms = plainTerms({ chain, kind, policy, ref, body });
+  addSubjectTerm(terms, sealed);
+  Object.defineProperty(sealed, CARRIED, { value: terms });
   return sealed;
 };
 
@@ -122,6 +136,18 @@ const addSubjectTerm = (terms: string[], record: LedgerRecord): void => {
 export const termsOf = (record: LedgerRecord): string[] => {
   const carried = (record as { [CARRIED]?: string[] })[CARRIED];
   if (carried !== undefined) return carried;
+  const terms = plainTerms(record);
+  addSubjectTerm(terms, record);
+  return terms;
+};
+
+/** What the terms of a record are read from (its body in plaintext). */
+type TermSource = Pick<LedgerRecord, 'chain' | 'kind' | 'policy' | 'body'> & {
+  readonly ref?: RecordRef | undefined;
+};
+
+/** The terms of a record but its subject's. */
+const plainTerms = (record: TermSource): string[] => {
   const terms = [
     term(TERM.tenant, unqualify(record.chain).tenant),
     ...chainTerms(record.chain),
@@ -145,6 +171,5 @@ export const termsOf = (record: LedgerRecord): string[] => {
   }
   add(TERM.ref, record.ref?.event_id);
   if (isVerdictRecord(record)) add(TERM.verdict, (body as VerdictBody).verdict);
-  addSubjectTerm(terms, record);
   return terms;
 };

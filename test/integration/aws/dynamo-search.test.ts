@@ -172,6 +172,30 @@ describe('search on DynamoDB (search indexes, Query only)', () => {
     expect(Math.max(...seen.map((h) => h.seq))).toBe(TOTAL / 4 - 1);
   });
 
+  it('keeps a tenant cursor stable across its shards, even for a shard no page has read from', async () => {
+    // Prepare: one hit only, so the shards of the other chains hand out nothing (the four
+    // chains sit on three shards of by_tenant)
+    const all = [term(TERM.tenant, 'default')];
+    const first = await ledger.search({ all, limit: 1 });
+    const before = TOTAL + 40;
+
+    // Act: 40 newer records on every chain, then the rest of the pages.
+    await appendAll(before, before + 40);
+    const rest: { chain: string; seq: number }[] = [];
+    let cursor = first.cursor;
+    while (cursor !== undefined) {
+      const page = await ledger.search({ all, limit: 2000, cursor });
+      rest.push(...page.hits);
+      cursor = page.cursor;
+    }
+
+    // Assess: exactly the records there were, none twice, none of the newer ones.
+    const n = [...first.hits, ...rest].map((h) => h.seq * 4 + CHAINS.indexOf(h.chain));
+    expect(n).toHaveLength(before);
+    expect(new Set(n).size).toBe(before);
+    expect(Math.max(...n)).toBe(before - 1);
+  });
+
   it('refuses a cursor of another search', async () => {
     const page = await ledger.search({ all: [term(TERM.tenant, 'default')], limit: 10 });
     const other = ledger.search({
@@ -206,7 +230,7 @@ describe('the read routes over DynamoDB', () => {
     ).toBe(true);
     expect(page.next_cursor).toBeDefined();
     expect('count' in exported && exported.count).toBe(
-      Array.from({ length: TOTAL + 40 }, (_, n) => n).filter(isUserA).length,
+      Array.from({ length: TOTAL + 80 }, (_, n) => n).filter(isUserA).length,
     );
   });
 
@@ -224,7 +248,7 @@ describe('the read routes over DynamoDB', () => {
     const approved = await listReviews(principal(['*'], 'reviewer'), { status: 'approved' }, deps);
 
     // Assess
-    const flagged = Array.from({ length: TOTAL + 40 }, (_, n) => n).filter(isFlagged).length;
+    const flagged = Array.from({ length: TOTAL + 80 }, (_, n) => n).filter(isFlagged).length;
     expect(pending.items).toHaveLength(flagged);
     expect(pending.items.every((i) => i.status === 'pending' && i.policy_decision === 'flag')).toBe(
       true,

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoSearchReindex } from '#adapters/aws/dynamo-search-reindex.ts';
 import { DEFAULT_TENANT } from '#core/access/roles.ts';
@@ -119,6 +119,80 @@ describe('search reindex on DynamoDB', () => {
     expect(await byAnn()).toEqual(expected);
     expect(again.status, again.stderr).toBe(0);
     expect(again.stdout).toBe('reindexed 2 chains: 120 records scanned, 0 rewritten\n');
+  }, 180_000);
+
+  it('finds records indexed before sharding, and the re-index moves them onto their shards', async () => {
+    // Prepare: 40 records on four chains; then give half of them the bare tenant and
+    // application terms that items written before sharding carry
+    const { table, archive, ledger } = await world.newLedger({
+      chainsIndex: 'chains',
+      searchIndexes: true,
+    });
+    const deps = processorDeps(ledger, archive);
+    const chains = ['loans', 'claims', 'cards', 'hr'];
+    for (const chain of chains) {
+      const batch = Array.from({ length: 10 }, (_, i) => decisionEnvelope(`${chain}-${i}`, chain));
+      expect((await processBatch(batch, deps)).every((o) => o.status === 'recorded')).toBe(true);
+    }
+    const tenant = term(TERM.tenant, DEFAULT_TENANT);
+    for (const chain of chains) {
+      for (let seq = 0; seq < 5; seq++) {
+        await world.db.client.send(
+          new UpdateItemCommand({
+            TableName: table,
+            Key: { chain: { S: chain }, seq: { N: String(seq) } },
+            UpdateExpression: 'SET tenant_key = :t, chain_key = :c',
+            ExpressionAttributeValues: {
+              ':t': { S: tenant },
+              ':c': { S: term(TERM.chain, chain) },
+            },
+          }),
+        );
+      }
+    }
+    const everything = async (all: string[]) => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await ledger.search({ all, limit: 7, ...(cursor ? { cursor } : {}) });
+        seen.push(...page.hits.map((h) => `${h.chain}#${h.seq}`));
+        cursor = page.cursor;
+      } while (cursor !== undefined);
+      return seen;
+    };
+    const tenantKeys = async () => {
+      const keys = new Set<string>();
+      for (const chain of chains) {
+        for (let seq = 0; seq < 10; seq++) {
+          const { Item } = await world.db.client.send(
+            new GetItemCommand({
+              TableName: table,
+              Key: { chain: { S: chain }, seq: { N: String(seq) } },
+            }),
+          );
+          keys.add(Item?.tenant_key?.S ?? '');
+        }
+      }
+      return keys;
+    };
+
+    // Act
+    const before = await everything([tenant]);
+    const loansBefore = await everything([tenant, term(TERM.chain, 'loans')]);
+    const port = new DynamoSearchReindex({ client: world.db.client, table, chainsIndex: 'chains' });
+    const run = await reindex(port, {});
+    const after = await everything([tenant]);
+
+    // Assess: all 40 found, once each, before and after; the re-index rewrote exactly the
+    // 20 bare items, and afterwards no item carries the bare tenant term
+    expect(before).toHaveLength(40);
+    expect(new Set(before).size).toBe(40);
+    expect(loansBefore.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `loans#${i}`).sort());
+    expect(run.rewritten).toBe(20);
+    expect(after.sort()).toEqual([...before].sort());
+    const keys = await tenantKeys();
+    expect(keys.has(tenant)).toBe(false);
+    expect([...keys].every((k) => k.startsWith(`${tenant}#`))).toBe(true);
   }, 180_000);
 
   it('refuses a cursor it did not write', () => {

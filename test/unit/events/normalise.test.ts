@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chainKeyOf } from '#core/events/chain-key.ts';
-import { normalise } from '#core/events/normalise.ts';
+import { normalise, rememberNormalised } from '#core/events/normalise.ts';
 import type { Problem } from '#core/events/problem.ts';
 import { envelopeOf } from './seeds.ts';
 
@@ -285,5 +285,40 @@ describe('normalise on the guardrail route', () => {
   it('rejects a payload that is not a guardrail request', () => {
     const result = guardrail({ decision_id: 'd1', output: { decision: 'deny' } });
     expect(result.ok).toBe(false);
+  });
+});
+
+describe('normalise: an envelope the route already normalised', () => {
+  it('answers the kept result for the same payload, route and request id, without validating again', () => {
+    // Prepare: the route normalises and keeps the result on the envelope it publishes
+    const envelope = envelopeOf(structuredClone(decision), 'decision_log');
+    const result = normalise(envelope);
+    rememberNormalised(envelope, result);
+
+    // Act
+    const again = normalise(envelope);
+
+    // Assess: the very same object (no second validation); nothing shows in JSON or keys
+    expect(again).toBe(result);
+    expect(JSON.stringify(envelope)).not.toContain('normalised');
+    expect(Object.keys({ ...envelope })).toEqual(Object.keys(envelopeOf(decision)));
+    // An envelope never remembered is validated on each call: a new result every time
+    const plain = envelopeOf(structuredClone(decision), 'decision_log');
+    expect(normalise(plain)).not.toBe(normalise(plain));
+  });
+
+  it('validates again once the payload, route or request id is not what the result was made from', () => {
+    const remembered = () => {
+      const envelope = envelopeOf({ output: { decision: 'approve' } }, 'decision_log');
+      return rememberNormalised(envelope, normalise(envelope));
+    };
+    const newPayload = Object.assign(remembered(), { payload: { decision_id: 42 } });
+    const newRoute = Object.assign(remembered(), { route: 'guardrail' });
+    const newId = Object.assign(remembered(), { request_id: 'req-0002' });
+
+    expect(normalise(newPayload).ok).toBe(false);
+    expect(normalise(newRoute).ok).toBe(false);
+    const renamed = normalise(newId);
+    expect(renamed.ok && renamed.event.event_id).toBe('req-0002');
   });
 });

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { openFileBodyKeys } from '#adapters/local/file-body-keys.ts';
 import { formatRecordLine } from '#core/archive/record-line.ts';
 import { canonicalJson } from '#core/chain/canonical.ts';
 import { checkRecord, sealRecord, storedWithBody } from '#core/chain/hash.ts';
@@ -13,7 +14,10 @@ import {
   recordKeyId,
   subjectKeyId,
 } from '#core/retention/body-crypto.ts';
+import { createBodySealer } from '#core/retention/body-sealer.ts';
+import { DEFAULT_RETENTION_RULES } from '#core/retention/rules.ts';
 import { checkSealedBody } from '#core/verify/sealed-bodies.ts';
+import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 
 const p = randomBytes(32);
 const s = randomBytes(32);
@@ -103,5 +107,43 @@ describe('layout v2 bodies', () => {
     expect(formatRecordLine(reordered)).toBe(line);
     const odd = { ...stored, body_enc: { ...sealed, extra: { b: 1, a: 2 } } as never };
     expect(formatRecordLine(odd)).toContain(`"extra":{"a":2,"b":1}`);
+  });
+
+  it('builds a record sealed as it hashes it: the same hashes, stored bytes and opening as sealing afterwards', async () => {
+    // Prepare: one record built sealed (as the processor does), one built plain then sealed
+    const dir = await tempDir('body-crypto-');
+    const sealer = await createBodySealer(DEFAULT_RETENTION_RULES, await openFileBodyKeys(dir));
+    const envelope = {
+      chain: 'app',
+      seq: 3,
+      kind: 'inference' as const,
+      event_id: 'e-3',
+      ingested_at: '2026-01-01T00:00:00.000Z',
+      policy: { version: 'none', decision: 'pass' as const, findings: [] },
+      retention: { rule: 'kind=inference', until: '2027-01-02' },
+      prev: GENESIS_PREV,
+    };
+    const body = { user: { id: 'u-1' }, text: 'hello' };
+    const salt = plain.body_salt as string;
+
+    // Act
+    const [encrypt] = await sealer.encrypters([{ ...envelope, body }]);
+    const direct = sealRecord(envelope, body, salt, encrypt);
+    const [after] = await sealer.seal([sealRecord(envelope, body, salt)]);
+
+    // Assess: what is hashed is unchanged, no plaintext is kept, and both open alike
+    expect([direct.hash, direct.body_hash]).toEqual([plain.hash, plain.body_hash]);
+    expect(direct).not.toHaveProperty('body');
+    expect(direct).not.toHaveProperty('body_salt');
+    expect(JSON.stringify(direct)).not.toContain('hello');
+    expect(checkRecord(direct)).toEqual({ hash: true, body: 'sealed' });
+    // The same members, in canonical order
+    expect(Object.keys(direct)).toEqual(Object.keys(after as LedgerRecord).sort());
+    const line = formatRecordLine(direct);
+    expect(line).toBe(formatRecordLine(JSON.parse(JSON.stringify(direct))));
+    expect(line.endsWith(`,"body_enc":${canonicalJson(direct.body_enc)}}`)).toBe(true);
+    expect((await sealer.open(direct)).body).toEqual(body);
+    expect((await sealer.open(after as LedgerRecord)).body).toEqual(body);
+    await removeDir(dir);
   });
 });

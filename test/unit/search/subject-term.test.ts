@@ -19,7 +19,7 @@ describe('the subject term (what a legal hold by user is found by)', () => {
     // Prepare
     const plain = sealTestRecord('loans', 0, GENESIS_PREV, { kind: 'decision' });
     const stored = sealedUnder(plain, USER_SUBJECT);
-    const carried = carryTerms(plain, sealedUnder(plain, USER_SUBJECT));
+    const carried = carryTerms(sealedUnder(plain, USER_SUBJECT), plain.body);
 
     // Act
     const term = subjectTerm(USER_SUBJECT);

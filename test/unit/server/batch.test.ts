@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IntakeEnvelope } from '#core/events/envelope.ts';
+import { normalise } from '#core/events/normalise.ts';
 import { bearer, postJson } from '#test/e2e/support/http-client.ts';
 import { startTestApi } from './fakes.ts';
 
@@ -44,6 +46,23 @@ describe('POST /v1/events:batch', () => {
       [`${requestId}:2`, 'batch'],
       [`${requestId}:4`, 'batch'],
     ]);
+  });
+
+  it('publishes each envelope with its normalised form, so the processor does not validate it again', async () => {
+    const res = await postJson(
+      t.url,
+      '/v1/events:batch',
+      { events: [decision('n1')] },
+      bearer(t.apiKey),
+    );
+    const published = t.stream.published.find(
+      (e) => e.request_id === `${res.headers['x-request-id']}:0`,
+    );
+
+    // The kept result: the same object on every call (a result computed afresh never is)
+    const result = normalise(published as IntakeEnvelope);
+    expect(normalise(published as IntakeEnvelope)).toBe(result);
+    expect(result.ok && result.event.event_id).toBe('n1');
   });
 
   it('gives an item without id its own request id as event id', async () => {

@@ -1,0 +1,94 @@
+/**
+ * CDK's built-in CloudFormation validation (cfn-lint's rules in wasm) runs at every synth
+ * of `cdk synth`, and cdk.json's `validateAgainstDefaultRules` makes an error fail it. The
+ * other infra tests synthesise without it (its engine costs ~20 CPU-seconds per process);
+ * here it runs on the default stack and on one stack with every optional part switched on,
+ * so every resource type any configuration creates passes through it.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
+import { describe, expect, it } from 'vitest';
+import { buildStack, MANAGED_POLICY_YAML, testDir } from '#test/infra/support.ts';
+
+/** validation-report.json: a plugin is listed only when it failed or reported a violation. */
+interface Report {
+  readonly title: string;
+  readonly pluginReports: readonly {
+    readonly pluginName: string;
+    readonly conclusion: 'success' | 'failure';
+    readonly violations: readonly { readonly severity?: string; readonly ruleName?: string }[];
+  }[];
+}
+
+/** Synthesises with validation on; answers the validation report the synth wrote. */
+const validatedSynth = (built: ReturnType<typeof buildStack>): Report => {
+  const assembly = built.app.synth();
+  const file = join(assembly.directory, VALIDATION_REPORT_FILE);
+  // The report proves the validation ran: a synth without it writes none.
+  expect(existsSync(file)).toBe(true);
+  return JSON.parse(readFileSync(file, 'utf8')) as Report;
+};
+
+/** Failed plugins and error-level violations (warnings do not fail `cdk synth`). */
+const errorsIn = (report: Report): string[] =>
+  report.pluginReports.flatMap((r) => [
+    ...(r.conclusion === 'success' ? [] : [`${r.pluginName}: ${r.conclusion}`]),
+    ...r.violations
+      .filter((v) => v.severity === 'error' || v.severity === 'fatal')
+      .map((v) => `${r.pluginName}: ${v.ruleName}`),
+  ]);
+
+describe("CloudFormation's default rules (CDK built-in validation)", () => {
+  it('pass on the default stack', () => {
+    const report = validatedSynth(buildStack({ validate: true }));
+    expect(report.title).toBe('Validation Report');
+    expect(errorsIn(report)).toEqual([]);
+  });
+
+  it('pass on a stack with every optional part on (console, WAF, replication, lanes, policy wiring, fairness review, provisioned stream)', () => {
+    const dir = testDir('audit-trail-cfn-validate-');
+    writeFileSync(join(dir, 'managed.yaml'), MANAGED_POLICY_YAML);
+    const built = buildStack({
+      validate: true,
+      configDir: dir,
+      config: {
+        console: { enabled: true },
+        policyFile: 'managed.yaml',
+        policyWiring: {
+          comprehendPii: true,
+          bedrockGuardrail: { id: 'abc123', version: '2' },
+          hmacKeySecretArn:
+            'arn:aws:secretsmanager:us-east-1:123456789012:secret:audit-hmac-AbCdEf',
+        },
+        lanesPerChain: { checkout: 8, 'checkout-batch': 1 },
+        stream: { mode: 'provisioned', shardCount: 3 },
+        alarmEmail: 'ops@example.com',
+        archiveRetentionDays: 30,
+        logName: 'audit.example.com/prod',
+        processor: { reservedConcurrency: 5 },
+        fairnessReviewSchedule: 'cron(0 7 ? * TUE *)',
+        protectedAttributes: ['gender', 'inputs.age:25,40,60'],
+        fairnessReview: {
+          positiveDecisions: ['approve'],
+          positiveOutcomes: ['repaid'],
+          useCases: ['loan'],
+        },
+        security: {
+          auditorReplication: {
+            bucketArn: 'arn:aws:s3:::auditor-archive',
+            account: '210987654321',
+            kmsKeyArn:
+              'arn:aws:kms:us-east-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+          },
+        },
+        api: { authorizerCacheSeconds: 300, waf: { enabled: true, ratePerIp: 1000 } },
+      },
+    });
+    // Every optional part really is in this stack.
+    expect(built.stack.console).toBeDefined();
+    const report = validatedSynth(built);
+    expect(report.title).toBe('Validation Report');
+    expect(errorsIn(report)).toEqual([]);
+  });
+});
