@@ -48,7 +48,8 @@ const cpuOf = (tree: string, layout: string): Promise<number> =>
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
     });
-    child.once('exit', () => {
+    // 'close', not 'exit': the stdout pipe may still hold the last line when the process exits.
+    child.once('close', () => {
       const found = /CPU ([0-9.]+) µs\/(event|record)/.exec(out);
       if (found) resolve(Number(found[1]));
       else reject(new Error(`bench in ${tree} (${layout}) printed no CPU figure: ${out}`));

@@ -6,8 +6,8 @@
 // so the sum is above what one `npm test` spends; compare sums taken the same way.
 //   node test/bench/suite-cpu.ts [--jobs 2] [--out file.tsv] [path filters...]
 import { spawn } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string): string => {
@@ -18,6 +18,8 @@ const option = (name: string, fallback: string): string => {
 };
 const jobs = Number(option('--jobs', '2'));
 const out = option('--out', '.tmp/suite-cpu.tsv');
+// .tmp/ is git-ignored, so a fresh checkout has none: made before the long run, not after it.
+mkdirSync(dirname(out), { recursive: true });
 const filters = args;
 
 const walk = (dir: string): string[] =>

@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
 import { describe, expect, it } from 'vitest';
 import { buildStack, MANAGED_POLICY_YAML, testDir } from '#test/infra/support.ts';
@@ -21,13 +22,19 @@ interface Report {
   }[];
 }
 
-/** Synthesises with validation on; answers the validation report the synth wrote. */
-const validatedSynth = (built: ReturnType<typeof buildStack>): Report => {
+/** Synthesises with validation on; answers the validation report the synth wrote and the
+ * template it validated. */
+const validatedSynth = (
+  built: ReturnType<typeof buildStack>,
+): { report: Report; template: Template } => {
   const assembly = built.app.synth();
   const file = join(assembly.directory, VALIDATION_REPORT_FILE);
   // The report proves the validation ran: a synth without it writes none.
   expect(existsSync(file)).toBe(true);
-  return JSON.parse(readFileSync(file, 'utf8')) as Report;
+  return {
+    report: JSON.parse(readFileSync(file, 'utf8')) as Report,
+    template: Template.fromJSON(assembly.getStackArtifact(built.stack.artifactId).template),
+  };
 };
 
 /** Failed plugins and error-level violations (warnings do not fail `cdk synth`). */
@@ -41,7 +48,7 @@ const errorsIn = (report: Report): string[] =>
 
 describe("CloudFormation's default rules (CDK built-in validation)", () => {
   it('pass on the default stack', () => {
-    const report = validatedSynth(buildStack({ validate: true }));
+    const { report } = validatedSynth(buildStack({ validate: true }));
     expect(report.title).toBe('Validation Report');
     expect(errorsIn(report)).toEqual([]);
   });
@@ -87,7 +94,15 @@ describe("CloudFormation's default rules (CDK built-in validation)", () => {
     });
     // Every optional part really is in this stack.
     expect(built.stack.console).toBeDefined();
-    const report = validatedSynth(built);
+    const { report, template } = validatedSynth(built);
+    template.resourceCountIs('AWS::WAFv2::WebACL', 1);
+    template.hasResourceProperties('AWS::Kinesis::Stream', { ShardCount: 3 });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      ReplicationConfiguration: Match.anyValue(),
+    });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 7 ? * TUE *)',
+    });
     expect(report.title).toBe('Validation Report');
     expect(errorsIn(report)).toEqual([]);
   });

@@ -8,6 +8,7 @@
 import { Console } from 'node:console';
 import { Writable } from 'node:stream';
 import { createProgram } from '../../../bin/program.ts';
+import { isDevVariable } from './dev-process.ts';
 
 export interface CliRun {
   readonly status: number;
@@ -126,7 +127,7 @@ export const runCliHere = async (
 ): Promise<{ code: number; output: string }> => {
   const env = Object.fromEntries(
     Object.keys(process.env)
-      .filter((name) => name === 'PORT' || name.startsWith('AUDIT_TRAIL_'))
+      .filter(isDevVariable)
       .map((name) => [name, undefined]),
   );
   const { status, output } = await runCliInProcess(args, { env });

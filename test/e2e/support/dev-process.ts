@@ -63,11 +63,12 @@ export const killDev = async (dev: DevProcess | undefined): Promise<void> => {
   await dev?.exited;
 };
 
-/** The runner's own PORT, AUDIT_TRAIL_* must not leak into the process under test. */
+/** The runner's own PORT, AUDIT_TRAIL_* must not leak into the command under test. */
+export const isDevVariable = (name: string): boolean =>
+  name === 'PORT' || name.startsWith('AUDIT_TRAIL_');
+
 const withoutDevVariables = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv =>
-  Object.fromEntries(
-    Object.entries(env).filter(([name]) => name !== 'PORT' && !name.startsWith('AUDIT_TRAIL_')),
-  );
+  Object.fromEntries(Object.entries(env).filter(([name]) => !isDevVariable(name)));
 
 /** Runs the CLI to completion; answers its exit code and output. */
 export const runCli = (args: readonly string[]): Promise<{ code: number | null; output: string }> =>

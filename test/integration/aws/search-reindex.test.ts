@@ -14,6 +14,7 @@ import { processBatch } from '#core/pipeline/process-batch.ts';
 import { SEARCH_INDEXES, TERMS_ATTRIBUTE } from '#core/search/index-keys.ts';
 import { reindex } from '#core/search/reindex.ts';
 import { TERM, term } from '#core/search/terms.ts';
+import type { RecordSearchPort } from '#ports/record-search.ts';
 import { awsWorld, localEngineEnv } from '#test/helpers/aws-world.ts';
 import { decisionEnvelope, processorDeps } from './support.ts';
 
@@ -26,6 +27,22 @@ const cli = (...args: string[]) => {
     env: { ...process.env, ...localEngineEnv(world.db.endpoint, world.s3.endpoint) },
   });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+};
+
+/** Every hit of a search as `chain#seq`, read page by page in pages of `limit`. */
+const everyHit = async (
+  ledger: RecordSearchPort,
+  all: string[],
+  limit: number,
+): Promise<string[]> => {
+  const seen: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await ledger.search({ all, limit, ...(cursor ? { cursor } : {}) });
+    seen.push(...page.hits.map((h) => `${h.chain}#${h.seq}`));
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+  return seen;
 };
 
 describe('search reindex on DynamoDB', () => {
@@ -45,17 +62,10 @@ describe('search reindex on DynamoDB', () => {
       );
       expect((await processBatch(batch, deps)).every((o) => o.status === 'recorded')).toBe(true);
     }
-    const byAnn = async () => {
-      const all = [term(TERM.tenant, DEFAULT_TENANT), term(TERM.user, 'ann')];
-      const seen: string[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await ledger.search({ all, limit: 25, ...(cursor ? { cursor } : {}) });
-        seen.push(...page.hits.map((h) => `${h.chain}#${h.seq}`));
-        cursor = page.cursor;
-      } while (cursor !== undefined);
-      return seen.sort();
-    };
+    const byAnn = async () =>
+      (
+        await everyHit(ledger, [term(TERM.tenant, DEFAULT_TENANT), term(TERM.user, 'ann')], 25)
+      ).sort();
     const expected = await byAnn();
     expect(expected).toHaveLength(40);
     const keys = SEARCH_INDEXES.map((index) => index.key);
@@ -150,16 +160,7 @@ describe('search reindex on DynamoDB', () => {
         );
       }
     }
-    const everything = async (all: string[]) => {
-      const seen: string[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await ledger.search({ all, limit: 7, ...(cursor ? { cursor } : {}) });
-        seen.push(...page.hits.map((h) => `${h.chain}#${h.seq}`));
-        cursor = page.cursor;
-      } while (cursor !== undefined);
-      return seen;
-    };
+    const everything = (all: string[]) => everyHit(ledger, all, 7);
     const tenantKeys = async () => {
       const keys = new Set<string>();
       for (const chain of chains) {
