@@ -34,12 +34,9 @@ export interface BodySealer {
   /** Creates the keys of records about to be built, durable when it resolves, and answers
    * each record's encrypter, in order: the processor builds each record sealed at once. */
   encrypters(targets: readonly SealTarget[]): Promise<BodyEncrypter[]>;
-  /** Records already built in plaintext, as stored: bodies encrypted, keys created durably first. `pending` (in
-   * the same order) may name a record's user where its body does not. */
-  seal(
-    records: readonly LedgerRecord[],
-    pending?: readonly { readonly user_id?: string }[],
-  ): Promise<LedgerRecord[]>;
+  /** Records already built in plaintext, as stored: bodies encrypted, keys created durably
+   * first (tests and tools; the processor builds records sealed through `encrypters`). */
+  seal(records: readonly LedgerRecord[]): Promise<LedgerRecord[]>;
   /** A stored record with its body opened, while its keys exist. */
   open(record: LedgerRecord): Promise<LedgerRecord>;
   /** Encrypts quarantined raw bytes of a chain's rejected input under the period key of

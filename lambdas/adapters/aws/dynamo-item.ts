@@ -5,6 +5,7 @@
  */
 
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { bodyEncJson } from '#core/archive/record-line.ts';
 import { canonicalJson } from '#core/chain/canonical.ts';
 import { META_KEY_PREFIX } from '#core/chain/ledger-keys.ts';
 import {
@@ -116,7 +117,8 @@ export const recordItem = (record: LedgerRecord, body: string | BodyRef | undefi
   if (record.ref !== undefined) item.ref = S(canonicalJson(record.ref));
   if (record.body_salt !== undefined) item.body_salt = S(record.body_salt);
   if (record.retention !== undefined) item.retention = S(canonicalJson(record.retention));
-  if (record.body_enc !== undefined) item.body_enc = S(canonicalJson(record.body_enc));
+  // The text the sealer made, when it did: the ciphertext is not serialised again.
+  if (record.body_enc !== undefined) item.body_enc = S(bodyEncJson(record, record.body_enc));
   if (record.submitter !== undefined) item.submitter = S(canonicalJson(record.submitter));
   if (typeof body === 'string') item.body = S(body);
   else if (body !== undefined) item.body_ref = { M: { uri: S(body.uri), size: N(body.size) } };

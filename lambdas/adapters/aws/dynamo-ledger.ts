@@ -224,13 +224,15 @@ export class DynamoLedger implements LedgerPort, RecordSearchPort {
       const item = recordItem(record, record.body_ref);
       if (record.body_enc === undefined || itemSize(item) <= MAX_ITEM_BYTES) return item;
       // A large layout v2 body: its ciphertext goes to the body store, the item says so.
-      const bytes = encoder.encode(canonicalJson(record.body_enc));
+      // The same item otherwise: a record rebuilt without `body_enc` would lose the terms
+      // carried from before sealing (user, subject: what a hold by user finds it by).
+      const { body_enc: sealed, ...rest } = item;
+      const bytes = encoder.encode(sealed?.S ?? '');
       if (!this.#bodyStore) throw new BodyTooLargeError(record.chain, record.seq, bytes.length);
       await this.#bodyStore.put(sealedBodyKey(record.chain, record.seq, record.body_hash), bytes, {
         contentType: 'application/json',
       });
-      const { body_enc: _sealed, ...envelope } = record;
-      return { ...recordItem(envelope, undefined), body_enc_at: N(bytes.length) };
+      return { ...rest, body_enc_at: N(bytes.length) };
     }
     const text = canonicalJson(record.body);
     const bytes = encoder.encode(text);

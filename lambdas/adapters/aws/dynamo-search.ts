@@ -227,8 +227,10 @@ export const dynamoSearch = (client: DynamoDBClient, table: string): RecordSearc
     };
     const sortKey = (item: Item): string => item[SEARCH_SORT_KEY]?.S ?? '';
     let last: Item | undefined;
+    // Every key value's first page in parallel; after that only the one whose buffer a hit
+    // emptied reads again.
+    if (query.limit > 0) await Promise.all(readers.map(fill));
     while (hits.length < query.limit) {
-      await Promise.all(readers.map(fill));
       let newest: Reader | undefined;
       for (const reader of readers) {
         const head = reader.buffer[0];
@@ -243,6 +245,7 @@ export const dynamoSearch = (client: DynamoDBClient, table: string): RecordSearc
       newest.resume =
         newest.buffer.length === 0 && newest.done ? 'done' : { after: keyOf(index, item) };
       last = item;
+      if (hits.length < query.limit) await fill(newest);
     }
     if (readers.every((r) => r.resume === 'done')) return { hits };
     // A key value none of whose items were handed out (or still bounded) resumes below the

@@ -100,14 +100,8 @@ export const createBodySealer = async (
     },
     open: (record) => openRecord(record, keys),
     encrypters,
-    seal: async (records, pending) => {
-      const encrypt = await encrypters(
-        records.map((record, i) => ({
-          ...record,
-          body: record.body,
-          user_id: pending?.[i]?.user_id,
-        })),
-      );
+    seal: async (records) => {
+      const encrypt = await encrypters(records.map((record) => ({ ...record, body: record.body })));
       return records.map((record, i) => {
         if (record.body === undefined || record.body_salt === undefined) return record;
         const text = sealedTextsOf(record)?.body ?? canonicalJson(record.body);

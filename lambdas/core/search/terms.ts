@@ -37,12 +37,14 @@ export const TERM = {
 /** Values longer than this are not indexed (ids and names are short). */
 const MAX_VALUE = 256;
 
-/** Terms made recently, by their hash input: most recur in every record of a chain (tenant,
+/** Terms made recently, by field then value: most recur in every record of a chain (tenant,
  * chain, kind, decision, use case) or batch after batch (users), and a digest per term and
- * record cost ingest CPU. Bounded and in memory only, as the subject-id cache (values pass
- * through memory with every body anyway); never written anywhere. */
+ * record cost ingest CPU. Looked up without building the hash input (a joined string key
+ * cost more than half the digest it saved). Bounded and in memory only, as the subject-id
+ * cache (values pass through memory with every body anyway); never written anywhere. */
 const REMEMBERED_TERMS = 10_000;
-const remembered = new Map<string, string>();
+const remembered = new Map<string, Map<string, string>>();
+let rememberedCount = 0;
 
 /**
  * A term: the field and a digest of the value, never the value itself. Terms are stored
@@ -52,14 +54,21 @@ const remembered = new Map<string, string>();
  * confirmed by whoever holds the files; it cannot be read back.
  */
 export const term = (field: string, value: string): string => {
-  const input = `audit-trail/search-term\0${field}\0${value}`;
-  let found = remembered.get(input);
-  if (found === undefined) {
-    found = `${field}:${hash('sha256', input, 'hex').slice(0, 32)}`;
-    if (remembered.size >= REMEMBERED_TERMS) remembered.clear();
-    remembered.set(input, found);
+  const found = remembered.get(field)?.get(value);
+  if (found !== undefined) return found;
+  const made = `${field}:${hash('sha256', `audit-trail/search-term\0${field}\0${value}`, 'hex').slice(0, 32)}`;
+  if (rememberedCount >= REMEMBERED_TERMS) {
+    remembered.clear();
+    rememberedCount = 0;
   }
-  return found;
+  let byValue = remembered.get(field);
+  if (byValue === undefined) {
+    byValue = new Map();
+    remembered.set(field, byValue);
+  }
+  byValue.set(value, made);
+  rememberedCount += 1;
+  return made;
 };
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>

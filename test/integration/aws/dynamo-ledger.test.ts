@@ -422,7 +422,7 @@ describe('DynamoLedger on DynamoDB Local', () => {
     const keys = new DynamoBodyKeys({ client: world.db.client, table: keysTable });
     const sealer = await createBodySealer(DEFAULT_RETENTION_RULES, keys);
     const secret = 'Juniper-Axolotl-Meridian';
-    const large = { note: secret, text: 'x'.repeat(300 * 1024) };
+    const large = { note: secret, user_id: 'ann', text: 'x'.repeat(300 * 1024) };
     const plain = sealedAfter(emptyHead('v2big'), 2, {
       body: (seq) => (seq === 1 ? large : { small: true }),
     });
@@ -441,6 +441,9 @@ describe('DynamoLedger on DynamoDB Local', () => {
     );
     expect(raw.Item?.body_enc).toBeUndefined();
     expect(Number(raw.Item?.body_enc_at?.N)).toBeGreaterThan(300 * 1024);
+    // Still indexed by the terms carried from before sealing: its user and subject.
+    expect(raw.Item?.user_key?.S).toBe(term(TERM.user, 'ann'));
+    expect(raw.Item?.subject_key?.S).toMatch(/^sj:/);
     const object = await archive.get(sealedBodyKey('v2big', 1, records[1]?.body_hash ?? ''));
     expect(new TextDecoder().decode(object)).not.toContain(secret);
   });

@@ -52,14 +52,12 @@ export const informalCue = (
   // `and`, `&` and `with` join names to anything: only next to a name or a pronoun.
   const word = cue[0].trim().replace(/[.,]$/, '').trim().toLowerCase();
   if (word !== 'and' && word !== '&' && word !== 'with') return true;
-  // The name before the joining word ends right before it.
+  // The name before the joining word ends right before it (the cue less its leading space).
   const previous = persons[persons.length - 1];
   return (
     word !== 'with' &&
     previous?.entity === 'PERSON' &&
-    /^\s?,?\s?$/.test(
-      text.slice(previous.end, start - cue[0].length + (cue[0].length - cue[0].trimStart().length)),
-    )
+    /^\s?,?\s?$/.test(text.slice(previous.end, start - cue[0].trimStart().length))
   );
 };
 
