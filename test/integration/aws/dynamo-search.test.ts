@@ -23,7 +23,9 @@ let ledger: DynamoLedger;
 let deps: QueryDeps;
 
 const CHAINS = ['loans', 'cards', 'claims', 'hr'];
-const TOTAL = 10_000;
+/** 1,000 records a chain: every shard of by_tenant and by_chain holds more than a page of
+ * 500 (so pages resume inside a shard), and every search below takes several pages. */
+const TOTAL = 4_000;
 /** Every third record is about user u-A; every 50th is flagged (queued for review). */
 const isUserA = (n: number) => n % 3 === 0;
 const isFlagged = (n: number) => n % 50 === 7;
@@ -67,16 +69,19 @@ const appendAll = async (from: number, to: number): Promise<void> => {
       ),
     );
   }
-  for (const chain of CHAINS) {
-    const records = pending.get(chain) as LedgerRecord[];
-    for (let i = 0; i < records.length; i += 49) {
-      const head =
-        i === 0
-          ? (heads.get(chain) as ChainHead)
-          : { chain, seq: records[i - 1]?.seq as number, hash: records[i - 1]?.hash as string };
-      await ledger.append(head, records.slice(i, i + 49));
-    }
-  }
+  // The chains are independent: their appends go in parallel (each chain's in order).
+  await Promise.all(
+    CHAINS.map(async (chain) => {
+      const records = pending.get(chain) as LedgerRecord[];
+      for (let i = 0; i < records.length; i += 49) {
+        const head =
+          i === 0
+            ? (heads.get(chain) as ChainHead)
+            : { chain, seq: records[i - 1]?.seq as number, hash: records[i - 1]?.hash as string };
+        await ledger.append(head, records.slice(i, i + 49));
+      }
+    }),
+  );
   written = to;
 };
 
@@ -110,7 +115,7 @@ const pageThrough = async (all: string[], limit: number, chainPrefixes?: string[
 };
 
 describe('search on DynamoDB (search indexes, Query only)', () => {
-  it('pages through 10,000 records complete, duplicate-free and newest first', async () => {
+  it('pages through 4,000 records complete, duplicate-free and newest first', async () => {
     // Act
     const { hits, pages } = await pageThrough([term(TERM.tenant, 'default')], 500);
 
@@ -127,10 +132,7 @@ describe('search on DynamoDB (search indexes, Query only)', () => {
   it('finds one subject, one chain, within a scope and a time window, with pages of any size', async () => {
     // Act
     const subject = await pageThrough([term(TERM.tenant, 'default'), term(TERM.user, 'u-A')], 333);
-    const loans = await pageThrough(
-      [term(TERM.tenant, 'default'), term(TERM.chain, 'loans')],
-      1000,
-    );
+    const loans = await pageThrough([term(TERM.tenant, 'default'), term(TERM.chain, 'loans')], 400);
     const scoped = await pageThrough([term(TERM.tenant, 'default'), term(TERM.user, 'u-A')], 500, [
       'cards',
       'hr',
