@@ -4,8 +4,6 @@
  * found again after a re-index; an interrupted run resumes from its cursor; a second run
  * writes nothing.
  */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoSearchReindex } from '#adapters/aws/dynamo-search-reindex.ts';
@@ -15,19 +13,16 @@ import { SEARCH_INDEXES, TERMS_ATTRIBUTE } from '#core/search/index-keys.ts';
 import { reindex } from '#core/search/reindex.ts';
 import { TERM, term } from '#core/search/terms.ts';
 import type { RecordSearchPort } from '#ports/record-search.ts';
+import { runCliInProcess } from '#test/e2e/support/cli-in-process.ts';
 import { awsWorld, localEngineEnv } from '#test/helpers/aws-world.ts';
 import { decisionEnvelope, processorDeps } from './support.ts';
 
-const repo = join(import.meta.dirname, '..', '..', '..');
 const world = awsWorld();
 
-const cli = (...args: string[]) => {
-  const run = spawnSync(process.execPath, [join(repo, 'bin', 'audit-trail.ts'), ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, ...localEngineEnv(world.db.endpoint, world.s3.endpoint) },
-  });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-};
+/** The CLI in this process (a fresh Node per command costs about a CPU-second), pointed at
+ * the local engines. */
+const cli = async (...args: string[]) =>
+  runCliInProcess(args, { env: localEngineEnv(world.db.endpoint, world.s3.endpoint) });
 
 /** Every hit of a search as `chain#seq`, read page by page in pages of `limit`. */
 const everyHit = async (
@@ -107,7 +102,7 @@ describe('search reindex on DynamoDB', () => {
         },
       }),
     ).rejects.toBe(stop);
-    const resumed = cli(
+    const resumed = await cli(
       'search',
       'reindex',
       '--table',
@@ -119,7 +114,7 @@ describe('search reindex on DynamoDB', () => {
       '--cursor',
       cursor,
     );
-    const again = cli('search', 'reindex', '--table', table, '--page-size', '50');
+    const again = await cli('search', 'reindex', '--table', table, '--page-size', '50');
 
     // Assert: every record of ann found again, the stale one not; progress shown; the
     // resumed run did only what was left, and a second run wrote nothing
@@ -196,8 +191,8 @@ describe('search reindex on DynamoDB', () => {
     expect([...keys].every((k) => k.startsWith(`${tenant}#`))).toBe(true);
   }, 180_000);
 
-  it('refuses a cursor it did not write', () => {
-    const run = cli('search', 'reindex', '--table', 'any', '--cursor', 'not-a-cursor');
+  it('refuses a cursor it did not write', async () => {
+    const run = await cli('search', 'reindex', '--table', 'any', '--cursor', 'not-a-cursor');
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('not a reindex cursor');
   });
