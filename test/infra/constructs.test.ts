@@ -30,7 +30,13 @@ rules:
 `;
 
 const scratch = () => {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  // No built-in CloudFormation validation: without cdk.json's validateAgainstDefaultRules it
+  // only warns, so here it could never fail a test, yet its wasm engine costs seconds to load
+  // (cfn-validation.test.ts runs it on the real stacks).
+  const app = new App({
+    builtinCloudFormationValidation: false,
+    context: { 'aws:cdk:bundling-stacks': [] },
+  });
   const stack = new Stack(app, 'Scratch', {
     env: { account: '123456789012', region: 'us-east-1' },
   });
