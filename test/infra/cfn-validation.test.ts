@@ -10,7 +10,13 @@ import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
 import { describe, expect, it } from 'vitest';
-import { buildStack, MANAGED_POLICY_YAML, testDir } from '#test/infra/support.ts';
+import {
+  buildStack,
+  FAIRNESS_REVIEW,
+  MANAGED_POLICY_YAML,
+  REPLICATION_AND_WAF,
+  testDir,
+} from '#test/infra/support.ts';
 
 /** validation-report.json: a plugin is listed only when it failed or reported a violation. */
 interface Report {
@@ -74,22 +80,8 @@ describe("CloudFormation's default rules (CDK built-in validation)", () => {
         archiveRetentionDays: 30,
         logName: 'audit.example.com/prod',
         processor: { reservedConcurrency: 5 },
-        fairnessReviewSchedule: 'cron(0 7 ? * TUE *)',
-        protectedAttributes: ['gender', 'inputs.age:25,40,60'],
-        fairnessReview: {
-          positiveDecisions: ['approve'],
-          positiveOutcomes: ['repaid'],
-          useCases: ['loan'],
-        },
-        security: {
-          auditorReplication: {
-            bucketArn: 'arn:aws:s3:::auditor-archive',
-            account: '210987654321',
-            kmsKeyArn:
-              'arn:aws:kms:us-east-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-          },
-        },
-        api: { authorizerCacheSeconds: 300, waf: { enabled: true, ratePerIp: 1000 } },
+        ...FAIRNESS_REVIEW,
+        ...REPLICATION_AND_WAF,
       },
     });
     // Every optional part really is in this stack.

@@ -3,22 +3,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseReviewSettings } from '#core/fairness/settings.ts';
 import type { AuditTrailStack } from '#lib/audit-trail-stack.ts';
 import { FairnessReview } from '#lib/constructs/fairness-review.ts';
-import { buildStack, templateOf } from '#test/infra/support.ts';
+import { buildStack, FAIRNESS_REVIEW, templateOf } from '#test/infra/support.ts';
 
 let stack: AuditTrailStack;
 let template: Template;
 
 beforeAll(() => {
   stack = buildStack({
-    config: {
-      fairnessReviewSchedule: 'cron(0 7 ? * TUE *)',
-      protectedAttributes: ['gender', 'inputs.age:25,40,60'],
-      fairnessReview: {
-        positiveDecisions: ['approve'],
-        positiveOutcomes: ['repaid'],
-        useCases: ['loan'],
-      },
-    },
+    config: FAIRNESS_REVIEW,
   }).stack;
   template = templateOf(stack);
 });

@@ -12,6 +12,7 @@ import { applyNag } from '#lib/nag.ts';
 import {
   actionsOf,
   buildStack,
+  REPLICATION_AND_WAF,
   type PolicyStatement as Statement,
   templateOf,
 } from '#test/infra/support.ts';
@@ -299,17 +300,7 @@ describe('replication, WAF and authorizer caching (all on), cdk-nag clean', () =
   let template: Template;
   beforeAll(() => {
     const built = buildStack({
-      config: {
-        security: {
-          auditorReplication: {
-            bucketArn: 'arn:aws:s3:::auditor-archive',
-            account: '210987654321',
-            kmsKeyArn:
-              'arn:aws:kms:us-east-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-          },
-        },
-        api: { authorizerCacheSeconds: 300, waf: { enabled: true, ratePerIp: 1000 } },
-      },
+      config: REPLICATION_AND_WAF,
     });
     app = built.app;
     template = templateOf(built.stack);

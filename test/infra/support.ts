@@ -116,3 +116,26 @@ rules:
     action: block
     severity: high
 `;
+
+/** The auditor's replication bucket, authorizer caching and the WAF rate rule, all on. */
+export const REPLICATION_AND_WAF = {
+  security: {
+    auditorReplication: {
+      bucketArn: 'arn:aws:s3:::auditor-archive',
+      account: '210987654321',
+      kmsKeyArn: 'arn:aws:kms:us-east-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    },
+  },
+  api: { authorizerCacheSeconds: 300, waf: { enabled: true, ratePerIp: 1000 } },
+};
+
+/** A weekly fairness review of the loan use case over two protected attributes. */
+export const FAIRNESS_REVIEW = {
+  fairnessReviewSchedule: 'cron(0 7 ? * TUE *)',
+  protectedAttributes: ['gender', 'inputs.age:25,40,60'],
+  fairnessReview: {
+    positiveDecisions: ['approve'],
+    positiveOutcomes: ['repaid'],
+    useCases: ['loan'],
+  },
+};
