@@ -1,3 +1,4 @@
+import { globSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
@@ -38,17 +39,24 @@ const workers = async (): Promise<number> => {
 };
 const WORKERS = await workers();
 
-// Unit files share worker processes, except those that stub an SDK client class's prototype
-// for the whole process (aws-sdk-client-mock).
-const SHARED_WORKER = ['test/unit/**/!(managed-adapters|managed-failures).test.ts'];
+// Test files share worker processes: a fresh process per file cost more CPU than most files'
+// tests (Node and Vitest start-up, then aws-cdk-lib, the AWS SDK, Playwright and the project's
+// modules imported again), and the suite is CPU-bound on 2 cores. Each file still gets fresh
+// project modules and environment (test/helpers/fresh-file.ts). Files that stub an SDK
+// client class's prototype for the whole process (aws-sdk-client-mock) keep a process of
+// their own, found by what they import so a new one cannot be missed.
+const OWN_PROCESS = globSync('test/**/*.test.ts').filter((file) =>
+  readFileSync(file, 'utf8').includes("from 'aws-sdk-client-mock'"),
+);
 
 export default defineConfig({
   ssr: { resolve: { conditions } },
   test: {
-    // Generous: `npm test` must pass on a machine fully loaded by another job, where a CDK
-    // synth alone can take a minute. No test asserts wall time; this only stops a hang.
-    testTimeout: 240_000,
-    hookTimeout: 240_000,
+    // Generous, and the only timeout: `npm test` must pass on a machine loaded by other
+    // jobs, where bundling every Lambda took 290 s at load 26 (240 s was too short). No test
+    // asserts wall time and none sets a shorter timeout of its own; this only stops a hang.
+    testTimeout: 600_000,
+    hookTimeout: 600_000,
     pool: 'forks',
     maxWorkers: WORKERS,
     // One DynamoDB Local JVM per file running at once, not one per file: each costs
@@ -57,16 +65,14 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'isolated', include: ['test/**/*.test.ts'], exclude: SHARED_WORKER },
+        test: { name: 'isolated', include: OWN_PROCESS },
       },
       {
-        // Unit files are many and short: a fresh process for each cost more than its tests.
-        // They share workers, each file still gets fresh project modules and environment
-        // (test/helpers/fresh-file.ts).
         extends: true,
         test: {
-          name: 'unit',
-          include: SHARED_WORKER,
+          name: 'shared',
+          include: ['test/**/*.test.ts'],
+          exclude: OWN_PROCESS,
           isolate: false,
           setupFiles: ['test/helpers/fresh-file.ts'],
         },

@@ -53,7 +53,7 @@ describe('who may see and do what, on `audit-trail dev`', () => {
     ingest = await createKey(dir, '--role', 'ingest', '--chains', 'loan_');
     reviewer = await createKey(dir, '--role', 'reviewer');
     auditor = await createKey(dir, '--role', 'auditor');
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await runtime?.stop();
@@ -194,7 +194,7 @@ describe('who may see and do what, on `audit-trail dev`', () => {
     // And the archive, access and review records included, verifies clean.
     const report = await verifyDataDir(dir);
     expect(report.faults).toEqual([]);
-  }, 60_000);
+  });
 
   it('says when an event id was sent again with other content', async () => {
     // Prepare
@@ -216,5 +216,5 @@ describe('who may see and do what, on `audit-trail dev`', () => {
     expect(answer.json.record.body.output.decision).toBe('deny');
     expect(answer.json.conflicts).toHaveLength(1);
     expect(answer.json.conflicts[0].event_id).toMatch(/^conflict:/);
-  }, 30_000);
+  });
 });

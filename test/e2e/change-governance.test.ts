@@ -80,7 +80,7 @@ describe('change governance on the embedded default', () => {
     for (const role of ['deployer', 'approver', 'ingest', 'reviewer', 'auditor']) {
       keys[role] = await createKey(role);
     }
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await runtime?.stop();
@@ -246,5 +246,5 @@ describe('change governance on the embedded default', () => {
     await runtime.checkpoint();
     const report = await verifyDataDir(dir);
     expect(report.faults).toEqual([]);
-  }, 180_000);
+  });
 });

@@ -88,7 +88,7 @@ beforeAll(async () => {
   });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   await mkdir(ARTIFACTS, { recursive: true });
-}, 180_000);
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -174,7 +174,7 @@ describe('the console in headless chromium', () => {
     expect(await page.evaluate('sessionStorage.length')).toBe(0);
     expect(foreign).toEqual([]);
     await context.close();
-  }, 120_000);
+  });
 
   it('finds one customer’s events a page at a time, in a URL that can be shared', async () => {
     const { page, context } = await open();
@@ -202,7 +202,7 @@ describe('the console in headless chromium', () => {
     expect(await other.page.locator('tbody tr').allTextContents()).toEqual(second);
     await other.context.close();
     await context.close();
-  }, 120_000);
+  });
 
   it('checks the inclusion proof in the page: verified, and not verified when tampered', async () => {
     const { page, context } = await open();
@@ -230,7 +230,7 @@ describe('the console in headless chromium', () => {
     expect(await state.textContent()).toMatch(/Not verified/);
     await page.screenshot({ path: join(ARTIFACTS, 'event-tampered-1280.png'), fullPage: true });
     await context.close();
-  }, 120_000);
+  });
 
   it('shows a raw body only after a stated reason, with the access record it wrote', async () => {
     const { page, context } = await open();
@@ -265,7 +265,7 @@ describe('the console in headless chromium', () => {
     await reviewer.page.getByRole('button', { name: 'Show raw body' }).click();
     await expect.poll(() => reviewer.page.locator('#raw-out').textContent()).toMatch(/Error 403/);
     await reviewer.context.close();
-  }, 120_000);
+  });
 
   it('renders each page accessibly at 1280 px and 390 px', async () => {
     await checkPages(keys.get('auditor') as string, [
@@ -279,7 +279,7 @@ describe('the console in headless chromium', () => {
       ['#/holds', 'holds', '#new-hold'],
       ['#/erasures', 'erasures', '#new-erasure'],
     ]);
-  }, 300_000);
+  });
 
   it('opens the evidence package for a period, with the figures the route answers', async () => {
     // Prepare: a period around today, and the route's own answer for it
@@ -348,7 +348,7 @@ describe('the console in headless chromium', () => {
       page.evaluate(
         `document.querySelector('#main details pre')?.textContent ?? ''`,
       ) as Promise<string>;
-    await expect.poll(shownPackage, { timeout: 60_000 }).toContain(`"from": "${from}`);
+    await expect.poll(shownPackage, { timeout: 240_000 }).toContain(`"from": "${from}`);
     expect(await shownPackage()).toContain(`"to": "${to}`);
     expect(sorted(await rows('Records by kind'))).toEqual(sorted(asCounts(pkg.volumes.by_kind)));
     expect(sorted(await rows('Records by use case'))).toEqual(
@@ -376,7 +376,7 @@ describe('the console in headless chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'evidence-period-1280.png'), fullPage: true });
     expect(foreign).toEqual([]);
     await context.close();
-  }, 120_000);
+  });
 
   it('shows a fairness report with its charts', async () => {
     const { page, context } = await open();
@@ -391,7 +391,7 @@ describe('the console in headless chromium', () => {
       .locator('iframe.report-frame')
       .screenshot({ path: join(ARTIFACTS, 'report-charts-1280.png') });
     await context.close();
-  }, 120_000);
+  });
 
   it('places a legal hold from its form', async () => {
     const { page, context } = await open();
@@ -407,7 +407,7 @@ describe('the console in headless chromium', () => {
     });
     expect(holds.json.holds.map((h: { case_id: string }) => h.case_id)).toContain('C-9');
     await context.close();
-  }, 120_000);
+  });
 
   it('works through the review queue with the keyboard; the verdicts verify', async () => {
     const { page, context } = await open();
@@ -452,5 +452,5 @@ describe('the console in headless chromium', () => {
     await runtime.stop();
     const verify = await runCliHere(['verify', devPaths(dir).archive]);
     expect(verify.code, verify.output).toBe(0);
-  }, 180_000);
+  });
 });

@@ -84,5 +84,5 @@ describe('deployments and gate on a data directory', () => {
     expect(admin.map((r) => r.kind)).toEqual(['deployment', 'approval', 'assessment']);
     expect(admin.every((r) => r.submitter?.key_id.startsWith('local:'))).toBe(true);
     expect((await verifyDataDir(dir)).faults).toEqual([]);
-  }, 120_000);
+  });
 });

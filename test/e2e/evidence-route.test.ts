@@ -33,7 +33,7 @@ beforeAll(async () => {
   }
   await waitForRecord(runtime.url, runtime.apiKey.key, `dec_${DECISIONS - 1}`);
   await runtime.checkpoint();
-}, 60_000);
+});
 afterAll(async () => {
   await runtime?.stop();
   await removeDir(dir);

@@ -43,7 +43,7 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   dir = await tempDir('fairness-html-');
-}, 60_000);
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -109,5 +109,5 @@ describe('HTML fairness report in headless chromium', () => {
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'fairness-report.png'), fullPage: true });
     await page.close();
-  }, 60_000);
+  });
 });

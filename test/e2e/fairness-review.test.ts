@@ -109,7 +109,7 @@ beforeAll(async () => {
   } finally {
     await runtime.stop();
   }
-}, 60_000);
+});
 
 afterAll(async () => {
   await removeDir(dir);
@@ -147,7 +147,7 @@ describe('fairness review on the embedded default', () => {
     report = out.report;
     files = out.review.files;
     review = out.review;
-  }, 60_000);
+  });
 
   it('reports per-group rates with intervals and a verdict per attribute', () => {
     expect(report.decisions).toBe(80);
@@ -219,7 +219,7 @@ describe('fairness review on the embedded default', () => {
     } finally {
       await runtime.stop();
     }
-  }, 60_000);
+  });
 
   it('leaves an archive that verifies clean', async () => {
     const verified = await verifyDataDir(dir);

@@ -145,7 +145,7 @@ describe('retention, erasure and legal holds on the embedded default', () => {
     } finally {
       await runtime.stop();
     }
-  }, 60_000);
+  });
 
   afterAll(() => removeDir(dir));
 

@@ -141,7 +141,7 @@ describe('the role × route table, end to end on the local server', () => {
       body: JSON.stringify(EVENT),
     });
     await waitForRecord(runtime.url, runtime.apiKey.key, 'dec_1');
-  }, 30_000);
+  });
 
   afterAll(async () => {
     await runtime?.stop();

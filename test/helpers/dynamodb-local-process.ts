@@ -51,6 +51,12 @@ export const spawnDynamoDbLocal = async (): Promise<DynamoDbLocalProcess> => {
     [
       `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
       '-Xmx256m',
+      // The client compiler only and a single-threaded collector: on 2 shared cores the
+      // C2 compiler's and the parallel collector's threads cost more CPU than they save in
+      // a test run (two DynamoDB files: 60 CPU-s before, 40-49 after; docs/BENCHMARKS.md).
+      '-XX:TieredStopAtLevel=1',
+      '-XX:+UseSerialGC',
+      '-XX:CICompilerCount=1',
       '-jar',
       'DynamoDBLocal.jar',
       '-inMemory',

@@ -1,7 +1,7 @@
 /** Resolves once `check` holds, polling every `everyMs`; fails after `timeoutMs`. */
 export const until = async (
   check: () => boolean,
-  timeoutMs = 60_000,
+  timeoutMs = 240_000,
   everyMs = 5,
 ): Promise<void> => {
   const started = Date.now();

@@ -57,7 +57,7 @@ beforeAll(() => {
   template = templateOf(stack);
   definition = definitionOf(template);
   purgeRoleId = stack.getLogicalId(stack.purge.function.role?.node.defaultChild as never);
-}, 120_000);
+});
 
 describe('purge state machine', () => {
   it('is valid ASL', () => {
@@ -220,7 +220,7 @@ describe('the purge role', () => {
           maxConcurrency: 0,
         }),
     ).toThrow(/maxConcurrency must be 1..40/);
-  }, 120_000);
+  });
 });
 
 const map = (): State => definition.States.ReceiptPerChain as State;

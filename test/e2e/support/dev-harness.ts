@@ -47,7 +47,7 @@ export const waitForRecord = async (
   url: string,
   apiKey: string,
   eventId: string,
-  timeoutMs = 120_000,
+  timeoutMs = 240_000,
 ): Promise<LedgerRecord> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -35,7 +35,7 @@ export const spawnDev = (
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`audit-trail dev did not start:\n${out}`));
-    }, 120_000);
+    }, 240_000);
     const onData = (chunk: Buffer) => {
       out += chunk.toString('utf8');
       const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];

@@ -93,7 +93,7 @@ beforeAll(async () => {
     ledger,
   };
   await appendAll(0, TOTAL);
-}, 600_000);
+});
 
 /** Every hit of a search, page by page. */
 const pageThrough = async (all: string[], limit: number, chainPrefixes?: string[]) => {

@@ -102,5 +102,5 @@ describe('fairness review on DynamoDB Local and s3rver', () => {
       event_id: review.event_id,
       body: { review_type: 'fairness' },
     });
-  }, 120_000);
+  });
 });

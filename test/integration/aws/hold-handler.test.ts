@@ -92,5 +92,5 @@ describe('the hold route Lambda', () => {
     // Assess: OFF for the same two, nothing else
     expect(released.statusCode, released.body).toBe(200);
     expect(sent()).toEqual(covered.map((path) => ['PUT', path, 'legal-hold', 'OFF']));
-  }, 120_000);
+  });
 });

@@ -181,5 +181,5 @@ describe('layout v2 through the AWS handlers', () => {
     expect(after.faults).toEqual([]);
     expect(after.purged).toContainEqual(expect.objectContaining({ chain: where?.chain }));
     expect(await everything()).not.toContain(ERASED);
-  }, 240_000);
+  });
 });

@@ -119,5 +119,5 @@ describe('legal holds on S3 Object Lock', () => {
       [`${table}/${segmentKey('loans', 0)}`, 'ON', 'archive'],
     ]);
     mock.restore();
-  }, 120_000);
+  });
 });

@@ -159,7 +159,7 @@ describe('inclusion proofs from Merkle tiles on DynamoDB', () => {
       // The same proof file the local runtime builds by streaming the archive.
       expect(proof).toEqual(await proveEvent(archive, record.event_id, 'app'));
     }
-  }, 240_000);
+  });
 
   it('refuses a record no checkpoint covers yet, and a tampered tile', async () => {
     // Prepare
@@ -178,7 +178,7 @@ describe('inclusion proofs from Merkle tiles on DynamoDB', () => {
     await tiles.putTiles('app', [{ level: 0, index: 0, hashes: swapped }]);
     await expect(proveFromTiles(early, tiles)).rejects.toThrow(ProofError);
     await expect(proveFromTiles(early, tiles)).rejects.toThrow(/do not lead to its checkpoint/);
-  }, 120_000);
+  });
 
   it('never holds a checkpoint up when the tiles cannot be written, and catches up later', async () => {
     // Prepare: a tile store that refuses writes
@@ -207,7 +207,7 @@ describe('inclusion proofs from Merkle tiles on DynamoDB', () => {
     expect(before).toBeUndefined();
     const record = (await ledger.get('app', 3)) as LedgerRecord;
     expect(checkProof(await proveFromTiles(record, tiles))).toMatchObject({ ok: true });
-  }, 120_000);
+  });
 
   it('answers GET /v1/reviews/{event_id} from the query Lambda with a proof that checks', async () => {
     // Prepare: the handlers' environment on DynamoDB Local and s3rver
@@ -230,5 +230,5 @@ describe('inclusion proofs from Merkle tiles on DynamoDB', () => {
     expect(body.proof_unavailable).toBeUndefined();
     expect(body.proof).toMatchObject({ seq: 1, tree_size: 3 });
     expect(checkProof(body.proof, await signer.verifierKey())).toMatchObject({ ok: true });
-  }, 120_000);
+  });
 });

@@ -72,5 +72,5 @@ describe('purge on DynamoDB and S3', () => {
     const expired = await runPurge({ now: later }, { ...writer, keys, log: silentLog });
     expect(expired.purged).toBe(1);
     expect(expired.by_rule).toEqual({ 'kind=decision': 1 });
-  }, 120_000);
+  });
 });

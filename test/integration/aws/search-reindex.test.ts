@@ -124,7 +124,7 @@ describe('search reindex on DynamoDB', () => {
     expect(await byAnn()).toEqual(expected);
     expect(again.status, again.stderr).toBe(0);
     expect(again.stdout).toBe('reindexed 2 chains: 120 records scanned, 0 rewritten\n');
-  }, 180_000);
+  });
 
   it('finds records indexed before sharding, and the re-index moves them onto their shards', async () => {
     // Prepare: 40 records on four chains; then give half of them the bare tenant and
@@ -189,7 +189,7 @@ describe('search reindex on DynamoDB', () => {
     const keys = await tenantKeys();
     expect(keys.has(tenant)).toBe(false);
     expect([...keys].every((k) => k.startsWith(`${tenant}#`))).toBe(true);
-  }, 180_000);
+  });
 
   it('refuses a cursor it did not write', async () => {
     const run = await cli('search', 'reindex', '--table', 'any', '--cursor', 'not-a-cursor');
