@@ -57,6 +57,9 @@ export default defineConfig({
     // asserts wall time and none sets a shorter timeout of its own; this only stops a hang.
     testTimeout: 600_000,
     hookTimeout: 600_000,
+    // expect.poll waits 1 s by default: too short for a browser page on a loaded machine
+    // (test/helpers/patient-browser.ts gives Playwright's own waits the same bound).
+    expect: { poll: { timeout: 240_000 } },
     pool: 'forks',
     maxWorkers: WORKERS,
     // One DynamoDB Local JVM per file running at once, not one per file: each costs

@@ -20,6 +20,7 @@ import type { Role } from '#core/access/roles.ts';
 import { createPolicyEngine } from '#core/policy/create-engine.ts';
 import { defaultPolicy } from '#core/policy/default-policy.ts';
 import { type DevRuntime, devPaths } from '#handlers/wiring/dev-runtime.ts';
+import { patient } from '#test/helpers/patient-browser.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 import { runCliHere } from './support/cli-in-process.ts';
 import { startTestRuntime, waitForRecord } from './support/dev-harness.ts';
@@ -99,10 +100,9 @@ afterAll(async () => {
 /** A fresh tab (its own sessionStorage), recording requests that leave the origin. axe is
  * injected as a script tag, which the console's CSP would refuse: bypassCSP is for axe. */
 const open = async (width: number = WIDTHS[0]) => {
-  const context: BrowserContext = await browser.newContext({
-    viewport: { width, height: 900 },
-    bypassCSP: true,
-  });
+  const context: BrowserContext = patient(
+    await browser.newContext({ viewport: { width, height: 900 }, bypassCSP: true }),
+  );
   const page = await context.newPage();
   const foreign: string[] = [];
   page.on('request', (r) => {

@@ -10,6 +10,7 @@ import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeReview } from '#core/fairness/compute-review.ts';
 import { renderHtml } from '#core/fairness/render-html.ts';
+import { patient } from '#test/helpers/patient-browser.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 import { decision, listSource, outcome } from '#test/unit/fairness/records.ts';
 
@@ -68,7 +69,7 @@ describe('HTML fairness report in headless chromium', () => {
     const file = join(dir, 'report.html');
     await writeFile(file, renderHtml(report));
 
-    const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+    const page = patient(await browser.newPage({ viewport: { width: 1000, height: 800 } }));
     const requests: string[] = [];
     page.on('request', (r) => {
       if (!r.url().startsWith('file:')) requests.push(r.url());

@@ -1,6 +1,6 @@
 /**
  * Setup file of the test files that share a worker process (vitest.config.ts, project
- * `unit`): each file starts with fresh project modules, as in a process of its own, and
+ * `shared`): each file starts with fresh project modules, as in a process of its own, and
  * leaves process.env as it found it.
  */
 import { afterAll, vi } from 'vitest';

@@ -23,6 +23,7 @@ import {
   signCheckpoint,
   withoutBody,
 } from '#test/helpers/archive-builder.ts';
+import { patient } from '#test/helpers/patient-browser.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
 import { writeEvidence } from '../../../bin/commands/report.ts';
 import { loadCosigner } from '../../../bin/commands/witness.ts';
@@ -213,7 +214,7 @@ describe('report evidence', () => {
       args: ['--no-sandbox'],
     });
     try {
-      const page = await browser.newPage();
+      const page = patient(await browser.newPage());
       const requests: string[] = [];
       page.on('request', (r) => requests.push(r.url()));
       await page.goto(`file://${join(dir, 'out', 'evidence.html')}`);
