@@ -5,6 +5,7 @@
  * false-positive traps.
  */
 
+import { countrySpecs, isValidIBAN } from 'ibantools';
 import examples from 'libphonenumber-js/examples.mobile.json' with { type: 'json' };
 import { getExampleNumber } from 'libphonenumber-js/min';
 import { describe, expect, it } from 'vitest';
@@ -158,6 +159,90 @@ describe('iban: any case and grouping', () => {
     // A long run of letters and digits is read once, not split every possible way.
     [`ab12${'x1'.repeat(40)} DE89370400440532013000`, ['IBAN_CODE:DE89370400440532013000']],
     ['ab12 cdef 3456 ghij 7890', []],
+  ];
+  it.each(CASES)('%j → %j', (text, expected) => {
+    expect(runDetector('iban', text)).toEqual(expected);
+  });
+});
+
+/** An IBAN of `country` whose BBAN is filled from its format (`seed` varies the digits) with valid mod-97. */
+const syntheticIban = (country: string, seed: number): string => {
+  const format = countrySpecs[country]?.bban_regexp ?? '';
+  let bban = '';
+  let k = seed;
+  for (const [, cls, n] of format.matchAll(/\[([^\]]+)\]\{(\d+)\}/g))
+    for (let i = 0; i < Number(n); i++, k = (k * 31 + 7) % 1009)
+      bban +=
+        cls === '0-9' || (cls !== 'A-Z' && k % 3 > 0)
+          ? String(k % 10)
+          : String.fromCharCode(65 + (k % 26));
+  return `${country}${withMod97(country, bban)}${bban}`;
+};
+/** The two ISO 13616 check digits of `country` + `bban`. */
+const withMod97 = (country: string, bban: string): string => {
+  let r = 0;
+  for (const ch of `${bban}${country}00`)
+    for (const d of /\d/.test(ch) ? ch : String(ch.charCodeAt(0) - 55))
+      r = (r * 10 + Number(d)) % 97;
+  return String(98 - r).padStart(2, '0');
+};
+
+describe('iban: every country of the registry, mod-97 without national check digits', () => {
+  const countries = Object.keys(countrySpecs).filter(
+    (c) => countrySpecs[c]?.bban_regexp && countrySpecs[c]?.chars,
+  );
+  it('knows over a hundred countries', () => {
+    expect(countries.length).toBeGreaterThan(100);
+  });
+  it.each(countries)('%s upper case, lower case and in groups of four', (country) => {
+    for (const seed of [1, 2, 3]) {
+      const iban = syntheticIban(country, seed);
+      for (const written of [iban, iban.toLowerCase(), iban.replace(/(.{4})(?=.)/g, '$1 ')])
+        expect(runDetector('iban', `Please wire the refund to ${written} by Friday.`)).toEqual([
+          `IBAN_CODE:${written}`,
+        ]);
+    }
+  });
+  // A mistyped or invented account number is still PII: the bank/branch checksums inside the
+  // BBAN that ibantools' isValidIBAN applies (these values fail them) are not required.
+  it.each(['FR', 'ES', 'PL', 'BE', 'NO', 'PT', 'HU', 'CZ'])(
+    '%s with a national checksum that fails',
+    (country) => {
+      const failing = [1, 2, 3, 4, 5, 6]
+        .map((seed) => syntheticIban(country, seed))
+        .filter((iban) => !isValidIBAN(iban));
+      expect(failing.length).toBeGreaterThan(0);
+      for (const iban of failing) expect(runDetector('iban', iban)).toEqual([`IBAN_CODE:${iban}`]);
+    },
+  );
+  it('still refuses a wrong mod-97, a wrong length and a wrong BBAN format', () => {
+    const good = syntheticIban('FR', 1);
+    const badCheck = `${good.slice(0, 2)}${String((Number(good.slice(2, 4)) % 97) + 1).padStart(2, '0')}${good.slice(4)}`;
+    expect(runDetector('iban', badCheck)).toEqual([]);
+    const de = syntheticIban('DE', 1);
+    expect(runDetector('iban', `${de}1`)).toEqual([]);
+    // Germany's BBAN is digits only: a letter inside fails the format whatever mod-97 says.
+    const letters = `8${'A'}${de.slice(6)}`;
+    expect(runDetector('iban', `DE${withMod97('DE', letters)}${letters}`)).toEqual([]);
+  });
+});
+
+describe('iban: Polish domestic account numbers (NRB) after an account word', () => {
+  const CASES: readonly [string, readonly string[]][] = [
+    [
+      'Nr rachunku: 61 1090 1014 0000 0712 1981 2874.',
+      ['IBAN_CODE:61 1090 1014 0000 0712 1981 2874'],
+    ],
+    ['numer konta 61109010140000071219812874', ['IBAN_CODE:61109010140000071219812874']],
+    [
+      'Account no. 61 1090 1014 0000 0712 1981 2874',
+      ['IBAN_CODE:61 1090 1014 0000 0712 1981 2874'],
+    ],
+    // Traps: no account word, mod-97 fails, a longer run, part of a reference.
+    ['tracking 61 1090 1014 0000 0712 1981 2874', []],
+    ['Nr rachunku: 61 1090 1014 0000 0712 1981 2875', []],
+    ['konto 611090101400000712198128741', []],
+    ['konto REF-61109010140000071219812874', []],
   ];
   it.each(CASES)('%j → %j', (text, expected) => {
     expect(runDetector('iban', text)).toEqual(expected);
