@@ -115,6 +115,34 @@ describe('credit-card: every network with Luhn', () => {
     },
   );
 
+  // Ranges of the published IIN tables that credit-card-type no longer lists: found without a
+  // card word, and not read as a phone (a 12-digit Maestro starting with 0 is a valid phone
+  // number in several plans).
+  it.each([
+    ['JCB 15 (1800)', '1800', 15],
+    ['JCB 15 (2131)', '2131', 15],
+    ['Maestro 0604, 12 digits', '0604', 12],
+    ['Maestro 0604, 16 digits', '0604', 16],
+    ['Maestro 6304, 12 digits', '6304', 12],
+  ] as const)('historic range %s, with no card word', (_n, iin, length) => {
+    const digits = luhnNumber(iin, length);
+    for (const written of [digits, grouped(digits), grouped(digits, '-')]) {
+      const text = `Paid with ${written} yesterday.`;
+      expect(runDetector('credit-card', text)).toEqual([`CREDIT_CARD:${written}`]);
+      expect(runDetector('phone', text)).toEqual([]);
+    }
+  });
+
+  it('a Luhn-valid number after a card word is a card, not a phone', () => {
+    // 0151 2345 6789: a German mobile shape; Luhn-valid, no card range.
+    const digits = luhnNumber('01512', 12);
+    expect(runDetector('phone', `Kreditkarte ${digits}`)).toEqual([]);
+    expect(runDetector('credit-card', `Kreditkarte ${digits}`)).toEqual([`CREDIT_CARD:${digits}`]);
+    // The same digits after a phone word, written as a phone, stay a phone.
+    const phone = `${digits.slice(0, 4)} ${digits.slice(4)}`;
+    expect(runDetector('phone', `Handy ${phone}`)).toEqual([`PHONE_NUMBER:${phone}`]);
+  });
+
   it('finds an unknown range with valid Luhn only after a card word, in several languages', () => {
     const digits = luhnNumber('9400', 16);
     expect(runDetector('credit-card', `ref ${digits}`)).toEqual([]);

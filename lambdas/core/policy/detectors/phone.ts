@@ -7,6 +7,7 @@ import {
 } from 'libphonenumber-js/min';
 import * as z from 'zod';
 import { type Match, textDetector } from '../detector.ts';
+import { readsAsCard } from './credit-card.ts';
 
 /**
  * The regions whose national formats are recognised by default: the most populous and the
@@ -209,6 +210,8 @@ export const detectPhone = (text: string, params: PhoneParams): Match[] => {
     const extension = EXTENSION.exec(candidate)?.[0] ?? '';
     const whole = candidate.length;
     candidate = candidate.slice(0, whole - extension.length).replace(/[\s/]+$/, '');
+    // A card number (Luhn and a card range or a card word) is the card detector's, not a phone.
+    if (extension === '' && readsAsCard(candidate, before)) continue;
     let length = candidate.length;
     let e164: string | undefined;
     for (const level of [0, 1, 2] as const) {
