@@ -43,6 +43,12 @@ describe('phone: formats, extensions and traps', () => {
     ['teléfono 612 34 56 78', ['PHONE_NUMBER:612 34 56 78']],
     ['電話 090-1234-5678', ['PHONE_NUMBER:090-1234-5678']],
     ['mobile 98765 43210', ['PHONE_NUMBER:98765 43210']],
+    // Digits run together right after a phone word; valid in a default region's plan.
+    ['Tel.: 510070895', ['PHONE_NUMBER:510070895']],
+    ['numer telefonu kontaktowego: 510070895.', ['PHONE_NUMBER:510070895']],
+    // `+`/`00` and phone groups: an unassigned area code is still a phone number.
+    ['+1-055-123-4567x123', ['PHONE_NUMBER:+1-055-123-4567x123']],
+    ['001-055-123-4567', ['PHONE_NUMBER:001-055-123-4567']],
     // Traps: dates, times, versions, ids, SSNs, amounts, coordinates, cards.
     ['Meeting on 2024-01-15 10:30 and 15.01.2024', []],
     ['invoice 0151 23456789 is due', []],
@@ -52,6 +58,10 @@ describe('phone: formats, extensions and traps', () => {
     ['at 48.858844, 2.294351', []],
     ['card 4111 1111 1111 1111', []],
     ['unix time 1700000000 and 20240115', []],
+    // Run together without a phone word; a document number with two slashes; a tax id.
+    ['wpis 510070895 w rejestrze', []],
+    ['Faktura FV 0932/01/2026, tel. 0932/01/2026', []],
+    ['NIP 5100708951', []],
   ];
   it.each(CASES)('%j → %j', (text, expected, params) => {
     expect(runDetector('phone', text, params)).toEqual(expected);

@@ -94,19 +94,30 @@ const PHONE_PUNCTUATION = /[+()\-.]/;
 const GROUPED = /^\(?\+?\d{1,5}\)?(?:[ \u00a0\-.]\(?\d{1,8}\)?){1,5}$/;
 const DOTTED_QUAD = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 const SSN_SHAPE = /^\d{3}([- ])\d{2}\1\d{4}$/;
-// Identifiers introduced by these words are order numbers and the like, not phones.
+// Two slashes make a document number or a date (`FV 0932/01/2026`, `2024/0012/01`): a phone
+// is written with one at most (`030/1234567`, the German area code's).
+const TWO_SLASHES = /\/[^/]*\//;
+const BARE = /^\d+$/;
+// Identifiers introduced by these words are order numbers and the like, not phones: the
+// invoice word and the tax and company registry numbers of the default regions' languages
+// too (`Rechnung`, `factura`, Polish `FV`/`faktura`, `NIP`, `PESEL`, `REGON`, `SIRET` …).
 const ID_CONTEXT =
-  /\b(?:order|invoice|ref|reference|acct|account|id|isbn|tracking|serial|sku|part|build|version|ticket|case|po|transaction|txn|sn|iban|card|routing|sort code|swift|passport|licen[cs]e|ssn|policy)\b[\s:#.-]*(?:no\.?|num(?:ber)?|#)?[\s:#.-]*$/i;
+  /\b(?:order|invoice|ref|reference|acct|account|id|isbn|tracking|serial|sku|part|build|version|ticket|case|po|transaction|txn|sn|iban|card|routing|sort code|swift|passport|licen[cs]e|ssn|policy|rechnung|rechnungsnummer|factura|facture|fattura|faktura|faktury|fv|vat|tax|tin|nip|pesel|regon|krs|nif|siren|siret|cpf|cnpj|bsn|steuernummer)\b[\s:#.-]*(?:no\.?|num(?:ber)?|#)?[\s:#.-]*$/i;
 // Words that announce a phone number, in the languages of the default regions.
 const PHONE_CONTEXT =
   /(?:phone|tel|telephone|mobile|mob|cell|fax|call|dial|text|sms|whatsapp|contact|reach|hotline|helpline|landline|téléphone|tél|portable|telefon|handy|mobil|rufnummer|teléfono|telefono|móvil|celular|cellulare|telefone|telemóvel|telefoon|gsm|puhelin|telefonnummer|numéro|número|numero|nummer|電話|电话|手机|전화|연락처|फ़ोन|фон|телефон)\W{0,3}(?:\w+\W{1,3}){0,3}$/iu;
 const CONTEXT_BEFORE = 40;
 
-/** The E.164 form of a number written with `+` (or `00`) in any region, if valid. */
+/**
+ * The E.164 form of a number written with `+` (or `00`) in any region: valid, or of a
+ * possible length for its country and written in phone groups (`+1-055-123-4567`: an
+ * unassigned area code, but nothing other than a phone number is written that way).
+ */
 const international = (candidate: string): string | undefined => {
   const written = candidate.startsWith('00') ? `+${candidate.slice(2)}` : candidate;
   const n = parsePhoneNumberFromString(written);
-  return n?.isValid() ? n.number : undefined;
+  if (n === undefined) return undefined;
+  return n.isValid() || (GROUPED.test(candidate) && n.isPossible()) ? n.number : undefined;
 };
 
 // The lengths a national number may have in each region (the metadata the parser uses):
@@ -129,9 +140,8 @@ const mayFit = (region: string, digits: number): boolean => {
 
 /**
  * The E.164 form of a national number: valid in one of the regions. NANP numbers need the
- * plan's shape; elsewhere a number needs its trunk prefix 0, or phone punctuation and a
- * phone word before it (`Tel. 91 123 45 67` in Spain, which has no trunk prefix): ten bare
- * digits are far more often an id or a unix time.
+ * plan's shape; elsewhere a number needs its trunk prefix 0, or a phone word before it (`Tel. 91 123 45 67` in Spain, which has no trunk prefix; `Tel.:
+ * 510070895`): ten bare digits with no phone word are far more often an id or a unix time.
  */
 const national = (
   candidate: string,
@@ -140,11 +150,12 @@ const national = (
   cued: boolean,
 ): string | undefined => {
   const trunk = /^\(?0/.test(candidate);
-  const grouped = GROUPED.test(candidate);
+  // After a phone word, digits run together are a number too (`Tel.: 510070895`).
+  const written = cued && (GROUPED.test(candidate) || BARE.test(candidate));
   for (const region of regions) {
     if (NANP.has(region)) {
       if (!NANP_SHAPE.test(digits)) continue;
-    } else if (!trunk && !(cued && grouped)) continue;
+    } else if (!trunk && !written) continue;
     if (!mayFit(region, digits.length)) continue;
     const n = parsePhoneNumberFromString(candidate, region as CountryCode);
     if (n?.isValid()) return n.number;
@@ -154,8 +165,8 @@ const national = (
 
 /**
  * Levels of evidence, tried in turn over the whole run and its shorter prefixes: 0 a
- * number valid as written (`+`, NANP shape, trunk 0); 1 also a grouped national number
- * after a phone word; 2 also a grouped number no plan knows after a phone word.
+ * number valid as written (`+`, NANP shape, trunk 0); 1 also a
+ * national number, grouped or run together, after a phone word; 2 also a grouped number no plan knows after a phone word.
  */
 type Level = 0 | 1 | 2;
 
@@ -169,7 +180,7 @@ const validate = (
   if (digits.length < 7 || digits.length > 15) return undefined;
   if (DATE_LIKE.test(candidate) || DOTTED_QUAD.test(candidate)) return undefined;
   // `AAA-GG-SSSS` is how US social security numbers are written, not phones.
-  if (SSN_SHAPE.test(candidate)) return undefined;
+  if (SSN_SHAPE.test(candidate) || TWO_SLASHES.test(candidate)) return undefined;
   if (candidate.startsWith('+') || (candidate.startsWith('00') && GROUPED.test(candidate)))
     return international(candidate);
   const cue = level > 0 && cued();
