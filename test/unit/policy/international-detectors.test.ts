@@ -49,6 +49,13 @@ describe('phone: formats, extensions and traps', () => {
     // `+`/`00` and phone groups: an unassigned area code is still a phone number.
     ['+1-055-123-4567x123', ['PHONE_NUMBER:+1-055-123-4567x123']],
     ['001-055-123-4567', ['PHONE_NUMBER:001-055-123-4567']],
+    // The North American layout with codes no plan assigns (exchange 0xx, area 1xx).
+    ['My number is 855-021-9320.', ['PHONE_NUMBER:855-021-9320']],
+    [
+      '(196)616-8072x893 or 1-195-227-1473',
+      ['PHONE_NUMBER:(196)616-8072x893', 'PHONE_NUMBER:1-195-227-1473'],
+    ],
+    ['fax 007.536.7922x3981', ['PHONE_NUMBER:007.536.7922x3981']],
     // Traps: dates, times, versions, ids, SSNs, amounts, coordinates, cards.
     ['Meeting on 2024-01-15 10:30 and 15.01.2024', []],
     ['invoice 0151 23456789 is due', []],
@@ -60,6 +67,8 @@ describe('phone: formats, extensions and traps', () => {
     ['unix time 1700000000 and 20240115', []],
     // Run together without a phone word; a document number with two slashes; a tax id.
     ['wpis 510070895 w rejestrze', []],
+    // The North American layout counts only where a North American region is configured.
+    ['My number is 855-021-9320.', [], { regions: ['GB', 'DE'] }],
     ['Faktura FV 0932/01/2026, tel. 0932/01/2026', []],
     ['NIP 5100708951', []],
   ];

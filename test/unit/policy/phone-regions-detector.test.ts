@@ -115,6 +115,39 @@ describe('phone: recall over every default region (libphonenumber examples)', ()
   });
 });
 
+describe('phone: North American layouts with random digits, extensions included', () => {
+  // The layouts fake-data generators and people use; digits at random, so area and exchange
+  // codes are often ones no plan assigns (`055-021-9320`).
+  const LAYOUTS = [
+    '###-###-####',
+    '(###)###-####',
+    '(###) ###-####',
+    '###.###.####',
+    '1-###-###-####',
+    '+1-###-###-####',
+    '+1 (###) ###-####',
+    '001-###-###-####',
+    '###-###-####x###',
+    '(###)###-####x####',
+    '###.###.####x#####',
+    '+1-###-###-####x###',
+    '001-###-###-####x####',
+  ];
+  it('finds every one of 20 per layout, with and without a phone word', () => {
+    const missed: string[] = [];
+    let total = 0;
+    for (const layout of LAYOUTS)
+      for (let i = 0; i < 20; i++) {
+        const value = layout.replace(/#/g, nextDigit);
+        const text = i % 2 === 0 ? `My number is ${value}.` : `Call ${value} after six.`;
+        total++;
+        if (!runDetector('phone', text).includes(`PHONE_NUMBER:${value}`)) missed.push(value);
+      }
+    expect(total).toBe(LAYOUTS.length * 20);
+    expect(missed).toEqual([]);
+  });
+});
+
 describe('phone: precision on numbers that are not phones', () => {
   const NOT_PHONES = [
     // Dates and times.

@@ -98,6 +98,11 @@ const SSN_SHAPE = /^\d{3}([- ])\d{2}\1\d{4}$/;
 // is written with one at most (`030/1234567`, the German area code's).
 const TWO_SLASHES = /\/[^/]*\//;
 const BARE = /^\d+$/;
+// The North American layout, `555-123-4567`, `(555)123-4567`, `555.123.4567`, `1-555-…`: how
+// US and Canadian numbers are written, whatever the digits (a number with an unassigned area
+// or exchange code, as fake-data generators and typos make, is still written as a phone).
+// Neither dates, SSNs (3-2-4), ISBNs nor amounts take this shape.
+const NANP_LAYOUT = /^(?:1[-. ])?(?:\(\d{3}\) ?|\d{3}[-.])\d{3}[-.]\d{4}$/;
 // Identifiers introduced by these words are order numbers and the like, not phones: the
 // invoice word and the tax and company registry numbers of the default regions' languages
 // too (`Rechnung`, `factura`, Polish `FV`/`faktura`, `NIP`, `PESEL`, `REGON`, `SIRET` …).
@@ -181,12 +186,18 @@ const validate = (
   if (DATE_LIKE.test(candidate) || DOTTED_QUAD.test(candidate)) return undefined;
   // `AAA-GG-SSSS` is how US social security numbers are written, not phones.
   if (SSN_SHAPE.test(candidate) || TWO_SLASHES.test(candidate)) return undefined;
-  if (candidate.startsWith('+') || (candidate.startsWith('00') && GROUPED.test(candidate)))
-    return international(candidate);
+  const layout = NANP_LAYOUT.test(candidate);
+  if (candidate.startsWith('+') || (candidate.startsWith('00') && GROUPED.test(candidate))) {
+    const e164 = international(candidate);
+    // `007.536.7922`: no international number, but the North American layout.
+    if (e164 !== undefined || !layout) return e164;
+  }
   const cue = level > 0 && cued();
-  if (!NANP_SHAPE.test(digits) && !/^\(?0/.test(candidate) && !cue) return undefined;
+  if (!NANP_SHAPE.test(digits) && !/^\(?0/.test(candidate) && !cue && !layout) return undefined;
   const e164 = national(candidate, digits, regions, cue);
-  if (e164 !== undefined || level < 2) return e164;
+  if (e164 !== undefined) return e164;
+  if (layout && regions.some((r) => NANP.has(r))) return `+1${digits.slice(-10)}`;
+  if (level < 2) return undefined;
   // Not valid in any plan known, but written as a phone and announced as one.
   return GROUPED.test(candidate) && digits.length >= 8 && /[\s\-.()]/.test(candidate) && cued()
     ? `+${digits}`
