@@ -56,6 +56,15 @@ describe('phone: formats, extensions and traps', () => {
       ['PHONE_NUMBER:(196)616-8072x893', 'PHONE_NUMBER:1-195-227-1473'],
     ],
     ['fax 007.536.7922x3981', ['PHONE_NUMBER:007.536.7922x3981']],
+    // The trunk 0 in brackets after the country code; a country code set apart.
+    ['office +44 (0)20 7946 0958', ['PHONE_NUMBER:+44 (0)20 7946 0958']],
+    ['Zentrale +49(0)30 1234567', ['PHONE_NUMBER:+49(0)30 1234567']],
+    [
+      '+44(0)5283814442 and +34 156234300',
+      ['PHONE_NUMBER:+44(0)5283814442', 'PHONE_NUMBER:+34 156234300'],
+    ],
+    // `00` that is no international number: a phone after a phone word only.
+    ['Tel. 0036 245370', ['PHONE_NUMBER:0036 245370']],
     // Traps: dates, times, versions, ids, SSNs, amounts, coordinates, cards.
     ['Meeting on 2024-01-15 10:30 and 15.01.2024', []],
     ['invoice 0151 23456789 is due', []],
@@ -67,6 +76,7 @@ describe('phone: formats, extensions and traps', () => {
     ['unix time 1700000000 and 20240115', []],
     // Run together without a phone word; a document number with two slashes; a tax id.
     ['wpis 510070895 w rejestrze', []],
+    ['batch 0012 3456 7890 done; lot 0036 245370', []],
     // The North American layout counts only where a North American region is configured.
     ['My number is 855-021-9320.', [], { regions: ['GB', 'DE'] }],
     ['Faktura FV 0932/01/2026, tel. 0932/01/2026', []],

@@ -148,6 +148,45 @@ describe('phone: North American layouts with random digits, extensions included'
   });
 });
 
+describe('phone: national and international layouts of other regions with random digits', () => {
+  // Layouts people and fake-data generators write (the trunk 0 in brackets, area codes in
+  // brackets, dots, slashes, no grouping), filled with random digits: ranges no plan assigns
+  // and values that start with `00` included. After a phone word all are found.
+  const LAYOUTS = [
+    '+44(0)##########',
+    '+44(0)#### ######',
+    '0#### ######',
+    '(0####) #####',
+    '+49(0)#### ######',
+    '+49 (0) #### #####',
+    '0###/#######',
+    '+33 (0)# ## ## ## ##',
+    '0#.##.##.##.##',
+    '+33 #########',
+    '+39 ### ## ## ####',
+    '+34 #########',
+    '### ## ## ##',
+    '+31(0)## #######',
+    '0###-######',
+    '+55 ## #### ####',
+    '+91 #### ######',
+    '(0#) #### ####',
+    '0##-####-####',
+    '+48 ## ### ## ##',
+    '#########',
+  ];
+  it('finds every one of 10 per layout after a phone word', () => {
+    const missed: string[] = [];
+    for (const layout of LAYOUTS)
+      for (let i = 0; i < 10; i++) {
+        const value = layout.replace(/#/g, nextDigit);
+        if (!runDetector('phone', `Phone: ${value}`).includes(`PHONE_NUMBER:${value}`))
+          missed.push(value);
+      }
+    expect(missed).toEqual([]);
+  });
+});
+
 describe('phone: precision on numbers that are not phones', () => {
   const NOT_PHONES = [
     // Dates and times.

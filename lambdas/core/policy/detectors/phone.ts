@@ -113,16 +113,29 @@ const PHONE_CONTEXT =
   /(?:phone|tel|telephone|mobile|mob|cell|fax|call|dial|text|sms|whatsapp|contact|reach|hotline|helpline|landline|téléphone|tél|portable|telefon|handy|mobil|rufnummer|teléfono|telefono|móvil|celular|cellulare|telefone|telemóvel|telefoon|gsm|puhelin|telefonnummer|numéro|número|numero|nummer|電話|电话|手机|전화|연락처|फ़ोन|фон|телефон)\W{0,3}(?:\w+\W{1,3}){0,3}$/iu;
 const CONTEXT_BEFORE = 40;
 
+// `+44 (0)20 …`: the trunk 0 in brackets after the country code, dropped when dialling from
+// abroad (British, German, Dutch, Swiss, French business cards).
+const TRUNK_NOTE = /^(\+\d{1,3}) ?\(0\) ?/;
+// A country code set apart from the rest (`+34 156234300`, `+1-055-…`).
+const CODE_APART = /^\+(\d{1,3})[ \u00a0\-.]/;
+
 /**
  * The E.164 form of a number written with `+` (or `00`) in any region: valid, or of a
- * possible length for its country and written in phone groups (`+1-055-123-4567`: an
- * unassigned area code, but nothing other than a phone number is written that way).
+ * possible length for its country and written as a phone: in groups, with its country code
+ * set apart, or with `(0)` (`+1-055-123-4567`, `+34 156234300`: unassigned ranges, but
+ * nothing other than a phone number is written that way).
  */
 const international = (candidate: string): string | undefined => {
-  const written = candidate.startsWith('00') ? `+${candidate.slice(2)}` : candidate;
+  let written = candidate.startsWith('00') ? `+${candidate.slice(2)}` : candidate;
+  const note = TRUNK_NOTE.exec(written);
+  if (note !== null) written = `${note[1]} ${written.slice(note[0].length)}`;
   const n = parsePhoneNumberFromString(written);
   if (n === undefined) return undefined;
-  return n.isValid() || (GROUPED.test(candidate) && n.isPossible()) ? n.number : undefined;
+  if (n.isValid()) return n.number;
+  const apart = CODE_APART.exec(written)?.[1] === n.countryCallingCode;
+  return (note !== null || apart || GROUPED.test(candidate)) && n.isPossible()
+    ? n.number
+    : undefined;
 };
 
 // The lengths a national number may have in each region (the metadata the parser uses):
@@ -186,17 +199,21 @@ const validate = (
   if (DATE_LIKE.test(candidate) || DOTTED_QUAD.test(candidate)) return undefined;
   // `AAA-GG-SSSS` is how US social security numbers are written, not phones.
   if (SSN_SHAPE.test(candidate) || TWO_SLASHES.test(candidate)) return undefined;
-  const layout = NANP_LAYOUT.test(candidate);
+  const northAmerican = NANP_LAYOUT.test(candidate) && regions.some((r) => NANP.has(r));
   if (candidate.startsWith('+') || (candidate.startsWith('00') && GROUPED.test(candidate))) {
     const e164 = international(candidate);
-    // `007.536.7922`: no international number, but the North American layout.
-    if (e164 !== undefined || !layout) return e164;
+    if (e164 !== undefined || candidate.startsWith('+')) return e164;
+    // `007.536.7922`, `Tel. 0036 245370`: no international number, but the North American
+    // layout or a phone word (no national plan: `00` is no trunk prefix).
+    if (northAmerican) return `+1${digits.slice(-10)}`;
+    return level === 2 && digits.length >= 8 && cued() ? `+${digits.slice(2)}` : undefined;
   }
   const cue = level > 0 && cued();
-  if (!NANP_SHAPE.test(digits) && !/^\(?0/.test(candidate) && !cue && !layout) return undefined;
+  if (!NANP_SHAPE.test(digits) && !/^\(?0/.test(candidate) && !cue && !northAmerican)
+    return undefined;
   const e164 = national(candidate, digits, regions, cue);
   if (e164 !== undefined) return e164;
-  if (layout && regions.some((r) => NANP.has(r))) return `+1${digits.slice(-10)}`;
+  if (northAmerican) return `+1${digits.slice(-10)}`;
   if (level < 2) return undefined;
   // Not valid in any plan known, but written as a phone and announced as one.
   return GROUPED.test(candidate) && digits.length >= 8 && /[\s\-.()]/.test(candidate) && cued()
