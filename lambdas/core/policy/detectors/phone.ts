@@ -158,8 +158,9 @@ const mayFit = (region: string, digits: number): boolean => {
 
 /**
  * The E.164 form of a national number: valid in one of the regions. NANP numbers need the
- * plan's shape; elsewhere a number needs its trunk prefix 0, or a phone word before it (`Tel. 91 123 45 67` in Spain, which has no trunk prefix; `Tel.:
- * 510070895`): ten bare digits with no phone word are far more often an id or a unix time.
+ * plan's shape; elsewhere a number needs its trunk prefix 0, or a phone word before it
+ * (`Tel. 91 123 45 67` in Spain, which has no trunk prefix; `Tel.: 510070895`): ten bare
+ * digits with no phone word are far more often an id or a unix time.
  */
 const national = (
   candidate: string,
@@ -183,8 +184,9 @@ const national = (
 
 /**
  * Levels of evidence, tried in turn over the whole run and its shorter prefixes: 0 a
- * number valid as written (`+`, NANP shape, trunk 0); 1 also a
- * national number, grouped or run together, after a phone word; 2 also a grouped number no plan knows after a phone word.
+ * number valid as written (`+`, NANP shape, trunk 0, North American layout); 1 also a
+ * national number, grouped or run together, after a phone word; 2 also a grouped number no
+ * plan knows after a phone word.
  */
 type Level = 0 | 1 | 2;
 
@@ -225,9 +227,10 @@ const validate = (
  * Finds phone numbers: international (`+…`, `00…`) of any region, national formats of the
  * configured regions (the fifty of DEFAULT_PHONE_REGIONS unless narrowed), validated by
  * libphonenumber-js's metadata (number plan and length), with extensions (`x123`, `ext.
- * 12`). A phone word before a number (`tel`, `call`, `Handy`, `teléfono` …) admits grouped
- * national numbers without a trunk prefix and numbers no plan knows. A number introduced
- * by an identifier word (order, invoice, ticket, account …) is not reported.
+ * 12`). A phone word before a number (`tel`, `call`, `Handy`, `teléfono` …) admits national
+ * numbers without a trunk prefix, grouped or run together, and grouped numbers no plan
+ * knows. A number introduced by an identifier word (order, invoice, ticket, account, tax
+ * id …), one with two slashes, and a run the card detector reports are not reported.
  */
 export const detectPhone = (text: string, params: PhoneParams): Match[] => {
   const matches: Match[] = [];
