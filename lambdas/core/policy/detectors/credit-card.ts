@@ -83,6 +83,7 @@ const cardEvidence = (digits: string, lengths: readonly number[], cued: () => bo
 
 const CARD_WRITTEN = /^\d+(?:[ \u00a0\u202f-]\d+)*$/;
 const GROUP_SEPARATOR = /[ \u00a0\u202f-]/;
+const GROUP_SEPARATORS = /[ \u00a0\u202f-]/g;
 
 /**
  * Whether a whole run of digits (`written`, run together or in groups) is a card number the
@@ -90,13 +91,14 @@ const GROUP_SEPARATOR = /[ \u00a0\u202f-]/;
  * such a run to it, so a 12-digit Maestro starting with a 0 is not also a phone.
  */
 export const readsAsCard = (written: string, before: string): boolean => {
-  if (!CARD_WRITTEN.test(written)) return false;
-  const groups = written.split(GROUP_SEPARATOR);
-  const digits = groups.join('');
-  if (digits.length < 12 || digits.length > 19) return false;
+  // Called for every phone candidate: the cheap tests first, the groups only for the few
+  // runs of 12–19 digits that pass Luhn.
+  if (written.length < 12 || !CARD_WRITTEN.test(written)) return false;
+  const digits = written.replace(GROUP_SEPARATORS, '');
+  if (digits.length < 12 || digits.length > 19 || !luhnValid(digits)) return false;
   return cardEvidence(
     digits,
-    groups.map((g) => g.length),
+    written.split(GROUP_SEPARATOR).map((g) => g.length),
     () => CARD_CONTEXT.test(before.slice(-CONTEXT_BEFORE)),
   );
 };
