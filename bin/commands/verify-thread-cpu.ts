@@ -11,12 +11,20 @@ export const threadCpu = (): number => {
 export const clockMicros = (): number => (performance.timeOrigin + performance.now()) * 1000;
 
 /** This thread's time on a core and runnable but waiting for one (preempted: other processes,
- * V8's and libuv's helper threads), in µs so far, from Linux's `/proc/thread-self/schedstat`;
- * undefined where there is none. */
-export const threadSched = (): { runMicros: number; queueMicros: number } | undefined => {
+ * V8's and libuv's helper threads), in µs so far, and how often it blocked, from Linux's
+ * `/proc/thread-self/schedstat` and `status`; undefined where there are none. */
+export const threadSched = ():
+  | { runMicros: number; queueMicros: number; blocks: number }
+  | undefined => {
   try {
     const [run, queue] = readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ');
-    return { runMicros: Number(run) / 1000, queueMicros: Number(queue) / 1000 };
+    const status = readFileSync('/proc/thread-self/status', 'latin1');
+    const blocks = /^voluntary_ctxt_switches:\s*(\d+)/m.exec(status)?.[1];
+    return {
+      runMicros: Number(run) / 1000,
+      queueMicros: Number(queue) / 1000,
+      blocks: Number(blocks ?? 0),
+    };
   } catch {
     return undefined;
   }
@@ -34,7 +42,7 @@ export class ThreadClock {
    * time on and waiting for a core from its very start (before it could read this clock). */
   constructor(startedAt = clockMicros(), ownThread = false) {
     this.startedAt = startedAt;
-    this.#sched = ownThread ? { runMicros: 0, queueMicros: 0 } : threadSched();
+    this.#sched = ownThread ? { runMicros: 0, queueMicros: 0, blocks: 0 } : threadSched();
   }
 
   /** The chunks of `chunks`, the wall time spent awaiting each added to readWaitMicros. */
@@ -66,6 +74,7 @@ export class ThreadClock {
         : {
             runMicros: sched.runMicros - this.#sched.runMicros,
             queueMicros: sched.queueMicros - this.#sched.queueMicros,
+            blocks: sched.blocks - this.#sched.blocks,
           }),
     };
   }
@@ -84,4 +93,6 @@ export interface ThreadTimes {
    * started (a worker: once it ran). */
   readonly runMicros?: number;
   readonly queueMicros?: number;
+  /** Times it blocked (voluntary context switches: reads, messages, GC helpers, locks). */
+  readonly blocks?: number;
 }

@@ -125,6 +125,7 @@ const child = async (archiveDir: string, workers: number): Promise<void> => {
       ? {
           mainRunSeconds: (schedAfter.runMicros - schedBefore.runMicros) / 1e6,
           mainQueueSeconds: (schedAfter.queueMicros - schedBefore.queueMicros) / 1e6,
+          mainBlocks: schedAfter.blocks - schedBefore.blocks,
         }
       : {}),
     mainThreadCpuSeconds: (main.user + main.system) / 1e6,
@@ -156,6 +157,7 @@ const run = (archiveDir: string, workers: number) => {
     helpers: { libuv: number; v8: number };
     mainRunSeconds?: number;
     mainQueueSeconds?: number;
+    mainBlocks?: number;
   };
 };
 
@@ -199,7 +201,7 @@ const main = async (): Promise<void> => {
       `helper threads ${s2(run.helpers.v8)} CPU (V8) + ${s2(run.helpers.libuv)} (libuv reads)`;
     if (one.mainRunSeconds !== undefined && one.mainQueueSeconds !== undefined) {
       console.log(
-        `  one thread's wall ${s2(one.seconds)}: on a core ${s2(one.mainRunSeconds)}, preempted ${s2(one.mainQueueSeconds)}, blocked ${s2(one.seconds - one.mainRunSeconds - one.mainQueueSeconds)}; ${helpers(one)}`,
+        `  one thread's wall ${s2(one.seconds)}: on a core ${s2(one.mainRunSeconds)}, preempted ${s2(one.mainQueueSeconds)}, blocked ${s2(one.seconds - one.mainRunSeconds - one.mainQueueSeconds)} (${one.mainBlocks} times); ${helpers(one)}`,
       );
     }
     const end = Math.max(...all.threads.map((t) => t.times.finishedAt));
@@ -209,7 +211,7 @@ const main = async (): Promise<void> => {
       const sched =
         x.runMicros === undefined || x.queueMicros === undefined
           ? ''
-          : `, on a core ${ms(x.runMicros)}, preempted ${ms(x.queueMicros)}, blocked ${ms(wall - x.runMicros - x.queueMicros)} (reads ${ms(x.readWaitMicros)}, waiting for a chain ${ms(x.workWaitMicros)})`;
+          : `, on a core ${ms(x.runMicros)}, preempted ${ms(x.queueMicros)}, blocked ${ms(wall - x.runMicros - x.queueMicros)} (${x.blocks} times; reads ${ms(x.readWaitMicros)}, waiting for a chain ${ms(x.workWaitMicros)})`;
       console.log(
         `  thread ${t.thread}: ${t.chains} chains, ${ms(t.totalMicros)} CPU, of which ${t.thread === 0 ? 'outside chains (serial)' : 'start-up'} ${ms(t.startupMicros)}; wall ${ms(wall)}${sched}, idle at the end ${ms(end - x.finishedAt)}`,
       );
