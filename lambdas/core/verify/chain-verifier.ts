@@ -52,11 +52,12 @@ const RING = WINDOW;
 /** Rival records (for seqs already taken) followed at once. */
 const MAX_RIVALS = 64;
 
+/** Mutable only so that the solo path can reuse a committed record's entry (see record). */
 interface Entry {
-  readonly facts: RecordFacts;
-  readonly arrival: number;
+  facts: RecordFacts;
+  arrival: number;
   /** Set when the record was placed by its links rather than by the seq it claims. */
-  readonly note: string | undefined;
+  note: string | undefined;
 }
 
 /** A record for a seq the chain already has, and any records that follow it. */
@@ -92,6 +93,8 @@ export class ChainVerifier {
   #solo: Entry | undefined;
   /** Reused as the successors of a committed solo record. */
   readonly #soloAfter: Entry[] = [];
+  /** A committed solo record's entry, free for the next record. */
+  #spare: Entry | undefined;
   /** Records pending, #solo included. */
   #pendingCount = 0;
   #arrivals = 0;
@@ -166,24 +169,31 @@ export class ChainVerifier {
       this.#behind(facts);
       return;
     }
-    const entry: Entry = { facts, arrival, note: placed?.note };
+    const note = placed?.note;
     const solo = this.#solo;
     if (solo === undefined && this.#pendingCount === 0 && facts.seq === this.#last + 1) {
       // Nothing else pending: it waits for its successor (what #advance would decide).
-      this.#solo = entry;
+      this.#solo = { facts, arrival, note };
       this.#pendingCount = 1;
       return;
     }
     if (solo !== undefined && facts.seq === solo.facts.seq + 1 && solo.facts.prev === this.#tip) {
       // Its successor came and it links to the tip: #advance would commit it with this one
-      // as the only record after it, and keep this one waiting in turn.
+      // as the only record after it, and keep this one waiting in turn. The entry of the
+      // record committed two records ago is referenced nowhere else: it is reused.
+      const entry = this.#spare ?? { facts, arrival, note };
+      entry.facts = facts;
+      entry.arrival = arrival;
+      entry.note = note;
       // (Left holding `entry`, the new solo record: emptying the array would free its
       // backing store and the next record allocate a new one.)
       this.#soloAfter[0] = entry;
       this.#commit(solo, this.#soloAfter);
       this.#solo = entry;
+      this.#spare = solo;
       return;
     }
+    const entry: Entry = { facts, arrival, note };
     this.#unsolo();
     const same = this.#pending.get(facts.seq);
     if (same) same.push(entry);
