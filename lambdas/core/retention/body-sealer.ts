@@ -3,14 +3,13 @@
  * the record only encrypted under its period and subject keys (see body-crypto.ts).
  */
 
-import { sealedBodyJson } from '#core/archive/record-line.ts';
 import { canonicalJson } from '#core/chain/canonical.ts';
 import { type BodyEncrypter, sealedTextsOf, storedWithBody } from '#core/chain/hash.ts';
 import type { RecordRetention } from '#core/chain/record.ts';
 import { carryTerms } from '#core/search/terms.ts';
 import type { BodyKeysPort } from '#ports/body-keys.ts';
 import type { BodySealer, SealTarget } from '#ports/body-sealer.ts';
-import { periodKeyId, sealBody, subjectKeyId } from './body-crypto.ts';
+import { periodKeyId, sealBody, sealBodyWithText, subjectKeyId } from './body-crypto.ts';
 import { openRecord } from './open-record.ts';
 import { dayOf, type RetentionRules, retentionOf } from './rules.ts';
 import { recordSubject, SUBJECT_ID_KEY, subjectIds, userIdOf } from './subjects.ts';
@@ -57,15 +56,16 @@ export const createBodySealer = async (
       const periodKey = found.get(periodKeyId(period)) as Uint8Array;
       const subjectKey = found.get(subjectKeyId(subject)) as Uint8Array;
       const { chain, seq } = targets[i] as SealTarget;
-      return (text, salt, bodyHash) => {
-        const where = { chain, seq, body_hash: bodyHash };
-        const made = sealBody(periodKey, subjectKey, where, period, subject, salt, text);
-        const json = sealedBodyJson(made);
-        // `ct` as a slice of the JSON text (`{"ct":"` is 7 characters): V8 shares the bytes,
-        // so a record holds its ciphertext once while it waits to be written, not twice.
-        const sealed = { ...made, ct: json.slice(7, 7 + made.ct.length) };
-        return { sealed, text: json };
-      };
+      return (text, salt, bodyHash) =>
+        sealBodyWithText(
+          periodKey,
+          subjectKey,
+          { chain, seq, body_hash: bodyHash },
+          period,
+          subject,
+          salt,
+          text,
+        );
     });
   };
   return {
