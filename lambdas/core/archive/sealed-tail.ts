@@ -13,38 +13,27 @@
 
 const HASH_MID = Buffer.from(',"hash":"');
 const HEX_LEN = 64;
-const CT_START = Buffer.from('","body_enc":{"ct":"');
-const IV_START = Buffer.from('","iv":"');
-const P_START = Buffer.from('","p":"');
-const S_START = Buffer.from('","s":"');
-const END = Buffer.from('","v":2}}');
-const QUOTE = 0x22;
 
-/** Bytes allowed inside each kind of string: base64, printable ASCII (no `"` or `\`), and
- * lowercase hex. */
-const BASE64 = 1;
-const PLAIN = 2;
-const HEX = 4;
-const CLASS = new Uint8Array(256);
-for (let b = 0x20; b < 0x7f; b++) CLASS[b] = PLAIN;
-CLASS[QUOTE] = 0;
-CLASS[0x5c] = 0;
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=') {
-  CLASS[c.charCodeAt(0)] = BASE64 | PLAIN;
-}
-for (const c of '0123456789abcdef') CLASS[c.charCodeAt(0)] = BASE64 | PLAIN | HEX;
+/** Characters that may not appear in each string of the tail (it is read as latin1, one
+ * character per byte, so any byte ≥ 0x80 is one of them too). Searching for one is a native
+ * scan; an anchored pattern over the whole tail, or a loop over its ~1.4 KB in JavaScript,
+ * cost several times more. */
+const NOT_BASE64 = /[^A-Za-z0-9+/=]/;
+const NOT_PLAIN = /[^ !#-[\]-~]/;
+const NOT_HEX = /[^0-9a-f]/;
+const CT = '","body_enc":{"ct":"';
+const IV = '","iv":"';
+const P = '","p":"';
+const S = '","s":"';
+const END = '","v":2}}';
 
-const bytesAt = (buf: Buffer, at: number, want: Buffer): boolean => {
-  if (at + want.length > buf.length) return false;
-  for (let i = 0; i < want.length; i++) if (buf[at + i] !== want[i]) return false;
-  return true;
-};
-
-/** The end of the string of `kind` bytes starting at `at` (its closing quote), or -1. */
-const stringEnd = (buf: Buffer, at: number, end: number, kind: number): number => {
-  let i = at;
-  while (i < end && ((CLASS[buf[i] as number] as number) & kind) !== 0) i++;
-  return i < end && buf[i] === QUOTE ? i : -1;
+/** Where the string that starts at `from` in `tail` ends (its closing quote) when it is
+ * preceded by `lead` and holds none of `bad`; else -1. */
+const stringEnd = (tail: string, from: number, lead: string, bad: RegExp): number => {
+  if (from < 0 || !tail.startsWith(lead, from)) return -1;
+  const open = from + lead.length;
+  const close = tail.indexOf('"', open);
+  return close >= 0 && !bad.test(tail.slice(open, close)) ? close : -1;
 };
 
 /**
@@ -54,24 +43,14 @@ const stringEnd = (buf: Buffer, at: number, end: number, kind: number): number =
  */
 export const sealedTailAt = (buf: Buffer, start: number, end: number): number => {
   const mid = buf.indexOf(HASH_MID, start);
-  if (mid < 0 || mid >= end) return -1;
-  const quote = mid + HASH_MID.length + HEX_LEN;
-  const hexEnd = stringEnd(buf, mid + HASH_MID.length, end, HEX);
-  const ctEnd =
-    hexEnd === quote && bytesAt(buf, quote, CT_START)
-      ? stringEnd(buf, quote + CT_START.length, end, BASE64)
-      : -1;
-  const ivEnd =
-    ctEnd >= 0 && bytesAt(buf, ctEnd, IV_START)
-      ? stringEnd(buf, ctEnd + IV_START.length, end, BASE64)
-      : -1;
-  const pEnd =
-    ivEnd >= 0 && bytesAt(buf, ivEnd, P_START)
-      ? stringEnd(buf, ivEnd + P_START.length, end, PLAIN)
-      : -1;
-  const sEnd =
-    pEnd >= 0 && bytesAt(buf, pEnd, S_START)
-      ? stringEnd(buf, pEnd + S_START.length, end, PLAIN)
-      : -1;
-  return sEnd >= 0 && sEnd + END.length === end && bytesAt(buf, sEnd, END) ? quote : -1;
+  const hexAt = mid + HASH_MID.length;
+  const quote = hexAt + HEX_LEN;
+  if (mid < 0 || quote >= end) return -1;
+  if (NOT_HEX.test(buf.toString('latin1', hexAt, quote))) return -1;
+  const tail = buf.toString('latin1', quote, end);
+  const ct = stringEnd(tail, 0, CT, NOT_BASE64);
+  const iv = stringEnd(tail, ct, IV, NOT_BASE64);
+  const p = stringEnd(tail, iv, P, NOT_PLAIN);
+  const s = stringEnd(tail, p, S, NOT_PLAIN);
+  return s >= 0 && s + END.length === tail.length && tail.endsWith(END) ? quote : -1;
 };
