@@ -88,7 +88,11 @@ export const rememberNormalised = (
   result: NormaliseResult,
 ): IntakeEnvelope => {
   const { payload, route, request_id } = envelope;
-  Object.defineProperty(envelope, NORMALISED, { value: { payload, route, request_id, result } });
+  // Configurable: an envelope remembered twice (a retried publish) takes the newer result.
+  Object.defineProperty(envelope, NORMALISED, {
+    value: { payload, route, request_id, result },
+    configurable: true,
+  });
   return envelope;
 };
 

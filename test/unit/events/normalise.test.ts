@@ -316,6 +316,12 @@ describe('normalise: an envelope the route already normalised', () => {
     const newRoute = Object.assign(remembered(), { route: 'guardrail' });
     const newId = Object.assign(remembered(), { request_id: 'req-0002' });
 
+    // Remembered a second time (a retried publish): no throw, the newer result is kept
+    const twice = remembered();
+    const newer = normalise(envelopeOf({ output: { decision: 'approve' } }, 'decision_log'));
+    expect(() => rememberNormalised(twice, newer)).not.toThrow();
+    expect(normalise(twice)).toBe(newer);
+
     expect(normalise(newPayload).ok).toBe(false);
     expect(normalise(newRoute).ok).toBe(false);
     const renamed = normalise(newId);

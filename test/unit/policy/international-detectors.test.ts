@@ -215,6 +215,9 @@ describe('ner PERSON in user-written text (lower case, one word, context cues)',
     ["Trump ' s a stud lol", ['Trump']],
     ['It was so nice meeting you and Okonjo !', ['Okonjo']],
     ['Great video , Okafor !', ['Okafor']],
+    // A lone name joined by a spaced `&` to a name found before it.
+    ['I saw Paul Walker & Okonjo today !', ['Paul Walker', 'Okonjo']],
+    ['Thanks Vin , Dwayne & Okonjo !', ['Vin', 'Dwayne', 'Okonjo']],
     ['I think obama is right', ['obama']],
     // Traps: names that are English words, addresses, handles, other languages, contractions
     // and encyclopaedic text (where the conversational cues are not read).

@@ -7,9 +7,10 @@ import type { Match } from '../detector.ts';
  */
 
 // Right before the word: addressing or greeting someone, social verbs whose object is
-// mostly a person (`Bye Capwin`, `support Trump`, `meeting you and Desi`).
+// mostly a person (`Bye Capwin`, `support Trump`, `meeting you and Desi`). `&` has no word
+// boundary before it when spaced, so it is matched after a space or at the start instead.
 const INFORMAL_BEFORE =
-  /\b(?:bye|love|loves|loved|thanks|thx|congrats|congratulations|rip|r\s?\.\s?i\s?\.\s?p|miss|missed|meet|met|meeting|support|supporting|supports|hug|hugs|marry|married|kiss|blame|unlike|and|&|with|you and|me and|him and|her and)\s?[.,]?\s$/i;
+  /(?:\b(?:bye|love|loves|loved|thanks|thx|congrats|congratulations|rip|r\s?\.\s?i\s?\.\s?p|miss|missed|meet|met|meeting|support|supporting|supports|hug|hugs|marry|married|kiss|blame|unlike|and|with|you and|me and|him and|her and)|(?<!\S)&)\s?[.,]?\s$/i;
 // Right after the word: a possessive (also tokenised, `Trump ' s`), a verb of a person as
 // subject, or an address at the end of a sentence (`Great video , Tex !`).
 const INFORMAL_AFTER =
