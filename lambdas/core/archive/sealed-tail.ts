@@ -4,7 +4,7 @@
  *   {<canonical envelope members>,"hash":"<64 hex>","body_enc":{"ct":"…","iv":"…","p":"…","s":"…","v":2}}
  *
  * with `ct` and `iv` in the base64 alphabet and `p`, `s` printable ASCII with no escapes:
- * exactly what the sealer writes (sealedBodyJson). Such a tail is valid JSON holding only
+ * exactly what the sealer writes (sealBodyWithText, sealedBodyJson). Such a tail is valid JSON holding only
  * `body_enc`, so the line reads as its envelope and hash followed by a body that no hash
  * covers. A reader that needs no body (the checkpointer) can then take the line's first
  * part alone instead of parsing and re-canonicalising the whole line (ingest CPU, issue 7).
