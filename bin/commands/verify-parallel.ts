@@ -1,7 +1,8 @@
 /**
  * Verifies an archive's chains in parallel: the main thread and `workers - 1` worker threads
- * (verify-worker.ts; or `workers` of them when the main thread only coordinates) each take the next chain directory as they come free, largest chains
- * first so no thread is left with a long one at the end. Workers start loading while the
+ * (verify-worker.ts; or `workers` of them when the main thread only coordinates) each take
+ * the next chain directory from a shared counter as they come free, largest chains first so
+ * no thread is left with a long one at the end. Workers start loading while the
  * coordinator reads the keys, indexes and holds once (reporting their faults once); each
  * chain costs one message each way and a small report back, and memory stays that of one
  * chain per thread. The per-chain reports are merged in listing order, so the result is the
@@ -23,8 +24,8 @@ import {
   witnessRule,
 } from '#core/verify/verify-archive.ts';
 import type { ArchiveLocationOptions } from './archive-location.ts';
-import { type ChainJobSetup, verifyChainDir } from './verify-chain-dir.ts';
-import { threadCpu } from './verify-thread-cpu.ts';
+import { type ChainJobSetup, takeChain, verifyChainDir } from './verify-chain-dir.ts';
+import { clockMicros, ThreadClock, type ThreadTimes, threadCpu } from './verify-thread-cpu.ts';
 import type { WorkerInput, WorkerReply, WorkerRequest } from './verify-worker.ts';
 import { workerEntry } from './worker-bundle.ts';
 
@@ -44,15 +45,17 @@ export interface ParallelOptions {
   readonly onThreads?: (threads: readonly ThreadCpu[]) => void;
 }
 
-/** One thread's CPU time in a parallel verify, in µs. Thread 0 is the main thread: its
- * `startupMicros` is what it spent outside verifying chains (listing, keys, indexes,
- * handing out, merging: the serial part). A worker's `startupMicros` is its start-up until
- * it could take a chain. */
+/** One thread's CPU and wall time in a parallel verify, in µs. Thread 0 is the main thread:
+ * its `startupMicros` is what it spent outside verifying chains (listing, keys, indexes,
+ * merging: the serial part). A worker's `startupMicros` is its start-up until it could take a
+ * chain. `times`: where its wall time went, from the start of the verify (a worker: from when
+ * it was asked for) to its last chain. */
 export interface ThreadCpu {
   readonly thread: number;
   readonly chains: number;
   readonly startupMicros: number;
   readonly totalMicros: number;
+  readonly times: ThreadTimes;
 }
 
 /** The chain directories under `chains/`, in listing order, with their number of objects. */
@@ -84,6 +87,7 @@ export const verifyInParallel = async (
   options: VerifyOptions & ArchiveLocationOptions & ParallelOptions,
 ): Promise<VerifyReport> => {
   const mainCpuAtStart = threadCpu();
+  const clock = new ThreadClock();
   const listed = await chainDirs(reader);
   const all = [...listed.keys()];
   const wanted = options.chains;
@@ -98,7 +102,7 @@ export const verifyInParallel = async (
   const order = handOutOrder(dirs.map((dir) => listed.get(dir) ?? 0));
   const threads = Math.max(1, Math.min(options.workers ?? availableParallelism(), dirs.length));
   const workersAllowed = options.bodyKeys === undefined || options.bodyKeysDir !== undefined;
-  const input: WorkerInput = {
+  const input = {
     location,
     ...(options.endpointUrl === undefined ? {} : { endpointUrl: options.endpointUrl }),
     ...(options.region === undefined ? {} : { region: options.region }),
@@ -119,10 +123,12 @@ export const verifyInParallel = async (
   };
 
   const results: (VerifyReport | undefined)[] = dirs.map(() => undefined);
-  let next = 0;
+  // Shared with the workers: each thread takes the next chain itself, so none waits for
+  // the main thread (busy verifying a chain) to hand one out.
+  const next = new Int32Array(new SharedArrayBuffer(4));
   let records = 0;
   let bytes = 0;
-  const take = (): number | undefined => (next < order.length ? order[next++] : undefined);
+  const take = (): number | undefined => takeChain(next, order);
   const done = (i: number, report: VerifyReport, thread: number): void => {
     results[i] = report;
     records += report.records;
@@ -142,37 +148,41 @@ export const verifyInParallel = async (
     thread: number,
     loaded: Promise<{ setup: ChainJobSetup }>,
   ): { worker: Worker; finished: Promise<void> } => {
-    const worker = new Worker(entry, { workerData: input });
+    const worker = new Worker(entry, {
+      workerData: {
+        ...input,
+        dirs,
+        order,
+        next,
+        startedAt: clockMicros(),
+      } satisfies WorkerInput,
+    });
     const finished = new Promise<void>((resolve, reject) => {
-      let current = -1;
       let chains = 0;
       let startupMicros = 0;
-      let totalMicros = 0;
-      const give = (): void => {
-        const i = take();
-        if (i === undefined) {
-          cpu.push({ thread, chains, startupMicros, totalMicros });
-          void worker.terminate().then(() => resolve());
-          return;
-        }
-        current = i;
-        worker.postMessage({ type: 'chain', dir: dirs[i] as string } satisfies WorkerRequest);
-      };
       worker.on('message', (reply: WorkerReply) => {
-        totalMicros = reply.cpuMicros;
         if (reply.type === 'done') {
           chains += 1;
-          done(current, reply.report, thread);
-          give();
-          return;
+          done(reply.index, reply.report, thread);
+        } else if (reply.type === 'finished') {
+          cpu.push({
+            thread,
+            chains,
+            startupMicros,
+            totalMicros: reply.cpuMicros,
+            times: reply.times,
+          });
+          void worker.terminate().then(() => resolve());
+        } else {
+          startupMicros = reply.cpuMicros;
         }
-        startupMicros = reply.cpuMicros;
-        loaded.then(({ setup }) => {
-          worker.postMessage({ type: 'setup', setup } satisfies WorkerRequest);
-          give();
-        }, reject);
       });
       worker.once('error', reject);
+      // Sent as soon as it is loaded, not in answer to the worker's 'ready': by then this
+      // thread may be verifying a chain and read that message only after it.
+      loaded.then(({ setup }) => {
+        worker.postMessage({ type: 'setup', setup } satisfies WorkerRequest);
+      }, reject);
     });
     // Awaited after the setup is loaded; a worker failing before that must not go unhandled.
     finished.catch(() => undefined);
@@ -195,16 +205,25 @@ export const verifyInParallel = async (
     const { setup, index } = await loading;
     let mainChains = 0;
     let mainChainMicros = 0;
+    let mainTimes: ThreadTimes | undefined;
     const runMain = async (): Promise<void> => {
-      if (!onMain) return;
-      for (let i = take(); i !== undefined; i = take()) {
-        // Approximate: other threads' messages are handled while this chain awaits its reads.
-        const before = threadCpu();
-        const report = await verifyChainDir(reader, dirs[i] as string, setup, options.bodyKeys);
-        mainChainMicros += threadCpu() - before;
-        mainChains += 1;
-        done(i, report, 0);
+      if (onMain) {
+        for (let i = take(); i !== undefined; i = take()) {
+          // Approximate: other threads' messages are handled while this chain awaits its reads.
+          const before = threadCpu();
+          const report = await verifyChainDir(
+            reader,
+            dirs[i] as string,
+            setup,
+            options.bodyKeys,
+            clock,
+          );
+          mainChainMicros += threadCpu() - before;
+          mainChains += 1;
+          done(i, report, 0);
+        }
       }
+      mainTimes = clock.times();
     };
     await Promise.all([runMain(), ...workers.map((w) => w.finished)]);
     const report = await merge(reader, all, results, index, setup.keys.pinned, faults);
@@ -216,6 +235,7 @@ export const verifyInParallel = async (
           chains: mainChains,
           startupMicros: mainMicros - mainChainMicros,
           totalMicros: mainMicros,
+          times: mainTimes as ThreadTimes,
         },
         ...cpu.sort((a, b) => a.thread - b.thread),
       ]);

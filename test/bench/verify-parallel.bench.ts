@@ -8,6 +8,7 @@
  * Target: parallel ≥ 0.8 × cores × one-thread rate (cores = os.availableParallelism()).
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,7 @@ import { GENESIS_PREV } from '#core/chain/record.ts';
 import { lineOf } from '#test/helpers/archive-builder.ts';
 import { verifyLocation } from '../../bin/commands/verify.ts';
 import type { ThreadCpu } from '../../bin/commands/verify-parallel.ts';
+import { threadSched } from '../../bin/commands/verify-thread-cpu.ts';
 import { sampleEvent } from './sample-event.ts';
 
 const SEGMENT_RECORDS = 10_000;
@@ -66,7 +68,43 @@ const build = async (dir: string, chains: number, perChain: number): Promise<voi
   }
 };
 
+/** CPU time (µs) of each thread of this process that is still alive, by thread id, with its
+ * name (Linux; empty elsewhere). Node's worker threads are gone by the end of a verify, so
+ * what is left besides the main thread are V8's helper threads (GC, compiler: named `node`
+ * too) and libuv's (`libuv-worker`: file reads). */
+const taskCpu = (): Map<string, { name: string; micros: number }> => {
+  const tasks = new Map<string, { name: string; micros: number }>();
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      const name = readFileSync(`/proc/self/task/${tid}/comm`, 'latin1').trim();
+      const run = readFileSync(`/proc/self/task/${tid}/schedstat`, 'latin1').split(' ')[0];
+      tasks.set(tid, { name, micros: Number(run) / 1000 });
+    }
+  } catch {
+    // Not Linux: no per-thread figures.
+  }
+  return tasks;
+};
+
+/** This process's helper threads' CPU time since `before`, in s: libuv's and the rest. */
+const helperCpu = (
+  before: Map<string, { name: string; micros: number }>,
+  mainTid: string,
+): { libuv: number; v8: number } => {
+  const sum = { libuv: 0, v8: 0 };
+  for (const [tid, { name, micros }] of taskCpu()) {
+    if (tid === mainTid) continue;
+    const spent = (micros - (before.get(tid)?.micros ?? 0)) / 1e6;
+    if (name === 'libuv-worker') sum.libuv += spent;
+    else sum.v8 += spent;
+  }
+  return sum;
+};
+
 const child = async (archiveDir: string, workers: number): Promise<void> => {
+  const mainTid = realpathSync('/proc/thread-self').split('/').pop() ?? '';
+  const tasksBefore = taskCpu();
+  const schedBefore = threadSched();
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   const mainBefore = process.threadCpuUsage();
@@ -80,7 +118,16 @@ const child = async (archiveDir: string, workers: number): Promise<void> => {
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   const main = process.threadCpuUsage(mainBefore);
+  const schedAfter = threadSched();
   const figures = {
+    helpers: helperCpu(tasksBefore, mainTid),
+    ...(schedBefore && schedAfter
+      ? {
+          mainRunSeconds: (schedAfter.runMicros - schedBefore.runMicros) / 1e6,
+          mainQueueSeconds: (schedAfter.queueMicros - schedBefore.queueMicros) / 1e6,
+          mainBlocks: schedAfter.blocks - schedBefore.blocks,
+        }
+      : {}),
     mainThreadCpuSeconds: (main.user + main.system) / 1e6,
     threads,
     ok: report.ok,
@@ -107,6 +154,10 @@ const run = (archiveDir: string, workers: number) => {
     mainThreadCpuSeconds: number;
     maxRssKb: number;
     threads: readonly ThreadCpu[];
+    helpers: { libuv: number; v8: number };
+    mainRunSeconds?: number;
+    mainQueueSeconds?: number;
+    mainBlocks?: number;
   };
 };
 
@@ -115,10 +166,14 @@ const main = async (): Promise<void> => {
   if (args[0] === '--child') return child(args[1] as string, Number(args[2]));
   const [chains = 32, perChain = 25_000] = args.filter((a) => /^\d+$/.test(a)).map(Number);
   const cores = availableParallelism();
-  const dir = await mkdtemp(join(tmpdir(), 'verify-parallel-bench-'));
+  // VERIFY_BENCH_ARCHIVE=dir keeps the archive there (built once) for repeated runs.
+  const kept = process.env.VERIFY_BENCH_ARCHIVE;
+  const dir = kept ?? (await mkdtemp(join(tmpdir(), 'verify-parallel-bench-')));
   try {
     const t0 = performance.now();
-    await build(dir, chains, perChain);
+    if (kept === undefined || !existsSync(join(kept, 'archive'))) {
+      await build(dir, chains, perChain);
+    }
     console.log(
       `built ${chains} chains × ${perChain} records in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${cores} cores`,
     );
@@ -138,11 +193,30 @@ const main = async (): Promise<void> => {
     // critical path if each thread had a core). The serial part is the main thread's CPU
     // outside chains (listing, keys, indexes, merging); a worker's start-up is its own.
     const ms = (us: number): string => `${(us / 1000).toFixed(0)} ms`;
-    for (const t of all.threads) {
+    const s2 = (seconds: number): string => `${seconds.toFixed(2)} s`;
+    // Where the wall time goes: each thread on a core, runnable but waiting for one
+    // (preempted), awaiting reads, waiting for a chain, and idle at the end while others
+    // finish; the helper threads (V8's GC and compiler, libuv's reads) take cores too.
+    const helpers = (run: typeof one): string =>
+      `helper threads ${s2(run.helpers.v8)} CPU (V8) + ${s2(run.helpers.libuv)} (libuv reads)`;
+    if (one.mainRunSeconds !== undefined && one.mainQueueSeconds !== undefined) {
       console.log(
-        `  thread ${t.thread}: ${t.chains} chains, ${ms(t.totalMicros)} CPU, of which ${t.thread === 0 ? 'outside chains (serial)' : 'start-up'} ${ms(t.startupMicros)}`,
+        `  one thread's wall ${s2(one.seconds)}: on a core ${s2(one.mainRunSeconds)}, preempted ${s2(one.mainQueueSeconds)}, blocked ${s2(one.seconds - one.mainRunSeconds - one.mainQueueSeconds)} (${one.mainBlocks} times); ${helpers(one)}`,
       );
     }
+    const end = Math.max(...all.threads.map((t) => t.times.finishedAt));
+    for (const t of all.threads) {
+      const x = t.times;
+      const wall = x.finishedAt - x.startedAt;
+      const sched =
+        x.runMicros === undefined || x.queueMicros === undefined
+          ? ''
+          : `, on a core ${ms(x.runMicros)}, preempted ${ms(x.queueMicros)}, blocked ${ms(wall - x.runMicros - x.queueMicros)} (${x.blocks} times; reads ${ms(x.readWaitMicros)}, waiting for a chain ${ms(x.workWaitMicros)})`;
+      console.log(
+        `  thread ${t.thread}: ${t.chains} chains, ${ms(t.totalMicros)} CPU, of which ${t.thread === 0 ? 'outside chains (serial)' : 'start-up'} ${ms(t.startupMicros)}; wall ${ms(wall)}${sched}, idle at the end ${ms(end - x.finishedAt)}`,
+      );
+    }
+    console.log(`  ${helpers(all)}`);
     const threadSum = all.threads.reduce((s, t) => s + t.totalMicros, 0) / 1e6;
     const serial = (all.threads[0]?.startupMicros ?? 0) / 1e6;
     const startup = all.threads.slice(1).reduce((s, t) => s + t.startupMicros, 0) / 1e6;
@@ -160,7 +234,7 @@ const main = async (): Promise<void> => {
     );
     if (!one.ok || !all.ok || all.records !== chains * perChain) process.exitCode = 1;
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (kept === undefined) await rm(dir, { recursive: true, force: true });
   }
 };
 

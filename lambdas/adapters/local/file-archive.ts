@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { chmod, link, mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { chmod, link, mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { AuditTrailError } from '#core/errors.ts';
 import {
@@ -40,7 +40,7 @@ export interface FileArchive extends ArchivePort {
    * Like `stream`, but every chunk is a view of `buffer`, overwritten by the next read: a
    * chunk is valid only until the next is asked for. For a reader that consumes each chunk
    * before the next (the verifier): no fresh buffer, and no fresh pages to fault in, per
-   * chunk.
+   * chunk. Each read blocks the calling thread (about 0.1 ms per 1 MiB from the page cache).
    */
   streamInto(key: string, buffer: Uint8Array): AsyncIterable<Uint8Array>;
 }
@@ -170,19 +170,25 @@ export const openFileArchive = (dir: string): FileArchive => {
     }
   }
 
+  // Synchronous reads: the verifier, its only user, waits for each chunk anyway, and a read
+  // on its own thread saves libuv's thread-pool hop per chunk (wake-ups on both sides, the
+  // chunk written on one core and hashed on another; ~7% of a verify's CPU).
   async function* streamInto(key: string, buffer: Uint8Array): AsyncGenerator<Uint8Array> {
     checkKey(key);
-    const handle = await open(pathOf(key)).catch((error: unknown) => {
+    let fd: number;
+    try {
+      fd = openSync(pathOf(key), 'r');
+    } catch (error) {
       throw isErrnoCode(error, 'ENOENT') ? new ArchiveObjectMissingError(key) : error;
-    });
+    }
     try {
       for (;;) {
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+        const bytesRead = readSync(fd, buffer, 0, buffer.length, null);
         if (bytesRead === 0) return;
         yield buffer.subarray(0, bytesRead);
       }
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   }
 

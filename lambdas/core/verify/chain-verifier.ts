@@ -52,11 +52,12 @@ const RING = WINDOW;
 /** Rival records (for seqs already taken) followed at once. */
 const MAX_RIVALS = 64;
 
+/** Mutable only so that the solo path can reuse a committed record's entry (see record). */
 interface Entry {
-  readonly facts: RecordFacts;
-  readonly arrival: number;
+  facts: RecordFacts;
+  arrival: number;
   /** Set when the record was placed by its links rather than by the seq it claims. */
-  readonly note: string | undefined;
+  note: string | undefined;
 }
 
 /** A record for a seq the chain already has, and any records that follow it. */
@@ -87,6 +88,14 @@ export class ChainVerifier {
   #treeBroken = false;
 
   readonly #pending = new Map<number, Entry[]>();
+  /** The one pending record when it is the only one and for the next seq (the usual case):
+   * kept out of #pending, so a chain in order costs no array and no map churn per record. */
+  #solo: Entry | undefined;
+  /** Reused as the successors of a committed solo record. */
+  readonly #soloAfter: Entry[] = [];
+  /** A committed solo record's entry, free for the next record. */
+  #spare: Entry | undefined;
+  /** Records pending, #solo included. */
   #pendingCount = 0;
   #arrivals = 0;
   #lastArrived: RecordFacts | undefined;
@@ -160,7 +169,32 @@ export class ChainVerifier {
       this.#behind(facts);
       return;
     }
-    const entry: Entry = { facts, arrival, note: placed?.note };
+    const note = placed?.note;
+    const solo = this.#solo;
+    if (solo === undefined && this.#pendingCount === 0 && facts.seq === this.#last + 1) {
+      // Nothing else pending: it waits for its successor (what #advance would decide).
+      this.#solo = { facts, arrival, note };
+      this.#pendingCount = 1;
+      return;
+    }
+    if (solo !== undefined && facts.seq === solo.facts.seq + 1 && solo.facts.prev === this.#tip) {
+      // Its successor came and it links to the tip: #advance would commit it with this one
+      // as the only record after it, and keep this one waiting in turn. The entry of the
+      // record committed two records ago is referenced nowhere else: it is reused.
+      const entry = this.#spare ?? { facts, arrival, note };
+      entry.facts = facts;
+      entry.arrival = arrival;
+      entry.note = note;
+      // (Left holding `entry`, the new solo record: emptying the array would free its
+      // backing store and the next record allocate a new one.)
+      this.#soloAfter[0] = entry;
+      this.#commit(solo, this.#soloAfter);
+      this.#solo = entry;
+      this.#spare = solo;
+      return;
+    }
+    const entry: Entry = { facts, arrival, note };
+    this.#unsolo();
     const same = this.#pending.get(facts.seq);
     if (same) same.push(entry);
     else this.#pending.set(facts.seq, [entry]);
@@ -168,8 +202,17 @@ export class ChainVerifier {
     this.#advance(false);
   }
 
+  /** Puts the solo record back among the pending ones, for the general case. */
+  #unsolo(): void {
+    const solo = this.#solo;
+    if (solo === undefined) return;
+    this.#solo = undefined;
+    this.#pending.set(solo.facts.seq, [solo]);
+  }
+
   /** Ends the chain: resolves what is pending and reports what is missing or unaccounted. */
   finish(): ChainSummary {
+    this.#unsolo();
     this.#advance(true);
     for (const rival of this.#rivals.values()) this.#rivalEnded(rival);
     this.#rivals.clear();
@@ -217,7 +260,13 @@ export class ChainVerifier {
       }
       // Decide only once something after `next` is stored, so the successor can vote.
       const waiting = this.#pendingCount === candidates.length && this.#pendingCount <= WINDOW;
-      if (!final && waiting) return;
+      if (!final && waiting) {
+        if (candidates.length === 1) {
+          this.#pending.delete(next);
+          this.#solo = candidates[0];
+        }
+        return;
+      }
       this.#pending.delete(next);
       this.#pendingCount -= candidates.length;
       // A record continuing a rival branch is not a candidate for the main line. (The usual

@@ -82,13 +82,34 @@ const envelopeHashOf = (buf: Buffer, start: number, end: number): string => {
   }
   buf.copy(envelopeScratch, recordTag.length, start, end);
   envelopeScratch[recordTag.length + length] = CLOSE;
-  return digest('sha256', scratchView(envelopeScratch, recordTag.length + length + 1), 'hex');
+  return digest(
+    'sha256',
+    scratchView(envelopeScratch, envelopeViews, recordTag.length + length + 1),
+    'hex',
+  );
 };
 
-/** The first `length` bytes of a scratch buffer: a plain Uint8Array view, cheaper to make
- * than Buffer#subarray (no species lookup, no Buffer prototype). */
-const scratchView = (scratch: Buffer, length: number): Uint8Array =>
-  new Uint8Array(scratch.buffer, scratch.byteOffset, length);
+/** Views of the scratch buffers by length, made once: records of a chain come in few
+ * lengths, and a view per hash was the verifier's largest allocation per record. */
+const envelopeViews = new Map<number, Uint8Array>();
+const bodyViews = new Map<number, Uint8Array>();
+const MAX_VIEWS = 4096;
+
+/** The first `length` bytes of a scratch buffer, as a plain Uint8Array view (cheaper than
+ * Buffer#subarray: no species lookup, no Buffer prototype). */
+const scratchView = (
+  scratch: Buffer,
+  views: Map<number, Uint8Array>,
+  length: number,
+): Uint8Array => {
+  let view = views.get(length);
+  if (view === undefined) {
+    if (views.size >= MAX_VIEWS) views.clear();
+    view = new Uint8Array(scratch.buffer, scratch.byteOffset, length);
+    views.set(length, view);
+  }
+  return view;
+};
 
 /** SHA-256(BODY_TAG ‖ salt ‖ body bytes) for the salt hex at `saltAt`, in `encoding`;
  * undefined if the salt is not 32 lowercase hex digits. */
@@ -109,7 +130,7 @@ const bodyDigest = (
       .digest(encoding);
   }
   buf.copy(bodyScratch, offset, start, end);
-  return digest('sha256', scratchView(bodyScratch, offset + length), encoding);
+  return digest('sha256', scratchView(bodyScratch, bodyViews, offset + length), encoding);
 };
 
 const LOWER_HEX = Buffer.from('0123456789abcdef', 'latin1');

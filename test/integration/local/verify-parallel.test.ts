@@ -73,7 +73,11 @@ describe('verify on worker threads', () => {
     for (const t of threads) {
       expect(t.startupMicros).toBeGreaterThan(0);
       expect(t.totalMicros).toBeGreaterThanOrEqual(t.startupMicros);
+      // Each thread's wall time is accounted from its start to its last chain.
+      expect(t.times.finishedAt).toBeGreaterThan(t.times.startedAt);
     }
+    // The workers' segment reads are timed.
+    expect(threads.reduce((n, t) => n + t.times.readWaitMicros, 0)).toBeGreaterThan(0);
     expect([...by.keys()].sort()).toEqual(
       ['app-0', 'app-1', 'app-2', 'app-3', 'app-4', 'app-5', 'app-7', 'app-8'].sort(),
     );

@@ -5,6 +5,7 @@
  * false-positive traps.
  */
 
+import { countrySpecs, isValidIBAN } from 'ibantools';
 import examples from 'libphonenumber-js/examples.mobile.json' with { type: 'json' };
 import { getExampleNumber } from 'libphonenumber-js/min';
 import { describe, expect, it } from 'vitest';
@@ -42,6 +43,28 @@ describe('phone: formats, extensions and traps', () => {
     ['teléfono 612 34 56 78', ['PHONE_NUMBER:612 34 56 78']],
     ['電話 090-1234-5678', ['PHONE_NUMBER:090-1234-5678']],
     ['mobile 98765 43210', ['PHONE_NUMBER:98765 43210']],
+    // Digits run together right after a phone word; valid in a default region's plan.
+    ['Tel.: 510070895', ['PHONE_NUMBER:510070895']],
+    ['numer telefonu kontaktowego: 510070895.', ['PHONE_NUMBER:510070895']],
+    // `+`/`00` and phone groups: an unassigned area code is still a phone number.
+    ['+1-055-123-4567x123', ['PHONE_NUMBER:+1-055-123-4567x123']],
+    ['001-055-123-4567', ['PHONE_NUMBER:001-055-123-4567']],
+    // The North American layout with codes no plan assigns (exchange 0xx, area 1xx).
+    ['My number is 855-021-9320.', ['PHONE_NUMBER:855-021-9320']],
+    [
+      '(196)616-8072x893 or 1-195-227-1473',
+      ['PHONE_NUMBER:(196)616-8072x893', 'PHONE_NUMBER:1-195-227-1473'],
+    ],
+    ['fax 007.536.7922x3981', ['PHONE_NUMBER:007.536.7922x3981']],
+    // The trunk 0 in brackets after the country code; a country code set apart.
+    ['office +44 (0)20 7946 0958', ['PHONE_NUMBER:+44 (0)20 7946 0958']],
+    ['Zentrale +49(0)30 1234567', ['PHONE_NUMBER:+49(0)30 1234567']],
+    [
+      '+44(0)5283814442 and +34 156234300',
+      ['PHONE_NUMBER:+44(0)5283814442', 'PHONE_NUMBER:+34 156234300'],
+    ],
+    // `00` that is no international number: a phone after a phone word only.
+    ['Tel. 0036 245370', ['PHONE_NUMBER:0036 245370']],
     // Traps: dates, times, versions, ids, SSNs, amounts, coordinates, cards.
     ['Meeting on 2024-01-15 10:30 and 15.01.2024', []],
     ['invoice 0151 23456789 is due', []],
@@ -51,6 +74,13 @@ describe('phone: formats, extensions and traps', () => {
     ['at 48.858844, 2.294351', []],
     ['card 4111 1111 1111 1111', []],
     ['unix time 1700000000 and 20240115', []],
+    // Run together without a phone word; a document number with two slashes; a tax id.
+    ['wpis 510070895 w rejestrze', []],
+    ['batch 0012 3456 7890 done; lot 0036 245370', []],
+    // The North American layout counts only where a North American region is configured.
+    ['My number is 855-021-9320.', [], { regions: ['GB', 'DE'] }],
+    ['Faktura FV 0932/01/2026, tel. 0932/01/2026', []],
+    ['NIP 5100708951', []],
   ];
   it.each(CASES)('%j → %j', (text, expected, params) => {
     expect(runDetector('phone', text, params)).toEqual(expected);
@@ -114,6 +144,34 @@ describe('credit-card: every network with Luhn', () => {
     },
   );
 
+  // Ranges of the published IIN tables that credit-card-type no longer lists: found without a
+  // card word, and not read as a phone (a 12-digit Maestro starting with 0 is a valid phone
+  // number in several plans).
+  it.each([
+    ['JCB 15 (1800)', '1800', 15],
+    ['JCB 15 (2131)', '2131', 15],
+    ['Maestro 0604, 12 digits', '0604', 12],
+    ['Maestro 0604, 16 digits', '0604', 16],
+    ['Maestro 6304, 12 digits', '6304', 12],
+  ] as const)('historic range %s, with no card word', (_n, iin, length) => {
+    const digits = luhnNumber(iin, length);
+    for (const written of [digits, grouped(digits), grouped(digits, '-')]) {
+      const text = `Paid with ${written} yesterday.`;
+      expect(runDetector('credit-card', text)).toEqual([`CREDIT_CARD:${written}`]);
+      expect(runDetector('phone', text)).toEqual([]);
+    }
+  });
+
+  it('a Luhn-valid number after a card word is a card, not a phone', () => {
+    // 0151 2345 6789: a German mobile shape; Luhn-valid, no card range.
+    const digits = luhnNumber('01512', 12);
+    expect(runDetector('phone', `Kreditkarte ${digits}`)).toEqual([]);
+    expect(runDetector('credit-card', `Kreditkarte ${digits}`)).toEqual([`CREDIT_CARD:${digits}`]);
+    // The same digits after a phone word, written as a phone, stay a phone.
+    const phone = `${digits.slice(0, 4)} ${digits.slice(4)}`;
+    expect(runDetector('phone', `Handy ${phone}`)).toEqual([`PHONE_NUMBER:${phone}`]);
+  });
+
   it('finds an unknown range with valid Luhn only after a card word, in several languages', () => {
     const digits = luhnNumber('9400', 16);
     expect(runDetector('credit-card', `ref ${digits}`)).toEqual([]);
@@ -158,6 +216,90 @@ describe('iban: any case and grouping', () => {
     // A long run of letters and digits is read once, not split every possible way.
     [`ab12${'x1'.repeat(40)} DE89370400440532013000`, ['IBAN_CODE:DE89370400440532013000']],
     ['ab12 cdef 3456 ghij 7890', []],
+  ];
+  it.each(CASES)('%j → %j', (text, expected) => {
+    expect(runDetector('iban', text)).toEqual(expected);
+  });
+});
+
+/** An IBAN of `country` whose BBAN is filled from its format (`seed` varies the digits) with valid mod-97. */
+const syntheticIban = (country: string, seed: number): string => {
+  const format = countrySpecs[country]?.bban_regexp ?? '';
+  let bban = '';
+  let k = seed;
+  for (const [, cls, n] of format.matchAll(/\[([^\]]+)\]\{(\d+)\}/g))
+    for (let i = 0; i < Number(n); i++, k = (k * 31 + 7) % 1009)
+      bban +=
+        cls === '0-9' || (cls !== 'A-Z' && k % 3 > 0)
+          ? String(k % 10)
+          : String.fromCharCode(65 + (k % 26));
+  return `${country}${withMod97(country, bban)}${bban}`;
+};
+/** The two ISO 13616 check digits of `country` + `bban`. */
+const withMod97 = (country: string, bban: string): string => {
+  let r = 0;
+  for (const ch of `${bban}${country}00`)
+    for (const d of /\d/.test(ch) ? ch : String(ch.charCodeAt(0) - 55))
+      r = (r * 10 + Number(d)) % 97;
+  return String(98 - r).padStart(2, '0');
+};
+
+describe('iban: every country of the registry, mod-97 without national check digits', () => {
+  const countries = Object.keys(countrySpecs).filter(
+    (c) => countrySpecs[c]?.bban_regexp && countrySpecs[c]?.chars,
+  );
+  it('knows over a hundred countries', () => {
+    expect(countries.length).toBeGreaterThan(100);
+  });
+  it.each(countries)('%s upper case, lower case and in groups of four', (country) => {
+    for (const seed of [1, 2, 3]) {
+      const iban = syntheticIban(country, seed);
+      for (const written of [iban, iban.toLowerCase(), iban.replace(/(.{4})(?=.)/g, '$1 ')])
+        expect(runDetector('iban', `Please wire the refund to ${written} by Friday.`)).toEqual([
+          `IBAN_CODE:${written}`,
+        ]);
+    }
+  });
+  // A mistyped or invented account number is still PII: the bank/branch checksums inside the
+  // BBAN that ibantools' isValidIBAN applies (these values fail them) are not required.
+  it.each(['FR', 'ES', 'PL', 'BE', 'NO', 'PT', 'HU', 'CZ'])(
+    '%s with a national checksum that fails',
+    (country) => {
+      const failing = [1, 2, 3, 4, 5, 6]
+        .map((seed) => syntheticIban(country, seed))
+        .filter((iban) => !isValidIBAN(iban));
+      expect(failing.length).toBeGreaterThan(0);
+      for (const iban of failing) expect(runDetector('iban', iban)).toEqual([`IBAN_CODE:${iban}`]);
+    },
+  );
+  it('still refuses a wrong mod-97, a wrong length and a wrong BBAN format', () => {
+    const good = syntheticIban('FR', 1);
+    const badCheck = `${good.slice(0, 2)}${String((Number(good.slice(2, 4)) % 97) + 1).padStart(2, '0')}${good.slice(4)}`;
+    expect(runDetector('iban', badCheck)).toEqual([]);
+    const de = syntheticIban('DE', 1);
+    expect(runDetector('iban', `${de}1`)).toEqual([]);
+    // Germany's BBAN is digits only: a letter inside fails the format whatever mod-97 says.
+    const letters = `8${'A'}${de.slice(6)}`;
+    expect(runDetector('iban', `DE${withMod97('DE', letters)}${letters}`)).toEqual([]);
+  });
+});
+
+describe('iban: Polish domestic account numbers (NRB) after an account word', () => {
+  const CASES: readonly [string, readonly string[]][] = [
+    [
+      'Nr rachunku: 61 1090 1014 0000 0712 1981 2874.',
+      ['IBAN_CODE:61 1090 1014 0000 0712 1981 2874'],
+    ],
+    ['numer konta 61109010140000071219812874', ['IBAN_CODE:61109010140000071219812874']],
+    [
+      'Account no. 61 1090 1014 0000 0712 1981 2874',
+      ['IBAN_CODE:61 1090 1014 0000 0712 1981 2874'],
+    ],
+    // Traps: no account word, mod-97 fails, a longer run, part of a reference.
+    ['tracking 61 1090 1014 0000 0712 1981 2874', []],
+    ['Nr rachunku: 61 1090 1014 0000 0712 1981 2875', []],
+    ['konto 611090101400000712198128741', []],
+    ['konto REF-61109010140000071219812874', []],
   ];
   it.each(CASES)('%j → %j', (text, expected) => {
     expect(runDetector('iban', text)).toEqual(expected);

@@ -44,13 +44,25 @@ export const knownIssuer = (digits: string, exactLength = true): boolean => {
   return lengths !== undefined && (!exactLength || lengths.has(digits.length));
 };
 
+// Ranges issued in the past that credit-card-type (which lists what is issued today) lacks,
+// as the published IIN tables gave them (Wikipedia's "Payment card number" until its
+// 2010s revisions, copied by many validators): JCB's 15-digit cards under 1800 and 2131
+// (the table knows the prefixes, but only at 16–19 digits), and Maestro's 0604, 12–19 digits.
+// Cards from these ranges are still in old records, exports and test data.
+const HISTORIC: readonly { readonly prefix: string; readonly lengths: readonly number[] }[] = [
+  { prefix: '1800', lengths: [15] },
+  { prefix: '2131', lengths: [15] },
+  { prefix: '0604', lengths: [12, 13, 14, 15, 16, 17, 18, 19] },
+];
+
 // The table's patterns are prefixes of at most six digits: its answer per six-digit prefix
 // is cached (the library copies its table on every call).
 const byPrefix = new Map<string, ReadonlySet<number> | undefined>();
 const issuerLengths = (prefix: string): ReadonlySet<number> | undefined => {
   if (byPrefix.has(prefix)) return byPrefix.get(prefix);
-  const types = creditCardType(prefix);
-  const lengths = types.length === 0 ? undefined : new Set(types.flatMap((t) => t.lengths));
+  const all = creditCardType(prefix).flatMap((t) => t.lengths);
+  for (const h of HISTORIC) if (prefix.startsWith(h.prefix)) all.push(...h.lengths);
+  const lengths = all.length === 0 ? undefined : new Set(all);
   if (byPrefix.size >= 50_000) byPrefix.clear();
   byPrefix.set(prefix, lengths);
   return lengths;
@@ -61,6 +73,35 @@ const cardGrouping = (lengths: readonly number[]): boolean =>
   lengths.length === 1 ||
   (lengths.length >= 3 && lengths.slice(0, -1).every((n) => n === 4)) ||
   (lengths.length === 3 && lengths[0] === 4 && lengths[1] === 6 && lengths[2] === 5);
+
+/** Luhn-valid digits that a known range, a known range in card groups or a card word make a card. */
+const cardEvidence = (digits: string, lengths: readonly number[], cued: () => boolean): boolean =>
+  luhnValid(digits) &&
+  (knownIssuer(digits) ||
+    (digits.length >= 13 && cardGrouping(lengths) && knownIssuer(digits, false)) ||
+    cued());
+
+const CARD_WRITTEN = /^\d+(?:[ \u00a0\u202f-]\d+)*$/;
+const GROUP_SEPARATOR = /[ \u00a0\u202f-]/;
+const GROUP_SEPARATORS = /[ \u00a0\u202f-]/g;
+
+/**
+ * Whether a whole run of digits (`written`, run together or in groups) is a card number the
+ * `credit-card` detector reports, given the text `before` it: other detectors (phone) leave
+ * such a run to it, so a 12-digit Maestro starting with a 0 is not also a phone.
+ */
+export const readsAsCard = (written: string, before: string): boolean => {
+  // Called for every phone candidate: the cheap tests first, the groups only for the few
+  // runs of 12–19 digits that pass Luhn.
+  if (written.length < 12 || !CARD_WRITTEN.test(written)) return false;
+  const digits = written.replace(GROUP_SEPARATORS, '');
+  if (digits.length < 12 || digits.length > 19 || !luhnValid(digits)) return false;
+  return cardEvidence(
+    digits,
+    written.split(GROUP_SEPARATOR).map((g) => g.length),
+    () => CARD_CONTEXT.test(before.slice(-CONTEXT_BEFORE)),
+  );
+};
 
 /**
  * Finds payment card numbers: 12–19 digits, run together or in groups separated by spaces,
@@ -97,13 +138,7 @@ export const detectCreditCard = (text: string, _params: CreditCardParams): Match
         digits += text.slice(g.start, g.end);
         lengths.push(g.end - g.start);
         if (digits.length > 19) break;
-        if (digits.length < 12 || !luhnValid(digits)) continue;
-        if (
-          knownIssuer(digits) ||
-          (digits.length >= 13 && cardGrouping(lengths) && knownIssuer(digits, false)) ||
-          cued()
-        )
-          best = { end: j, digits };
+        if (digits.length >= 12 && cardEvidence(digits, lengths, cued)) best = { end: j, digits };
       }
       if (best !== undefined) {
         const end = groups[best.end]?.end ?? first.end;

@@ -7,6 +7,7 @@ import {
 } from 'libphonenumber-js/min';
 import * as z from 'zod';
 import { type Match, textDetector } from '../detector.ts';
+import { readsAsCard } from './credit-card.ts';
 
 /**
  * The regions whose national formats are recognised by default: the most populous and the
@@ -93,19 +94,48 @@ const PHONE_PUNCTUATION = /[+()\-.]/;
 const GROUPED = /^\(?\+?\d{1,5}\)?(?:[ \u00a0\-.]\(?\d{1,8}\)?){1,5}$/;
 const DOTTED_QUAD = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 const SSN_SHAPE = /^\d{3}([- ])\d{2}\1\d{4}$/;
-// Identifiers introduced by these words are order numbers and the like, not phones.
+// Two slashes make a document number or a date (`FV 0932/01/2026`, `2024/0012/01`): a phone
+// is written with one at most (`030/1234567`, the German area code's).
+const TWO_SLASHES = /\/[^/]*\//;
+const BARE = /^\d+$/;
+// The North American layout, `555-123-4567`, `(555)123-4567`, `555.123.4567`, `1-555-…`: how
+// US and Canadian numbers are written, whatever the digits (a number with an unassigned area
+// or exchange code, as fake-data generators and typos make, is still written as a phone).
+// Neither dates, SSNs (3-2-4), ISBNs nor amounts take this shape.
+const NANP_LAYOUT = /^(?:1[-. ])?(?:\(\d{3}\) ?|\d{3}[-.])\d{3}[-.]\d{4}$/;
+// Identifiers introduced by these words are order numbers and the like, not phones: the
+// invoice word and the tax and company registry numbers of the default regions' languages
+// too (`Rechnung`, `factura`, Polish `FV`/`faktura`, `NIP`, `PESEL`, `REGON`, `SIRET` …).
 const ID_CONTEXT =
-  /\b(?:order|invoice|ref|reference|acct|account|id|isbn|tracking|serial|sku|part|build|version|ticket|case|po|transaction|txn|sn|iban|card|routing|sort code|swift|passport|licen[cs]e|ssn|policy)\b[\s:#.-]*(?:no\.?|num(?:ber)?|#)?[\s:#.-]*$/i;
+  /\b(?:order|invoice|ref|reference|acct|account|id|isbn|tracking|serial|sku|part|build|version|ticket|case|po|transaction|txn|sn|iban|card|routing|sort code|swift|passport|licen[cs]e|ssn|policy|rechnung|rechnungsnummer|factura|facture|fattura|faktura|faktury|fv|vat|tax|tin|nip|pesel|regon|krs|nif|siren|siret|cpf|cnpj|bsn|steuernummer)\b[\s:#.-]*(?:no\.?|num(?:ber)?|#)?[\s:#.-]*$/i;
 // Words that announce a phone number, in the languages of the default regions.
 const PHONE_CONTEXT =
   /(?:phone|tel|telephone|mobile|mob|cell|fax|call|dial|text|sms|whatsapp|contact|reach|hotline|helpline|landline|téléphone|tél|portable|telefon|handy|mobil|rufnummer|teléfono|telefono|móvil|celular|cellulare|telefone|telemóvel|telefoon|gsm|puhelin|telefonnummer|numéro|número|numero|nummer|電話|电话|手机|전화|연락처|फ़ोन|фон|телефон)\W{0,3}(?:\w+\W{1,3}){0,3}$/iu;
 const CONTEXT_BEFORE = 40;
 
-/** The E.164 form of a number written with `+` (or `00`) in any region, if valid. */
+// `+44 (0)20 …`: the trunk 0 in brackets after the country code, dropped when dialling from
+// abroad (British, German, Dutch, Swiss, French business cards).
+const TRUNK_NOTE = /^(\+\d{1,3}) ?\(0\) ?/;
+// A country code set apart from the rest (`+34 156234300`, `+1-055-…`).
+const CODE_APART = /^\+(\d{1,3})[ \u00a0\-.]/;
+
+/**
+ * The E.164 form of a number written with `+` (or `00`) in any region: valid, or of a
+ * possible length for its country and written as a phone: in groups, with its country code
+ * set apart, or with `(0)` (`+1-055-123-4567`, `+34 156234300`: unassigned ranges, but
+ * nothing other than a phone number is written that way).
+ */
 const international = (candidate: string): string | undefined => {
-  const written = candidate.startsWith('00') ? `+${candidate.slice(2)}` : candidate;
+  let written = candidate.startsWith('00') ? `+${candidate.slice(2)}` : candidate;
+  const note = TRUNK_NOTE.exec(written);
+  if (note !== null) written = `${note[1]} ${written.slice(note[0].length)}`;
   const n = parsePhoneNumberFromString(written);
-  return n?.isValid() ? n.number : undefined;
+  if (n === undefined) return undefined;
+  if (n.isValid()) return n.number;
+  const apart = CODE_APART.exec(written)?.[1] === n.countryCallingCode;
+  return (note !== null || apart || GROUPED.test(candidate)) && n.isPossible()
+    ? n.number
+    : undefined;
 };
 
 // The lengths a national number may have in each region (the metadata the parser uses):
@@ -128,9 +158,9 @@ const mayFit = (region: string, digits: number): boolean => {
 
 /**
  * The E.164 form of a national number: valid in one of the regions. NANP numbers need the
- * plan's shape; elsewhere a number needs its trunk prefix 0, or phone punctuation and a
- * phone word before it (`Tel. 91 123 45 67` in Spain, which has no trunk prefix): ten bare
- * digits are far more often an id or a unix time.
+ * plan's shape; elsewhere a number needs its trunk prefix 0, or a phone word before it
+ * (`Tel. 91 123 45 67` in Spain, which has no trunk prefix; `Tel.: 510070895`): ten bare
+ * digits with no phone word are far more often an id or a unix time.
  */
 const national = (
   candidate: string,
@@ -139,11 +169,12 @@ const national = (
   cued: boolean,
 ): string | undefined => {
   const trunk = /^\(?0/.test(candidate);
-  const grouped = GROUPED.test(candidate);
+  // After a phone word, digits run together are a number too (`Tel.: 510070895`).
+  const written = cued && (GROUPED.test(candidate) || BARE.test(candidate));
   for (const region of regions) {
     if (NANP.has(region)) {
       if (!NANP_SHAPE.test(digits)) continue;
-    } else if (!trunk && !(cued && grouped)) continue;
+    } else if (!trunk && !written) continue;
     if (!mayFit(region, digits.length)) continue;
     const n = parsePhoneNumberFromString(candidate, region as CountryCode);
     if (n?.isValid()) return n.number;
@@ -153,8 +184,9 @@ const national = (
 
 /**
  * Levels of evidence, tried in turn over the whole run and its shorter prefixes: 0 a
- * number valid as written (`+`, NANP shape, trunk 0); 1 also a grouped national number
- * after a phone word; 2 also a grouped number no plan knows after a phone word.
+ * number valid as written (`+`, NANP shape, trunk 0, North American layout); 1 also a
+ * national number, grouped or run together, after a phone word; 2 also a grouped number no
+ * plan knows after a phone word.
  */
 type Level = 0 | 1 | 2;
 
@@ -168,13 +200,23 @@ const validate = (
   if (digits.length < 7 || digits.length > 15) return undefined;
   if (DATE_LIKE.test(candidate) || DOTTED_QUAD.test(candidate)) return undefined;
   // `AAA-GG-SSSS` is how US social security numbers are written, not phones.
-  if (SSN_SHAPE.test(candidate)) return undefined;
-  if (candidate.startsWith('+') || (candidate.startsWith('00') && GROUPED.test(candidate)))
-    return international(candidate);
+  if (SSN_SHAPE.test(candidate) || TWO_SLASHES.test(candidate)) return undefined;
+  const northAmerican = NANP_LAYOUT.test(candidate) && regions.some((r) => NANP.has(r));
+  if (candidate.startsWith('+') || (candidate.startsWith('00') && GROUPED.test(candidate))) {
+    const e164 = international(candidate);
+    if (e164 !== undefined || candidate.startsWith('+')) return e164;
+    // `007.536.7922`, `Tel. 0036 245370`: no international number, but the North American
+    // layout or a phone word (no national plan: `00` is no trunk prefix).
+    if (northAmerican) return `+1${digits.slice(-10)}`;
+    return level === 2 && digits.length >= 8 && cued() ? `+${digits.slice(2)}` : undefined;
+  }
   const cue = level > 0 && cued();
-  if (!NANP_SHAPE.test(digits) && !/^\(?0/.test(candidate) && !cue) return undefined;
+  if (!NANP_SHAPE.test(digits) && !/^\(?0/.test(candidate) && !cue && !northAmerican)
+    return undefined;
   const e164 = national(candidate, digits, regions, cue);
-  if (e164 !== undefined || level < 2) return e164;
+  if (e164 !== undefined) return e164;
+  if (northAmerican) return `+1${digits.slice(-10)}`;
+  if (level < 2) return undefined;
   // Not valid in any plan known, but written as a phone and announced as one.
   return GROUPED.test(candidate) && digits.length >= 8 && /[\s\-.()]/.test(candidate) && cued()
     ? `+${digits}`
@@ -185,9 +227,10 @@ const validate = (
  * Finds phone numbers: international (`+…`, `00…`) of any region, national formats of the
  * configured regions (the fifty of DEFAULT_PHONE_REGIONS unless narrowed), validated by
  * libphonenumber-js's metadata (number plan and length), with extensions (`x123`, `ext.
- * 12`). A phone word before a number (`tel`, `call`, `Handy`, `teléfono` …) admits grouped
- * national numbers without a trunk prefix and numbers no plan knows. A number introduced
- * by an identifier word (order, invoice, ticket, account …) is not reported.
+ * 12`). A phone word before a number (`tel`, `call`, `Handy`, `teléfono` …) admits national
+ * numbers without a trunk prefix, grouped or run together, and grouped numbers no plan
+ * knows. A number introduced by an identifier word (order, invoice, ticket, account, tax
+ * id …), one with two slashes, and a run the card detector reports are not reported.
  */
 export const detectPhone = (text: string, params: PhoneParams): Match[] => {
   const matches: Match[] = [];
@@ -209,6 +252,8 @@ export const detectPhone = (text: string, params: PhoneParams): Match[] => {
     const extension = EXTENSION.exec(candidate)?.[0] ?? '';
     const whole = candidate.length;
     candidate = candidate.slice(0, whole - extension.length).replace(/[\s/]+$/, '');
+    // A card number (Luhn and a card range or a card word) is the card detector's, not a phone.
+    if (extension === '' && readsAsCard(candidate, before)) continue;
     let length = candidate.length;
     let e164: string | undefined;
     for (const level of [0, 1, 2] as const) {
