@@ -1,12 +1,16 @@
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadOrCreateEd25519Signer } from '#adapters/local/ed25519-signer.ts';
-import { checkpointKey, keyFile } from '#core/archive/layout.ts';
+import { openFileBodyKeys } from '#adapters/local/file-body-keys.ts';
+import { checkpointKey, keyFile, segmentKey } from '#core/archive/layout.ts';
 import { parseCheckpoint } from '#core/chain/checkpoint.ts';
 import { leafData } from '#core/chain/hash.ts';
 import { bytesEqual, leafHash, rootOf } from '#core/chain/merkle.ts';
 import { openNote } from '#core/chain/note.ts';
 import { checkpointChains } from '#core/pipeline/checkpoint.ts';
 import { processBatch } from '#core/pipeline/process-batch.ts';
+import { createBodySealer } from '#core/retention/body-sealer.ts';
+import { DEFAULT_RETENTION_RULES } from '#core/retention/rules.ts';
 import { verifyArchive } from '#core/verify/verify-archive.ts';
 import type { CheckpointDeps } from '#ports/pipeline-deps.ts';
 import { collect } from '#test/helpers/collect.ts';
@@ -203,5 +207,78 @@ describe('checkpoint leaves come from the archived bytes', () => {
     expect(written.map((w) => w.size)).toEqual([4]);
     // Two segments exist (0 and 2); seq 1 (the link) is in the first, so both are read.
     expect(streamed.filter((k) => k.includes('/segments/'))).toHaveLength(2);
+  });
+});
+
+describe('checkpoint leaves of sealed (layout v2) lines', () => {
+  /** A harness whose processor seals bodies, as the product's does. */
+  const sealedHarness = async (): Promise<Harness> => {
+    const h = await openHarness();
+    const keys = await openFileBodyKeys(join(h.dir, 'body-keys'));
+    (h.deps as { sealer?: unknown }).sealer = await createBodySealer(DEFAULT_RETENTION_RULES, keys);
+    return h;
+  };
+  const signedRoot = async (deps: CheckpointDeps, size: number) =>
+    parseCheckpoint(
+      openNote(
+        text(await harness.deps.archive.get(checkpointKey('loans', size))),
+        await deps.signer.verifierKey(),
+      ).text,
+    ).root;
+  const withArchive = (edit: (text: string) => string) => ({
+    ...harness.deps.archive,
+    stream: async function* (key: string) {
+      yield new TextEncoder().encode(edit(text(await harness.deps.archive.get(key))));
+    },
+  });
+
+  it('signs the root over every sealed record, and the archive verifies clean', async () => {
+    harness = await sealedHarness();
+    const deps = await checkpointDeps(harness);
+    await record('loans', ['a', 'b', 'c']);
+    await checkpointChains(deps);
+    await record('loans', ['d', 'e']);
+
+    const written = await checkpointChains(deps);
+
+    const segment = text(await harness.deps.archive.get(segmentKey('loans', 0)));
+    expect(segment.split('\n')[0]).toMatch(
+      /"body_enc":\{"ct":"[^"]+","iv":"[^"]+","p":"[^"]+","s":"[^"]+","v":2\}\}$/,
+    );
+    expect(written.map((w) => w.size)).toEqual([5]);
+    expect(bytesEqual(await signedRoot(deps, 5), await fullRoot('loans', 5))).toBe(true);
+    expect((await verifyArchive(harness.deps.archive)).faults).toEqual([]);
+  });
+
+  it('signs nothing when a sealed line’s envelope no longer hashes to its hash', async () => {
+    harness = await sealedHarness();
+    const deps = await checkpointDeps(harness);
+    await record('loans', ['a', 'b', 'c']);
+    const archive = withArchive((t) => t.replace('"event_id":"b"', '"event_id":"x"'));
+
+    await expect(checkpointChains({ ...deps, archive })).rejects.toThrow(
+      /loans seq 1: archived envelope does not hash to its hash/,
+    );
+  });
+
+  it('reads a line whose body tail is not the sealer’s whole, as before', async () => {
+    harness = await sealedHarness();
+    const deps = await checkpointDeps(harness);
+    await record('loans', ['a', 'b', 'c']);
+    // Still valid JSON, with a body_enc member no hash covers: the same leaves.
+    const extra = withArchive((t) => t.replaceAll('"v":2}}', '"v":2,"note":"x"}}'));
+    await checkpointChains({ ...deps, archive: extra });
+    expect(bytesEqual(await signedRoot(deps, 3), await fullRoot('loans', 3))).toBe(true);
+  });
+
+  it('signs nothing when a sealed line’s tail is not JSON', async () => {
+    harness = await sealedHarness();
+    const deps = await checkpointDeps(harness);
+    await record('loans', ['a', 'b', 'c']);
+    const archive = withArchive((t) => t.replace('"v":2}}', '"v":2}'));
+
+    await expect(checkpointChains({ ...deps, archive })).rejects.toThrow(
+      /loans seq 0: malformed archived line \(not valid JSON\)/,
+    );
   });
 });

@@ -12,6 +12,7 @@ import {
   periodKeyId,
   recordKeyFrom,
   recordKeyId,
+  sealBodyWithText,
   subjectKeyId,
 } from '#core/retention/body-crypto.ts';
 import { createBodySealer } from '#core/retention/body-sealer.ts';
@@ -97,6 +98,21 @@ describe('layout v2 bodies', () => {
       expect(deriveRecordKey(p, s, chain, seq)).toEqual(hmac(chain, seq));
     }
     expect(() => deriveRecordKey(p, s.subarray(0, 16), 'app', 3)).toThrow(RangeError);
+  });
+
+  it('makes the body_enc text with the seal: its canonical JSON, opening as sealBody’s would', () => {
+    for (const [period, subject] of [
+      ['kind=inference/2026-01-01', 'u:abc'],
+      ['rule "q"\\é\u2028/2026-01-01', 'rec:tenant/é-app#\u0001'],
+    ] as const) {
+      const where = { chain: 'app', seq: 3, body_hash: plain.body_hash };
+      const salt = plain.body_salt as string;
+      const { sealed: made, text } = sealBodyWithText(p, s, where, period, subject, salt, 'x');
+      expect(text).toBe(canonicalJson(made));
+      expect(made).toEqual({ ct: made.ct, iv: made.iv, p: period, s: subject, v: 2 });
+      const opened = decryptBody(deriveRecordKey(p, s, 'app', 3), stored, made);
+      expect(opened).toEqual({ salt, text: 'x' });
+    }
   });
 
   it('archives body_enc as its canonical JSON, whatever the member order it was read in', () => {

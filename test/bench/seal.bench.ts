@@ -1,0 +1,168 @@
+/**
+ * The two layout v2 steps of the ingest path measured apart, before and after the fifth
+ * session's cuts, in one process, rounds interleaved (issue 7):
+ *
+ *   node test/bench/seal.bench.ts [--records 20000] [--rounds 5]
+ *
+ * - seal: one ~1 KB decision body sealed with its `body_enc` text, as the sealer did before
+ *   (sealBody, then JSON.stringify of a copied object, then a copy of it with `ct` sliced)
+ *   and as it does now (sealBodyWithText: the text joined from its base64 parts);
+ * - checkpoint read: the leaves of one archived segment (archivedLeaves), of layout v1 lines,
+ *   of layout v2 lines, and of the same v2 lines each with one space added before the
+ *   `body_enc` object's `}` (valid JSON the sealer never writes: read whole by the general
+ *   reader, as the checkpointer read every v2 line before sealed-tail.ts).
+ *
+ * Figures are process CPU µs per record (`process.cpuUsage()`), medians of the rounds.
+ */
+import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { segmentKey, segmentsPrefix } from '#core/archive/layout.ts';
+import { formatRecordLine, sealedBodyJson } from '#core/archive/record-line.ts';
+import { canonicalJson } from '#core/chain/canonical.ts';
+import { sealRecord } from '#core/chain/hash.ts';
+import { GENESIS_PREV, type LedgerRecord } from '#core/chain/record.ts';
+import { archivedLeaves } from '#core/pipeline/archived-leaves.ts';
+import { sealBody, sealBodyWithText } from '#core/retention/body-crypto.ts';
+import type { ArchivePort } from '#ports/archive.ts';
+import { median } from './stats.ts';
+
+const { values } = parseArgs({
+  options: {
+    records: { type: 'string', default: '20000' },
+    rounds: { type: 'string', default: '5' },
+  },
+});
+const count = Number(values.records);
+const rounds = Number(values.rounds);
+
+const filler = 'The applicant meets the minimum score; approval depends on the ratio. '.repeat(11);
+const bodyOf = (i: number) => ({
+  decision_id: `dec-${String(i).padStart(10, '0')}`,
+  application: 'bench-app',
+  timestamp: '2025-01-01T00:00:00Z',
+  input: { query: filler.slice(0, 700) },
+  output: 'approved',
+  metadata: { user_id: `user-${i % 1000}`, model: 'gpt-4', risk_category: 'credit' },
+});
+const periodKey = randomBytes(32);
+const subjectKey = randomBytes(32);
+const PERIOD = 'kind=decision/2026-01-01';
+const SUBJECT = `u:${'ab'.repeat(20)}`;
+const texts = Array.from({ length: 1000 }, (_, i) => canonicalJson(bodyOf(i)));
+const SALT = 'a'.repeat(32);
+const BODY_HASH = 'b'.repeat(64);
+
+/** CPU µs per call of `step` over `count` calls. */
+const cpuPer = (step: (i: number) => unknown): number => {
+  const started = process.cpuUsage();
+  let keep: unknown;
+  for (let i = 0; i < count; i++) keep = step(i);
+  const cpu = process.cpuUsage(started);
+  if (keep === undefined) throw new Error('nothing made');
+  return (cpu.user + cpu.system) / count;
+};
+
+const sealBefore = (i: number) => {
+  const where = { chain: 'bench', seq: i, body_hash: BODY_HASH };
+  const made = sealBody(periodKey, subjectKey, where, PERIOD, SUBJECT, SALT, texts[i % 1000] ?? '');
+  const json = sealedBodyJson(made);
+  return { sealed: { ...made, ct: json.slice(7, 7 + made.ct.length) }, text: json };
+};
+const sealNow = (i: number) =>
+  sealBodyWithText(
+    periodKey,
+    subjectKey,
+    { chain: 'bench', seq: i, body_hash: BODY_HASH },
+    PERIOD,
+    SUBJECT,
+    SALT,
+    texts[i % 1000] ?? '',
+  );
+
+/** One segment of `count` records of the chain `bench`, each layout. */
+const segment = (sealed: boolean): Buffer => {
+  const lines: string[] = [];
+  let prev = GENESIS_PREV;
+  for (let seq = 0; seq < count; seq++) {
+    const envelope = {
+      chain: 'bench',
+      seq,
+      kind: 'decision' as const,
+      event_id: `e-${seq}`,
+      ingested_at: '2026-01-01T00:00:00.000Z',
+      policy: { version: 'v', decision: 'pass' as const, findings: [] },
+      ...(sealed ? { retention: { rule: 'kind=decision', until: '2033-01-02' } } : {}),
+      prev,
+    };
+    const record: LedgerRecord = sealed
+      ? sealRecord(envelope, bodyOf(seq), undefined, (text, salt, bodyHash) =>
+          sealBodyWithText(
+            periodKey,
+            subjectKey,
+            { chain: 'bench', seq, body_hash: bodyHash },
+            PERIOD,
+            SUBJECT,
+            salt,
+            text,
+          ),
+        )
+      : sealRecord(envelope, bodyOf(seq));
+    lines.push(`${formatRecordLine(record)}\n`);
+    prev = record.hash;
+  }
+  return Buffer.from(lines.join(''));
+};
+
+/** An archive holding one segment, streamed in 64 KiB chunks as the file archive does. */
+const archiveOf = (bytes: Buffer): ArchivePort => ({
+  put: () => Promise.reject(new Error('read only')),
+  get: async () => bytes,
+  list: async function* (prefix) {
+    if (prefix === segmentsPrefix('bench')) yield segmentKey('bench', 0);
+  },
+  stream: async function* () {
+    for (let at = 0; at < bytes.length; at += 65536) yield bytes.subarray(at, at + 65536);
+  },
+});
+
+const leavesCpu = async (archive: ArchivePort): Promise<number> => {
+  const started = process.cpuUsage();
+  let leaves = 0;
+  for await (const _ of archivedLeaves(archive, 'bench', 0, count - 1)) leaves++;
+  const cpu = process.cpuUsage(started);
+  if (leaves !== count) throw new Error(`${leaves} leaves`);
+  return (cpu.user + cpu.system) / count;
+};
+
+const v1 = segment(false);
+const v2 = segment(true);
+const v2Whole = Buffer.from(v2.toString('utf8').replaceAll('"v":2}}', '"v":2 }}'));
+const figures: Record<string, number[]> = {};
+const note = (name: string, us: number) => {
+  figures[name] ??= [];
+  figures[name].push(us);
+};
+// One round unmeasured first: the optimising compiler's work is not per record.
+for (let round = -1; round < rounds; round++) {
+  const seal = [cpuPer(sealBefore), cpuPer(sealNow)];
+  const reads = [
+    await leavesCpu(archiveOf(v1)),
+    await leavesCpu(archiveOf(v2)),
+    await leavesCpu(archiveOf(v2Whole)),
+  ];
+  if (round < 0) continue;
+  note('seal, before (sealBody + JSON.stringify + copy)', seal[0] as number);
+  note('seal, now (sealBodyWithText)', seal[1] as number);
+  note('checkpoint read, v1 lines (archivedLeaves)', reads[0] as number);
+  note('checkpoint read, v2 lines (archivedLeaves)', reads[1] as number);
+  note('checkpoint read, v2 lines read whole (the checkpointer before)', reads[2] as number);
+}
+for (const [name, xs] of Object.entries(figures)) {
+  console.log(
+    `${name}: CPU ${median(xs).toFixed(2)} µs/record (${xs.map((x) => x.toFixed(2)).join(', ')})`,
+  );
+}
+console.log(
+  `${count} records × ${rounds} rounds, interleaved; load average ${loadavg()[0]?.toFixed(1)} at end`,
+);
