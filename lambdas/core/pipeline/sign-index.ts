@@ -1,4 +1,5 @@
 import {
+  checkpointKey,
   indexCosigKey,
   indexFrontierKey,
   indexHeadsKey,
@@ -12,8 +13,9 @@ import {
   indexLeaf,
   indexNoteOf,
   noteDigest,
+  parseHeads,
 } from '#core/chain/chain-index.ts';
-import { formatCheckpoint, parseCheckpoint } from '#core/chain/checkpoint.ts';
+import { checkpointOrigin, formatCheckpoint, parseCheckpoint } from '#core/chain/checkpoint.ts';
 import {
   bytesEqual,
   consistencyProof,
@@ -26,7 +28,7 @@ import {
   frontierRoot,
   frontierToJson,
 } from '#core/chain/merkle.ts';
-import { signNote, splitNote } from '#core/chain/note.ts';
+import { openNote, signNote, splitNote } from '#core/chain/note.ts';
 import { AuditTrailError } from '#core/errors.ts';
 import { ArchiveConflictError, type ArchivePort } from '#ports/archive.ts';
 import type { CheckpointDeps } from '#ports/pipeline-deps.ts';
@@ -37,6 +39,10 @@ export interface IndexWritten {
   readonly chains: number;
   readonly key: string;
 }
+
+/** What signing an index needs. */
+type SignDeps = Pick<CheckpointDeps, 'archive' | 'signer' | 'clock' | 'logName' | 'retainUntil'> &
+  Partial<Pick<CheckpointDeps, 'witnesses' | 'log'>>;
 
 /** Raised when other checkpointers keep taking the next index number. */
 export class IndexRaceError extends AuditTrailError {
@@ -150,59 +156,167 @@ const frontierAfter = async (
  * index log, and its note that log's checkpoint: the configured witnesses are asked to
  * cosign it (with a consistency proof from the size they last cosigned), and their
  * cosignature lines are stored beside it (`index/<n>.cosig`). The heads object and the log's
- * frontier are written before the note that commits to them, so a crash in between leaves
- * only unsigned files that the next run's identical write finds (`exists`).
+ * frontier are written before the note that commits to them. A run stopped in between
+ * leaves unsigned heads: the next run's identical write finds them (`exists`), and heads
+ * that differ are proven and signed before the next index (see completeUnsigned).
  */
 export const signIndex = async (
   heads: readonly IndexedHead[],
-  deps: Pick<CheckpointDeps, 'archive' | 'signer' | 'clock' | 'logName' | 'retainUntil'> &
-    Partial<Pick<CheckpointDeps, 'witnesses' | 'log'>>,
+  deps: SignDeps,
 ): Promise<IndexWritten | undefined> => {
   const headsText = formatHeads(heads);
-  const tree = headsTree(headsText);
   const storedLeaves = storedLeavesOf(deps.archive);
   let n = await latestIndexNumber(deps.archive);
   if (n === 0 && heads.length === 0) return undefined;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     let prevNote: Uint8Array | undefined;
+    let prevHeads: Uint8Array | undefined;
     if (n > 0) {
-      const [note, lastHeads] = await Promise.all([
+      [prevNote, prevHeads] = await Promise.all([
         deps.archive.get(indexNoteKey(n)),
         deps.archive.get(indexHeadsKey(n)),
       ]);
-      if (lastHeads !== undefined && decoder.decode(lastHeads) === headsText) return undefined;
-      prevNote = note;
+      if (prevHeads !== undefined && decoder.decode(prevHeads) === headsText) return undefined;
     }
     const next = n + 1;
     const before = await frontierAfter(deps.archive, n, prevNote, storedLeaves);
-    const leaf = indexLeaf(next, tree);
-    const after = frontierAppend(before, leaf);
-    const link = { n: next, prev: prevNote === undefined ? undefined : noteDigest(prevNote) };
-    const body = formatCheckpoint(indexCheckpoint(deps.logName, tree, link, frontierRoot(after)));
-    const note = await signNote(body, deps.signer);
-    const retainUntil = deps.retainUntil?.(deps.clock.now());
-    const options = {
-      contentType: 'text/plain; charset=utf-8',
-      ...(retainUntil ? { retainUntil } : {}),
-    };
+    const index = { n: next, headsText, before, prevNote, storedLeaves };
     try {
-      await deps.archive.put(indexHeadsKey(next), encoder.encode(headsText), options);
-      await deps.archive.put(
-        indexFrontierKey(next),
-        encoder.encode(JSON.stringify(frontierToJson(after))),
-        { ...options, contentType: 'application/json' },
-      );
-      await deps.archive.put(indexNoteKey(next), encoder.encode(note), options);
+      await deps.archive.put(indexHeadsKey(next), encoder.encode(headsText), indexOptions(deps));
     } catch (error) {
-      // Another checkpointer took this number: link to its index instead.
       if (!(error instanceof ArchiveConflictError)) throw error;
+      // Index `next` holds other heads: signed by another checkpointer (link to it), or left
+      // unsigned by a run that stopped before its note (complete it first, then link to it).
+      await completeUnsigned(index, prevHeads, deps);
       n = next;
       continue;
     }
-    await cosignIndex({ note, size: next, before, leaf, storedLeaves }, deps, options);
-    return { n: next, chains: heads.length, key: indexNoteKey(next) };
+    if (await writeIndex(index, deps)) {
+      return { n: next, chains: heads.length, key: indexNoteKey(next) };
+    }
+    // Another checkpointer signed this number at the same moment: link to its index instead.
+    n = next;
   }
   throw new IndexRaceError(`no free index number after ${MAX_ATTEMPTS} attempts`);
+};
+
+/** One index to sign: its number, heads, the log before it, and the note it links to. */
+interface IndexToSign {
+  readonly n: number;
+  readonly headsText: string;
+  readonly before: Frontier;
+  readonly prevNote: Uint8Array | undefined;
+  readonly storedLeaves: StoredLeaves;
+}
+
+const indexOptions = (
+  deps: Pick<CheckpointDeps, 'clock'> & Partial<Pick<CheckpointDeps, 'retainUntil'>>,
+): { contentType: string; retainUntil?: Date } => {
+  const retainUntil = deps.retainUntil?.(deps.clock.now());
+  return { contentType: 'text/plain; charset=utf-8', ...(retainUntil ? { retainUntil } : {}) };
+};
+
+/**
+ * Writes index `n`'s frontier and signed note (its heads are already stored) and asks the
+ * witnesses to cosign it. False when another run's note took the number first. The note has
+ * no time in it, so two runs signing the same heads write the same bytes (`exists`).
+ */
+const writeIndex = async (index: IndexToSign, deps: SignDeps): Promise<boolean> => {
+  const { n, headsText, before, prevNote, storedLeaves } = index;
+  const tree = headsTree(headsText);
+  const leaf = indexLeaf(n, tree);
+  const after = frontierAppend(before, leaf);
+  const link = { n, prev: prevNote === undefined ? undefined : noteDigest(prevNote) };
+  const body = formatCheckpoint(indexCheckpoint(deps.logName, tree, link, frontierRoot(after)));
+  const note = await signNote(body, deps.signer);
+  const options = indexOptions(deps);
+  try {
+    await deps.archive.put(
+      indexFrontierKey(n),
+      encoder.encode(JSON.stringify(frontierToJson(after))),
+      { ...options, contentType: 'application/json' },
+    );
+  } catch (error) {
+    // The frontier is the signer's unsigned shortcut, checked against the note before use.
+    if (!(error instanceof ArchiveConflictError)) throw error;
+  }
+  try {
+    await deps.archive.put(indexNoteKey(n), encoder.encode(note), options);
+  } catch (error) {
+    if (!(error instanceof ArchiveConflictError)) throw error;
+    return false;
+  }
+  await cosignIndex({ note, size: n, before, leaf, storedLeaves }, deps, options);
+  return true;
+};
+
+/**
+ * Signs index `n` over heads that a run stored and then stopped before signing (killed
+ * between its write-once heads and its note), so that the log can go on past it. The
+ * heads are signed only if they are proven: each is a chain checkpoint this signer signed,
+ * stored in the archive, and no chain of the index before is missing or shorter. A heads
+ * file anyone else put there is refused, and the log stops with that reason.
+ */
+const completeUnsigned = async (
+  index: Omit<IndexToSign, 'headsText'>,
+  prevHeads: Uint8Array | undefined,
+  deps: SignDeps,
+): Promise<void> => {
+  const { n } = index;
+  const [note, stored] = await Promise.all([
+    deps.archive.get(indexNoteKey(n)),
+    deps.archive.get(indexHeadsKey(n)),
+  ]);
+  if (note !== undefined) return;
+  if (stored === undefined) throw new IndexLogError(`index ${n}: heads conflict but are missing`);
+  const headsText = decoder.decode(stored);
+  const unproven = await unprovenHead(headsText, prevHeads, deps);
+  if (unproven !== undefined) {
+    throw new IndexLogError(
+      `index ${n} has heads but no note, and they cannot be signed: ${unproven}`,
+    );
+  }
+  deps.log?.warn('completing an index left unsigned by a stopped run', { index: n });
+  await writeIndex({ ...index, headsText }, deps);
+};
+
+/** Why an unsigned heads file cannot be signed, or undefined when every head is proven. */
+const unprovenHead = async (
+  headsText: string,
+  prevHeads: Uint8Array | undefined,
+  deps: Pick<CheckpointDeps, 'archive' | 'signer' | 'logName'>,
+): Promise<string | undefined> => {
+  let heads: IndexedHead[];
+  try {
+    heads = parseHeads(headsText);
+  } catch (error) {
+    return `malformed heads (${(error as Error).message})`;
+  }
+  const sizes = new Map(heads.map((h) => [h.chain, h.size]));
+  for (const prev of prevHeads === undefined ? [] : parseHeads(decoder.decode(prevHeads))) {
+    if ((sizes.get(prev.chain) ?? 0) < prev.size) return `chain ${prev.chain} dropped or shorter`;
+  }
+  const vkey = await deps.signer.verifierKey();
+  for (let first = 0; first < heads.length; first += READ_AHEAD) {
+    const batch = heads.slice(first, first + READ_AHEAD);
+    const notes = await Promise.all(
+      batch.map((h) => deps.archive.get(checkpointKey(h.chain, h.size))),
+    );
+    for (const [k, head] of batch.entries()) {
+      const bytes = notes[k];
+      if (bytes === undefined) return `no checkpoint of ${head.chain} at ${head.size}`;
+      const opened = openNote(decoder.decode(bytes), vkey);
+      const signed = opened.verified ? parseCheckpoint(opened.text) : undefined;
+      if (
+        signed?.origin !== checkpointOrigin(deps.logName, head.chain) ||
+        signed.size !== head.size ||
+        Buffer.from(signed.root).toString('hex') !== head.root
+      ) {
+        return `the checkpoint of ${head.chain} at ${head.size} does not sign its head`;
+      }
+    }
+  }
+  return undefined;
 };
 
 /** Asks the witnesses to cosign index `size` and stores the lines they answered. */

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadOrCreateEd25519Signer } from '#adapters/local/ed25519-signer.ts';
 import {
   checkpointsPrefix,
+  encodeChain,
   indexFrontierKey,
   indexHeadsKey,
   indexNoteKey,
@@ -88,6 +89,60 @@ describe('the signed index of chains', () => {
     const report = await verifyArchive(harness.deps.archive);
     expect(report.faults).toEqual([]);
     expect(report.indexes).toBe(2);
+  });
+
+  it('is completed by the next run after a crash between its heads and its note', async () => {
+    // Found by kill-restart.test.ts under load: a SIGKILL after index 1's heads were
+    // written (write-once) but before its note left every later index failing.
+    harness = await openHarness();
+    const deps = await checkpointDeps(harness);
+    await record('loans', ['a', 'b']);
+    const crashing = {
+      ...deps.archive,
+      put: async (
+        key: string,
+        bytes: Uint8Array,
+        options?: Parameters<typeof deps.archive.put>[2],
+      ) => {
+        if (key === indexNoteKey(1)) throw new Error('killed');
+        return deps.archive.put(key, bytes, options);
+      },
+    };
+    await expect(checkpointChains({ ...deps, archive: crashing })).rejects.toThrow('killed');
+    expect(await harness.deps.archive.get(indexHeadsKey(1))).toBeDefined();
+
+    await record('loans', ['c']);
+    await checkpointChains(deps);
+
+    expect(await latestIndexNumber(harness.deps.archive)).toBe(2);
+    const heads = parseHeads(text(await harness.deps.archive.get(indexHeadsKey(2))));
+    expect(heads.map((h) => [h.chain, h.size])).toEqual([['loans', 3]]);
+    const report = await verifyArchive(harness.deps.archive);
+    expect(report.faults).toEqual([]);
+    expect(report.indexes).toBe(2);
+  });
+
+  it('refuses to sign unsigned heads it cannot prove, and says why', async () => {
+    // Prepare: index 1 signed, then heads for index 2 put there by someone else: a chain
+    // whose root no checkpoint of this signer states, and `loans` left out
+    harness = await openHarness();
+    const deps = await checkpointDeps(harness);
+    await record('loans', ['a']);
+    await checkpointChains(deps);
+    const forged = `${encodeChain('loans')} 1 ${'ab'.repeat(32)}\n`;
+    const shorter = `${encodeChain('claims')} 1 ${'ab'.repeat(32)}\n`;
+
+    // Act + Assess: each is refused with its reason; nothing is signed over it
+    for (const [heads, reason] of [
+      [forged, /loans at 1 does not sign its head/],
+      [shorter, /chain loans dropped or shorter/],
+    ] as const) {
+      await rm(join(archiveDir(), indexHeadsKey(2)), { force: true });
+      await harness.deps.archive.put(indexHeadsKey(2), new TextEncoder().encode(heads));
+      await record('loans', [`b-${heads.length}-${String(reason).length}`]);
+      await expect(checkpointChains(deps)).rejects.toThrow(reason);
+      expect(await harness.deps.archive.get(indexNoteKey(2))).toBeUndefined();
+    }
   });
 
   it('names a whole chain deleted from the archive', async () => {
