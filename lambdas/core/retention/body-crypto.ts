@@ -106,8 +106,7 @@ export const sealBodyWithText = (
   salt: string,
   bodyText: string,
 ): { readonly sealed: SealedBody; readonly text: string } => {
-  const key = recordKeyInto(keyScratch, periodKey, subjectKey, where.chain, where.seq);
-  const { ct, iv } = encryptParts(key, where, salt, bodyText);
+  const { ct, iv } = sealBody(periodKey, subjectKey, where, period, subject, salt, bodyText);
   const text = `{"ct":"${ct}","iv":"${iv}","p":${JSON.stringify(period)},"s":${JSON.stringify(subject)},"v":2}`;
   return { sealed: { ct: text.slice(7, 7 + ct.length), iv, p: period, s: subject, v: 2 }, text };
 };
