@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, call, postJson, xApiKey } from '#test/e2e/support/http-client.ts';
 import { startTestApi } from './fakes.ts';
@@ -81,6 +82,42 @@ describe('refusals', () => {
 
     expect(res.status).toBe(413);
     expect((await call(t.url, '/healthz')).status).toBe(200);
+  });
+
+  it('lets a client that sends `Connection: close` finish its body, then read the 413', async () => {
+    // The client reads nothing until it has written all 4 MiB: if the server closed as soon
+    // as it had answered, these writes would meet a reset and the 413 would be lost.
+    const { port } = new URL(t.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    socket.pause();
+    const answer = new Promise<string>((resolve, reject) => {
+      const parts: Buffer[] = [];
+      socket.on('data', (part: Buffer) => parts.push(part));
+      socket.on('end', () => resolve(Buffer.concat(parts).toString('latin1')));
+      socket.on('error', reject);
+    });
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    const frame = Buffer.concat([
+      Buffer.from(`${chunk.byteLength.toString(16)}\r\n`),
+      chunk,
+      Buffer.from('\r\n'),
+    ]);
+    const write = (data: string | Buffer) =>
+      new Promise<void>((resolve, reject) =>
+        socket.write(data, (e) => (e ? reject(e) : resolve())),
+      );
+    await write(
+      `POST /v1/logs HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${t.apiKey}\r\n` +
+        'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n',
+    );
+    for (let i = 0; i < 64; i++) await write(frame);
+    await write('0\r\n\r\n');
+    socket.resume();
+    const text = await answer;
+    socket.destroy();
+
+    expect(text).toMatch(/^HTTP\/1\.1 413 /);
+    expect(text).toContain('payload_too_large');
   });
 
   it('answers 413 for a 50 MB body before it is sent, and keeps serving', async () => {

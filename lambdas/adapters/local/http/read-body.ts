@@ -45,15 +45,29 @@ export const readBody = (req: IncomingMessage, limit: number): Promise<Buffer> =
  */
 export const discardRest = (req: IncomingMessage, maxBytes: number, maxMs: number): void => {
   if (req.complete) return;
+  const { socket } = req;
   let dropped = 0;
+  let closing = false;
   const cut = (): void => {
-    req.socket.destroy();
+    socket.destroy();
+  };
+  // Node closes a connection it will not reuse (the client sent `Connection: close`) as soon
+  // as the answer is written, unread body and all; the kernel then answers the client's next
+  // bytes with a reset, which can discard the answer. Half-close instead, and close once the
+  // body is drained, when nothing unread is left to reset on.
+  socket.destroySoon = () => {
+    closing = true;
+    if (socket.writable) socket.end();
+    if (req.complete) cut();
   };
   const timer = setTimeout(cut, maxMs);
   timer.unref();
   req.on('data', (chunk: Buffer) => {
     dropped += chunk.byteLength;
     if (dropped > maxBytes) cut();
+  });
+  req.once('end', () => {
+    if (closing) cut();
   });
   req.once('close', () => clearTimeout(timer));
   req.resume();
