@@ -1,6 +1,7 @@
 import { globSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './test/helpers/longest-first.ts';
 
 // Tests import the client workspace package from its sources (packages/client/src), not
 // from its built dist/, through this export condition (tsconfig.json names it too); the
@@ -65,6 +66,8 @@ export default defineConfig({
     // One DynamoDB Local JVM per file running at once, not one per file: each costs
     // seconds of CPU to start (test/helpers/dynamodb-pool.ts).
     globalSetup: ['test/helpers/dynamodb-pool.ts'],
+    // The files known to take longest start first (a clean clone has no duration cache).
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         extends: true,
