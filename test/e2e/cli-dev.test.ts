@@ -2,7 +2,8 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
-import { type DevProcess, killDev, runCli, spawnDev } from './support/dev-process.ts';
+import { runCliHere } from './support/cli-in-process.ts';
+import { type DevProcess, killDev, spawnDev } from './support/dev-process.ts';
 import { bearer, call, postJson } from './support/http-client.ts';
 
 describe('audit-trail dev: configuration and shutdown', () => {
@@ -60,7 +61,7 @@ describe('audit-trail dev: configuration and shutdown', () => {
     const policy = join(dataDir, 'bad-policy.yaml');
     await writeFile(policy, 'rules: [{ id: 1 }]\n');
 
-    const result = await runCli(['dev', '--port', '0', '--data', dataDir, '--policy', policy]);
+    const result = await runCliHere(['dev', '--port', '0', '--data', dataDir, '--policy', policy]);
 
     expect(result.code).toBe(1);
     expect(result.output).toMatch(/^error: invalid policy/m);
@@ -71,7 +72,7 @@ describe('audit-trail dev: configuration and shutdown', () => {
     ['--port', '70000'],
     ['--checkpoint-interval', '0'],
   ])('refuses %s %s', async (flag, value) => {
-    const result = await runCli(['dev', '--data', dataDir, flag, value]);
+    const result = await runCliHere(['dev', '--data', dataDir, flag, value]);
 
     expect(result.code).toBe(1);
     expect(result.output).toMatch(/expected/);

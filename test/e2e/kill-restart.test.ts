@@ -2,8 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_CHAIN } from '#core/admin/admin-chain.ts';
 import { devPaths } from '#handlers/wiring/dev-runtime.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
+import { runCliHere } from './support/cli-in-process.ts';
 import { readLedger, waitForRecord } from './support/dev-harness.ts';
-import { type DevProcess, killDev, runCli, spawnDev } from './support/dev-process.ts';
+import { type DevProcess, killDev, spawnDev } from './support/dev-process.ts';
 import { bearer, postJson } from './support/http-client.ts';
 
 const API_KEY = 'e2e-kill-test-key';
@@ -67,7 +68,7 @@ describe('audit-trail dev as a process: kill -9 right after the 202s, then resta
     for (const records of chains.values()) {
       expect(records.map((r) => r.seq)).toEqual([...records.keys()]);
     }
-    const verify = await runCli(['verify', devPaths(dataDir).archive]);
+    const verify = await runCliHere(['verify', devPaths(dataDir).archive]);
     expect(verify.code, verify.output).toBe(0);
   });
 });
