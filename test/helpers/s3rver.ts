@@ -1,6 +1,7 @@
 /**
  * s3rver (an S3 API on the file system) for integration tests, on 127.0.0.1 with a fresh
- * directory, in a child process (see s3rver-server.ts). It ignores Object Lock and
+ * directory and port, in a child process (see s3rver-server.ts) that the next file of the
+ * same worker process reuses once this one stopped its server. It ignores Object Lock and
  * conditional writes, so tests assert the requests it received: every request's method,
  * path and headers are kept in `requests`.
  */
@@ -39,28 +40,64 @@ export const s3ClientFor = (endpoint: string): S3Client =>
   });
 
 type Message =
-  | { type: 'ready'; port: number }
+  | { type: 'ready'; lease: number; port: number }
+  | { type: 'closed'; lease: number }
   | { type: 'settled' }
-  | ({ type: 'request' } & ReceivedRequest);
+  | ({ type: 'request'; lease: number } & ReceivedRequest);
 
-export const startS3rver = async (buckets: readonly string[]): Promise<LocalS3> => {
-  const directory = await tempDir('s3rver-');
+/** s3rver child processes with no server running, kept for the next file of this worker
+ * process: on globalThis, since each test file gets fresh modules (fresh-file.ts). */
+const KEPT = Symbol.for('audit-trail.test.s3rver');
+const kept = (): { idle: ChildProcess[]; leases: number } => {
+  const store = globalThis as { [KEPT]?: { idle: ChildProcess[]; leases: number } };
+  store[KEPT] ??= { idle: [], leases: 0 };
+  return store[KEPT];
+};
+
+const forkServer = (): ChildProcess => {
   const script = fileURLToPath(new URL('./s3rver-server.ts', import.meta.url));
-  const child: ChildProcess = fork(script, [directory, ...buckets], {
+  return fork(script, [], {
     execArgv: ['--openssl-legacy-provider'],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
+};
+
+export const startS3rver = async (buckets: readonly string[]): Promise<LocalS3> => {
+  const directory = await tempDir('s3rver-');
+  const child = kept().idle.find((c) => c.connected) ?? forkServer();
+  kept().idle = kept().idle.filter((c) => c !== child && c.connected);
+  child.ref();
+  child.channel?.ref();
+  // Messages name the server they are about, so none reaches a later file's list.
+  const lease = ++kept().leases;
   const requests: ReceivedRequest[] = [];
   const settling: (() => void)[] = [];
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`s3rver exited with ${code}`)));
-    child.on('message', (message: Message) => {
-      if (message.type === 'ready') resolve(message.port);
-      else if (message.type === 'settled') settling.shift()?.();
-      else requests.push({ method: message.method, url: message.url, headers: message.headers });
-    });
+  const waiting = new Map<string, (port: number) => void>();
+  let onExit = () => {};
+  const exited = new Promise<void>((resolve) => {
+    onExit = resolve;
+    child.once('exit', onExit);
   });
+  const onMessage = (message: Message) => {
+    if (message.type === 'settled') settling.shift()?.();
+    else if (message.lease !== lease) return;
+    else if (message.type === 'request') {
+      requests.push({ method: message.method, url: message.url, headers: message.headers });
+    } else waiting.get(message.type)?.(message.type === 'ready' ? message.port : 0);
+  };
+  child.on('message', onMessage);
+  const reply = (type: 'ready' | 'closed') =>
+    new Promise<number>((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`s3rver exited with ${code}`));
+      child.once('exit', onExit);
+      waiting.set(type, (port) => {
+        child.off('exit', onExit);
+        resolve(port);
+      });
+    });
+  const ready = reply('ready');
+  child.send({ type: 'start', lease, directory, buckets: [...buckets] });
+  const port = await ready;
   const endpoint = `http://127.0.0.1:${port}`;
   const client = s3ClientFor(endpoint);
   return {
@@ -76,10 +113,21 @@ export const startS3rver = async (buckets: readonly string[]): Promise<LocalS3> 
       }),
     stop: async () => {
       client.destroy();
-      if (child.connected) child.send('stop');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      await exited;
-      clearTimeout(timer);
+      if (child.connected) {
+        const closed = reply('closed').catch(() => 0);
+        child.send({ type: 'close', lease });
+        const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+        await Promise.race([closed, exited]);
+        clearTimeout(timer);
+      }
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      if (child.connected && child.exitCode === null) {
+        // Idle, it must not keep this process alive; it exits when this process does.
+        child.unref();
+        child.channel?.unref();
+        kept().idle.push(child);
+      }
       await removeDir(directory);
     },
   };
