@@ -12,10 +12,22 @@
  *   `body_enc` object's `}` (valid JSON the sealer never writes: read whole by the general
  *   reader, as the checkpointer read every v2 line before sealed-tail.ts).
  *
+ * With `--against <tree>` (a checkout of this repository at an older commit, node_modules
+ * linked) the old tree's modules are loaded into the same process beside this tree's, and two
+ * more steps are measured for both, rounds interleaved (sixth pass):
+ * - seal: sealBodyWithText as the sealer calls it (with the JSON strings of `p` and `s` it
+ *   makes per batch; an older sealBodyWithText ignores them);
+ * - build: appendToChain of batches of 100 decision records (1,000 users, as the ingest
+ *   bench's) onto a ledger that takes them, layout v1 (no sealer) and v2 (a sealer over an
+ *   in-memory key store): retention, keys, hashing and sealing, the processor's per-record
+ *   work before the ledger writes.
+ *
  * Figures are process CPU µs per record (`process.cpuUsage()`), medians of the rounds.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { segmentKey, segmentsPrefix } from '#core/archive/layout.ts';
 import { formatRecordLine, sealedBodyJson } from '#core/archive/record-line.ts';
@@ -25,12 +37,15 @@ import { GENESIS_PREV, type LedgerRecord } from '#core/chain/record.ts';
 import { archivedLeaves } from '#core/pipeline/archived-leaves.ts';
 import { sealBody, sealBodyWithText } from '#core/retention/body-crypto.ts';
 import type { ArchivePort } from '#ports/archive.ts';
+import type { BodyKeysPort } from '#ports/body-keys.ts';
+import type { LedgerPort } from '#ports/ledger.ts';
 import { median } from './stats.ts';
 
 const { values } = parseArgs({
   options: {
     records: { type: 'string', default: '20000' },
     rounds: { type: 'string', default: '5' },
+    against: { type: 'string' },
   },
 });
 const count = Number(values.records);
@@ -79,6 +94,91 @@ const sealNow = (i: number) =>
     SALT,
     texts[i % 1000] ?? '',
   );
+
+/** The two steps measured against an older tree, from one tree's modules. */
+interface TreeSteps {
+  seal(i: number): unknown;
+  build(layout: 'v1' | 'v2'): Promise<number>;
+}
+const PERIOD_JSON = JSON.stringify(PERIOD);
+const SUBJECT_JSON = JSON.stringify(SUBJECT);
+/** Keys made from their ids once, then looked up (as the file key store's are). */
+const madeKeys = new Map<string, Buffer>();
+const keyOf = (id: string): Buffer => {
+  let key = madeKeys.get(id);
+  if (key === undefined) {
+    key = createHash('sha256').update(`key ${id}`).digest();
+    madeKeys.set(id, key);
+  }
+  return key;
+};
+const memoryKeys: BodyKeysPort = {
+  ensure: async (ids) => new Map(ids.map((id) => [id, keyOf(id)])),
+  get: async (ids) => new Map(ids.map((id) => [id, keyOf(id)])),
+  put: async () => undefined,
+  destroy: async () => 0,
+  ids: async () => [],
+};
+const stepsOf = async (root: string): Promise<TreeSteps> => {
+  const from = (path: string) => import(pathToFileURL(join(root, path)).href);
+  const crypto: typeof import('#core/retention/body-crypto.ts') = await from(
+    'lambdas/core/retention/body-crypto.ts',
+  );
+  const chain: typeof import('#core/pipeline/append-chain.ts') = await from(
+    'lambdas/core/pipeline/append-chain.ts',
+  );
+  const sealing: typeof import('#core/retention/body-sealer.ts') = await from(
+    'lambdas/core/retention/body-sealer.ts',
+  );
+  const rules: typeof import('#core/retention/rules.ts') = await from(
+    'lambdas/core/retention/rules.ts',
+  );
+  const sealer = await sealing.createBodySealer(rules.DEFAULT_RETENTION_RULES, memoryKeys);
+  let seq = -1;
+  let prev = GENESIS_PREV;
+  const ledger = {
+    head: async (name: string) => ({ chain: name, seq, hash: prev }),
+    append: async (_head: unknown, records: LedgerRecord[]) => {
+      seq += records.length;
+      prev = records.at(-1)?.hash ?? prev;
+    },
+  } as unknown as LedgerPort;
+  const at = new Date().toISOString();
+  return {
+    seal: (i) =>
+      crypto.sealBodyWithText(
+        periodKey,
+        subjectKey,
+        { chain: 'bench', seq: i, body_hash: BODY_HASH },
+        PERIOD,
+        SUBJECT,
+        SALT,
+        texts[i % 1000] ?? '',
+        PERIOD_JSON,
+        SUBJECT_JSON,
+      ),
+    build: async (layout) => {
+      const started = process.cpuUsage();
+      for (let first = 0; first < count; first += 100) {
+        const pending = Array.from({ length: Math.min(100, count - first) }, (_, i) => ({
+          kind: 'decision' as const,
+          event_id: `e-${layout}-${seq + 1 + first + i}`,
+          policy: { version: 'v', decision: 'pass' as const, findings: [] },
+          body: bodyOf(first + i),
+        }));
+        await chain.appendToChain(
+          'bench',
+          pending,
+          ledger,
+          at,
+          layout === 'v2' ? sealer : undefined,
+        );
+      }
+      const cpu = process.cpuUsage(started);
+      return (cpu.user + cpu.system) / count;
+    },
+  };
+};
 
 /** One segment of `count` records of the chain `bench`, each layout. */
 const segment = (sealed: boolean): Buffer => {
@@ -143,8 +243,27 @@ const note = (name: string, us: number) => {
   figures[name] ??= [];
   figures[name].push(us);
 };
+const trees =
+  values.against === undefined
+    ? []
+    : ([
+        [`${values.against} (old)`, await stepsOf(values.against)],
+        ['this tree', await stepsOf(fileURLToPath(new URL('../..', import.meta.url)))],
+      ] as const);
 // One round unmeasured first: the optimising compiler's work is not per record.
 for (let round = -1; round < rounds; round++) {
+  // Old and new alternate, and which goes first alternates too.
+  const ordered = round % 2 === 0 ? trees : [...trees].reverse();
+  for (const [name, steps] of ordered) {
+    const sealCpu = cpuPer(steps.seal);
+    const v1Cpu = await steps.build('v1');
+    const v2Cpu = await steps.build('v2');
+    if (round < 0) continue;
+    note(`seal, ${name} (sealBodyWithText)`, sealCpu);
+    note(`build, ${name}, layout v1 (appendToChain)`, v1Cpu);
+    note(`build, ${name}, layout v2 (appendToChain)`, v2Cpu);
+    note(`build, ${name}, v2 − v1`, v2Cpu - v1Cpu);
+  }
   const seal = [cpuPer(sealBefore), cpuPer(sealNow)];
   const reads = [
     await leavesCpu(archiveOf(v1)),
