@@ -68,14 +68,14 @@ const texts = Array.from({ length: 1000 }, (_, i) => canonicalJson(bodyOf(i)));
 const SALT = 'a'.repeat(32);
 const BODY_HASH = 'b'.repeat(64);
 
-/** CPU µs per call of `step` over `count` calls. */
-const cpuPer = (step: (i: number) => unknown): number => {
+/** CPU µs per call of `step` over `calls` calls. */
+const cpuPer = (step: (i: number) => unknown, calls = count): number => {
   const started = process.cpuUsage();
   let keep: unknown;
-  for (let i = 0; i < count; i++) keep = step(i);
+  for (let i = 0; i < calls; i++) keep = step(i);
   const cpu = process.cpuUsage(started);
   if (keep === undefined) throw new Error('nothing made');
-  return (cpu.user + cpu.system) / count;
+  return (cpu.user + cpu.system) / calls;
 };
 
 const sealBefore = (i: number) => {
@@ -98,7 +98,7 @@ const sealNow = (i: number) =>
 /** The two steps measured against an older tree, from one tree's modules. */
 interface TreeSteps {
   seal(i: number): unknown;
-  build(layout: 'v1' | 'v2'): Promise<number>;
+  build(layout: 'v1' | 'v2', records: number): Promise<number>;
 }
 const PERIOD_JSON = JSON.stringify(PERIOD);
 const SUBJECT_JSON = JSON.stringify(SUBJECT);
@@ -157,10 +157,10 @@ const stepsOf = async (root: string): Promise<TreeSteps> => {
         PERIOD_JSON,
         SUBJECT_JSON,
       ),
-    build: async (layout) => {
+    build: async (layout, records) => {
       const started = process.cpuUsage();
-      for (let first = 0; first < count; first += 100) {
-        const pending = Array.from({ length: Math.min(100, count - first) }, (_, i) => ({
+      for (let first = 0; first < records; first += 100) {
+        const pending = Array.from({ length: Math.min(100, records - first) }, (_, i) => ({
           kind: 'decision' as const,
           event_id: `e-${layout}-${seq + 1 + first + i}`,
           policy: { version: 'v', decision: 'pass' as const, findings: [] },
@@ -175,7 +175,7 @@ const stepsOf = async (root: string): Promise<TreeSteps> => {
         );
       }
       const cpu = process.cpuUsage(started);
-      return (cpu.user + cpu.system) / count;
+      return (cpu.user + cpu.system) / records;
     },
   };
 };
@@ -253,16 +253,32 @@ const trees =
 // One round unmeasured first: the optimising compiler's work is not per record.
 for (let round = -1; round < rounds; round++) {
   // Old and new alternate, and which goes first alternates too.
-  const ordered = round % 2 === 0 ? trees : [...trees].reverse();
-  for (const [name, steps] of ordered) {
-    const sealCpu = cpuPer(steps.seal);
-    const v1Cpu = await steps.build('v1');
-    const v2Cpu = await steps.build('v2');
-    if (round < 0) continue;
-    note(`seal, ${name} (sealBodyWithText)`, sealCpu);
-    note(`build, ${name}, layout v1 (appendToChain)`, v1Cpu);
-    note(`build, ${name}, layout v2 (appendToChain)`, v2Cpu);
-    note(`build, ${name}, v2 − v1`, v2Cpu - v1Cpu);
+  // The trees take turns in tenths of a round (which goes first alternating), so both see
+  // the same moments' load; each round's old − new difference is noted too.
+  const sums = trees.map(() => ({ seal: 0, v1: 0, v2: 0 }));
+  for (let tenth = 0; trees.length > 0 && tenth < 10; tenth++) {
+    const order = (round + tenth) % 2 === 0 ? [0, 1] : [1, 0];
+    for (const t of order) {
+      const [, steps] = trees[t] as (typeof trees)[number];
+      const sum = sums[t] as { seal: number; v1: number; v2: number };
+      sum.seal += cpuPer(steps.seal, count / 10) / 10;
+      sum.v1 += (await steps.build('v1', count / 10)) / 10;
+      sum.v2 += (await steps.build('v2', count / 10)) / 10;
+    }
+  }
+  if (round >= 0) {
+    trees.forEach(([name], t) => {
+      const sum = sums[t] as { seal: number; v1: number; v2: number };
+      note(`seal, ${name} (sealBodyWithText)`, sum.seal);
+      note(`build, ${name}, layout v1 (appendToChain)`, sum.v1);
+      note(`build, ${name}, layout v2 (appendToChain)`, sum.v2);
+      note(`build, ${name}, v2 − v1`, sum.v2 - sum.v1);
+    });
+    const [old, now] = sums;
+    if (old !== undefined && now !== undefined) {
+      note('seal, old − this tree (per round)', old.seal - now.seal);
+      note('build v2, old − this tree (per round)', old.v2 - now.v2);
+    }
   }
   const seal = [cpuPer(sealBefore), cpuPer(sealNow)];
   const reads = [
