@@ -28,8 +28,10 @@
  * competing with each other for the cores.
  *
  * `--compare N`: N pairs of fresh child processes (v1, then v2), each one run ending in the
- * runtime's stop (drain, final checkpoint). Single pairs swing ±20% on a shared 2-core VM:
- * the rounds' shorter, alternating runs of warm processes are steadier.
+ * runtime's stop (drain, final checkpoint). Single pairs swing ±20% on a shared 2-core VM,
+ * and so do single rounds: what the rounds add is many figures, each pair taken moments
+ * apart by warm processes, in an order that alternates, summed up by a median and its
+ * quartiles rather than by four pairs.
  */
 import { type ChildProcess, fork, spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';

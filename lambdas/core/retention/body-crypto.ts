@@ -13,6 +13,7 @@
  * (`r/<chain>#<seq>`, kept for a legal hold) opens one body without either.
  */
 import { createCipheriv, createDecipheriv, hash, randomBytes } from 'node:crypto';
+import { bodyEncText, CT_OPEN } from '#core/archive/body-enc-text.ts';
 import type { LedgerRecord, SealedBody } from '#core/chain/record.ts';
 
 const INFO = 'ai-audit-trail/body-key/v2\n';
@@ -90,20 +91,6 @@ export const sealBody = (
   return { ct, iv, p: period, s: subject, v: 2 };
 };
 
-/** The `body_enc` text after its `iv`: `","p":<period>,"s":<subject>,"v":2}`, from the JSON
- * strings of period and subject (the same for every record of a subject and day: the sealer
- * makes them once per batch). */
-const textTail = (periodJson: string, subjectJson: string): string =>
-  `","p":${periodJson},"s":${subjectJson},"v":2}`;
-
-/** The canonical JSON of a `body_enc` whose `ct` and `iv` are base64 (no JSON escapes), with
- * `tail` from textTail: members in canonical order. The one place the sealer spells it. */
-const bodyEncText = (ct: string, iv: string, tail: string): string =>
-  `{"ct":"${ct}","iv":"${iv}${tail}`;
-
-/** Where `ct` starts in a bodyEncText. */
-const CT_AT = '{"ct":"'.length;
-
 /**
  * sealBody, with the canonical JSON text of the `body_enc` made at once (the ledger slot and
  * the archive line write it as is). Base64 needs no JSON escape, so the text is joined from
@@ -125,9 +112,15 @@ export const sealBodyWithText = (
 ): { readonly sealed: SealedBody; readonly text: string } => {
   const key = recordKeyInto(keyScratch, periodKey, subjectKey, where.chain, where.seq);
   const { ct, iv } = encryptParts(key, where, salt, bodyText);
-  const text = bodyEncText(ct, iv, textTail(periodJson, subjectJson));
+  const text = bodyEncText(ct, iv, periodJson, subjectJson);
   return {
-    sealed: { ct: text.slice(CT_AT, CT_AT + ct.length), iv, p: period, s: subject, v: 2 },
+    sealed: {
+      ct: text.slice(CT_OPEN.length, CT_OPEN.length + ct.length),
+      iv,
+      p: period,
+      s: subject,
+      v: 2,
+    },
     text,
   };
 };
