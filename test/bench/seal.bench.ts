@@ -99,6 +99,7 @@ const sealNow = (i: number) =>
 interface TreeSteps {
   seal(i: number): unknown;
   build(layout: 'v1' | 'v2', records: number): Promise<number>;
+  readonly archivedLeaves: typeof archivedLeaves;
 }
 const PERIOD_JSON = JSON.stringify(PERIOD);
 const SUBJECT_JSON = JSON.stringify(SUBJECT);
@@ -133,6 +134,9 @@ const stepsOf = async (root: string): Promise<TreeSteps> => {
   const rules: typeof import('#core/retention/rules.ts') = await from(
     'lambdas/core/retention/rules.ts',
   );
+  const leaves: typeof import('#core/pipeline/archived-leaves.ts') = await from(
+    'lambdas/core/pipeline/archived-leaves.ts',
+  );
   const sealer = await sealing.createBodySealer(rules.DEFAULT_RETENTION_RULES, memoryKeys);
   let seq = -1;
   let prev = GENESIS_PREV;
@@ -145,6 +149,7 @@ const stepsOf = async (root: string): Promise<TreeSteps> => {
   } as unknown as LedgerPort;
   const at = new Date().toISOString();
   return {
+    archivedLeaves: leaves.archivedLeaves,
     seal: (i) =>
       crypto.sealBodyWithText(
         periodKey,
@@ -226,10 +231,10 @@ const archiveOf = (bytes: Buffer): ArchivePort => ({
   },
 });
 
-const leavesCpu = async (archive: ArchivePort): Promise<number> => {
+const leavesCpu = async (archive: ArchivePort, read = archivedLeaves): Promise<number> => {
   const started = process.cpuUsage();
   let leaves = 0;
-  for await (const _ of archivedLeaves(archive, 'bench', 0, count - 1)) leaves++;
+  for await (const _ of read(archive, 'bench', 0, count - 1)) leaves++;
   const cpu = process.cpuUsage(started);
   if (leaves !== count) throw new Error(`${leaves} leaves`);
   return (cpu.user + cpu.system) / count;
@@ -255,29 +260,32 @@ for (let round = -1; round < rounds; round++) {
   // Old and new alternate, and which goes first alternates too.
   // The trees take turns in tenths of a round (which goes first alternating), so both see
   // the same moments' load; each round's old − new difference is noted too.
-  const sums = trees.map(() => ({ seal: 0, v1: 0, v2: 0 }));
+  const sums = trees.map(() => ({ seal: 0, v1: 0, v2: 0, read: 0 }));
   for (let tenth = 0; trees.length > 0 && tenth < 10; tenth++) {
     const order = (round + tenth) % 2 === 0 ? [0, 1] : [1, 0];
     for (const t of order) {
       const [, steps] = trees[t] as (typeof trees)[number];
-      const sum = sums[t] as { seal: number; v1: number; v2: number };
+      const sum = sums[t] as { seal: number; v1: number; v2: number; read: number };
       sum.seal += cpuPer(steps.seal, count / 10) / 10;
       sum.v1 += (await steps.build('v1', count / 10)) / 10;
       sum.v2 += (await steps.build('v2', count / 10)) / 10;
+      if (tenth % 5 === 0) sum.read += (await leavesCpu(archiveOf(v2), steps.archivedLeaves)) / 2;
     }
   }
   if (round >= 0) {
     trees.forEach(([name], t) => {
-      const sum = sums[t] as { seal: number; v1: number; v2: number };
+      const sum = sums[t] as { seal: number; v1: number; v2: number; read: number };
       note(`seal, ${name} (sealBodyWithText)`, sum.seal);
       note(`build, ${name}, layout v1 (appendToChain)`, sum.v1);
       note(`build, ${name}, layout v2 (appendToChain)`, sum.v2);
       note(`build, ${name}, v2 − v1`, sum.v2 - sum.v1);
+      note(`checkpoint read, ${name}, v2 lines (archivedLeaves)`, sum.read);
     });
     const [old, now] = sums;
     if (old !== undefined && now !== undefined) {
       note('seal, old − this tree (per round)', old.seal - now.seal);
       note('build v2, old − this tree (per round)', old.v2 - now.v2);
+      note('checkpoint read v2, old − this tree (per round)', old.read - now.read);
     }
   }
   const seal = [cpuPer(sealBefore), cpuPer(sealNow)];
