@@ -4,12 +4,14 @@
  *   {<canonical envelope members>,"hash":"<64 hex>","body_enc":{"ct":"…","iv":"…","p":"…","s":"…","v":2}}
  *
  * with `ct` and `iv` in the base64 alphabet and `p`, `s` printable ASCII with no escapes:
- * exactly what the sealer writes (sealBodyWithText, sealedBodyJson). Such a tail is valid JSON holding only
+ * exactly what the sealer writes (body-enc-text.ts). Such a tail is valid JSON holding only
  * `body_enc`, so the line reads as its envelope and hash followed by a body that no hash
  * covers. A reader that needs no body (the checkpointer) can then take the line's first
  * part alone instead of parsing and re-canonicalising the whole line (ingest CPU, issue 7).
  * Any other tail is left to the general reader.
  */
+
+import { CT_OPEN, IV_SEP, P_SEP, S_SEP, V_END } from './body-enc-text.ts';
 
 const HASH_MID = Buffer.from(',"hash":"');
 const HEX_LEN = 64;
@@ -21,11 +23,12 @@ const HEX_LEN = 64;
 const NOT_BASE64 = /[^A-Za-z0-9+/=]/;
 const NOT_PLAIN = /[^ !#-[\]-~]/;
 const NOT_HEX = /[^0-9a-f]/;
-const CT = '","body_enc":{"ct":"';
-const IV = '","iv":"';
-const P = '","p":"';
-const S = '","s":"';
-const END = '","v":2}}';
+// The sealer's text (body-enc-text.ts), cut at the strings' quotes.
+const CT = `","body_enc":${CT_OPEN}`;
+const IV = IV_SEP;
+const P = `${P_SEP}"`;
+const S = `"${S_SEP}"`;
+const END = `"${V_END}}`;
 
 /** Where the string that starts at `from` in `tail` ends (its closing quote) when it is
  * preceded by `lead` and holds none of `bad`; else -1. */

@@ -6,6 +6,7 @@ import type {
   RecordEnvelope,
   RecordKind,
   RecordRef,
+  RecordRetention,
 } from '#core/chain/record.ts';
 import { carryTerms } from '#core/search/terms.ts';
 import type { BodySealer } from '#ports/body-sealer.ts';
@@ -47,6 +48,27 @@ export interface AppendResult {
   readonly alreadyRecorded: ReadonlyMap<string, EventLocation>;
 }
 
+/** Each pending record's retention. A batch's records mostly share kind and use case: the
+ * rule is looked up again only when they change (the sealer's lookup builds a key string). */
+const retentionsOf = (
+  sealer: BodySealer,
+  chain: string,
+  pending: readonly PendingRecord[],
+  ingestedAt: string,
+): RecordRetention[] => {
+  let kind: RecordKind | undefined;
+  let useCase: string | undefined;
+  let retention: RecordRetention | undefined;
+  return pending.map((p) => {
+    if (retention === undefined || p.kind !== kind || p.use_case !== useCase) {
+      kind = p.kind;
+      useCase = p.use_case;
+      retention = sealer.retention({ kind, chain, useCase }, ingestedAt);
+    }
+    return retention;
+  });
+};
+
 /** The records to append after `head`. With a `sealer` (layout v2) each carries its
  * retention and is built with its body encrypted, its keys made durable first. */
 const build = async (
@@ -55,9 +77,8 @@ const build = async (
   ingestedAt: string,
   sealer: BodySealer | undefined,
 ): Promise<LedgerRecord[]> => {
-  const retentions = pending.map((p) =>
-    sealer?.retention({ kind: p.kind, chain: head.chain, useCase: p.use_case }, ingestedAt),
-  );
+  const retentions =
+    sealer === undefined ? [] : retentionsOf(sealer, head.chain, pending, ingestedAt);
   const encrypters = await sealer?.encrypters(
     pending.map((p, i) => ({
       chain: head.chain,

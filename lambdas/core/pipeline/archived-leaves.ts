@@ -7,7 +7,6 @@
  * checkpoint never covers bytes the archive does not hold.
  */
 import { parseKey, segmentKey, segmentsPrefix } from '#core/archive/layout.ts';
-import { sealedTailAt } from '#core/archive/sealed-tail.ts';
 import { leafHash } from '#core/chain/merkle.ts';
 import { GENESIS_PREV } from '#core/chain/record.ts';
 import { AuditTrailError } from '#core/errors.ts';
@@ -58,32 +57,6 @@ export const segmentStartsFrom = async (
   return listStarts(archive, chain, undefined);
 };
 
-/** Scratch for a line without its sealed body (grown for a longer envelope). */
-let envelopeScratch = Buffer.alloc(4096);
-
-/**
- * Reads the line `buf[start, end)` for what a checkpoint needs: chain, seq, prev and the
- * hash its envelope computes to. A layout v2 line whose tail is the sealer's exact
- * `body_enc` (sealed-tail.ts: valid JSON, no member the envelope or hash reads) is read
- * without that tail, which no hash covers: the same facts, without parsing the whole line
- * and re-canonicalising its envelope, which the general reader does for any body it cannot
- * check (~8 µs of a sealed record's ingest CPU, issue 7). Any other line is read whole.
- */
-const readForLeaf = (
-  buf: Buffer,
-  start: number,
-  end: number,
-): ReturnType<typeof readRecordLine> => {
-  const quote = sealedTailAt(buf, start, end);
-  if (quote < 0) return readRecordLine(buf, start, end);
-  const length = quote + 1 - start;
-  if (length + 1 > envelopeScratch.length) envelopeScratch = Buffer.alloc(2 * (length + 1));
-  buf.copy(envelopeScratch, 0, start, quote + 1);
-  envelopeScratch[length] = 0x7d; // `}`
-  const facts = readRecordLine(envelopeScratch, 0, length + 1);
-  return facts instanceof MalformedLine ? readRecordLine(buf, start, end) : facts;
-};
-
 /**
  * Leaf hashes (RFC 9162) of records `from..to` of `chain`, read from the archive's segments.
  * Reads only the segments that hold `from - 1..to`.
@@ -105,7 +78,9 @@ export async function* archivedLeaves(
   const failure = (why: string) => new ArchivedChainError(`${chain} seq ${next}: ${why}`);
   const take = (buf: Buffer, start: number, end: number): void => {
     if (next > to) return;
-    const facts = readForLeaf(buf, start, end);
+    // A layout v2 line whose tail is the sealer's exact `body_enc` is read without parsing
+    // it (read-record.ts, sealed-tail.ts): bodies are no part of a leaf (issue 7).
+    const facts = readRecordLine(buf, start, end);
     if (facts instanceof MalformedLine) throw failure(`malformed archived line (${facts.reason})`);
     if (facts.chain !== chain || facts.seq !== next) {
       throw failure(`archived line says ${facts.chain} seq ${facts.seq}`);

@@ -13,6 +13,7 @@
  * (`r/<chain>#<seq>`, kept for a legal hold) opens one body without either.
  */
 import { createCipheriv, createDecipheriv, hash, randomBytes } from 'node:crypto';
+import { bodyEncText, CT_OPEN } from '#core/archive/body-enc-text.ts';
 import type { LedgerRecord, SealedBody } from '#core/chain/record.ts';
 
 const INFO = 'ai-audit-trail/body-key/v2\n';
@@ -95,7 +96,8 @@ export const sealBody = (
  * the archive line write it as is). Base64 needs no JSON escape, so the text is joined from
  * its parts: JSON.stringify of the ~1.4 KB ciphertext (a scan for characters to escape) and
  * two objects per record showed at ~10% of a seal profile (issue 7). Members in canonical
- * order; `ct` is a slice of the text, so a record holds its ciphertext once.
+ * order; `ct` is a slice of the text, so a record holds its ciphertext once. `periodJson`
+ * and `subjectJson` are JSON.stringify of `period` and `subject` when the caller has them.
  */
 export const sealBodyWithText = (
   periodKey: Uint8Array,
@@ -105,23 +107,45 @@ export const sealBodyWithText = (
   subject: string,
   salt: string,
   bodyText: string,
+  periodJson: string = JSON.stringify(period),
+  subjectJson: string = JSON.stringify(subject),
 ): { readonly sealed: SealedBody; readonly text: string } => {
-  const { ct, iv } = sealBody(periodKey, subjectKey, where, period, subject, salt, bodyText);
-  const text = `{"ct":"${ct}","iv":"${iv}","p":${JSON.stringify(period)},"s":${JSON.stringify(subject)},"v":2}`;
-  return { sealed: { ct: text.slice(7, 7 + ct.length), iv, p: period, s: subject, v: 2 }, text };
+  const key = recordKeyInto(keyScratch, periodKey, subjectKey, where.chain, where.seq);
+  const { ct, iv } = encryptParts(key, where, salt, bodyText);
+  const text = bodyEncText(ct, iv, periodJson, subjectJson);
+  return {
+    sealed: {
+      ct: text.slice(CT_OPEN.length, CT_OPEN.length + ct.length),
+      iv,
+      p: period,
+      s: subject,
+      v: 2,
+    },
+    text,
+  };
 };
 
-/** IVs are cut from a pool of random bytes: one CSPRNG call per 256 bodies (as salts are). */
+/** IVs are cut from a pool of random bytes: one CSPRNG call per 256 bodies (as salts are),
+ * and one base64 encoding of the pool: an IV is 12 bytes, a multiple of 3, so the base64 of
+ * each is 16 characters of the pool's, at a fixed place (no encoding call per record). */
 const IV_POOL = 256;
+const IV_CHARS = (IV_BYTES / 3) * 4;
 let ivPool = Buffer.alloc(0);
+let ivPoolText = '';
 let ivAt = 0;
 const nextIvAt = (): number => {
   if (ivAt >= ivPool.length) {
     ivPool = randomBytes(IV_BYTES * IV_POOL);
+    ivPoolText = ivPool.toString('base64');
     ivAt = 0;
   }
   ivAt += IV_BYTES;
   return ivAt - IV_BYTES;
+};
+/** The base64 of the pool's IV at byte `at`. */
+const ivTextAt = (at: number): string => {
+  const from = (at / IV_BYTES) * IV_CHARS;
+  return ivPoolText.slice(from, from + IV_CHARS);
 };
 
 /** Reused input buffers (AAD, plaintext): a body is encoded once, straight into the cipher's
@@ -144,13 +168,16 @@ const plaintextOf = (salt: string, text: string): Buffer => {
   return plainScratch.subarray(0, at + plainScratch.write(text, at, 'utf8'));
 };
 
-/** Base64 of `head ‖ tag` without copying `head`: base64 of a prefix whose length is a
- * multiple of 3 is a prefix of the base64 of the whole, so only the short tail is joined. */
+/** Base64 of `head ‖ tag` in one encoding call: both copied into a reused buffer (a
+ * memcpy of ~1 KB), rather than a prefix and a joined tail encoded apart and concatenated
+ * (a Buffer.concat, two strings and a rope to flatten per record, issue 7). */
+let ctScratch = Buffer.alloc(64 * 1024);
 const base64Of = (head: Buffer, tag: Buffer): string => {
-  const cut = head.length - (head.length % 3);
-  return (
-    head.toString('base64', 0, cut) + Buffer.concat([head.subarray(cut), tag]).toString('base64')
-  );
+  const length = head.length + tag.length;
+  if (length > ctScratch.length) ctScratch = Buffer.alloc(length);
+  ctScratch.set(head, 0);
+  ctScratch.set(tag, head.length);
+  return ctScratch.toString('base64', 0, length);
 };
 
 /** Salt and canonical body text encrypted under `key`: ciphertext ‖ tag and IV, base64. */
@@ -167,7 +194,7 @@ const encryptParts = (
   cipher.final(); // GCM: no output, computes the tag
   return {
     ct: base64Of(head, cipher.getAuthTag()),
-    iv: ivPool.toString('base64', at, at + IV_BYTES),
+    iv: ivTextAt(at),
   };
 };
 

@@ -33,6 +33,22 @@ export const periodOf = (record: {
   readonly ingested_at: string;
 }): string => `${record.retention?.rule ?? 'none'}/${dayOf(record.ingested_at)}`;
 
+/** A period or subject with its key id and its JSON string, made once per batch. */
+interface KeyName {
+  readonly name: string;
+  readonly id: string;
+  readonly json: string;
+}
+
+const nameOf = (names: Map<string, KeyName>, name: string, idOf: (name: string) => string) => {
+  let found = names.get(name);
+  if (found === undefined) {
+    found = { name, id: idOf(name), json: JSON.stringify(name) };
+    names.set(name, found);
+  }
+  return found;
+};
+
 /** A sealer over a key store (creates the subject-hash secret on first use). */
 export const createBodySealer = async (
   rules: RetentionRules,
@@ -42,45 +58,47 @@ export const createBodySealer = async (
   const subjects = subjectIds(secret);
   const retentions = new Map<string, RecordRetention>();
   const encrypters = async (targets: readonly SealTarget[]): Promise<BodyEncrypter[]> => {
-    // Key ids made once per distinct period and subject of the batch, and kept: a fresh
-    // `p/…`/`s/…` string per lookup is a new string to flatten and hash each time (~2 µs
-    // per record in all, issue 7).
-    const periodKeyIds = new Map<string, string>();
-    const subjectKeyIds = new Map<string, string>();
-    const idOf = (ids: Map<string, string>, name: string, make: (name: string) => string) => {
-      let id = ids.get(name);
-      if (id === undefined) {
-        id = make(name);
-        ids.set(name, id);
-      }
-      return id;
-    };
+    // Made once per distinct period and subject of the batch, and kept: key ids (a fresh
+    // `p/…`/`s/…` string per lookup is a new string to flatten and hash each time) and the
+    // JSON strings of `body_enc`'s `p` and `s`; a period once per rule, as every record of a
+    // batch shares its ingest time (ingest CPU per record, issue 7).
+    const periodNames = new Map<string, KeyName>();
+    const subjectNames = new Map<string, KeyName>();
+    const periods = new Map<RecordRetention | undefined, string>();
+    const at = targets[0]?.ingested_at;
     const plans = targets.map((target) => {
       const user = target.user_id ?? userIdOf(target.body);
-      const period = periodOf(target);
+      let period = target.ingested_at === at ? periods.get(target.retention) : undefined;
+      if (period === undefined) {
+        period = periodOf(target);
+        if (target.ingested_at === at) periods.set(target.retention, period);
+      }
       const subject =
         user === undefined ? recordSubject(target.chain, target.seq) : subjects.of(user);
       return {
-        period,
-        subject,
-        periodId: idOf(periodKeyIds, period, periodKeyId),
-        subjectId: idOf(subjectKeyIds, subject, subjectKeyId),
+        period: nameOf(periodNames, period, periodKeyId),
+        subject: nameOf(subjectNames, subject, subjectKeyId),
       };
     });
-    const found = await keys.ensure([...periodKeyIds.values(), ...subjectKeyIds.values()]);
-    return plans.map(({ period, subject, periodId, subjectId }, i) => {
-      const periodKey = found.get(periodId) as Uint8Array;
-      const subjectKey = found.get(subjectId) as Uint8Array;
+    const found = await keys.ensure([
+      ...[...periodNames.values()].map((n) => n.id),
+      ...[...subjectNames.values()].map((n) => n.id),
+    ]);
+    return plans.map(({ period, subject }, i) => {
+      const periodKey = found.get(period.id) as Uint8Array;
+      const subjectKey = found.get(subject.id) as Uint8Array;
       const { chain, seq } = targets[i] as SealTarget;
       return (text, salt, bodyHash) =>
         sealBodyWithText(
           periodKey,
           subjectKey,
           { chain, seq, body_hash: bodyHash },
-          period,
-          subject,
+          period.name,
+          subject.name,
           salt,
           text,
+          period.json,
+          subject.json,
         );
     });
   };

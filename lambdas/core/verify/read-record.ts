@@ -6,11 +6,13 @@
  * Lines in the layout of `formatRecordLine` are hashed straight from their bytes (the fast
  * path). It is sound because it only ever accepts: the envelope bytes must hash to the stored
  * hash and the body bytes to body_hash, so they are exactly the canonical texts that were
- * sealed. Anything else, including every mismatch, goes through JSON.parse and
+ * sealed; a layout v2 line's tail must be exactly a sealed body (`core/archive/sealed-tail.ts`),
+ * which reads as `sealed` either way. Anything else, including every mismatch, goes through JSON.parse and
  * re-canonicalization (the slow path), which alone decides what is wrong.
  */
 import { isUtf8 } from 'node:buffer';
 import { createHash, hash as digest } from 'node:crypto';
+import { sealedTailAt } from '#core/archive/sealed-tail.ts';
 import { CanonicalizationError } from '#core/chain/canonical.ts';
 import {
   BODY_TAG,
@@ -377,6 +379,11 @@ const readLaidOut = (
   let body: BodyCheck;
   if (hashEnd + 2 === end) {
     body = 'absent';
+  } else if (sealedTailAt(buf, start, end) === hashEnd) {
+    // Layout v2: the tail is exactly a sealed body as the sealer writes it (sealed-tail.ts),
+    // which no hash covers and only the body keys open: what the slow path makes of it,
+    // without parsing and re-canonicalising the line for it.
+    body = 'sealed';
   } else {
     const saltStart = hashEnd + SALT_MID.length;
     const bodyStart = saltStart + SALT_HEX_LEN + BODY_MID.length;

@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatRecordLine } from '#core/archive/record-line.ts';
+import { sealRecord } from '#core/chain/hash.ts';
 import { GENESIS_PREV } from '#core/chain/record.ts';
+import { sealBodyWithText } from '#core/retention/body-crypto.ts';
 import { chainPartOf, MalformedLine, readRecordLine } from '#core/verify/read-record.ts';
 import { sealTestRecord, withoutBody } from '#test/helpers/archive-builder.ts';
 
@@ -125,5 +128,78 @@ describe('readRecordLine', () => {
 
     // Assess
     expect(facts).toEqual(new MalformedLine(reason, seq));
+  });
+
+  describe('layout v2 lines', () => {
+    const [p, k] = [randomBytes(32), randomBytes(32)];
+    const sealed = sealRecord(
+      {
+        chain: 'app-1',
+        seq: 3,
+        kind: 'inference',
+        event_id: 'e-3',
+        ingested_at: '2026-01-01T00:00:00.000Z',
+        policy: { version: 'none', decision: 'pass', findings: [] },
+        retention: { rule: 'kind=inference', until: '2027-01-02' },
+        prev: GENESIS_PREV,
+      },
+      { user: { id: 'u-1' }, text: 'hello "quoted" \\ ü' },
+      undefined,
+      (text, salt, bodyHash) =>
+        sealBodyWithText(
+          p,
+          k,
+          { chain: 'app-1', seq: 3, body_hash: bodyHash },
+          'r/2026-01-01',
+          `u:${'ab'.repeat(20)}`,
+          salt,
+          text,
+        ),
+    );
+    const line = formatRecordLine(sealed);
+    const expected = {
+      chain: 'app-1',
+      seq: 3,
+      prev: GENESIS_PREV,
+      hash: sealed.hash,
+      computed: sealed.hash,
+      body: 'sealed',
+      purges: undefined,
+    };
+    afterEach(() => vi.restoreAllMocks());
+
+    it('reads the sealer’s tail without parsing it: the facts the whole line gives', () => {
+      // Prepare: every JSON.parse call's text
+      const parsed: string[] = [];
+      const parse = JSON.parse;
+      vi.spyOn(JSON, 'parse').mockImplementation((text: string, reviver) => {
+        parsed.push(text);
+        return parse(text, reviver);
+      });
+
+      // Act
+      const fast = read(line);
+      const slow = read(line.replace('"v":2}}', '"v":2 }}')); // valid JSON the sealer never writes
+
+      // Assess
+      expect(fast).toEqual(expected);
+      expect(slow).toEqual(expected);
+      expect(parsed.filter((text) => text.includes('body_enc'))).toHaveLength(1); // the slow one
+    });
+
+    it.each([
+      ['a changed envelope', (l: string) => l.replace('"seq":3', '"seq":5'), 5, false],
+      // A member after body_enc is the envelope's: the hash covers it
+      ['a member after body_enc', (l: string) => l.replace('"v":2}}', '"v":2},"x":1}'), 3, false],
+      ['a changed version', (l: string) => l.replace('"v":2}}', '"v":3}}'), 3, true],
+    ])('reads %s as the whole line says', (_, edit, seq, hashOk) => {
+      // Act
+      const facts = read(edit(line));
+
+      // Assess
+      const { computed, ...rest } = facts as typeof expected;
+      expect(rest).toEqual({ ...expected, seq, computed: undefined });
+      expect(computed === sealed.hash).toBe(hashOk);
+    });
   });
 });
