@@ -3,19 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { formatRecordLine, sealedBodyJson } from '#core/archive/record-line.ts';
 import { sealedTailAt } from '#core/archive/sealed-tail.ts';
 import { sealRecord } from '#core/chain/hash.ts';
-import { GENESIS_PREV } from '#core/chain/record.ts';
 import { sealBody } from '#core/retention/body-crypto.ts';
+import { v2Envelope } from '#test/helpers/v2-envelope.ts';
 
-const envelope = {
-  chain: 'app',
-  seq: 3,
-  kind: 'inference' as const,
-  event_id: 'e-3',
-  ingested_at: '2026-01-01T00:00:00.000Z',
-  policy: { version: 'none', decision: 'pass' as const, findings: [] },
-  retention: { rule: 'kind=inference', until: '2027-01-02' },
-  prev: GENESIS_PREV,
-};
+const envelope = v2Envelope();
 const body = { user: { id: 'u-1' }, text: 'hello "quoted" \\ and ü' };
 
 /** A record line exactly as the sealer and the archiver write it. */

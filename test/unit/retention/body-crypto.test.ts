@@ -4,7 +4,7 @@ import { openFileBodyKeys } from '#adapters/local/file-body-keys.ts';
 import { formatRecordLine } from '#core/archive/record-line.ts';
 import { canonicalJson } from '#core/chain/canonical.ts';
 import { checkRecord, sealRecord, storedWithBody } from '#core/chain/hash.ts';
-import { GENESIS_PREV, type LedgerRecord } from '#core/chain/record.ts';
+import type { LedgerRecord } from '#core/chain/record.ts';
 import {
   decryptBody,
   deriveRecordKey,
@@ -19,22 +19,11 @@ import { createBodySealer } from '#core/retention/body-sealer.ts';
 import { DEFAULT_RETENTION_RULES } from '#core/retention/rules.ts';
 import { checkSealedBody } from '#core/verify/sealed-bodies.ts';
 import { removeDir, tempDir } from '#test/helpers/temp-dir.ts';
+import { v2Envelope } from '#test/helpers/v2-envelope.ts';
 
 const p = randomBytes(32);
 const s = randomBytes(32);
-const plain = sealRecord(
-  {
-    chain: 'app',
-    seq: 3,
-    kind: 'inference',
-    event_id: 'e-3',
-    ingested_at: '2026-01-01T00:00:00.000Z',
-    policy: { version: 'none', decision: 'pass', findings: [] },
-    retention: { rule: 'kind=inference', until: '2027-01-02' },
-    prev: GENESIS_PREV,
-  },
-  { user: { id: 'u-1' }, text: 'hello' },
-);
+const plain = sealRecord(v2Envelope(), { user: { id: 'u-1' }, text: 'hello' });
 const sealed = encryptBody(
   deriveRecordKey(p, s, 'app', 3),
   plain,
@@ -129,16 +118,7 @@ describe('layout v2 bodies', () => {
     // Prepare: one record built sealed (as the processor does), one built plain then sealed
     const dir = await tempDir('body-crypto-');
     const sealer = await createBodySealer(DEFAULT_RETENTION_RULES, await openFileBodyKeys(dir));
-    const envelope = {
-      chain: 'app',
-      seq: 3,
-      kind: 'inference' as const,
-      event_id: 'e-3',
-      ingested_at: '2026-01-01T00:00:00.000Z',
-      policy: { version: 'none', decision: 'pass' as const, findings: [] },
-      retention: { rule: 'kind=inference', until: '2027-01-02' },
-      prev: GENESIS_PREV,
-    };
+    const envelope = v2Envelope();
     const body = { user: { id: 'u-1' }, text: 'hello' };
     const salt = plain.body_salt as string;
 

@@ -6,6 +6,7 @@ import { GENESIS_PREV } from '#core/chain/record.ts';
 import { sealBodyWithText } from '#core/retention/body-crypto.ts';
 import { chainPartOf, MalformedLine, readRecordLine } from '#core/verify/read-record.ts';
 import { sealTestRecord, withoutBody } from '#test/helpers/archive-builder.ts';
+import { v2Envelope } from '#test/helpers/v2-envelope.ts';
 
 const record = sealTestRecord('app-1', 3, GENESIS_PREV, {}, { b: 1, a: ['x', { é: 'ü' }] });
 const purge = sealTestRecord('app-1', 4, record.hash, {
@@ -133,16 +134,7 @@ describe('readRecordLine', () => {
   describe('layout v2 lines', () => {
     const [p, k] = [randomBytes(32), randomBytes(32)];
     const sealed = sealRecord(
-      {
-        chain: 'app-1',
-        seq: 3,
-        kind: 'inference',
-        event_id: 'e-3',
-        ingested_at: '2026-01-01T00:00:00.000Z',
-        policy: { version: 'none', decision: 'pass', findings: [] },
-        retention: { rule: 'kind=inference', until: '2027-01-02' },
-        prev: GENESIS_PREV,
-      },
+      v2Envelope('app-1'),
       { user: { id: 'u-1' }, text: 'hello "quoted" \\ ü' },
       undefined,
       (text, salt, bodyHash) =>
